@@ -1,0 +1,103 @@
+"""Gas benchmark: full-transaction gasUsed from anvil receipts for each WESH operation.
+
+Run with ``make bench-gas``. Deploys to a fresh anvil, runs every operation as its own transaction,
+prints a table and writes ``bench/results/gas.json``. Targets come from issue #2; the references
+are TOOLCHAIN.md's measurements of plain ERC-20s (Solady, floor) and of a naive escrow.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from web3 import Web3
+
+from wesh import anvil
+from wesh.contract import Role
+from wesh.deploy import deploy
+from wesh.signer import UnlockedSigner, transact
+
+RESULTS = Path(__file__).parent / "results" / "gas.json"
+CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"  # 59 chars, CIDv1 raw
+BATCH = 50
+
+TARGETS = {
+    "transfer_to_merchant": (34_026, "Solady plain ERC-20 transfer 34,026; floor 33,376"),
+    "pay_merchant": (36_000, "the same plus one small event"),
+    "approve_first": (50_000, "naive escrow + token 99,055"),
+    "approve_repeat": (45_000, "naive 64,855"),
+    "batch_approve_50_per_item": (20_000, "naive 37,119 (repeat) / 71,319 (first)"),
+    "batch_approve_50_per_item_repeat": (20_000, "naive 37,119"),
+    "claim": (None, "-"),
+    "submit": (None, "-"),
+    "commission": (None, "-"),
+    "redeem": (None, "-"),
+}
+
+
+def main() -> int:
+    with anvil.running(extra=["--accounts", str(BATCH + 10)]) as node:
+        w3 = Web3(Web3.HTTPProvider(node.url))
+        accounts = [UnlockedSigner(a) for a in w3.eth.accounts]
+        city, reviewer, merchant, merchant2, *citizens = accounts
+        city_roles = Role.REGISTRAR | Role.MERCHANT_MANAGER | Role.TASK_MANAGER | Role.TREASURER
+        wesh = deploy(
+            w3, city, {city.address: city_roles, reviewer.address: Role.REVIEWER}
+        ).wesh
+        gas: dict[str, int] = {}
+
+        def run(tx, signer):  # type: ignore[no-untyped-def]
+            return int(transact(w3, tx, signer)["gasUsed"])
+
+        for shop in (merchant, merchant2):
+            run(wesh.register_merchant(shop.address, CID), city)
+        run(wesh.register_citizens([c.address for c in citizens], [1] * len(citizens)), city)
+        run(wesh.grant_budget(10_000_000), city)
+        deadline = w3.eth.get_block("latest")["timestamp"] + 30 * 86_400
+        gas["commission"] = run(wesh.commission_task(CID, 500, 200, deadline, 7 * 86_400, 3), city)
+        run(wesh.commission_task(CID, 700, 200, deadline, 7 * 86_400, 4), city)
+        first, second = 1, 2
+
+        alice = citizens[0]
+        gas["claim"] = run(wesh.claim_task(first), alice)
+        gas["submit"] = run(wesh.submit(first, CID), alice)
+        gas["approve_first"] = run(wesh.approve_submission(first, alice.address), reviewer)
+        run(wesh.claim_task(second), alice)
+        run(wesh.submit(second, CID), alice)
+        gas["approve_repeat"] = run(wesh.approve_submission(second, alice.address), reviewer)
+
+        run(wesh.transfer(merchant.address, 100), alice)  # the merchant now holds Heitjes too
+        gas["transfer_to_merchant"] = run(wesh.transfer(merchant.address, 100), alice)
+        gas["pay_merchant"] = run(wesh.pay(merchant.address, 250, b"WESH-7K2Q9P"), alice)
+        gas["redeem"] = run(wesh.redeem(200), merchant)
+
+        batch = citizens[1 : BATCH + 1]
+        for task_id, key in ((first, "batch_approve_50_per_item"), (second, "batch_approve_50_per_item_repeat")):
+            for citizen in batch:
+                run(wesh.claim_task(task_id), citizen)
+                run(wesh.submit(task_id, CID), citizen)
+            items = [(task_id, c.address) for c in batch]
+            gas[key] = run(wesh.approve_submissions(items), reviewer) // BATCH
+
+        ledger = wesh.ledger()
+        assert ledger.total_supply == sum(wesh.balance_of(a.address) for a in accounts)
+
+    print(f"{'operation':36} {'gasUsed':>9} {'target':>9}  reference")
+    ok = True
+    for key, (target, reference) in TARGETS.items():
+        value = gas[key]
+        mark = "" if target is None else ("  ok" if value <= target else "  OVER")
+        ok &= target is None or value <= target
+        shown = "printed" if target is None else f"{target:,}"
+        print(f"{key:36} {value:>9,} {shown:>9}  {reference}{mark}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(gas, indent=2) + "\n")
+    print(f"\nwritten to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}"
+          f" at {time.strftime('%Y-%m-%d %H:%M:%S')}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
