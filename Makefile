@@ -1,0 +1,66 @@
+# WESH — the two commands are `make demo` and `make test`; everything else is a step they use.
+# Each target installs what is missing first (idempotent: stamps record what is installed).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+PYTEST_ARGS ?=
+
+.PHONY: install test test-contracts lint format demo bench bench-gas compile clean help
+
+help:
+	@echo "make demo   - local chain + contracts + seeded Heerlen demo"
+	@echo "make test   - every test suite"
+	@echo "make lint   - ruff and mypy"
+	@echo "make bench  - every benchmark (bench-gas, ...)"
+
+install: $(PY_STAMP) $(NODE_STAMP)
+
+$(PY_STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "WESH needs Python >= 3.11 (found $$($(PYTHON) --version))"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(UV) || $(PY) -m pip install -q --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(UV) pip sync -q --python $(PY) requirements.lock
+	$(UV) pip install -q --python $(PY) --no-deps -e .
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "WESH needs Node.js 20+ with npm (for anvil)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+requirements.lock: pyproject.toml
+	@test -x $(UV) || { $(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q "uv==$(UV_VERSION)"; }
+	$(UV) pip compile -q pyproject.toml --extra dev --universal --python-version 3.11 -o $@
+
+compile: install
+	$(VENV)/bin/ape compile
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-contracts: install
+	$(PY) -m pytest tests/contracts $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy wesh bench tests scripts
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: bench-gas
+
+bench-gas: install
+	$(PY) -m bench.gas
+
+clean:
+	rm -rf .build .pytest_cache .mypy_cache .ruff_cache .hypothesis
