@@ -10,6 +10,8 @@ UV_VERSION := 0.13.9
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
+# ape finds the compiler (`vyper`) and anvil on PATH: put the venv's and npm's bin folders first.
+export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/@foundry-rs/anvil-linux-amd64/bin:$(PATH)
 
 .PHONY: install test test-contracts lint format demo bench bench-gas compile clean help
 
