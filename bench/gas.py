@@ -43,9 +43,7 @@ def main() -> int:
         accounts = [UnlockedSigner(a) for a in w3.eth.accounts]
         city, reviewer, merchant, merchant2, *citizens = accounts
         city_roles = Role.REGISTRAR | Role.MERCHANT_MANAGER | Role.TASK_MANAGER | Role.TREASURER
-        wesh = deploy(
-            w3, city, {city.address: city_roles, reviewer.address: Role.REVIEWER}
-        ).wesh
+        wesh = deploy(w3, city, {city.address: city_roles, reviewer.address: Role.REVIEWER}).wesh
         gas: dict[str, int] = {}
 
         def run(tx, signer):  # type: ignore[no-untyped-def]
@@ -74,7 +72,10 @@ def main() -> int:
         gas["redeem"] = run(wesh.redeem(200), merchant)
 
         batch = citizens[1 : BATCH + 1]
-        for task_id, key in ((first, "batch_approve_50_per_item"), (second, "batch_approve_50_per_item_repeat")):
+        for task_id, key in (
+            (first, "batch_approve_50_per_item"),
+            (second, "batch_approve_50_per_item_repeat"),
+        ):
             for citizen in batch:
                 run(wesh.claim_task(task_id), citizen)
                 run(wesh.submit(task_id, CID), citizen)
@@ -94,8 +95,7 @@ def main() -> int:
         print(f"{key:36} {value:>9,} {shown:>9}  {reference}{mark}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(gas, indent=2) + "\n")
-    print(f"\nwritten to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}"
-          f" at {time.strftime('%Y-%m-%d %H:%M:%S')}")
+    print(f"\nwritten to {RESULTS} at {time.strftime('%Y-%m-%d %H:%M:%S')}")
     return 0 if ok else 1
 
 

@@ -8,15 +8,17 @@ account in the scripts, the citizen's own wallet through the API.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum, IntFlag
-from typing import Any
+from typing import Any, cast
 
 from eth_typing import ChecksumAddress
 from eth_utils import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError
+from web3.types import BlockIdentifier, TxParams
 
 from wesh import artifacts
 
@@ -170,7 +172,7 @@ class Wesh:
     def roles_of(self, account: str) -> Role:
         return Role(self.heitje.functions.roles_of(to_checksum_address(account)).call())
 
-    def account(self, owner: str, block: int | str = "latest") -> AccountView:
+    def account(self, owner: str, block: BlockIdentifier = "latest") -> AccountView:
         values = self.heitje.functions.account(to_checksum_address(owner)).call(
             block_identifier=block
         )
@@ -259,9 +261,11 @@ class Wesh:
     def register_citizen(self, citizen: str, neighbourhood: int) -> TxRequest:
         return self.register_citizens([citizen], [neighbourhood])
 
-    def register_citizens(self, citizens: list[str], neighbourhoods: list[int]) -> TxRequest:
+    def register_citizens(
+        self, citizens: Sequence[str], neighbourhoods: Sequence[int]
+    ) -> TxRequest:
         return self._h(
-            "register_citizens", [to_checksum_address(c) for c in citizens], neighbourhoods
+            "register_citizens", [to_checksum_address(c) for c in citizens], list(neighbourhoods)
         )
 
     def set_citizen_neighbourhood(self, citizen: str, neighbourhood: int) -> TxRequest:
@@ -333,7 +337,7 @@ class Wesh:
     def approve_submission(self, task_id: int, citizen: str) -> TxRequest:
         return self._h("approve_submission", task_id, to_checksum_address(citizen))
 
-    def approve_submissions(self, items: list[tuple[int, str]]) -> TxRequest:
+    def approve_submissions(self, items: Sequence[tuple[int, str]]) -> TxRequest:
         return self._h(
             "approve_submissions",
             [task_id for task_id, _ in items],
@@ -357,6 +361,6 @@ class Wesh:
     def check(self, tx: TxRequest, sender: str) -> None:
         """Raises ``ContractRefusal`` with the contract's reason if ``tx`` would revert now."""
         try:
-            self.w3.eth.call({**tx.as_dict(), "from": to_checksum_address(sender)})
+            self.w3.eth.call(cast(TxParams, {**tx.as_dict(), "from": to_checksum_address(sender)}))
         except ContractLogicError as error:
             raise refusal_from(error) from None

@@ -40,9 +40,7 @@ def deploy(
     monthly_cap: int = DEFAULT_MONTHLY_CAP,
 ) -> Deployed:
     """Deploys Heitje and Redemption, links them, and grants ``roles`` (address -> role bits)."""
-    heitje, block = deploy_contract(
-        w3, admin, "Heitje", admin.address, yearly_cap, monthly_cap
-    )
+    heitje, block = deploy_contract(w3, admin, "Heitje", admin.address, yearly_cap, monthly_cap)
     redemption, _ = deploy_contract(w3, admin, "Redemption", heitje)
     wesh = Wesh(w3, heitje, redemption)
     transact(w3, wesh.set_redemption(redemption), admin)

@@ -6,20 +6,22 @@ for users, it hands the ``TxRequest`` to their wallet.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils import to_checksum_address
+from hexbytes import HexBytes
 from web3 import Web3
 from web3.exceptions import ContractLogicError
-from web3.types import TxReceipt
+from web3.types import TxParams, TxReceipt
 
 from wesh.contract import ContractRefusal, TxRequest, refusal_from
 
 
 class Signer(Protocol):
-    address: str
+    @property
+    def address(self) -> str: ...
 
     def send(self, w3: Web3, tx: dict[str, Any]) -> bytes: ...
 
@@ -28,10 +30,10 @@ class UnlockedSigner:
     """An account the node holds unlocked (anvil's dev accounts): ``eth_sendTransaction``."""
 
     def __init__(self, address: str) -> None:
-        self.address = to_checksum_address(address)
+        self.address: str = to_checksum_address(address)
 
     def send(self, w3: Web3, tx: dict[str, Any]) -> bytes:
-        return bytes(w3.eth.send_transaction({**tx, "from": self.address}))
+        return bytes(w3.eth.send_transaction(cast(TxParams, {**tx, "from": self.address})))
 
 
 class KeySigner:
@@ -39,16 +41,16 @@ class KeySigner:
 
     def __init__(self, key: str) -> None:
         self.account: LocalAccount = Account.from_key(key)
-        self.address = self.account.address
+        self.address: str = self.account.address
 
     def send(self, w3: Web3, tx: dict[str, Any]) -> bytes:
         full = {
             **tx,
             "from": self.address,
-            "nonce": w3.eth.get_transaction_count(self.address, "pending"),
+            "nonce": w3.eth.get_transaction_count(self.account.address, "pending"),
             "chainId": w3.eth.chain_id,
         }
-        full.setdefault("gas", w3.eth.estimate_gas(full))
+        full.setdefault("gas", w3.eth.estimate_gas(cast(TxParams, full)))
         if "maxFeePerGas" not in full and "gasPrice" not in full:
             full["gasPrice"] = w3.eth.gas_price
         signed = self.account.sign_transaction(full)
@@ -60,11 +62,11 @@ def transact(w3: Web3, tx: TxRequest | dict[str, Any], signer: Signer) -> TxRece
     ``ContractRefusal`` with the contract's reason before anything is sent."""
     body = tx.as_dict() if isinstance(tx, TxRequest) else dict(tx)
     try:
-        gas = w3.eth.estimate_gas({**body, "from": signer.address})
+        gas = w3.eth.estimate_gas(cast(TxParams, {**body, "from": signer.address}))
     except ContractLogicError as error:
         raise refusal_from(error) from None
     tx_hash = signer.send(w3, {**body, "gas": gas + gas // 5})
-    receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60, poll_latency=0.01)
+    receipt = w3.eth.wait_for_transaction_receipt(HexBytes(tx_hash), timeout=60, poll_latency=0.01)
     if receipt["status"] != 1:
         raise ContractRefusal(f"transaction {tx_hash.hex()} reverted")
     return receipt
