@@ -1,0 +1,318 @@
+"""Shared helpers of the contract suite: the contracts' own constants, read from their sources.
+
+Bounds, limits and role bits are never copied into the tests: they are parsed from the Vyper
+sources, so a change in a contract changes what the tests expect.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import operator
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import boa
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTRACTS = ROOT / "contracts"
+HEITJE_SOURCE = CONTRACTS / "Heitje.vy"
+REDEMPTION_SOURCE = CONTRACTS / "Redemption.vy"
+ACCESS_SOURCE = CONTRACTS / "modules" / "access.vy"
+CALENDAR_SOURCE = CONTRACTS / "modules" / "calendar.vy"
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+# `NAME: constant(type) = expression` at the start of a line.
+_CONSTANT = re.compile(r"^([A-Z][A-Z0-9_]*)\s*:\s*constant\((.+?)\)\s*=\s*(.+?)\s*(?:#.*)?$")
+
+_BINARY = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Pow: operator.pow,
+    ast.LShift: operator.lshift,
+    ast.RShift: operator.rshift,
+    ast.BitOr: operator.or_,
+    ast.BitAnd: operator.and_,
+    ast.FloorDiv: operator.floordiv,
+}
+
+
+def _evaluate(node: ast.AST, known: dict[str, int | str]) -> int | str:
+    """Evaluates a constant expression: literals, earlier constants and integer operators."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return known[node.id]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -int(_evaluate(node.operand, known))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
+        return ~int(_evaluate(node.operand, known))
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        left = int(_evaluate(node.left, known))
+        right = int(_evaluate(node.right, known))
+        return _BINARY[type(node.op)](left, right)
+    raise ValueError(f"not a constant expression: {ast.dump(node)}")
+
+
+@cache
+def vyper_constants(path: Path) -> dict[str, int | str]:
+    """Every `constant(...)` of a Vyper source, evaluated (integers and string literals)."""
+    known: dict[str, int | str] = {}
+    for line in path.read_text().splitlines():
+        match = _CONSTANT.match(line)
+        if match is None:
+            continue
+        name, _type, expression = match.groups()
+        known[name] = _evaluate(ast.parse(expression, mode="eval").body, known)
+    return known
+
+
+def heitje_constant(name: str) -> int:
+    """An integer constant of Heitje.vy."""
+    value = vyper_constants(HEITJE_SOURCE)[name]
+    assert isinstance(value, int), name
+    return value
+
+
+def heitje_string(name: str) -> str:
+    """A string constant of Heitje.vy."""
+    value = vyper_constants(HEITJE_SOURCE)[name]
+    assert isinstance(value, str), name
+    return value
+
+
+def access_constant(name: str) -> int:
+    """An integer constant of modules/access.vy."""
+    value = vyper_constants(ACCESS_SOURCE)[name]
+    assert isinstance(value, int), name
+    return value
+
+
+def redemption_constant(name: str) -> int:
+    """An integer constant of Redemption.vy."""
+    value = vyper_constants(REDEMPTION_SOURCE)[name]
+    assert isinstance(value, int), name
+    return value
+
+
+def role_bits() -> dict[str, int]:
+    """The role constants of access.vy by name without the prefix: {"ADMIN": 1, ...}."""
+    return {
+        name.removeprefix("ROLE_"): int(value)
+        for name, value in vyper_constants(ACCESS_SOURCE).items()
+        if name.startswith("ROLE_")
+    }
+
+
+def prefixed_constants(path: Path, prefix: str) -> dict[str, int]:
+    """The integer constants of a source whose names start with `prefix`, prefix removed."""
+    return {
+        name.removeprefix(prefix): int(value)
+        for name, value in vyper_constants(path).items()
+        if name.startswith(prefix) and isinstance(value, int)
+    }
+
+
+def amsterdam(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> int:
+    """The Unix timestamp of a wall-clock moment in Amsterdam."""
+    return int(dt.datetime(year, month, day, hour, minute, tzinfo=AMSTERDAM).timestamp())
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> int:
+    """The Unix timestamp of a UTC moment."""
+    moment = dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
+    return int(moment.timestamp())
+
+
+def amsterdam_period(timestamp: int) -> tuple[int, int]:
+    """(year, month) of a timestamp on the Amsterdam wall clock, by zoneinfo."""
+    local = dt.datetime.fromtimestamp(timestamp, AMSTERDAM)
+    return local.year, local.month
+
+
+def event_names(contract) -> list[str]:  # type: ignore[no-untyped-def]
+    """The names of the events the contract's last call emitted, in order."""
+    return [type(log).__name__ for log in contract.get_logs()]
+
+
+def events(contract, name: str) -> list:  # type: ignore[no-untyped-def]
+    """The events called `name` that the contract's last call emitted."""
+    return [log for log in contract.get_logs() if type(log).__name__ == name]
+
+
+def only_event(contract, name: str):  # type: ignore[no-untyped-def]
+    """The single event called `name` of the contract's last call."""
+    found = events(contract, name)
+    assert len(found) == 1, f"expected one {name}, got {event_names(contract)}"
+    return found[0]
+
+
+# A quiet Wednesday in spring, Amsterdam time: far from any month or daylight-saving boundary.
+START = amsterdam(2027, 3, 10, 12)
+DAY = 86_400
+# A CIDv1 (raw, sha2-256) as the API computes it, and a second one for evidence.
+TASK_CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"
+EVIDENCE_CID = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"
+MERCHANT_CID = "bafkreidon73zkcrwdb5iafqtijxildoonbwnpv7dyd6ef3qdgads2jc4su"
+# The budget the treasurer grants in the wired deployment: 20,000.00.
+BUDGET = 2_000_000
+# Default terms of a task commissioned by `flow.commission`.
+REWARD = 2_500
+SLOTS = 3
+CLAIM_DURATION = 7 * DAY
+DEADLINE_AFTER = 14 * DAY
+
+ROLE = role_bits()
+
+
+@dataclass(frozen=True)
+class People:
+    admin: Any
+    registrar: Any
+    merchant_manager: Any
+    task_manager: Any
+    reviewer: Any
+    second_reviewer: Any
+    treasurer: Any
+    citizen: Any
+    other_citizen: Any
+    merchant: Any
+    other_merchant: Any
+    outsider: Any
+
+    def role_holders(self) -> dict[str, tuple[Any, int]]:
+        """Each role fixture's name, address and the one role it holds."""
+        return {
+            "admin": (self.admin, ROLE["ADMIN"]),
+            "registrar": (self.registrar, ROLE["REGISTRAR"]),
+            "merchant_manager": (self.merchant_manager, ROLE["MERCHANT_MANAGER"]),
+            "task_manager": (self.task_manager, ROLE["TASK_MANAGER"]),
+            "reviewer": (self.reviewer, ROLE["REVIEWER"]),
+            "second_reviewer": (self.second_reviewer, ROLE["REVIEWER"]),
+            "treasurer": (self.treasurer, ROLE["TREASURER"]),
+        }
+
+
+class Flow:
+    """Walks tasks through their lifecycle on one deployment, as the right role each time."""
+
+    def __init__(self, heitje: Any, redemption: Any, people: People) -> None:
+        self.heitje = heitje
+        self.redemption = redemption
+        self.people = people
+
+    # clock
+    @staticmethod
+    def now() -> int:
+        return int(boa.env.evm.patch.timestamp)
+
+    @staticmethod
+    def travel(seconds: int) -> None:
+        boa.env.time_travel(seconds=seconds)
+
+    @staticmethod
+    def set_time(timestamp: int) -> None:
+        boa.env.evm.patch.timestamp = timestamp
+
+    # reads
+    def citizen_id(self, wallet: Any) -> int:
+        return int(self.heitje.account(wallet).id)
+
+    def claim_of(self, task_id: int, wallet: Any) -> Any:
+        return self.heitje.claim_of(task_id, self.citizen_id(wallet))
+
+    # the task manager
+    def commission(
+        self,
+        reward: int = REWARD,
+        slots: int = SLOTS,
+        deadline: int | None = None,
+        duration: int = CLAIM_DURATION,
+        neighbourhood: int = 1,
+        cid: str = TASK_CID,
+    ) -> int:
+        deadline = self.now() + DEADLINE_AFTER if deadline is None else deadline
+        with boa.env.prank(self.people.task_manager):
+            return int(
+                self.heitje.commission_task(cid, reward, slots, deadline, duration, neighbourhood)
+            )
+
+    def cancel(self, task_id: int) -> None:
+        with boa.env.prank(self.people.task_manager):
+            self.heitje.cancel_task(task_id)
+
+    # citizens
+    def claim(self, task_id: int, who: Any) -> None:
+        with boa.env.prank(who):
+            self.heitje.claim(task_id)
+
+    def submit(self, task_id: int, who: Any, evidence: str = EVIDENCE_CID) -> None:
+        with boa.env.prank(who):
+            self.heitje.submit(task_id, evidence)
+
+    def appeal(self, task_id: int, who: Any) -> None:
+        with boa.env.prank(who):
+            self.heitje.appeal(task_id)
+
+    def abandon(self, task_id: int, who: Any) -> None:
+        with boa.env.prank(who):
+            self.heitje.abandon(task_id)
+
+    # reviewers
+    def approve(self, task_id: int, who: Any, reviewer: Any = None) -> None:
+        with boa.env.prank(reviewer or self.people.reviewer):
+            self.heitje.approve_submission(task_id, who)
+
+    def reject(self, task_id: int, who: Any, reason: int = 1, reviewer: Any = None) -> None:
+        with boa.env.prank(reviewer or self.people.reviewer):
+            self.heitje.reject_submission(task_id, who, reason)
+
+    def decide(
+        self, task_id: int, who: Any, grant: bool, reason: int = 0, reviewer: Any = None
+    ) -> None:
+        with boa.env.prank(reviewer or self.people.second_reviewer):
+            self.heitje.decide_appeal(task_id, who, grant, reason)
+
+    # composites
+    def claimed(self, who: Any, **terms: Any) -> int:
+        """A fresh task that `who` has claimed."""
+        task_id = self.commission(**terms)
+        self.claim(task_id, who)
+        return task_id
+
+    def submitted(self, who: Any, **terms: Any) -> int:
+        """A fresh task for which `who` has claimed and submitted evidence."""
+        task_id = self.claimed(who, **terms)
+        self.submit(task_id, who)
+        return task_id
+
+    def rejected(self, who: Any, **terms: Any) -> int:
+        """A fresh task whose evidence from `who` the reviewer rejected."""
+        task_id = self.submitted(who, **terms)
+        self.reject(task_id, who)
+        return task_id
+
+    def earn(self, who: Any, amount: int) -> int:
+        """Has `who` earn `amount` through one approved single-slot task; returns the task id."""
+        task_id = self.submitted(who, reward=amount, slots=1)
+        self.approve(task_id, who)
+        return task_id
+
+    # money
+    def pay(self, who: Any, shop: Any, amount: int) -> None:
+        with boa.env.prank(who):
+            self.heitje.transfer(shop, amount)
+
+    def redeem(self, shop: Any, amount: int) -> int:
+        with boa.env.prank(shop):
+            return int(self.redemption.redeem(amount))
+
+    # admin
+    def as_admin(self) -> Any:
+        return boa.env.prank(self.people.admin)
