@@ -1,0 +1,111 @@
+"""Database engines and the hand-built SQL of the bulk paths.
+
+The hot path (tens of thousands of rows a second) skips SQLAlchemy's per-row parameter handling:
+it sends ``INSERT ... VALUES (?, ...)`` / ``ON CONFLICT (...) DO UPDATE`` text with tuples straight
+to the driver's ``executemany`` (``conn.exec_driver_sql``). Both SQLite (>= 3.24) and PostgreSQL
+speak the same upsert syntax; only the parameter marker differs.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, create_engine, event
+from sqlalchemy.engine import Connection, Engine, make_url
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` and ``postgres://`` mean psycopg 3 here."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files get WAL and synchronous=NORMAL (safe with WAL: a crash
+    can lose the last commits but never corrupts, and the cursor is committed with the data)."""
+    url = normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA cache_size=-65536")
+            cur.execute("PRAGMA temp_store=MEMORY")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def is_sqlite(engine: Engine | Connection) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def describe(url: str) -> str:
+    """The URL without a password, for log lines."""
+    return make_url(normalise_url(url)).render_as_string(hide_password=True)
+
+
+class TableSql:
+    """The bulk statements of one table (or of its pending twin, under ``name``)."""
+
+    def __init__(self, table: Table, dialect_paramstyle: str, quote: Any, name: str) -> None:
+        self.table = table
+        self.columns = [c.name for c in table.columns]
+        self.pk = [c.name for c in table.primary_key.columns]
+        if self.columns[: len(self.pk)] != self.pk:
+            raise ValueError(f"{table.name}: primary key columns must come first")
+        self.npk = len(self.pk)
+        mark = "?" if dialect_paramstyle == "qmark" else "%s"
+        qname = quote(name)
+        cols = ", ".join(quote(c) for c in self.columns)
+        marks = ", ".join([mark] * len(self.columns))
+        pk = ", ".join(quote(c) for c in self.pk)
+        updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in self.columns[self.npk :])
+        self.insert = f"INSERT INTO {qname} ({cols}) VALUES ({marks})"
+        self.insert_ignore = f"{self.insert} ON CONFLICT ({pk}) DO NOTHING"
+        self.upsert = f"{self.insert} ON CONFLICT ({pk}) DO UPDATE SET {updates}"
+        self.delete_key = f"DELETE FROM {qname} WHERE " + " AND ".join(
+            f"{quote(c)} = {mark}" for c in self.pk
+        )
+        self.select_all = f"SELECT {cols} FROM {qname}"
+        self.mark = mark
+        self.qname = qname
+        self.quote = quote
+
+    def select_keys(self, n: int) -> str:
+        """SELECT the rows whose primary key is one of ``n`` keys (flattened parameters)."""
+        if self.npk == 1:
+            marks = ", ".join([self.mark] * n)
+            return f"{self.select_all} WHERE {self.quote(self.pk[0])} IN ({marks})"
+        one = "(" + ", ".join([self.mark] * self.npk) + ")"
+        cols = "(" + ", ".join(self.quote(c) for c in self.pk) + ")"
+        return f"{self.select_all} WHERE {cols} IN (VALUES {', '.join([one] * n)})"
+
+
+def sql_for(conn: Connection | Engine, table: Table, name: str | None = None) -> TableSql:
+    dialect = conn.dialect
+    return TableSql(table, dialect.paramstyle, dialect.identifier_preparer.quote, name or table.name)
+
+
+def executemany(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """The driver's own executemany on the connection's transaction (rows may be lists)."""
+    if rows:
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(sql, rows)
+        finally:
+            cursor.close()

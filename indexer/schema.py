@@ -1,0 +1,481 @@
+"""The indexer's SQL schema (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+Four kinds of table (see docs/indexer.md):
+
+* **state** tables hold the current value of something the contracts keep (an account's balance,
+  a claim's status, the ledger totals). One row per natural key; written as absolute values
+  (upserts), and every change to a row in a block near the head is recorded first in ``journal``
+  so that a reorganisation can put the old row back.
+* **history** tables hold one row per event (raw ``events``, ``transfers``, ``payments``, ...),
+  keyed by the event's position ``(block_number, log_index)``. A rollback deletes the rows above
+  the common ancestor.
+* **pending** twins (``pending_<name>``) of both: what the unconfirmed blocks between the
+  confirmed tip and the head change, rebuilt on every poll. Confirmed tables only ever receive
+  confirmed blocks.
+* **meta** tables: ``schema_version``, ``sync_state`` (the cursor, committed in the same
+  transaction as the data), ``blocks`` (block-hash log) and ``journal`` (the undo log).
+
+Amounts are cents (BIGINT: the contract bounds every total below 2**56). Addresses, hashes and
+bytes32 values are lowercase ``0x`` hex text. The two uint256 fields the contracts leave unbounded
+(an ERC-20 approval's value, the reason code of a granted appeal) are decimal text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    inspect,
+    select,
+)
+from sqlalchemy.engine import Connection, Engine
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+ADDR = String(42)
+HASH = String(66)
+
+
+def _int(name: str, **kw: object) -> Column[int]:
+    return Column(name, BigInteger, nullable=False, default=0, **kw)  # type: ignore[arg-type]
+
+
+def _bool(name: str) -> Column[bool]:
+    return Column(name, Boolean, nullable=False, default=False)
+
+
+def _pk_int(name: str) -> Column[int]:
+    return Column(name, BigInteger, primary_key=True, autoincrement=False)
+
+
+def _pos() -> list[Column[object]]:
+    """The natural key of a history row: the position of its event on the chain."""
+    return [
+        Column("block_number", BigInteger, primary_key=True, autoincrement=False),
+        Column("log_index", Integer, primary_key=True, autoincrement=False),
+        Column("tx_hash", HASH, nullable=False),
+    ]
+
+
+# --------------------------------------------------------------------------- state
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("address", ADDR, primary_key=True),
+    _int("balance"),
+    _bool("is_citizen"),
+    _bool("is_merchant"),
+    _bool("moved"),
+    # The citizen id or merchant id held by this wallet (0: none, or moved away).
+    _int("holder_id"),
+    Column("moved_to", ADDR, nullable=True),
+    _int("first_block"),
+    _int("updated_block"),
+)
+
+citizens = Table(
+    "citizens",
+    metadata,
+    _pk_int("citizen_id"),
+    Column("wallet", ADDR, nullable=False),
+    _int("neighbourhood"),
+    _bool("active"),
+    # Rewards of open claims, reserved against the cap, and how many claims are open.
+    _int("reserved"),
+    _int("open_claims"),
+    _int("registered_block"),
+    _int("updated_block"),
+)
+
+merchants = Table(
+    "merchants",
+    metadata,
+    _pk_int("merchant_id"),
+    Column("wallet", ADDR, nullable=False),
+    Column("metadata_cid", Text, nullable=False),
+    _bool("active"),
+    _int("registered_block"),
+    _int("updated_block"),
+)
+
+roles = Table(
+    "roles",
+    metadata,
+    Column("account", ADDR, primary_key=True),
+    # The access.ROLE_* bits, as roles_of(account) returns them.
+    _int("roles"),
+    _int("updated_block"),
+)
+
+tasks = Table(
+    "tasks",
+    metadata,
+    _pk_int("task_id"),
+    _int("reward"),
+    _int("slots"),
+    _int("slots_open"),
+    _int("claim_deadline"),
+    _int("claim_duration"),
+    _int("neighbourhood"),
+    # 1 open, 2 cancelled, 3 closed (wesh.contract.TaskStatus).
+    _int("status"),
+    Column("metadata_cid", Text, nullable=False),
+    Column("task_manager", ADDR, nullable=False),
+    # Escrow given back to the budget when the task was cancelled or closed.
+    _int("returned"),
+    _int("commissioned_block"),
+    Column("commissioned_tx", HASH, nullable=False),
+    Column("ended_block", BigInteger, nullable=True),
+    _int("updated_block"),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    _pk_int("task_id"),
+    _pk_int("citizen_id"),
+    Column("wallet", ADDR, nullable=False),
+    # wesh.contract.ClaimStatus: 1 claimed ... 8 appeal denied.
+    _int("status"),
+    _int("expires_at"),
+    _int("reward"),
+    _int("reason"),
+    _bool("appealed"),
+    Column("rejected_by", ADDR, nullable=False),
+    Column("evidence_cid", Text, nullable=True),
+    _int("claimed_block"),
+    _int("updated_block"),
+    Index("ix_claims_citizen", "citizen_id"),
+)
+
+earnings = Table(
+    "earnings",
+    metadata,
+    _pk_int("citizen_id"),
+    # The Europe/Amsterdam year and month of the approval (the contract's calendar).
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("month", Integer, primary_key=True, autoincrement=False),
+    _int("amount"),
+    _int("tasks_paid"),
+    _int("updated_block"),
+)
+
+redemptions = Table(
+    "redemptions",
+    metadata,
+    _pk_int("redemption_id"),
+    Column("merchant", ADDR, nullable=False),
+    _int("amount"),
+    # 1 open, 2 paid (wesh.contract.RequestStatus).
+    _int("status"),
+    _int("requested_block"),
+    Column("requested_tx", HASH, nullable=False),
+    Column("paid_block", BigInteger, nullable=True),
+    Column("paid_tx", HASH, nullable=True),
+    Column("payment_reference", Text, nullable=True),
+    Column("treasurer", ADDR, nullable=True),
+    Index("ix_redemptions_merchant", "merchant"),
+)
+
+approvals = Table(
+    "approvals",
+    metadata,
+    Column("owner", ADDR, primary_key=True),
+    Column("spender", ADDR, primary_key=True),
+    # The value of the last Approval event. transferFrom lowers an allowance without an event
+    # (as ERC-20 allows), so this is not the remaining allowance: read allowance() for that.
+    Column("value", String(78), nullable=False),
+    _int("updated_block"),
+)
+
+ledger = Table(
+    "ledger",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    _int("total_supply"),
+    _int("total_minted"),
+    _int("total_burned"),
+    _int("escrow_locked"),
+    _int("budget_granted"),
+    _int("budget_available"),
+    _bool("paused"),
+    _int("cap_yearly"),
+    _int("cap_monthly"),
+    _int("cap_next_yearly"),
+    _int("cap_next_monthly"),
+    _int("cap_next_from_year"),
+    _int("max_open_claims"),
+    Column("redemption_contract", ADDR, nullable=True),
+    _int("redemptions_requested"),
+    _int("redemptions_paid"),
+    _int("citizens"),
+    _int("merchants"),
+    _int("tasks"),
+    _int("updated_block"),
+)
+
+# --------------------------------------------------------------------------- history
+events = Table(
+    "events",
+    metadata,
+    *_pos(),
+    Column("tx_index", Integer, nullable=False),
+    Column("address", ADDR, nullable=False),
+    # The event's name (None: a topic0 no WESH contract declares).
+    Column("event", String(40), nullable=True),
+    Column("topic0", HASH, nullable=True),
+    Column("topic1", HASH, nullable=True),
+    Column("topic2", HASH, nullable=True),
+    Column("topic3", HASH, nullable=True),
+    Column("data", Text, nullable=False),
+)
+
+transfers = Table(
+    "transfers",
+    metadata,
+    *_pos(),
+    Column("sender", ADDR, nullable=False),
+    Column("receiver", ADDR, nullable=False),
+    _int("value"),
+    # mint (approved work), burn (redemption), payment (citizen -> merchant), refund
+    # (merchant -> citizen), move (citizen to a new wallet).
+    Column("kind", String(10), nullable=False),
+    Index("ix_transfers_sender", "sender"),
+    Index("ix_transfers_receiver", "receiver"),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    *_pos(),  # the position of the Transfer event
+    Column("payer", ADDR, nullable=False),
+    Column("merchant", ADDR, nullable=False),
+    _int("amount"),
+    # The bytes32 reference of pay() (the merchant's QR request); None for a plain transfer().
+    Column("reference", HASH, nullable=True),
+    Index("ix_payments_merchant", "merchant"),
+    Index("ix_payments_payer", "payer"),
+)
+
+submissions = Table(
+    "submissions",
+    metadata,
+    *_pos(),
+    _int("task_id"),
+    _int("citizen_id"),
+    Column("citizen", ADDR, nullable=False),
+    Column("evidence_cid", Text, nullable=False),
+    Index("ix_submissions_claim", "task_id", "citizen_id"),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    *_pos(),
+    _int("task_id"),
+    _int("citizen_id"),
+    Column("reviewer", ADDR, nullable=False),
+    # approved or rejected
+    Column("outcome", String(10), nullable=False),
+    _int("reason"),
+    _int("expires_at"),
+    _int("amount"),
+    Index("ix_reviews_claim", "task_id", "citizen_id"),
+)
+
+appeals = Table(
+    "appeals",
+    metadata,
+    *_pos(),
+    _int("task_id"),
+    _int("citizen_id"),
+    # The citizen who filed, or the reviewer who decided.
+    Column("actor", ADDR, nullable=False),
+    # filed, granted or denied
+    Column("kind", String(10), nullable=False),
+    Column("reason", String(78), nullable=False),
+)
+
+releases = Table(
+    "releases",
+    metadata,
+    *_pos(),
+    _int("task_id"),
+    _int("citizen_id"),
+    Column("caller", ADDR, nullable=False),
+    # 1 expired, 2 abandoned, 3 appeal denied
+    _int("cause"),
+    _int("returned_to_budget"),
+)
+
+budget_changes = Table(
+    "budget_changes",
+    metadata,
+    *_pos(),
+    # granted, withdrawn (budget), locked (a task commissioned), returned (cancel, close,
+    # released claim): the escrow moves.
+    Column("kind", String(10), nullable=False),
+    _int("amount"),
+    Column("task_id", BigInteger, nullable=True),
+    Column("actor", ADDR, nullable=False),
+)
+
+citizen_moves = Table(
+    "citizen_moves",
+    metadata,
+    *_pos(),
+    _int("citizen_id"),
+    Column("old_wallet", ADDR, nullable=False),
+    Column("new_wallet", ADDR, nullable=False),
+    _int("balance"),
+    Column("registrar", ADDR, nullable=False),
+)
+
+# --------------------------------------------------------------------------- meta
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+)
+
+sync_state = Table(
+    "sync_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("chain_id", BigInteger, nullable=False),
+    Column("heitje", ADDR, nullable=False),
+    Column("redemption", ADDR, nullable=False),
+    Column("start_block", BigInteger, nullable=False),
+    Column("start_block_hash", HASH, nullable=False),
+    # The last confirmed block applied to the state and history tables, and its hash.
+    Column("indexed_block", BigInteger, nullable=False),
+    Column("indexed_hash", HASH, nullable=False),
+    # Every block above this one has its changes journaled: the deepest possible rollback.
+    Column("journal_floor", BigInteger, nullable=False),
+    Column("head_block", BigInteger, nullable=False, default=0),
+    Column("head_seen_at", Float, nullable=False, default=0.0),
+    Column("events_total", BigInteger, nullable=False, default=0),
+    Column("updated_at", Float, nullable=False, default=0.0),
+)
+
+blocks = Table(
+    "blocks",
+    metadata,
+    Column("number", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", HASH, nullable=False),
+    Column("parent_hash", HASH, nullable=False),
+    Column("timestamp", BigInteger, nullable=False),
+    # Blocks with WESH events are kept for good; the others only while they may be reorganised.
+    Column("has_events", Boolean, nullable=False, default=False),
+)
+
+journal = Table(
+    "journal",
+    metadata,
+    Column("block_number", BigInteger, primary_key=True, autoincrement=False),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("table_name", String(40), nullable=False),
+    # The row's primary key and its content before the block changed it (JSON; null: no row).
+    Column("pk", Text, nullable=False),
+    Column("before", Text, nullable=True),
+)
+
+pending_state = Table(
+    "pending_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    # The unconfirmed blocks the pending tables describe: from_block..head_block.
+    Column("from_block", BigInteger, nullable=False),
+    Column("head_block", BigInteger, nullable=False),
+    Column("head_hash", HASH, nullable=False),
+    Column("built_at", Float, nullable=False),
+)
+
+STATE_TABLES: tuple[Table, ...] = (
+    accounts,
+    citizens,
+    merchants,
+    roles,
+    tasks,
+    claims,
+    earnings,
+    redemptions,
+    approvals,
+    ledger,
+)
+HISTORY_TABLES: tuple[Table, ...] = (
+    events,
+    transfers,
+    payments,
+    submissions,
+    reviews,
+    appeals,
+    releases,
+    budget_changes,
+    citizen_moves,
+)
+PROJECTION_TABLES = STATE_TABLES + HISTORY_TABLES
+
+
+def _pending_twin(table: Table) -> Table:
+    columns = [
+        Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable, autoincrement=False)
+        for c in table.columns
+    ]
+    return Table(f"pending_{table.name}", metadata, *columns)
+
+
+PENDING: dict[str, Table] = {t.name: _pending_twin(t) for t in (*PROJECTION_TABLES, blocks)}
+
+
+def pending(table: Table) -> Table:
+    """The pending twin of a state, history or blocks table."""
+    return PENDING[table.name]
+
+
+def table(name: str) -> Table:
+    return metadata.tables[name]
+
+
+class SchemaError(RuntimeError):
+    """The database holds a schema of another version."""
+
+
+def create(engine: Engine) -> None:
+    """Creates every table that is missing (idempotent) and records the schema version."""
+    metadata.create_all(engine, checkfirst=True)
+    with engine.begin() as conn:
+        versions = [row[0] for row in conn.execute(select(schema_version.c.version))]
+        if not versions:
+            conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
+        elif max(versions) != SCHEMA_VERSION:
+            raise SchemaError(
+                f"the database has indexer schema version {max(versions)}, this code needs "
+                f"{SCHEMA_VERSION}: run `python -m indexer reset` to re-index from scratch"
+            )
+
+
+def drop(engine: Engine) -> None:
+    """Drops every indexer table (``python -m indexer reset``)."""
+    metadata.drop_all(engine, checkfirst=True)
+
+
+def existing_tables(conn: Connection) -> set[str]:
+    return set(inspect(conn).get_table_names())
+
+
+def quoted(conn: Connection, names: Iterable[str]) -> list[str]:
+    prep = conn.dialect.identifier_preparer
+    return [prep.quote(n) for n in names]

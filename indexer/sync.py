@@ -1,0 +1,587 @@
+"""Catching up and following the head.
+
+One ``step()`` is one poll:
+
+1. ask the node for the head; the confirmed tip is ``head - confirmations``;
+2. if the last indexed block is no longer canonical, roll back to the common ancestor
+   (``indexer.reorg``) and carry on from there;
+3. if behind the confirmed tip, read the next range of blocks and apply it in one transaction
+   together with the cursor, the block hashes and (near the head) the undo journal;
+4. once at the confirmed tip, rebuild the pending tables from the unconfirmed blocks.
+
+Ranges far below the head ("deep": more than ``max_reorg_depth`` blocks down) are read with large
+eth_getLogs calls (adapted to about ``target_logs`` logs each) and only the headers of blocks that
+have events (for their timestamps and hashes) plus both ends of the range; while one range is
+applied, the next one is fetched in a background thread. Near the head every header is read and
+every parent hash checked, and each row change is journaled so a reorganisation can be undone.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection, Engine
+
+from indexer import schema
+from indexer.db import executemany, sql_for
+from indexer.projections import Batch, Event, IntegrityError, Store, apply
+from indexer.reorg import find_ancestor, rollback
+from indexer.rpc import Rpc
+from wesh.deployment import Deployment
+from wesh.events import DecodeError, specs
+from wesh.settings import IndexerSettings
+
+log = logging.getLogger("indexer.sync")
+
+
+class DeploymentMismatch(RuntimeError):
+    """The database, the manifest and the chain do not describe the same deployment."""
+
+
+class ChainMoved(Exception):
+    """The node's answers were not from one consistent chain (it changed while being read)."""
+
+
+@dataclass
+class Cursor:
+    indexed_block: int
+    indexed_hash: str
+    journal_floor: int
+    events_total: int
+
+
+@dataclass
+class Progress:
+    """What the running indexer knows of itself (for logs, /metrics and tests)."""
+
+    head: int = 0
+    indexed: int = 0
+    confirmations: int = 0
+    events_total: int = 0
+    reorgs: int = 0
+    batches: int = 0
+    pending_blocks: int = 0
+    last_poll: float = 0.0
+    started: float = field(default_factory=time.time)
+
+    @property
+    def lag(self) -> int:
+        return max(0, self.head - self.confirmations - self.indexed)
+
+
+@dataclass
+class Fetched:
+    """One range read from the node, ready to be applied."""
+
+    first: int
+    last: int
+    logs: list[dict[str, Any]]
+    headers: dict[int, dict[str, Any]]
+    contiguous: bool
+
+
+class Indexer:
+    def __init__(
+        self,
+        settings: IndexerSettings,
+        deployment: Deployment,
+        engine: Engine,
+        rpc: Rpc,
+    ) -> None:
+        self.settings = settings
+        self.deployment = deployment
+        self.engine = engine
+        self.rpc = rpc
+        self.addresses = [deployment.heitje.lower(), deployment.redemption.lower()]
+        confirmations = settings.confirmations
+        self.confirmations = deployment.confirmations if confirmations is None else confirmations
+        self.depth = max(settings.max_reorg_depth, self.confirmations + 1)
+        self.store = Store(engine)
+        self.range = settings.batch_blocks
+        self.progress = Progress(confirmations=self.confirmations)
+        self.cursor: Cursor | None = None
+        self._pending_key: tuple[int, str, int] | None = None
+        self._prefetch: _Prefetcher | None = None
+        self._state_sql = sql_for(engine, schema.blocks)
+        self.on_commit: Callable[[int], None] | None = None
+        self._recorded_head: int | None = None
+
+    # ---------------------------------------------------------------- set-up
+    def initialise(self) -> None:
+        """Creates the schema and the cursor, and checks that database, manifest and chain
+        describe the same deployment."""
+        schema.create(self.engine)
+        dep = self.deployment
+        chain_id = self.rpc.chain_id()
+        if chain_id != dep.chain_id:
+            raise DeploymentMismatch(
+                f"the node at the RPC URL serves chain {chain_id}, the manifest is for chain "
+                f"{dep.chain_id}: point WESH_RPC_URL at the right node"
+            )
+        start = self.rpc.header(dep.start_block)
+        if start is None:
+            raise DeploymentMismatch(
+                f"the chain has no block {dep.start_block} (the manifest's start block): was the "
+                "chain reset? Deploy again (`ape run deploy`) to write a new manifest"
+            )
+        start_hash = start["hash"].lower()
+        if dep.start_block_hash and dep.start_block_hash.lower() != start_hash:
+            raise DeploymentMismatch(
+                f"block {dep.start_block} on the chain is {start_hash}, the manifest says "
+                f"{dep.start_block_hash}: the manifest is from a chain that was reset; deploy again"
+            )
+        with self.engine.begin() as conn:
+            row = conn.execute(select(schema.sync_state)).mappings().first()
+            if row is None:
+                conn.execute(
+                    schema.sync_state.insert().values(
+                        id=1,
+                        chain_id=chain_id,
+                        heitje=self.addresses[0],
+                        redemption=self.addresses[1],
+                        start_block=dep.start_block,
+                        start_block_hash=start_hash,
+                        indexed_block=dep.start_block - 1,
+                        indexed_hash=start["parentHash"].lower(),
+                        journal_floor=dep.start_block - 1,
+                        head_block=0,
+                        head_seen_at=0.0,
+                        events_total=0,
+                        updated_at=time.time(),
+                    )
+                )
+                log.info(
+                    "new index of %s chain %d from block %d (Heitje %s)",
+                    dep.network, chain_id, dep.start_block, dep.heitje,
+                )
+            else:
+                theirs = (row["chain_id"], row["heitje"], row["redemption"], row["start_block"],
+                          row["start_block_hash"])
+                ours = (chain_id, self.addresses[0], self.addresses[1], dep.start_block, start_hash)
+                if theirs != ours:
+                    raise DeploymentMismatch(
+                        "the database indexes another deployment (chain "
+                        f"{row['chain_id']}, Heitje {row['heitje']}, start block "
+                        f"{row['start_block']}): use another database, or `--reset` to re-index"
+                    )
+        self.cursor = self._read_cursor()
+        self.progress.indexed = self.cursor.indexed_block
+        self.progress.events_total = self.cursor.events_total
+
+    def _read_cursor(self) -> Cursor:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(schema.sync_state)).mappings().one()
+        return Cursor(
+            int(row["indexed_block"]),
+            str(row["indexed_hash"]),
+            int(row["journal_floor"]),
+            int(row["events_total"]),
+        )
+
+    # ---------------------------------------------------------------- the loop
+    def run(self, *, once: bool = False, stop: threading.Event | None = None) -> None:
+        """Catches up, then follows the head until ``stop`` is set (or, with ``once``, returns
+        when the confirmed tip and the pending tables are up to date)."""
+        if self.cursor is None:
+            self.initialise()
+        stop = stop or threading.Event()
+        last_report = 0.0
+        try:
+            while not stop.is_set():
+                busy = self.step()
+                now = time.monotonic()
+                if busy and now - last_report > 5:
+                    last_report = now
+                    p = self.progress
+                    log.info(
+                        "catching up: block %d of %d (%d behind), %d events",
+                        p.indexed, p.head - p.confirmations, p.lag, p.events_total,
+                    )
+                if not busy:
+                    if once:
+                        return
+                    stop.wait(self.settings.poll_interval)
+        finally:
+            self._stop_prefetch()
+
+    def step(self) -> bool:
+        """One poll. Returns True when there is more confirmed work to do right away."""
+        assert self.cursor is not None
+        head = self.rpc.block_number()
+        p = self.progress
+        p.head, p.last_poll = head, time.time()
+        safe = head - self.confirmations
+        cur = self.cursor
+        try:
+            if cur.indexed_block >= safe:
+                # At the confirmed tip: is the last indexed block still canonical? (While behind,
+                # the parent hash of the next range's first block tells.)
+                if cur.indexed_block >= self.deployment.start_block:
+                    tip = self.rpc.header(cur.indexed_block)
+                    if tip is None or tip["hash"].lower() != cur.indexed_hash:
+                        self._reorg(head)
+                        return True
+            if cur.indexed_block < safe:
+                self._advance(head, safe)
+                return True
+            self._record_head(head)
+            self._update_pending(head)
+            return False
+        except ChainMoved as moved:
+            self._stop_prefetch()
+            log.info("the chain changed while it was being read (%s): reading again", moved)
+            time.sleep(min(self.settings.poll_interval, 0.5))
+            return True
+
+    # ---------------------------------------------------------------- confirmed blocks
+    def _plan(self, first: int, head: int, safe: int) -> tuple[int, bool]:
+        """The last block of the range starting at ``first``, and whether it is deep."""
+        deep_limit = head - self.depth
+        if first <= deep_limit:
+            return min(first + self.range - 1, deep_limit, safe), True
+        return min(first + self.range - 1, safe), False
+
+    def _fetch(self, first: int, last: int, deep: bool) -> Fetched:
+        logs = self.rpc.get_logs(self.addresses, first, last)
+        self._adapt(len(logs), last - first + 1)
+        if deep:
+            numbers = {first, last}
+            for lg in logs:
+                numbers.add(int(lg["blockNumber"], 16))
+            wanted = sorted(numbers)
+        else:
+            wanted = list(range(first, last + 1))
+        got = self.rpc.headers(wanted, self.settings.header_batch)
+        headers: dict[int, dict[str, Any]] = {}
+        for number, header in zip(wanted, got, strict=True):
+            if header is None:
+                raise ChainMoved(f"block {number} is not there (any more)")
+            headers[number] = header
+        return Fetched(first, last, logs, headers, contiguous=not deep)
+
+    def _adapt(self, n_logs: int, n_blocks: int) -> None:
+        target = self.settings.target_logs
+        if n_logs > target:
+            self.range = max(1, n_blocks * target // max(n_logs, 1))
+        elif n_logs < target // 2 and n_blocks >= self.range:
+            self.range = min(self.settings.max_batch_blocks, self.range * 2)
+
+    def _advance(self, head: int, safe: int) -> None:
+        assert self.cursor is not None
+        first = self.cursor.indexed_block + 1
+        last, deep = self._plan(first, head, safe)
+        fetched: Fetched | None = None
+        if deep:
+            pf = self._prefetch
+            if pf is not None and pf.next_first != first:
+                self._stop_prefetch()
+                pf = None
+            if pf is None:
+                pf = self._prefetch = _Prefetcher(self, first, head, safe)
+            fetched = pf.take()
+            if fetched is None:  # the read-ahead planned with an older head: read here
+                self._stop_prefetch()
+        else:
+            self._stop_prefetch()
+        if fetched is None:
+            fetched = self._fetch(first, last, deep=deep)
+        self._apply_range(fetched, head)
+
+    def _stop_prefetch(self) -> None:
+        if self._prefetch is not None:
+            self._prefetch.stop()
+            self._prefetch = None
+
+    def _apply_range(self, f: Fetched, head: int) -> None:
+        assert self.cursor is not None
+        cur = self.cursor
+        headers = f.headers
+        first = headers[f.first]
+        if first["parentHash"].lower() != cur.indexed_hash:
+            # The block we built on is gone: a reorganisation below this range.
+            self._stop_prefetch()
+            self._reorg(head)
+            return
+        hashes = {n: h["hash"].lower() for n, h in headers.items()}
+        if f.contiguous:
+            for n in range(f.first + 1, f.last + 1):
+                if headers[n]["parentHash"].lower() != hashes[n - 1]:
+                    raise ChainMoved(f"block {n} does not follow block {n - 1}")
+        events, raw, with_events = self._decode(f.logs, hashes, headers)
+        # Near the head every block is journaled (all of them lie above the journal floor);
+        # a deep range is not, and moves the floor up to its end.
+        journal_above = cur.journal_floor if f.contiguous else None
+        new_floor = max(cur.journal_floor, f.last - self.depth) if f.contiguous else f.last
+        block_rows = [
+            (n, hashes[n], h["parentHash"].lower(), int(h["timestamp"], 16), n in with_events)
+            for n, h in sorted(headers.items())
+        ]
+        last_hash = hashes[f.last]
+        now = time.time()
+        try:
+            with self.engine.begin() as conn:
+                batch = Batch(self.store, conn, journal_above)
+                apply(batch, events)
+                batch.history["events"] = raw
+                batch.write(conn)
+                executemany(conn, self._state_sql.upsert, block_rows)
+                self._prune(conn, new_floor, f.last)
+                conn.execute(
+                    update(schema.sync_state)
+                    .where(schema.sync_state.c.id == 1)
+                    .values(
+                        indexed_block=f.last,
+                        indexed_hash=last_hash,
+                        journal_floor=new_floor,
+                        head_block=head,
+                        head_seen_at=now,
+                        events_total=cur.events_total + len(raw),
+                        updated_at=now,
+                    )
+                )
+        except BaseException:
+            self.store.invalidate()
+            raise
+        batch.commit()
+        self.cursor = Cursor(f.last, last_hash, new_floor, cur.events_total + len(raw))
+        p = self.progress
+        p.indexed, p.events_total, p.batches = f.last, self.cursor.events_total, p.batches + 1
+        if self.on_commit is not None:
+            self.on_commit(f.last)
+
+    def _prune(self, conn: Connection, floor: int, last: int) -> None:
+        """Forgets journal entries and hashes of event-less blocks that can no longer be rolled
+        back (at or below the journal floor; the floor block's own hash is kept)."""
+        conn.exec_driver_sql(f"DELETE FROM journal WHERE block_number <= {int(floor)}")
+        conn.exec_driver_sql(
+            f"DELETE FROM blocks WHERE number < {int(floor)} AND has_events = "
+            f"{'0' if conn.dialect.name == 'sqlite' else 'false'}"
+        )
+
+    def _decode(
+        self,
+        logs: list[dict[str, Any]],
+        hashes: dict[int, str],
+        headers: dict[int, dict[str, Any]],
+    ) -> tuple[list[Event], list[tuple[Any, ...]], set[int]]:
+        table = specs()
+        mine = set(self.addresses)
+        events: list[Event] = []
+        raw: list[tuple[Any, ...]] = []
+        with_events: set[int] = set()
+        stamps: dict[int, int] = {}
+        last_pos = (-1, -1)
+        for lg in logs:
+            number = int(lg["blockNumber"], 16)
+            index = int(lg["logIndex"], 16)
+            pos = (number, index)
+            if pos <= last_pos:
+                raise ChainMoved(f"logs out of order at block {number} log {index}")
+            last_pos = pos
+            if lg.get("removed"):
+                raise ChainMoved(f"removed log in block {number}")
+            expected = hashes.get(number)
+            if expected is None or lg["blockHash"].lower() != expected:
+                raise ChainMoved(f"a log of block {number} is from another branch")
+            address = lg["address"].lower()
+            if address not in mine:
+                log.warning("ignoring a log of %s, not a WESH contract", address)
+                continue
+            topics = lg["topics"]
+            data = lg["data"]
+            tx = lg["transactionHash"].lower()
+            t0 = topics[0].lower() if topics else None
+            spec = table.get(t0) if t0 is not None else None
+            n = len(topics)
+            raw.append((
+                number, index, tx, int(lg["transactionIndex"], 16), address,
+                spec.name if spec is not None else None, t0,
+                topics[1].lower() if n > 1 else None,
+                topics[2].lower() if n > 2 else None,
+                topics[3].lower() if n > 3 else None,
+                data,
+            ))
+            with_events.add(number)
+            if spec is None:
+                log.warning("block %d log %d: unknown event %s (kept raw)", number, index, t0)
+                continue
+            try:
+                args = spec.decode(topics, data)
+            except DecodeError as error:
+                raise IntegrityError(f"block {number} log {index}: {error}") from None
+            stamp = stamps.get(number)
+            if stamp is None:
+                stamp = stamps[number] = int(headers[number]["timestamp"], 16)
+            events.append((spec.name, args, number, index, tx, stamp))
+        return events, raw, with_events
+
+    def _record_head(self, head: int) -> None:
+        if head == self._recorded_head:
+            return
+        self._recorded_head = head
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(schema.sync_state)
+                .where(schema.sync_state.c.id == 1)
+                .values(head_block=head, head_seen_at=time.time())
+            )
+
+    # ---------------------------------------------------------------- reorgs
+    def _reorg(self, head: int) -> None:
+        assert self.cursor is not None
+        self._stop_prefetch()
+        cur = self.cursor
+        with self.engine.connect() as conn:
+            ancestor, ancestor_hash = find_ancestor(conn, self.rpc, cur.indexed_block, cur.journal_floor)
+        try:
+            with self.engine.begin() as conn:
+                counts = rollback(conn, ancestor)
+                events_total = conn.exec_driver_sql("SELECT COUNT(*) FROM events").scalar_one()
+                conn.execute(
+                    update(schema.sync_state)
+                    .where(schema.sync_state.c.id == 1)
+                    .values(
+                        indexed_block=ancestor,
+                        indexed_hash=ancestor_hash,
+                        journal_floor=min(cur.journal_floor, ancestor),
+                        events_total=events_total,
+                        updated_at=time.time(),
+                    )
+                )
+        finally:
+            self.store.invalidate()
+        depth = cur.indexed_block - ancestor
+        log.warning(
+            "reorganisation: blocks %d-%d were replaced; rolled back %d block(s) to the common "
+            "ancestor %d (%d rows restored, %d history rows removed); replaying the new branch",
+            ancestor + 1, cur.indexed_block, depth, ancestor, counts["restored"], counts["deleted"],
+        )
+        self.cursor = Cursor(ancestor, ancestor_hash, min(cur.journal_floor, ancestor), int(events_total))
+        self.progress.reorgs += 1
+        self.progress.indexed = ancestor
+        self.progress.events_total = int(events_total)
+        self._pending_key = None
+
+    # ---------------------------------------------------------------- pending
+    def _update_pending(self, head: int) -> None:
+        assert self.cursor is not None
+        cur = self.cursor
+        first = cur.indexed_block + 1
+        if self.confirmations == 0 or first > head:
+            if self._pending_key != (0, "", 0):
+                self._write_pending(None, first, head, "")
+                self._pending_key = (0, "", 0)
+            return
+        top = self.rpc.header(head)
+        if top is None:
+            raise ChainMoved(f"head block {head} vanished")
+        key = (head, top["hash"].lower(), cur.indexed_block)
+        if key == self._pending_key:
+            return
+        fetched = self._fetch(first, head, deep=False)
+        headers = fetched.headers
+        if headers[first]["parentHash"].lower() != cur.indexed_hash:
+            return  # the next step sees the reorganisation
+        hashes = {n: h["hash"].lower() for n, h in headers.items()}
+        for n in range(first + 1, head + 1):
+            if headers[n]["parentHash"].lower() != hashes[n - 1]:
+                raise ChainMoved(f"block {n} does not follow block {n - 1}")
+        events, raw, with_events = self._decode(fetched.logs, hashes, headers)
+        with self.engine.begin() as conn:
+            batch = Batch(self.store, conn, None)
+            apply(batch, events)
+            batch.history["events"] = raw
+            block_rows = [
+                (n, hashes[n], h["parentHash"].lower(), int(h["timestamp"], 16), n in with_events)
+                for n, h in sorted(headers.items())
+            ]
+            self._write_pending_tx(conn, batch, block_rows, first, head, hashes[head])
+        self._pending_key = key
+        self.progress.pending_blocks = head - first + 1
+
+    def _write_pending(self, batch: Batch | None, first: int, head: int, head_hash: str) -> None:
+        with self.engine.begin() as conn:
+            self._write_pending_tx(conn, batch, [], first, head, head_hash)
+
+    def _write_pending_tx(
+        self,
+        conn: Connection,
+        batch: Batch | None,
+        block_rows: list[tuple[Any, ...]],
+        first: int,
+        head: int,
+        head_hash: str,
+    ) -> None:
+        if batch is None:
+            for table in schema.PENDING.values():
+                conn.execute(table.delete())
+        else:
+            batch.write_pending(conn)
+        pending_blocks = schema.pending(schema.blocks)
+        conn.execute(pending_blocks.delete())
+        executemany(conn, sql_for(conn, schema.blocks, pending_blocks.name).insert, block_rows)
+        conn.execute(schema.pending_state.delete())
+        conn.execute(
+            schema.pending_state.insert().values(
+                id=1, from_block=first, head_block=head, head_hash=head_hash, built_at=time.time()
+            )
+        )
+
+
+class _Prefetcher:
+    """Reads the next deep ranges in a background thread while the current one is applied.
+    Deep ranges are far below the head, so reading ahead cannot race a reorganisation; anything
+    unexpected stops it and the main thread reads for itself."""
+
+    def __init__(self, indexer: Indexer, first: int, head: int, safe: int) -> None:
+        self.indexer = indexer
+        self.next_first = first
+        self._head, self._safe = head, safe
+        self._queue: queue.Queue[Fetched | BaseException | None] = queue.Queue(maxsize=2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._work, args=(first,), daemon=True)
+        self._thread.start()
+
+    def _work(self, first: int) -> None:
+        try:
+            while not self._stop.is_set():
+                last, deep = self.indexer._plan(first, self._head, self._safe)
+                if not deep or first > last:
+                    self._queue.put(None)
+                    return
+                fetched = self.indexer._fetch(first, last, deep=True)
+                while not self._stop.is_set():
+                    try:
+                        self._queue.put(fetched, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                first = last + 1
+        except BaseException as error:  # handed to the main thread
+            self._queue.put(error)
+
+    def take(self) -> Fetched | None:
+        item = self._queue.get()
+        if item is None:
+            return None
+        if isinstance(item, BaseException):
+            self.indexer._prefetch = None
+            raise item
+        self.next_first = item.last + 1
+        return item
+
+    def stop(self) -> None:
+        self._stop.set()
+        try:
+            while True:
+                self._queue.get_nowait()
+        except queue.Empty:
+            pass
+        self._thread.join(timeout=5)
