@@ -1,0 +1,137 @@
+"""The FastAPI application: ``create_app()`` wires settings, database, chain and routers."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import orjson
+from fastapi import FastAPI, Request, Response
+from prometheus_client import Counter, Histogram
+from web3 import Web3
+
+from api import errors
+from api.deps import Services
+from api.routers import auth, citizen, city, merchant, public, system
+from api.settings import ApiSettings, get_settings
+from api.siwe_auth import SiweConfig
+from api.state import EphemeralStore, PaymentRequests, RedisStore, SqlStore
+from api.views import Views
+from indexer import schema
+from indexer.db import make_engine
+from wesh import deployment
+from wesh.contract import Wesh
+from wesh.metadata import ContentStore, FolderStore
+
+log = logging.getLogger("wesh.api")
+access_log = logging.getLogger("wesh.api.access")
+
+REQUESTS = Counter("wesh_api_requests_total", "API requests", ["method", "route", "status"])
+LATENCY = Histogram(
+    "wesh_api_request_seconds",
+    "API request latency",
+    ["route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
+
+DESCRIPTION = """
+WESH — *'t Heerlens Heitje*. The municipality pays citizens in Heitjes (1 Heitje = 1 euro) for
+small public-space tasks; they spend them at local shops, which cash them in with the city.
+
+Sign in with Ethereum (`/auth/message`, then `/auth/verify`); the session is a cookie or a bearer
+token. Every error is an RFC 9457 problem (`application/problem+json`), in Dutch unless
+`Accept-Language` prefers English. Actions on chain are returned as prepared, unsigned
+transactions for the user's own wallet: the API never holds keys.
+"""
+
+
+def content_store(settings: ApiSettings) -> ContentStore:
+    if settings.ipfs_api_url:
+        from api.kubo import KuboStore
+
+        return KuboStore(settings.ipfs_api_url)
+    return FolderStore(settings.content_dir)
+
+
+def build_services(settings: ApiSettings) -> Services:
+    manifest = deployment.load(settings.deployment)
+    engine = make_engine(settings.database_url)
+    schema.create(engine)
+    store: EphemeralStore = (
+        RedisStore(settings.redis_url) if settings.redis_url else SqlStore(engine)
+    )
+    w3 = Web3(Web3.HTTPProvider(settings.rpc_url, request_kwargs={"timeout": 10}))
+    content = content_store(settings)
+    return Services(
+        settings=settings,
+        engine=engine,
+        store=store,
+        payment_requests=PaymentRequests(engine),
+        wesh=Wesh(w3, manifest.heitje, manifest.redemption),
+        chain_id=manifest.chain_id,
+        content=content,
+        views=Views(engine, content),
+        siwe=SiweConfig(
+            domain=settings.siwe_domain,
+            uri=settings.public_url,
+            chain_id=manifest.chain_id,
+            rpc_url=settings.rpc_url,
+            nonce_ttl_s=settings.nonce_ttl_s,
+            max_age_s=settings.siwe_max_age_s,
+        ),
+    )
+
+
+def create_app(settings: ApiSettings | None = None, services: Services | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="WESH API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+    )
+    app.state.services = services or build_services(settings)
+    errors.install(app)
+
+    @app.middleware("http")
+    async def observe(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        elapsed = time.perf_counter() - started
+        REQUESTS.labels(request.method, path, str(response.status_code)).inc()
+        LATENCY.labels(path).observe(elapsed)
+        if access_log.isEnabledFor(logging.INFO):
+            access_log.info(
+                orjson.dumps(
+                    {
+                        "method": request.method,
+                        "route": path,
+                        "status": response.status_code,
+                        "ms": round(elapsed * 1000, 2),
+                    }
+                ).decode()
+            )
+        return response
+
+    for router in (
+        system.router,
+        auth.router,
+        public.router,
+        citizen.router,
+        merchant.router,
+        city.router,
+    ):
+        app.include_router(router)
+
+    web = Path(__file__).resolve().parent.parent / "web"
+    if (web / "index.html").exists():
+        from api.web import mount_web
+
+        mount_web(app, web)
+    return app

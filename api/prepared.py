@@ -1,0 +1,111 @@
+"""Prepared transactions: each on-chain action as an unsigned transaction for the user's wallet,
+checked against the chain first and described in words.
+
+The API never signs for a user. It encodes the call with the shared contract wrapper, simulates
+it from the user's address (``eth_call``) so that a refusal is explained before the wallet opens
+("je jaarlimiet is bereikt"), and says in Dutch and English what the wallet is about to sign.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from api.errors import ContractRefused, Unavailable
+from wesh.contract import ContractRefusal, TxRequest, Wesh
+from wesh.money import format_euros
+
+
+class Description(BaseModel):
+    nl: str
+    en: str
+
+
+class PreparedTx(BaseModel):
+    """An unsigned transaction: send it with ``eth_sendTransaction`` from ``from_``."""
+
+    to: str
+    data: str
+    value: str = "0x0"
+    chain_id: int
+    from_: str = Field(alias="from")
+    function: str
+    description: Description
+
+    model_config = {"populate_by_name": True}
+
+
+DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "claim": (
+        "Klus {task_id} aannemen ({reward}); de beloning wordt voor je gereserveerd.",
+        "Take on task {task_id} ({reward}); the reward is reserved for you.",
+    ),
+    "submit": (
+        "Je foto's inleveren voor klus {task_id}.",
+        "Hand in your photos for task {task_id}.",
+    ),
+    "abandon": ("Klus {task_id} teruggeven.", "Give task {task_id} back."),
+    "appeal": (
+        "Bezwaar maken tegen de afwijzing van klus {task_id}.",
+        "Appeal the rejection of task {task_id}.",
+    ),
+    "pay": ("{amount} betalen aan {merchant}.", "Pay {amount} to {merchant}."),
+    "redeem": (
+        "{amount} inwisselen voor euro's (de Heitjes worden vernietigd).",
+        "Cash in {amount} for euros (the Heitjes are burned).",
+    ),
+    "commission_task": (
+        "Klus '{title}' uitzetten: {slots} x {reward} uit het budget vastzetten.",
+        "Commission task '{title}': lock {slots} x {reward} of budget.",
+    ),
+    "approve_submission": (
+        "Het werk aan klus {task_id} goedkeuren en {reward} uitbetalen.",
+        "Approve the work on task {task_id} and pay {reward}.",
+    ),
+    "approve_submissions": (
+        "{count} inzendingen goedkeuren en uitbetalen.",
+        "Approve and pay {count} submissions.",
+    ),
+    "reject_submission": (
+        "Het werk aan klus {task_id} afwijzen (reden {reason}).",
+        "Reject the work on task {task_id} (reason {reason}).",
+    ),
+    "decide_appeal": (
+        "Bezwaar over klus {task_id} beslissen: {decision_nl}.",
+        "Decide the appeal on task {task_id}: {decision_en}.",
+    ),
+    "cancel_task": ("Klus {task_id} annuleren.", "Cancel task {task_id}."),
+    "grant_budget": ("{amount} budget toekennen.", "Grant {amount} of budget."),
+    "mark_paid": (
+        "{count} uitbetaling(en) als betaald markeren met kenmerk {reference}.",
+        "Mark {count} cash-out(s) paid with reference {reference}.",
+    ),
+}
+
+
+def prepare(
+    wesh: Wesh, chain_id: int, tx: TxRequest, sender: str, action: str, **params: Any
+) -> PreparedTx:
+    """Checks ``tx`` would succeed from ``sender`` now and returns it ready for the wallet."""
+    try:
+        wesh.check(tx, sender)
+    except ContractRefusal as refusal:
+        raise ContractRefused(refusal.reason) from None
+    except Exception:  # the node is unreachable or answered garbage
+        raise Unavailable() from None
+    shown = {
+        key: format_euros(value)
+        if key in {"amount", "reward"} and isinstance(value, int)
+        else value
+        for key, value in params.items()
+    }
+    nl, en = DESCRIPTIONS[action]
+    return PreparedTx(
+        to=tx.to,
+        data=tx.data,
+        chain_id=chain_id,
+        **{"from": sender},
+        function=tx.function,
+        description=Description(nl=nl.format(**shown), en=en.format(**shown)),
+    )

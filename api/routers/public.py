@@ -1,0 +1,191 @@
+"""What anyone may read: open tasks (list and map), a task, the shops, public statistics."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any, Literal
+
+import orjson
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel
+
+from api.deps import ServicesDep
+from api.errors import InvalidInput, NotFound
+from wesh import reasons
+from wesh.metadata import is_cid
+from wesh.neighbourhoods import NEIGHBOURHOODS
+
+router = APIRouter(tags=["public"])
+
+
+class TaskCard(BaseModel):
+    task_id: int
+    title: str
+    title_en: str
+    category: str
+    reward: int
+    slots: int
+    slots_open: int
+    claim_deadline: int
+    claim_duration: int
+    neighbourhood: int
+    status: int
+    street: str
+    lat: float | None
+    lon: float | None
+    metadata_cid: str
+
+
+class TaskPage(BaseModel):
+    items: list[TaskCard]
+    total: int
+    offset: int
+    limit: int
+
+
+class TaskDetail(BaseModel):
+    task_id: int
+    reward: int
+    slots: int
+    slots_open: int
+    claim_deadline: int
+    claim_duration: int
+    neighbourhood: int
+    status: int
+    metadata_cid: str
+    task_manager: str
+    document: dict[str, Any]
+    claims_by_status: dict[str, int]
+
+
+class MerchantOut(BaseModel):
+    merchant_id: int
+    address: str
+    active: bool
+    metadata_cid: str
+    name: str
+    kind: str
+    document: dict[str, Any]
+
+
+class NeighbourhoodOut(BaseModel):
+    code: int
+    name: str
+    district: str
+    lat: float
+    lon: float
+
+
+class ReasonOut(BaseModel):
+    code: int
+    key: str
+    nl: str
+    en: str
+
+
+class StatCell(BaseModel):
+    neighbourhood: int
+    neighbourhood_name: str
+    month: str
+    people: int | None
+    tasks_paid: int | None
+    amount_paid: int | None
+    suppressed: bool
+
+
+class Statistics(BaseModel):
+    cells: list[StatCell]
+    min_cell: int
+    totals: dict[str, int]
+
+
+def json_response(payload: Any) -> Response:
+    """orjson straight to bytes: list endpoints skip a second validation pass of their rows."""
+    return Response(orjson.dumps(payload), media_type="application/json")
+
+
+@router.get("/tasks", response_model=TaskPage)
+def list_tasks(
+    svc: ServicesDep,
+    status: Literal["open", "full", "closed", "cancelled", "all"] = "open",
+    neighbourhood: Annotated[int | None, Query(ge=1, le=65535)] = None,
+    category: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z0-9-]+$")] = None,
+    bbox: Annotated[
+        str | None,
+        Query(
+            description="south,west,north,east in degrees (a map view)",
+            pattern=r"^-?\d{1,3}(\.\d+)?(,-?\d{1,3}(\.\d+)?){3}$",
+        ),
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> Response:
+    """Tasks, newest first: open ones by default; filter by neighbourhood, category, map box."""
+    box: tuple[float, float, float, float] | None = None
+    if bbox:
+        south, west, north, east = (float(part) for part in bbox.split(","))
+        if not (-90 <= south <= north <= 90 and -180 <= west <= east <= 180):
+            raise InvalidInput(fields=["bbox"])
+        box = (south, west, north, east)
+    items, total = svc.views.tasks(
+        status=None if status == "all" else status,
+        neighbourhood=neighbourhood,
+        category=category,
+        bbox=box,
+        offset=offset,
+        limit=limit,
+        now=int(time.time()),
+    )
+    return json_response({"items": items, "total": total, "offset": offset, "limit": limit})
+
+
+@router.get("/tasks/{task_id}", response_model=TaskDetail)
+def task_detail(task_id: Annotated[int, Path(ge=1, le=2**63 - 1)], svc: ServicesDep) -> Response:
+    """One task with its public document (title, description, location) and claim counts."""
+    task = svc.views.task(task_id)
+    if task is None:
+        raise NotFound()
+    return json_response(task)
+
+
+@router.get("/merchants", response_model=list[MerchantOut])
+def list_merchants(svc: ServicesDep) -> Response:
+    """The shops, bars and cultural organisations where Heitjes can be spent."""
+    return json_response(svc.views.merchants(active_only=True))
+
+
+@router.get("/neighbourhoods", response_model=list[NeighbourhoodOut])
+def list_neighbourhoods() -> list[NeighbourhoodOut]:
+    """Heerlen's neighbourhoods and the codes the contracts use for them."""
+    return [
+        NeighbourhoodOut(code=n.code, name=n.name, district=n.district, lat=n.lat, lon=n.lon)
+        for n in NEIGHBOURHOODS
+    ]
+
+
+@router.get("/reasons", response_model=list[ReasonOut])
+def list_reasons() -> list[ReasonOut]:
+    """The rejection reason codes and their texts."""
+    return [ReasonOut(code=r.code, key=r.key, nl=r.nl, en=r.en) for r in reasons.REASONS]
+
+
+@router.get("/statistics", response_model=Statistics)
+def statistics(svc: ServicesDep) -> Response:
+    """Privacy-safe participation by neighbourhood and month (small cells suppressed)."""
+    return json_response(svc.views.statistics())
+
+
+@router.get(
+    "/documents/{cid}",
+    responses={200: {"content": {"application/json": {}}}},
+    response_class=Response,
+)
+def document(cid: Annotated[str, Path(max_length=100)], svc: ServicesDep) -> Response:
+    """A public document by CID: a task's or a merchant's metadata (never evidence)."""
+    if not is_cid(cid) or not svc.views.is_public_document(cid):
+        raise NotFound()
+    return Response(
+        svc.content.get(cid),
+        media_type="application/json",
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+    )

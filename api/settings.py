@@ -1,0 +1,56 @@
+"""API settings, from the environment (prefix ``WESH_``) or a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from wesh.artifacts import ROOT
+
+
+class ApiSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WESH_", env_file=".env", extra="ignore")
+
+    #: The indexer's database (the API reads its projections and keeps its own small tables).
+    database_url: str = f"sqlite:///{ROOT / '.demo' / 'wesh.db'}"
+    #: The chain, for simulating transactions before a wallet signs them and for EIP-1271.
+    rpc_url: str = "http://127.0.0.1:8545"
+    #: The deployment manifest (see wesh.deployment); default: the local demo chain's.
+    deployment: Path = ROOT / ".demo" / "deployments" / "local.json"
+    #: Where the dApp is served; its host is the domain SIWE messages must name.
+    public_url: str = "http://localhost:8000"
+    #: Optional Redis for nonces, sessions and rate limits (else the database).
+    redis_url: str | None = None
+
+    session_ttl_s: int = Field(8 * 3600, ge=60)
+    nonce_ttl_s: int = Field(600, ge=30)
+    #: Maximum age of a SIWE message's issued-at when no expiration time is given.
+    siwe_max_age_s: int = Field(600, ge=30)
+
+    upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1024)
+    upload_max_pixels: int = Field(40_000_000, ge=10_000)
+    #: Content-addressed store for evidence and metadata documents (a folder), or a kubo node.
+    content_dir: Path = ROOT / ".demo" / "content"
+    ipfs_api_url: str | None = None
+
+    signin_per_minute: int = Field(20, ge=1)
+    uploads_per_minute: int = Field(30, ge=1)
+
+    @property
+    def siwe_domain(self) -> str:
+        return urlsplit(self.public_url).netloc
+
+    @property
+    def cookie_secure(self) -> bool:
+        """Secure cookies everywhere except plain-HTTP localhost development."""
+        parts = urlsplit(self.public_url)
+        return not (parts.scheme == "http" and parts.hostname in {"localhost", "127.0.0.1"})
+
+
+@lru_cache
+def get_settings() -> ApiSettings:
+    return ApiSettings()

@@ -1,0 +1,654 @@
+"""Read-only views over the indexer's projections (``indexer.schema``), shaped for the API.
+
+Everything here is a query: the indexer owns the tables and the API never writes them. Task
+texts and locations are not on chain (only their CID is): ``api_task_meta`` caches what the
+content store holds for each task so that lists, filters and the map are single queries.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from eth_utils import to_checksum_address
+from sqlalchemy.engine import Engine
+
+from indexer import schema as s
+from wesh.contract import Role
+from wesh.metadata import ContentStore, get_document
+from wesh.neighbourhoods import NEIGHBOURHOODS
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+CITY_ROLES = {
+    Role.ADMIN: "admin",
+    Role.REGISTRAR: "registrar",
+    Role.MERCHANT_MANAGER: "merchant manager",
+    Role.TASK_MANAGER: "task manager",
+    Role.REVIEWER: "reviewer",
+    Role.TREASURER: "treasurer",
+}
+#: Statistics cells with fewer people than this are suppressed (CBS practice for small counts).
+MIN_CELL = 3
+
+api_metadata = sa.MetaData()
+task_meta = sa.Table(
+    "api_task_meta",
+    api_metadata,
+    sa.Column("task_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("cid", sa.Text, nullable=False),
+    sa.Column("title_nl", sa.Text, nullable=False),
+    sa.Column("title_en", sa.Text, nullable=False),
+    sa.Column("category", sa.String(40), nullable=False),
+    sa.Column("street", sa.Text, nullable=False),
+    sa.Column("lat", sa.Float, nullable=True),
+    sa.Column("lon", sa.Float, nullable=True),
+    sa.Column("document", sa.Text, nullable=False),
+    sa.Index("ix_api_task_meta_latlon", "lat", "lon"),
+    sa.Index("ix_api_task_meta_category", "category"),
+)
+
+#: Who uploaded which evidence (photos are personal data: only their owner and reviewers may
+#: fetch them, and they can be erased).
+evidence_owners = sa.Table(
+    "api_evidence",
+    api_metadata,
+    sa.Column("cid", sa.String(100), primary_key=True),
+    sa.Column("owner", sa.String(42), nullable=False, index=True),
+    sa.Column("media_type", sa.String(40), nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class RoleSet:
+    bits: int
+    is_citizen: bool
+    is_merchant: bool
+    citizen_id: int | None = None
+    merchant_id: int | None = None
+    names: frozenset[str] = field(default_factory=frozenset)
+
+
+def period_of(timestamp: float) -> tuple[int, int]:
+    """Europe/Amsterdam (year, month), as the contract's calendar computes it."""
+    moment = datetime.fromtimestamp(timestamp, AMSTERDAM)
+    return moment.year, moment.month
+
+
+def lower(address: str) -> str:
+    return address.lower()
+
+
+class Views:
+    def __init__(self, engine: Engine, content: ContentStore) -> None:
+        self.engine = engine
+        self.content = content
+        api_metadata.create_all(engine)
+        self._meta_checked = 0.0
+
+    # --------------------------------------------------------------- content
+    def is_public_document(self, cid: str) -> bool:
+        """Task and merchant documents are public; evidence is not."""
+        with self.engine.connect() as db:
+            for column in (s.tasks.c.metadata_cid, s.merchants.c.metadata_cid):
+                found = db.execute(sa.select(sa.literal(1)).where(column == cid).limit(1)).first()
+                if found:
+                    return True
+        return False
+
+    def record_evidence(self, cid: str, owner: str, media_type: str) -> None:
+        with self.engine.begin() as db:
+            exists = db.execute(
+                sa.select(evidence_owners.c.cid).where(evidence_owners.c.cid == cid)
+            ).first()
+            if exists is None:
+                db.execute(
+                    evidence_owners.insert().values(
+                        cid=cid,
+                        owner=lower(owner),
+                        media_type=media_type,
+                        created_at=int(time.time()),
+                    )
+                )
+
+    def evidence_record(self, cid: str) -> tuple[str, str] | None:
+        with self.engine.connect() as db:
+            row = db.execute(
+                sa.select(evidence_owners.c.owner, evidence_owners.c.media_type).where(
+                    evidence_owners.c.cid == cid
+                )
+            ).first()
+        return (row.owner, row.media_type) if row else None
+
+    # ------------------------------------------------------------------ roles
+    def roles_of(self, address: str) -> RoleSet:
+        wallet = lower(address)
+        with self.engine.connect() as db:
+            bits = db.execute(
+                sa.select(s.roles.c.roles).where(s.roles.c.account == wallet)
+            ).scalar_one_or_none()
+            citizen_id = db.execute(
+                sa.select(s.citizens.c.citizen_id).where(s.citizens.c.wallet == wallet)
+            ).scalar_one_or_none()
+            merchant_id = db.execute(
+                sa.select(s.merchants.c.merchant_id).where(s.merchants.c.wallet == wallet)
+            ).scalar_one_or_none()
+        bits = int(bits or 0)
+        names = {name for role, name in CITY_ROLES.items() if bits & role}
+        if names:
+            names.add("city")
+        if citizen_id is not None:
+            names.add("citizen")
+        if merchant_id is not None:
+            names.add("merchant")
+        return RoleSet(
+            bits=bits,
+            is_citizen=citizen_id is not None,
+            is_merchant=merchant_id is not None,
+            citizen_id=citizen_id,
+            merchant_id=merchant_id,
+            names=frozenset(names),
+        )
+
+    # ------------------------------------------------------------ task texts
+    def sync_task_meta(self, force: bool = False) -> int:
+        """Caches the documents of tasks that have none cached yet; returns how many."""
+        now = time.monotonic()
+        if not force and now - self._meta_checked < 2.0:
+            return 0
+        self._meta_checked = now
+        with self.engine.connect() as db:
+            missing = db.execute(
+                sa.select(s.tasks.c.task_id, s.tasks.c.metadata_cid)
+                .select_from(s.tasks.outerjoin(task_meta, task_meta.c.task_id == s.tasks.c.task_id))
+                .where(task_meta.c.task_id.is_(None))
+                .limit(5_000)
+            ).all()
+        rows = [self._meta_row(task_id, cid) for task_id, cid in missing]
+        if rows:
+            with self.engine.begin() as db:
+                db.execute(task_meta.insert(), rows)
+        return len(rows)
+
+    def _meta_row(self, task_id: int, cid: str) -> dict[str, Any]:
+        document = get_document(self.content, cid) or {}
+        raw_title, raw_location = document.get("title"), document.get("location")
+        title: dict[str, Any] = raw_title if isinstance(raw_title, dict) else {}
+        location: dict[str, Any] = raw_location if isinstance(raw_location, dict) else {}
+        title_nl = str(title.get("nl") or f"Klus {task_id}")
+        return {
+            "task_id": task_id,
+            "cid": cid,
+            "title_nl": title_nl,
+            "title_en": str(title.get("en") or title_nl),
+            "category": str(document.get("category") or "overig")[:40],
+            "street": str(location.get("street") or ""),
+            "lat": _float(location.get("lat")),
+            "lon": _float(location.get("lon")),
+            "document": json.dumps(document, ensure_ascii=False),
+        }
+
+    # ------------------------------------------------------------------ tasks
+    def tasks(
+        self,
+        *,
+        status: str | None,
+        neighbourhood: int | None,
+        category: str | None,
+        bbox: tuple[float, float, float, float] | None,
+        offset: int,
+        limit: int,
+        now: int,
+    ) -> tuple[list[dict[str, Any]], int]:
+        self.sync_task_meta()
+        t, m = s.tasks, task_meta
+        query = sa.select(
+            t.c.task_id,
+            t.c.reward,
+            t.c.slots,
+            t.c.slots_open,
+            t.c.claim_deadline,
+            t.c.claim_duration,
+            t.c.neighbourhood,
+            t.c.status,
+            t.c.metadata_cid,
+            m.c.title_nl,
+            m.c.title_en,
+            m.c.category,
+            m.c.street,
+            m.c.lat,
+            m.c.lon,
+        ).select_from(t.outerjoin(m, m.c.task_id == t.c.task_id))
+        if status == "open":
+            query = query.where(t.c.status == 1, t.c.claim_deadline >= now, t.c.slots_open > 0)
+        elif status == "full":
+            query = query.where(t.c.status == 1, t.c.slots_open == 0)
+        elif status == "cancelled":
+            query = query.where(t.c.status == 2)
+        elif status == "closed":
+            query = query.where(sa.or_(t.c.status == 3, t.c.claim_deadline < now))
+        if neighbourhood is not None:
+            query = query.where(t.c.neighbourhood == neighbourhood)
+        if category:
+            query = query.where(m.c.category == category)
+        if bbox is not None:
+            south, west, north, east = bbox
+            query = query.where(m.c.lat.between(south, north), m.c.lon.between(west, east))
+        with self.engine.connect() as db:
+            total = int(
+                db.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+            )
+            rows = db.execute(query.order_by(t.c.task_id.desc()).offset(offset).limit(limit)).all()
+        return [_task_card(row._mapping) for row in rows], total
+
+    def task(self, task_id: int) -> dict[str, Any] | None:
+        self.sync_task_meta()
+        with self.engine.connect() as db:
+            row = db.execute(
+                sa.select(s.tasks, task_meta.c.document)
+                .select_from(s.tasks.outerjoin(task_meta, task_meta.c.task_id == s.tasks.c.task_id))
+                .where(s.tasks.c.task_id == task_id)
+            ).first()
+            if row is None:
+                return None
+            claimed = db.execute(
+                sa.select(s.claims.c.status, sa.func.count())
+                .where(s.claims.c.task_id == task_id)
+                .group_by(s.claims.c.status)
+            ).all()
+        data = dict(row._mapping)
+        document = json.loads(data.pop("document") or "null") or get_document(
+            self.content, data["metadata_cid"]
+        )
+        card = {
+            key: data[key]
+            for key in (
+                "task_id",
+                "reward",
+                "slots",
+                "slots_open",
+                "claim_deadline",
+                "claim_duration",
+                "neighbourhood",
+                "status",
+                "metadata_cid",
+            )
+        }
+        card["task_manager"] = to_checksum_address(data["task_manager"])
+        card["document"] = document or {}
+        card["claims_by_status"] = {str(status): int(count) for status, count in claimed}
+        return card
+
+    # -------------------------------------------------------------- merchants
+    def merchants(self, active_only: bool = True) -> list[dict[str, Any]]:
+        query = sa.select(s.merchants).order_by(s.merchants.c.merchant_id)
+        if active_only:
+            query = query.where(s.merchants.c.active.is_(True))
+        with self.engine.connect() as db:
+            rows = db.execute(query).all()
+        out = []
+        for row in rows:
+            document = get_document(self.content, row.metadata_cid) or {}
+            out.append(
+                {
+                    "merchant_id": int(row.merchant_id),
+                    "address": to_checksum_address(row.wallet),
+                    "active": bool(row.active),
+                    "metadata_cid": row.metadata_cid,
+                    "name": str(document.get("name") or f"Winkel {row.merchant_id}"),
+                    "kind": str(document.get("kind") or ""),
+                    "document": document,
+                }
+            )
+        return out
+
+    def merchant(self, address: str) -> dict[str, Any] | None:
+        wallet = lower(address)
+        for merchant in self.merchants(active_only=False):
+            if merchant["address"].lower() == wallet:
+                return merchant
+        return None
+
+    # ----------------------------------------------------------------- ledger
+    def ledger(self) -> dict[str, Any]:
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(s.ledger)).first()
+            sync = db.execute(sa.select(s.sync_state)).first()
+        data = dict(row._mapping) if row else {}
+        data.pop("id", None)
+        data.pop("updated_block", None)
+        if data.get("redemption_contract"):
+            data["redemption_contract"] = to_checksum_address(data["redemption_contract"])
+        data["indexed_block"] = int(sync.indexed_block) if sync else 0
+        return data
+
+    def caps(self, year: int) -> tuple[int, int, int]:
+        """(yearly cap, monthly cap, max open claims) in force in ``year``."""
+        ledger = self.ledger()
+        yearly, monthly = int(ledger.get("cap_yearly", 0)), int(ledger.get("cap_monthly", 0))
+        next_year = int(ledger.get("cap_next_from_year", 0))
+        if next_year and year >= next_year:
+            yearly = int(ledger.get("cap_next_yearly", 0))
+            monthly = int(ledger.get("cap_next_monthly", 0))
+        return yearly, monthly, int(ledger.get("max_open_claims", 0))
+
+    # -------------------------------------------------------------------- me
+    def me(self, address: str, now: float) -> dict[str, Any]:
+        wallet = lower(address)
+        year, month = period_of(now)
+        with self.engine.connect() as db:
+            account = db.execute(
+                sa.select(s.accounts).where(s.accounts.c.address == wallet)
+            ).first()
+            citizen = db.execute(sa.select(s.citizens).where(s.citizens.c.wallet == wallet)).first()
+            earned_year = earned_month = 0
+            claims: list[dict[str, Any]] = []
+            if citizen is not None:
+                cid = int(citizen.citizen_id)
+                earned_year = int(
+                    db.execute(
+                        sa.select(sa.func.coalesce(sa.func.sum(s.earnings.c.amount), 0)).where(
+                            s.earnings.c.citizen_id == cid, s.earnings.c.year == year
+                        )
+                    ).scalar_one()
+                )
+                earned_month = int(
+                    db.execute(
+                        sa.select(sa.func.coalesce(sa.func.sum(s.earnings.c.amount), 0)).where(
+                            s.earnings.c.citizen_id == cid,
+                            s.earnings.c.year == year,
+                            s.earnings.c.month == month,
+                        )
+                    ).scalar_one()
+                )
+                claims = [
+                    {
+                        "task_id": int(row.task_id),
+                        "status": int(row.status),
+                        "expires_at": int(row.expires_at),
+                        "reward": int(row.reward),
+                        "reason": int(row.reason),
+                        "appealed": bool(row.appealed),
+                        "evidence_cid": row.evidence_cid,
+                    }
+                    for row in db.execute(
+                        sa.select(s.claims)
+                        .where(s.claims.c.citizen_id == cid)
+                        .order_by(s.claims.c.claimed_block.desc())
+                        .limit(100)
+                    ).all()
+                ]
+            incoming = db.execute(
+                sa.select(sa.func.coalesce(sa.func.sum(s.pending(s.transfers).c.value), 0)).where(
+                    s.pending(s.transfers).c.receiver == wallet
+                )
+            ).scalar_one()
+        yearly_cap, monthly_cap, max_open = self.caps(year)
+        reserved = int(citizen.reserved) if citizen else 0
+        cap_left = max(0, yearly_cap - earned_year - reserved)
+        if monthly_cap:
+            cap_left = min(cap_left, max(0, monthly_cap - earned_month - reserved))
+        return {
+            "address": to_checksum_address(address),
+            "balance": int(account.balance) if account else 0,
+            "pending_incoming": int(incoming or 0),
+            "is_citizen": citizen is not None,
+            "citizen_id": int(citizen.citizen_id) if citizen else None,
+            "active": bool(citizen.active) if citizen else False,
+            "neighbourhood": int(citizen.neighbourhood) if citizen else None,
+            "year": year,
+            "month": month,
+            "earned_year": earned_year,
+            "earned_month": earned_month,
+            "reserved": reserved,
+            "open_claims": int(citizen.open_claims) if citizen else 0,
+            "max_open_claims": max_open,
+            "cap_yearly": yearly_cap,
+            "cap_monthly": monthly_cap,
+            "cap_left": cap_left,
+            "claims": claims,
+        }
+
+    def history(self, address: str, limit: int = 50) -> list[dict[str, Any]]:
+        wallet = lower(address)
+        t, p = s.transfers, s.payments
+        with self.engine.connect() as db:
+            rows = db.execute(
+                sa.select(
+                    t.c.block_number,
+                    t.c.log_index,
+                    t.c.tx_hash,
+                    t.c.sender,
+                    t.c.receiver,
+                    t.c.value,
+                    t.c.kind,
+                    p.c.reference,
+                    s.blocks.c.timestamp,
+                )
+                .select_from(
+                    t.outerjoin(
+                        p,
+                        sa.and_(
+                            p.c.block_number == t.c.block_number, p.c.log_index == t.c.log_index
+                        ),
+                    ).outerjoin(s.blocks, s.blocks.c.number == t.c.block_number)
+                )
+                .where(sa.or_(t.c.sender == wallet, t.c.receiver == wallet))
+                .order_by(t.c.block_number.desc(), t.c.log_index.desc())
+                .limit(limit)
+            ).all()
+        return [
+            {
+                "block_number": int(row.block_number),
+                "log_index": int(row.log_index),
+                "tx_hash": row.tx_hash,
+                "timestamp": int(row.timestamp) if row.timestamp is not None else None,
+                "kind": row.kind,
+                "direction": "in" if row.receiver == wallet else "out",
+                "counterparty": to_checksum_address(
+                    row.sender if row.receiver == wallet else row.receiver
+                ),
+                "amount": int(row.value),
+                "reference": row.reference,
+            }
+            for row in rows
+        ]
+
+    # -------------------------------------------------------------- merchant
+    def payments_to(self, merchant: str, after: tuple[int, int] = (-1, -1), limit: int = 50):
+        """Confirmed payments to ``merchant`` after a position, newest last, plus pending ones."""
+        wallet = lower(merchant)
+        out: list[dict[str, Any]] = []
+        with self.engine.connect() as db:
+            for table, pending in ((s.payments, False), (s.pending(s.payments), True)):
+                query = sa.select(table).where(table.c.merchant == wallet)
+                if not pending:
+                    query = query.where(
+                        sa.tuple_(table.c.block_number, table.c.log_index) > sa.tuple_(*after)
+                    )
+                rows = db.execute(
+                    query.order_by(table.c.block_number.desc(), table.c.log_index.desc()).limit(
+                        limit
+                    )
+                ).all()
+                out.extend(
+                    {
+                        "block_number": int(row.block_number),
+                        "log_index": int(row.log_index),
+                        "tx_hash": row.tx_hash,
+                        "payer": to_checksum_address(row.payer),
+                        "amount": int(row.amount),
+                        "reference": row.reference,
+                        "confirmed": not pending,
+                    }
+                    for row in reversed(rows)
+                )
+        return out
+
+    def payment_for_reference(self, reference: str) -> dict[str, Any] | None:
+        with self.engine.connect() as db:
+            for table, pending in ((s.payments, False), (s.pending(s.payments), True)):
+                row = db.execute(
+                    sa.select(table).where(table.c.reference == reference.lower())
+                ).first()
+                if row is not None:
+                    return {
+                        "payer": to_checksum_address(row.payer),
+                        "amount": int(row.amount),
+                        "tx_hash": row.tx_hash,
+                        "confirmed": not pending,
+                    }
+        return None
+
+    def redemptions(
+        self, merchant: str | None = None, status: int | None = None
+    ) -> list[dict[str, Any]]:
+        query = sa.select(s.redemptions).order_by(s.redemptions.c.redemption_id.desc())
+        if merchant:
+            query = query.where(s.redemptions.c.merchant == lower(merchant))
+        if status:
+            query = query.where(s.redemptions.c.status == status)
+        with self.engine.connect() as db:
+            rows = db.execute(query.limit(500)).all()
+        return [
+            {
+                "redemption_id": int(row.redemption_id),
+                "merchant": to_checksum_address(row.merchant),
+                "amount": int(row.amount),
+                "status": "paid" if row.status == 2 else "open",
+                "payment_reference": row.payment_reference,
+                "requested_tx": row.requested_tx,
+                "paid_tx": row.paid_tx,
+            }
+            for row in rows
+        ]
+
+    # ------------------------------------------------------------------- city
+    def review_queue(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Submitted (2) and appealed (4) claims, oldest first, with their evidence."""
+        c = s.claims
+        self.sync_task_meta()
+        with self.engine.connect() as db:
+            rows = db.execute(
+                sa.select(c, task_meta.c.title_nl)
+                .select_from(c.outerjoin(task_meta, task_meta.c.task_id == c.c.task_id))
+                .where(c.c.status.in_((2, 4)))
+                .order_by(c.c.updated_block, c.c.task_id, c.c.citizen_id)
+                .limit(limit)
+            ).all()
+        return [
+            {
+                "task_id": int(row.task_id),
+                "citizen_id": int(row.citizen_id),
+                "citizen": to_checksum_address(row.wallet),
+                "status": "appealed" if row.status == 4 else "submitted",
+                "reward": int(row.reward),
+                "evidence_cid": row.evidence_cid,
+                "rejected_by": to_checksum_address(row.rejected_by)
+                if int(row.rejected_by, 16)
+                else None,
+                "reason": int(row.reason),
+                "title": row.title_nl or f"Klus {row.task_id}",
+            }
+            for row in rows
+        ]
+
+    def statistics(self) -> dict[str, Any]:
+        """Public, privacy-safe numbers: tasks paid and people taking part, by neighbourhood and
+        month; cells with fewer than MIN_CELL people are suppressed."""
+        r, c, b = s.reviews, s.citizens, s.blocks
+        with self.engine.connect() as db:
+            rows = db.execute(
+                sa.select(
+                    c.c.neighbourhood,
+                    b.c.timestamp,
+                    r.c.citizen_id,
+                    r.c.amount,
+                )
+                .select_from(
+                    r.join(c, c.c.citizen_id == r.c.citizen_id).join(
+                        b, b.c.number == r.c.block_number
+                    )
+                )
+                .where(r.c.outcome == "approved")
+            ).all()
+            ledger = self.ledger()
+        cells: dict[tuple[int, str], dict[str, Any]] = {}
+        for hood, timestamp, citizen_id, amount in rows:
+            year, month_number = period_of(timestamp)
+            key = (int(hood), f"{year}-{month_number:02d}")
+            cell = cells.setdefault(key, {"people": set(), "tasks": 0, "paid": 0})
+            cell["people"].add(int(citizen_id))
+            cell["tasks"] += 1
+            cell["paid"] += int(amount)
+        names = {n.code: n.name for n in NEIGHBOURHOODS}
+        out = []
+        for (hood, month), cell in sorted(cells.items(), key=lambda item: (item[0][1], item[0][0])):
+            people = len(cell["people"])
+            suppressed = people < MIN_CELL
+            out.append(
+                {
+                    "neighbourhood": hood,
+                    "neighbourhood_name": names.get(hood, str(hood)),
+                    "month": month,
+                    "people": None if suppressed else people,
+                    "tasks_paid": None if suppressed else cell["tasks"],
+                    "amount_paid": None if suppressed else cell["paid"],
+                    "suppressed": suppressed,
+                }
+            )
+        return {
+            "cells": out,
+            "min_cell": MIN_CELL,
+            "totals": {
+                "citizens": int(ledger.get("citizens", 0)),
+                "merchants": int(ledger.get("merchants", 0)),
+                "tasks": int(ledger.get("tasks", 0)),
+                "outstanding": int(ledger.get("total_supply", 0)),
+                "minted": int(ledger.get("total_minted", 0)),
+            },
+        }
+
+    def indexer_progress(self) -> dict[str, Any]:
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(s.sync_state)).first()
+        if row is None:
+            return {"indexed_block": None, "head_block": None, "lag_blocks": None}
+        return {
+            "indexed_block": int(row.indexed_block),
+            "head_block": int(row.head_block),
+            "lag_blocks": max(0, int(row.head_block) - int(row.indexed_block)),
+            "updated_at": float(row.updated_at),
+        }
+
+
+def _float(value: object) -> float | None:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _task_card(row: Any) -> dict[str, Any]:
+    return {
+        "task_id": int(row["task_id"]),
+        "title": row["title_nl"] or f"Klus {row['task_id']}",
+        "title_en": row["title_en"] or row["title_nl"] or f"Task {row['task_id']}",
+        "category": row["category"] or "overig",
+        "reward": int(row["reward"]),
+        "slots": int(row["slots"]),
+        "slots_open": int(row["slots_open"]),
+        "claim_deadline": int(row["claim_deadline"]),
+        "claim_duration": int(row["claim_duration"]),
+        "neighbourhood": int(row["neighbourhood"]),
+        "status": int(row["status"]),
+        "street": row["street"] or "",
+        "lat": row["lat"],
+        "lon": row["lon"],
+        "metadata_cid": row["metadata_cid"],
+    }
