@@ -99,9 +99,39 @@ class Statistics(BaseModel):
     totals: dict[str, int]
 
 
+class TokenOut(BaseModel):
+    address: str
+    symbol: str
+    decimals: int
+    name: str
+
+
+class ConfigOut(BaseModel):
+    chain_id: int
+    heitje: str
+    redemption: str
+    token: TokenOut
+    public_url: str
+    demo: bool
+
+
 def json_response(payload: Any) -> Response:
     """orjson straight to bytes: list endpoints skip a second validation pass of their rows."""
     return Response(orjson.dumps(payload), media_type="application/json")
+
+
+@router.get("/config", response_model=ConfigOut)
+def config(svc: ServicesDep) -> ConfigOut:
+    """What the dApp needs to talk to the chain: chain id, contract addresses, the token."""
+    heitje = str(svc.wesh.heitje.address)
+    return ConfigOut(
+        chain_id=svc.chain_id,
+        heitje=heitje,
+        redemption=str(svc.wesh.redemption.address),
+        token=TokenOut(address=heitje, symbol="HEIT", decimals=2, name="'t Heerlens Heitje"),
+        public_url=svc.settings.public_url,
+        demo=svc.chain_id == 31337,
+    )
 
 
 @router.get("/tasks", response_model=TaskPage)
