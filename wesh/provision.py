@@ -137,6 +137,7 @@ def ensure_deployment(
     monthly_cap: int = DEFAULT_MONTHLY_CAP,
     confirmations: int | None = None,
     path: Path | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> DeployResult:
     """Deploys (or finds) WESH on ``network`` and grants ``roles`` (address -> role bits).
 
@@ -146,8 +147,10 @@ def ensure_deployment(
     """
     chain_id = int(w3.eth.chain_id)
     path = path or manifest_path(network, chain_id)
+    say = log or (lambda _: None)
     existing, why = find_deployment(w3, network, path)
     notes = [why]
+    say(why)
     created = False
     if existing is None:
         heitje_receipt = sender.create(
@@ -179,6 +182,7 @@ def ensure_deployment(
         save(existing, path)
         created = True
         notes.append(f"manifest written to {path}")
+        say(notes[-1])
     else:
         wesh = Wesh(w3, existing.heitje, existing.redemption)
         caps = wesh.caps()
@@ -188,6 +192,7 @@ def ensure_deployment(
                 f"{caps.yearly / 100:.2f} / monthly {caps.monthly / 100:.2f} (change them "
                 "for a coming year with set_caps from the admin)"
             )
+            say(notes[-1])
 
     result = DeployResult(existing, path, created, notes=notes)
     wanted = dict(roles or {})

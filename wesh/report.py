@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from wesh.contract import LedgerView
@@ -69,8 +70,8 @@ class Earning:
 def earnings(
     payouts: list[Payout],
     year: int,
-    wallets: dict[int, str],
-    neighbourhoods: dict[int, int],
+    wallets: Mapping[int, str],
+    neighbourhoods: Mapping[int, int],
 ) -> list[Earning]:
     """What each citizen earned in ``year``, highest first (ties by citizen id)."""
     totals: dict[int, int] = defaultdict(int)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -223,3 +224,33 @@ def redemption_id_of(end_to_end_id: str) -> int | None:
     """The request id behind an end-to-end id made by ``request_end_to_end_id``."""
     match = re.fullmatch(r"WESH-R(\d+)", end_to_end_id)
     return int(match.group(1)) if match else None
+
+
+def remittance_text(redemption_id: int) -> str:
+    """What the merchant reads on its bank statement (Dutch first)."""
+    return f"WESH inwisseling Heitjes R{redemption_id} / Heitje cash-out R{redemption_id}"
+
+
+def redemption_transfers(
+    requests: list[tuple[int, str, int]], parties: Mapping[str, Party]
+) -> list[Transfer]:
+    """One transfer per (request id, merchant address, amount in cents).
+
+    ``parties`` maps merchant addresses to their bank accounts (the city's file). A merchant
+    without an account raises ``SepaError`` naming every one missing, so no partial file is made.
+    """
+    missing = sorted({merchant for _, merchant, _ in requests if merchant not in parties})
+    if missing:
+        raise SepaError(
+            "no bank account for merchant(s) " + ", ".join(missing) + ": add them to the "
+            "bank-accounts file (address,name,iban[,bic]); no file was written"
+        )
+    return [
+        Transfer(
+            end_to_end_id=request_end_to_end_id(rid),
+            amount=amount,
+            creditor=parties[merchant],
+            remittance=remittance_text(rid),
+        )
+        for rid, merchant, amount in requests
+    ]
