@@ -1,0 +1,104 @@
+"""Public endpoints and problem responses, through httpx's ASGI transport."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from api_support import Stack
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_open_tasks_list_the_seeded_tasks_newest_first(client: httpx.AsyncClient, stack: Stack) -> None:
+    reply = await client.get("/tasks")
+    assert reply.status_code == 200
+    body = reply.json()
+    ids = [item["task_id"] for item in body["items"]]
+    assert ids == sorted(stack.tasks.values(), reverse=True)
+    bench = next(i for i in body["items"] if i["task_id"] == stack.tasks["bench"])
+    assert bench["title"] == "Bankje schilderen in het Aambos"
+    assert bench["reward"] == 1_500
+    assert bench["slots_open"] == 4  # one of five claimed (and paid)
+    assert bench["category"] == "schilderen"
+
+
+async def test_tasks_filter_by_neighbourhood_category_and_map_box(
+    client: httpx.AsyncClient, stack: Stack
+) -> None:
+    by_hood = (await client.get("/tasks", params={"neighbourhood": 2})).json()["items"]
+    assert [t["task_id"] for t in by_hood] == [stack.tasks["stickers"]]
+    by_category = (await client.get("/tasks", params={"category": "schilderen"})).json()["items"]
+    assert [t["task_id"] for t in by_category] == [stack.tasks["bench"]]
+    box = "50.885,5.975,50.890,5.985"  # around the Aambos bench only
+    in_box = (await client.get("/tasks", params={"bbox": box})).json()["items"]
+    assert [t["task_id"] for t in in_box] == [stack.tasks["bench"]]
+
+
+async def test_task_detail_carries_its_document_and_claim_counts(
+    client: httpx.AsyncClient, stack: Stack
+) -> None:
+    reply = await client.get(f"/tasks/{stack.tasks['stickers']}")
+    assert reply.status_code == 200
+    body = reply.json()
+    assert body["document"]["title"]["nl"] == "Stickers verwijderen Promenade"
+    assert body["claims_by_status"] == {"2": 1}  # one submitted claim
+
+
+async def test_unknown_task_is_a_dutch_problem_by_default(client: httpx.AsyncClient) -> None:
+    reply = await client.get("/tasks/999999")
+    assert reply.status_code == 404
+    assert reply.headers["content-type"] == "application/problem+json"
+    body = reply.json()
+    assert body["status"] == 404 and body["title"] == "Niet gevonden"
+    assert body["detail"] == "Dit bestaat niet (meer)."
+
+
+async def test_problem_in_english_when_the_client_prefers_it(client: httpx.AsyncClient) -> None:
+    reply = await client.get("/tasks/999999", headers={"Accept-Language": "en-GB,nl;q=0.5"})
+    assert reply.json()["detail"] == "This does not exist (any more)."
+    assert reply.headers["content-language"] == "en"
+
+
+async def test_bad_query_is_a_422_problem_naming_the_field(client: httpx.AsyncClient) -> None:
+    reply = await client.get("/tasks", params={"limit": 0, "bbox": "x"})
+    assert reply.status_code == 422
+    body = reply.json()
+    assert body["code"] == "invalid_input"
+    assert set(body["params"]["fields"]) == {"limit", "bbox"}
+
+
+async def test_merchants_directory_shows_names_from_their_documents(
+    client: httpx.AsyncClient, stack: Stack
+) -> None:
+    names = {m["name"] for m in (await client.get("/merchants")).json()}
+    assert names == {"Test bakker", "Test boekhandel"}
+
+
+async def test_config_names_chain_and_token(client: httpx.AsyncClient, stack: Stack) -> None:
+    body = (await client.get("/config")).json()
+    assert body["chain_id"] == 31337 and body["demo"] is True
+    assert body["token"] == {
+        "address": stack.manifest.heitje,
+        "symbol": "HEIT",
+        "decimals": 2,
+        "name": "'t Heerlens Heitje",
+    }
+
+
+async def test_public_documents_are_served_but_evidence_is_not(
+    client: httpx.AsyncClient, stack: Stack
+) -> None:
+    task = (await client.get(f"/tasks/{stack.tasks['bench']}")).json()
+    reply = await client.get(f"/documents/{task['metadata_cid']}")
+    assert reply.status_code == 200
+    assert reply.json()["title"]["nl"] == "Bankje schilderen in het Aambos"
+    assert (await client.get("/documents/bafkreievidence")).status_code == 404
+
+
+async def test_health_ready_and_metrics(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/health")).json() == {"status": "ok"}
+    ready = (await client.get("/ready")).json()
+    assert ready["status"] == "ready" and ready["lag_blocks"] == 0
+    metrics = (await client.get("/metrics")).text
+    assert "wesh_api_requests_total" in metrics and "wesh_indexed_block" in metrics
