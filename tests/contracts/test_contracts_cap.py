@@ -1,0 +1,372 @@
+"""Rule 3, the cap: yearly (and optional monthly) earnings limits, reservations against them, caps
+scheduled for a coming year, and the Europe/Amsterdam year boundary."""
+
+from __future__ import annotations
+
+import boa
+import pytest
+from contracts_support import amsterdam, heitje_constant, only_event, utc
+
+DEFAULT_YEARLY_CAP = heitje_constant("DEFAULT_YEARLY_CAP")
+DEFAULT_MONTHLY_CAP = heitje_constant("DEFAULT_MONTHLY_CAP")
+MAX_CAP = heitje_constant("MAX_CAP")
+MASK_16 = heitje_constant("MASK_16")
+# Monthly cap of the deployments that have one: 150.00 a month (a volunteer allowance's scale).
+MONTHLY = 15_000
+YEARLY_WITH_MONTHLY = 100_000
+NEW_YEAR_2028 = utc(2027, 12, 31, 23)  # 1 January 2028 00:00 in Amsterdam
+
+
+@pytest.fixture
+def monthly(deploy_wesh, flow_for):
+    """A deployment with a yearly cap of 1,000.00 and a monthly cap of 150.00."""
+    heitje, redemption = deploy_wesh(yearly_cap=YEARLY_WITH_MONTHLY, monthly_cap=MONTHLY)
+    return flow_for(heitje, redemption)
+
+
+# ------------------------------------------------------------- deployment
+def test_wired_deployment_has_the_default_caps(heitje):
+    caps = heitje.caps()
+    assert (caps.yearly, caps.monthly) == (DEFAULT_YEARLY_CAP, DEFAULT_MONTHLY_CAP)
+    assert (caps.next_yearly, caps.next_monthly, caps.next_from_year) == (0, 0, 0)
+    assert caps.max_open_claims == heitje_constant("DEFAULT_MAX_OPEN_CLAIMS")
+
+
+def test_deploy_emits_the_caps_in_force(heitje_deployer, admin):
+    fresh = heitje_deployer.deploy(admin, YEARLY_WITH_MONTHLY, MONTHLY)
+    event = only_event(fresh, "CapsChanged")
+    assert (event.yearly, event.monthly, event.from_year, event.admin) == (
+        YEARLY_WITH_MONTHLY,
+        MONTHLY,
+        0,
+        admin,
+    )
+
+
+@pytest.mark.parametrize(
+    ("yearly", "monthly"),
+    [(0, 0), (MAX_CAP + 1, 0), (1_000, 1_001)],
+    ids=["zero yearly", "yearly above MAX_CAP", "monthly above yearly"],
+)
+def test_deploy_refuses_caps_out_of_range(heitje_deployer, admin, yearly, monthly):
+    with boa.reverts("cap: caps out of range"):
+        heitje_deployer.deploy(admin, yearly, monthly)
+
+
+def test_deploy_accepts_the_maximum_cap(heitje_deployer, admin):
+    fresh = heitje_deployer.deploy(admin, MAX_CAP, MAX_CAP)
+    assert (fresh.caps().yearly, fresh.caps().monthly) == (MAX_CAP, MAX_CAP)
+
+
+# ------------------------------------------------------------- yearly cap
+def test_claim_beyond_the_yearly_cap_is_refused(heitje, flow, citizen):
+    flow.earn(citizen, DEFAULT_YEARLY_CAP - 100)
+    task_id = flow.commission(reward=101)
+    with boa.env.prank(citizen), boa.reverts("cap: yearly limit reached"):
+        heitje.claim(task_id)
+
+
+def test_claim_up_to_exactly_the_yearly_cap_is_accepted(heitje, flow, citizen):
+    flow.earn(citizen, DEFAULT_YEARLY_CAP - 100)
+    flow.earn(citizen, 100)
+    assert heitje.account(citizen).earned_year == DEFAULT_YEARLY_CAP
+
+
+def test_reservations_count_against_the_yearly_cap(heitje, flow, citizen):
+    flow.claimed(citizen, reward=DEFAULT_YEARLY_CAP - 100)
+    task_id = flow.commission(reward=101)
+    with boa.env.prank(citizen), boa.reverts("cap: yearly limit reached"):
+        heitje.claim(task_id)
+
+
+def test_approval_of_a_reservation_up_to_the_cap_never_fails(heitje, flow, citizen):
+    first = flow.submitted(citizen, reward=DEFAULT_YEARLY_CAP // 2)
+    second = flow.submitted(citizen, reward=DEFAULT_YEARLY_CAP - DEFAULT_YEARLY_CAP // 2)
+    flow.approve(first, citizen)
+    flow.approve(second, citizen)
+    account = heitje.account(citizen)
+    assert (account.earned_year, account.reserved) == (DEFAULT_YEARLY_CAP, 0)
+
+
+def test_released_reservation_makes_room_under_the_cap(heitje, flow, citizen):
+    big = flow.claimed(citizen, reward=DEFAULT_YEARLY_CAP)
+    task_id = flow.commission(reward=1)
+    with boa.env.prank(citizen), boa.reverts("cap: yearly limit reached"):
+        heitje.claim(task_id)
+    flow.abandon(big, citizen)
+    flow.claim(task_id, citizen)
+    assert heitje.account(citizen).reserved == 1
+
+
+def test_the_cap_is_per_citizen(heitje, flow, citizen, other_citizen):
+    flow.earn(citizen, DEFAULT_YEARLY_CAP)
+    flow.earn(other_citizen, DEFAULT_YEARLY_CAP)
+    assert heitje.balanceOf(other_citizen) == DEFAULT_YEARLY_CAP
+
+
+def test_spending_does_not_give_room_under_the_cap(heitje, flow, citizen, merchant):
+    flow.earn(citizen, DEFAULT_YEARLY_CAP)
+    flow.pay(citizen, merchant, DEFAULT_YEARLY_CAP)
+    task_id = flow.commission(reward=1)
+    with boa.env.prank(citizen), boa.reverts("cap: yearly limit reached"):
+        heitje.claim(task_id)
+
+
+# ------------------------------------------------------------ monthly cap
+def test_claim_beyond_the_monthly_cap_is_refused(monthly, citizen):
+    monthly.earn(citizen, MONTHLY - 10)
+    task_id = monthly.commission(reward=11)
+    with boa.env.prank(citizen), boa.reverts("cap: monthly limit reached"):
+        monthly.heitje.claim(task_id)
+
+
+def test_reservations_count_against_the_monthly_cap(monthly, citizen):
+    monthly.claimed(citizen, reward=MONTHLY)
+    task_id = monthly.commission(reward=1)
+    with boa.env.prank(citizen), boa.reverts("cap: monthly limit reached"):
+        monthly.heitje.claim(task_id)
+
+
+def test_monthly_cap_resets_at_the_start_of_an_amsterdam_month(monthly, citizen):
+    monthly.set_time(amsterdam(2027, 4, 20, 12))
+    monthly.earn(citizen, MONTHLY)
+    monthly.set_time(amsterdam(2027, 5, 1) - 1)
+    task_id = monthly.commission(reward=1)
+    with boa.env.prank(citizen), boa.reverts("cap: monthly limit reached"):
+        monthly.heitje.claim(task_id)
+    monthly.set_time(amsterdam(2027, 5, 1))
+    monthly.claim(task_id, citizen)
+    account = monthly.heitje.account(citizen)
+    assert (account.earned_year, account.earned_month) == (MONTHLY, 0)
+
+
+def test_yearly_cap_binds_even_when_each_month_stays_under_its_cap(monthly, citizen):
+    for month in range(1, 13):
+        monthly.set_time(amsterdam(2029, month, 15))
+        if monthly.heitje.account(citizen).earned_year + MONTHLY > YEARLY_WITH_MONTHLY:
+            task_id = monthly.commission(reward=MONTHLY)
+            with boa.env.prank(citizen), boa.reverts("cap: yearly limit reached"):
+                monthly.heitje.claim(task_id)
+            break
+        monthly.earn(citizen, MONTHLY)
+    assert monthly.heitje.account(citizen).earned_year <= YEARLY_WITH_MONTHLY
+    assert monthly.heitje.account(citizen).earned_year > YEARLY_WITH_MONTHLY - MONTHLY
+
+
+# ----------------------------------------------------------------- set_caps
+def test_set_caps_schedules_caps_for_a_coming_year_and_emits(heitje, flow, admin):
+    year = heitje.period()[0]
+    with boa.env.prank(admin):
+        heitje.set_caps(120_000, 12_000, year + 1)
+    event = only_event(heitje, "CapsChanged")
+    assert (event.yearly, event.monthly, event.from_year, event.admin) == (
+        120_000,
+        12_000,
+        year + 1,
+        admin,
+    )
+    caps = heitje.caps()
+    assert (caps.yearly, caps.monthly) == (DEFAULT_YEARLY_CAP, DEFAULT_MONTHLY_CAP)
+    assert (caps.next_yearly, caps.next_monthly, caps.next_from_year) == (
+        120_000,
+        12_000,
+        year + 1,
+    )
+
+
+@pytest.mark.parametrize("years_ahead", [0, -1])
+def test_set_caps_refuses_the_current_or_a_past_year(heitje, admin, years_ahead):
+    year = heitje.period()[0]
+    with boa.env.prank(admin), boa.reverts("cap: from_year not in the future"):
+        heitje.set_caps(120_000, 0, year + years_ahead)
+
+
+def test_set_caps_refuses_a_year_beyond_16_bits(heitje, admin):
+    with boa.env.prank(admin), boa.reverts("cap: from_year not in the future"):
+        heitje.set_caps(120_000, 0, MASK_16 + 1)
+
+
+@pytest.mark.parametrize(
+    ("yearly", "monthly"),
+    [(0, 0), (MAX_CAP + 1, 0), (1_000, 1_001)],
+    ids=["zero yearly", "yearly above MAX_CAP", "monthly above yearly"],
+)
+def test_set_caps_refuses_caps_out_of_range(heitje, admin, yearly, monthly):
+    year = heitje.period()[0]
+    with boa.env.prank(admin), boa.reverts("cap: caps out of range"):
+        heitje.set_caps(yearly, monthly, year + 1)
+
+
+def test_set_caps_again_replaces_the_schedule(heitje, admin):
+    year = heitje.period()[0]
+    with boa.env.prank(admin):
+        heitje.set_caps(120_000, 0, year + 1)
+        heitje.set_caps(90_000, 5_000, year + 2)
+    caps = heitje.caps()
+    assert (caps.next_yearly, caps.next_monthly, caps.next_from_year) == (90_000, 5_000, year + 2)
+
+
+def test_scheduled_lower_cap_limits_new_reservations(heitje, flow, admin, citizen):
+    year = heitje.period()[0]
+    with boa.env.prank(admin):
+        heitje.set_caps(50_000, 0, year + 1)
+    task_id = flow.commission(reward=50_001)
+    with boa.env.prank(citizen), boa.reverts("cap: yearly limit reached"):
+        heitje.claim(task_id)
+    flow.claimed(citizen, reward=50_000)
+    task_id = flow.commission(reward=1)
+    with boa.env.prank(citizen), boa.reverts("cap: yearly limit reached"):
+        heitje.claim(task_id)
+
+
+def test_scheduled_lower_cap_does_not_limit_this_years_earnings(heitje, flow, admin, citizen):
+    year = heitje.period()[0]
+    with boa.env.prank(admin):
+        heitje.set_caps(50_000, 0, year + 1)
+    flow.earn(citizen, 50_000)
+    flow.earn(citizen, 50_000)
+    assert heitje.account(citizen).earned_year == 100_000
+
+
+def test_scheduled_monthly_cap_limits_new_reservations(heitje, flow, admin, citizen):
+    year = heitje.period()[0]
+    with boa.env.prank(admin):
+        heitje.set_caps(DEFAULT_YEARLY_CAP, 20_000, year + 1)
+    task_id = flow.commission(reward=20_001)
+    with boa.env.prank(citizen), boa.reverts("cap: monthly limit reached"):
+        heitje.claim(task_id)
+    flow.claimed(citizen, reward=20_000)
+    assert heitje.account(citizen).reserved == 20_000
+
+
+def test_scheduled_higher_cap_does_not_raise_this_years_cap(heitje, flow, admin, citizen):
+    year = heitje.period()[0]
+    with boa.env.prank(admin):
+        heitje.set_caps(MAX_CAP, 0, year + 1)
+    flow.earn(citizen, DEFAULT_YEARLY_CAP)
+    task_id = flow.commission(reward=1)
+    with boa.env.prank(citizen), boa.reverts("cap: yearly limit reached"):
+        heitje.claim(task_id)
+
+
+def test_scheduled_caps_take_effect_on_1_january_amsterdam_time(heitje, flow, admin):
+    flow.set_time(amsterdam(2027, 6, 1))
+    with boa.env.prank(admin):
+        heitje.set_caps(120_000, 10_000, 2028)
+    flow.set_time(NEW_YEAR_2028 - 1)
+    assert heitje.caps().yearly == DEFAULT_YEARLY_CAP
+    flow.set_time(NEW_YEAR_2028)
+    caps = heitje.caps()
+    assert (caps.yearly, caps.monthly) == (120_000, 10_000)
+    assert (caps.next_yearly, caps.next_monthly, caps.next_from_year) == (0, 0, 0)
+
+
+def test_scheduled_cap_limits_claims_from_the_new_year(heitje, flow, admin, citizen):
+    flow.set_time(amsterdam(2027, 6, 1))
+    with boa.env.prank(admin):
+        heitje.set_caps(120_000, 0, 2028)
+    flow.set_time(NEW_YEAR_2028)
+    flow.earn(citizen, 120_000)
+    task_id = flow.commission(reward=1)
+    with boa.env.prank(citizen), boa.reverts("cap: yearly limit reached"):
+        heitje.claim(task_id)
+
+
+def test_caps_scheduled_after_a_change_took_effect_keep_the_new_caps(heitje, flow, admin):
+    flow.set_time(amsterdam(2027, 6, 1))
+    with boa.env.prank(admin):
+        heitje.set_caps(120_000, 10_000, 2028)
+    flow.set_time(amsterdam(2028, 2, 1))
+    with boa.env.prank(admin):
+        heitje.set_caps(130_000, 0, 2030)
+    caps = heitje.caps()
+    assert (caps.yearly, caps.monthly) == (120_000, 10_000)
+    assert (caps.next_yearly, caps.next_monthly, caps.next_from_year) == (130_000, 0, 2030)
+    flow.set_time(amsterdam(2030, 1, 1))
+    assert (heitje.caps().yearly, heitje.caps().monthly) == (130_000, 0)
+
+
+def test_set_max_open_claims_keeps_a_scheduled_cap(heitje, admin):
+    year = heitje.period()[0]
+    with boa.env.prank(admin):
+        heitje.set_caps(120_000, 0, year + 1)
+        heitje.set_max_open_claims(7)
+    caps = heitje.caps()
+    assert (caps.next_yearly, caps.next_from_year, caps.max_open_claims) == (120_000, year + 1, 7)
+
+
+# ----------------------------------------------------------- year boundary
+def test_december_claim_approved_in_january_counts_for_january(heitje, flow, citizen):
+    flow.set_time(amsterdam(2027, 12, 10, 12))
+    flow.earn(citizen, 40_000)
+    task_id = flow.commission(reward=30_000, duration=60 * 86_400)
+    flow.claim(task_id, citizen)
+    flow.submit(task_id, citizen)
+    december = heitje.account(citizen)
+    assert (december.earned_year, december.reserved) == (40_000, 30_000)
+    flow.set_time(amsterdam(2028, 1, 5, 12))
+    january = heitje.account(citizen)
+    assert (january.earned_year, january.earned_month, january.reserved) == (0, 0, 30_000)
+    flow.approve(task_id, citizen)
+    paid = heitje.account(citizen)
+    assert (paid.earned_year, paid.earned_month, paid.reserved) == (30_000, 30_000, 0)
+    assert paid.balance == 70_000
+
+
+def test_december_reservation_carries_over_against_the_new_years_cap(heitje, flow, citizen):
+    flow.set_time(amsterdam(2027, 12, 20))
+    flow.claimed(citizen, reward=DEFAULT_YEARLY_CAP, duration=60 * 86_400)
+    flow.set_time(amsterdam(2028, 1, 2))
+    task_id = flow.commission(reward=1)
+    with boa.env.prank(citizen), boa.reverts("cap: yearly limit reached"):
+        heitje.claim(task_id)
+
+
+def test_earnings_reset_at_23_00_utc_on_31_december(heitje, flow, citizen):
+    flow.set_time(amsterdam(2027, 12, 15))
+    flow.earn(citizen, DEFAULT_YEARLY_CAP)
+    flow.set_time(NEW_YEAR_2028 - 1)
+    assert heitje.account(citizen).earned_year == DEFAULT_YEARLY_CAP
+    task_id = flow.commission(reward=1)
+    with boa.env.prank(citizen), boa.reverts("cap: yearly limit reached"):
+        heitje.claim(task_id)
+    flow.set_time(NEW_YEAR_2028)
+    assert heitje.account(citizen).earned_year == 0
+    flow.claim(task_id, citizen)
+    assert heitje.account(citizen).reserved == 1
+
+
+def test_monthly_cap_resets_on_1_january_amsterdam_time(monthly, citizen):
+    monthly.set_time(amsterdam(2027, 12, 15))
+    monthly.earn(citizen, MONTHLY)
+    monthly.set_time(NEW_YEAR_2028 - 1)
+    task_id = monthly.commission(reward=1)
+    with boa.env.prank(citizen), boa.reverts("cap: monthly limit reached"):
+        monthly.heitje.claim(task_id)
+    monthly.set_time(NEW_YEAR_2028)
+    monthly.claim(task_id, citizen)
+    account = monthly.heitje.account(citizen)
+    assert (account.earned_year, account.earned_month, account.reserved) == (0, 0, 1)
+
+
+def test_december_claim_approved_in_january_counts_for_januarys_monthly_cap(monthly, citizen):
+    monthly.set_time(amsterdam(2027, 12, 20))
+    task_id = monthly.commission(reward=MONTHLY, duration=60 * 86_400)
+    monthly.claim(task_id, citizen)
+    monthly.submit(task_id, citizen)
+    monthly.set_time(amsterdam(2028, 1, 3))
+    monthly.approve(task_id, citizen)
+    account = monthly.heitje.account(citizen)
+    assert (account.earned_year, account.earned_month) == (MONTHLY, MONTHLY)
+    later = monthly.commission(reward=1)
+    with boa.env.prank(citizen), boa.reverts("cap: monthly limit reached"):
+        monthly.heitje.claim(later)
+
+
+def test_december_reservation_carries_over_against_januarys_monthly_cap(monthly, citizen):
+    monthly.set_time(amsterdam(2027, 12, 20))
+    monthly.claimed(citizen, reward=MONTHLY, duration=60 * 86_400)
+    monthly.set_time(amsterdam(2028, 1, 2))
+    task_id = monthly.commission(reward=1)
+    with boa.env.prank(citizen), boa.reverts("cap: monthly limit reached"):
+        monthly.heitje.claim(task_id)
