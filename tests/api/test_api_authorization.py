@@ -1,0 +1,168 @@
+"""Every endpoint x every kind of caller: anonymous callers get 401 where a sign-in is needed,
+signed-in callers without the role get 403, and the role holder gets through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from api_support import PUBLIC_URL, Stack, sign_in
+
+pytestmark = pytest.mark.anyio
+
+CALLERS = ["anonymous", "outsider", "citizen", "merchant", "reviewer", "task_manager", "treasurer"]
+PUBLIC, SIGNED_IN = "public", "signed-in"
+# Which callers hold which requirement.
+HOLDERS = {
+    PUBLIC: set(CALLERS),
+    SIGNED_IN: set(CALLERS) - {"anonymous"},
+    "citizen": {"citizen"},
+    "merchant": {"merchant"},
+    "reviewer": {"reviewer"},
+    "task manager": {"task_manager"},
+    "treasurer": {"treasurer"},
+    "city": {"reviewer", "task_manager", "treasurer"},
+}
+A_TASK = 1
+SOMEONE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+    b"\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+# (method, path) -> (requirement, request keyword arguments)
+ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
+    ("GET", "/health"): (PUBLIC, {}),
+    ("GET", "/ready"): (PUBLIC, {}),
+    ("GET", "/metrics"): (PUBLIC, {}),
+    ("GET", "/auth/nonce"): (PUBLIC, {}),
+    ("POST", "/auth/message"): (PUBLIC, {"json": {"address": SOMEONE}}),
+    ("POST", "/auth/verify"): (PUBLIC, {"json": {"message": "x", "signature": "0x00"}}),
+    ("GET", "/auth/session"): (SIGNED_IN, {}),
+    ("POST", "/auth/logout"): (SIGNED_IN, {}),
+    ("GET", "/config"): (PUBLIC, {}),
+    ("GET", "/tasks"): (PUBLIC, {}),
+    ("GET", "/tasks/{task_id}"): (PUBLIC, {}),
+    ("GET", "/merchants"): (PUBLIC, {}),
+    ("GET", "/neighbourhoods"): (PUBLIC, {}),
+    ("GET", "/reasons"): (PUBLIC, {}),
+    ("GET", "/statistics"): (PUBLIC, {}),
+    ("GET", "/documents/{cid}"): (PUBLIC, {}),
+    ("GET", "/me"): (SIGNED_IN, {}),
+    ("GET", "/me/history"): (SIGNED_IN, {}),
+    ("POST", "/me/tasks/{task_id}/claim"): ("citizen", {}),
+    ("POST", "/me/tasks/{task_id}/evidence"): (
+        "citizen",
+        {"files": {"before": ("b.png", PNG, "image/png"), "after": ("a.png", PNG, "image/png")}},
+    ),
+    ("POST", "/me/tasks/{task_id}/appeal"): ("citizen", {}),
+    ("POST", "/me/tasks/{task_id}/abandon"): ("citizen", {}),
+    ("GET", "/evidence/{cid}"): (SIGNED_IN, {}),
+    ("GET", "/pay/{reference}"): (PUBLIC, {}),
+    ("POST", "/me/payments"): ("citizen", {"json": {"reference": "00112233aabbccdd"}}),
+    ("POST", "/merchant/payment-requests"): ("merchant", {"json": {"amount": 250}}),
+    ("GET", "/merchant/payment-requests/{reference}/qr.svg"): (PUBLIC, {}),
+    ("GET", "/merchant/payments"): ("merchant", {}),
+    ("GET", "/merchant/payments/stream"): ("merchant", {"params": {"seconds": 1}}),
+    ("GET", "/merchant/payment-requests/{reference}/status"): ("merchant", {}),
+    ("GET", "/merchant/cashouts"): ("merchant", {}),
+    ("POST", "/merchant/cashouts"): ("merchant", {"json": {"amount": 100}}),
+    ("POST", "/city/tasks"): (
+        "task manager",
+        {
+            "json": {
+                "title": "Test",
+                "description": "Test klus",
+                "neighbourhood": 1,
+                "street": "Promenade",
+                "lat": 50.888,
+                "lon": 5.979,
+                "reward": 500,
+                "slots": 1,
+                "claim_deadline": 4_000_000_000,
+                "claim_duration": 86_400,
+            }
+        },
+    ),
+    ("POST", "/city/tasks/{task_id}/cancel"): ("task manager", {}),
+    ("GET", "/city/review-queue"): ("reviewer", {}),
+    ("POST", "/city/reviews/approve"): ("reviewer", {"json": {"task_id": 1, "citizen": SOMEONE}}),
+    ("POST", "/city/reviews/approve-batch"): (
+        "reviewer",
+        {"json": {"items": [{"task_id": 1, "citizen": SOMEONE}]}},
+    ),
+    ("POST", "/city/reviews/reject"): (
+        "reviewer",
+        {"json": {"task_id": 1, "citizen": SOMEONE, "reason": 1}},
+    ),
+    ("POST", "/city/appeals/decide"): (
+        "reviewer",
+        {"json": {"task_id": 1, "citizen": SOMEONE, "grant": True}},
+    ),
+    ("GET", "/city/budget"): ("city", {}),
+    ("POST", "/city/budget/grant"): ("treasurer", {"json": {"amount": 100}}),
+    ("GET", "/city/redemptions"): ("treasurer", {}),
+    ("POST", "/city/redemptions/mark-paid"): (
+        "treasurer",
+        {"json": {"redemption_ids": [1], "payment_reference": "SEPA-1"}},
+    ),
+}
+
+
+def concrete(path: str) -> str:
+    return (
+        path.replace("{task_id}", str(A_TASK))
+        .replace("{cid}", "bafkreiunknown")
+        .replace("{reference}", "00112233aabbccdd")
+    )
+
+
+def test_every_route_of_the_app_is_in_the_matrix(app: Any) -> None:
+    routes = {
+        (method.upper(), path)
+        for path, operations in app.openapi()["paths"].items()
+        for method in operations
+    }
+    assert routes - set(ENDPOINTS) == set(), "add new endpoints to ENDPOINTS"
+    assert set(ENDPOINTS) - routes == set()
+
+
+@pytest.fixture(scope="module")
+async def tokens(app: Any, stack: Stack) -> dict[str, str]:
+    out: dict[str, str] = {}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as http:
+        for caller in CALLERS[1:]:
+            out[caller] = (await sign_in(http, stack, caller))["token"]
+    return out
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("endpoint", sorted(ENDPOINTS), ids=lambda e: f"{e[0]} {e[1]}")
+async def test_authorization(
+    endpoint: tuple[str, str], caller: str, tokens: dict[str, str], app: Any
+) -> None:
+    method, path = endpoint
+    requirement, kwargs = ENDPOINTS[endpoint]
+    token = tokens.get(caller)
+    if token and path == "/auth/logout":
+        # Log out a session of its own, so the shared tokens stay valid for the other cases.
+        svc = app.state.services
+        token = f"logout-{caller}"
+        svc.store.create_session(token, svc.store.get_session(tokens[caller]).address, 600)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as http:
+        reply = await http.request(method, concrete(path), headers=headers, **kwargs)
+    allowed = caller in HOLDERS[requirement]
+    if allowed:
+        assert reply.status_code not in (401, 403), reply.text
+        assert reply.status_code < 500, reply.text
+    elif caller == "anonymous":
+        assert reply.status_code == 401, reply.text
+        assert reply.json()["code"] == "sign_in_required"
+    else:
+        assert reply.status_code == 403, reply.text
+        assert reply.json()["code"] == "forbidden"
