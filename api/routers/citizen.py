@@ -144,7 +144,17 @@ async def upload_evidence(
         cleaned.append(
             (role, photos.clean(data, upload.content_type, limit, svc.settings.upload_max_pixels))
         )
-    # Only now, with every photo accepted, is anything stored.
+    # The contract must accept a submission now (the claim is open and valid) before anything
+    # is stored: the evidence CID's value does not change that answer.
+    prepare(
+        svc.wesh,
+        svc.chain_id,
+        svc.wesh.submit(task_id, "bafkreicheckonly"),
+        caller.address,
+        "submit",
+        task_id=task_id,
+    )
+    # Only now, with every photo accepted and the claim open, is anything stored.
     stored: list[PhotoOut] = []
     for role, photo in cleaned:
         cid = svc.content.put(photo.data)
