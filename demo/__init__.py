@@ -1,0 +1,9 @@
+"""``make demo`` / ``python -m demo``: a local chain with WESH deployed and a seeded Heerlen.
+
+- ``heerlen``: who plays which role, the shops, the citizens and the tasks (Dutch first).
+- ``seed``: deploys through the same code path as ``ape run deploy`` (``wesh.provision``) and
+  plays three weeks of believable history with anvil's unlocked accounts.
+- ``services``: the processes the demo runs (anvil, and the ``SERVICES`` later parts add:
+  indexer, API, web), and stopping all of them on Ctrl-C.
+- ``__main__``: the orchestrator tying these together.
+"""

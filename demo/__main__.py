@@ -1,0 +1,270 @@
+"""``python -m demo`` (``make demo``): the whole of WESH running locally with one command.
+
+Starts anvil on 127.0.0.1:8545 (another free port, said loudly, if 8545 is taken by something
+that is not an earlier demo), deploys WESH through the code path of ``ape run deploy``, seeds three
+weeks of Heerlen, starts the ``SERVICES`` later parts add (indexer, API, web), prints the URLs and
+which demo account plays which role, and stays in the foreground. Ctrl-C (or SIGTERM) stops every
+process it started; a second run first stops whatever an earlier run left behind.
+
+    python -m demo                 # run until Ctrl-C
+    python -m demo --no-wait       # set up, print, stop (a smoke test of the whole path)
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+
+from web3 import Web3
+
+from demo import heerlen
+from demo.seed import NETWORK, Seeded, dev_key, seed, story_start
+from demo.services import SERVICES, Supervisor, service_env
+from wesh import anvil
+from wesh.artifacts import ROOT
+from wesh.contract import Wesh
+from wesh.deployment import DEV_CHAIN_ID, manifest_path
+from wesh.metadata import FolderStore
+from wesh.money import format_euros
+from wesh.provision import role_names
+
+DEFAULT_PORT = 8545  # what ape-config.yaml's foundry host points at
+APE = ".venv/bin/ape"
+
+
+class Stop(Exception):
+    """SIGTERM or SIGHUP: stop like Ctrl-C."""
+
+
+def say(message: str) -> None:
+    print(f"[demo] {message}", flush=True)
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="anvil's port (8545)")
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        default=ROOT / ".demo",
+        help="where the demo keeps its chain data, files and logs (.demo/)",
+    )
+    parser.add_argument(
+        "--no-wait", action="store_true", help="set everything up, print it, then stop everything"
+    )
+    parser.add_argument(
+        "--no-services",
+        action="store_true",
+        help="only the chain: do not start indexer, API or web",
+    )
+    return parser.parse_args(argv)
+
+
+def _on_signal(signum: int, _frame: FrameType | None) -> None:
+    raise Stop(signal.Signals(signum).name)
+
+
+def accounts_table(seeded: Seeded, wesh: Wesh) -> list[tuple[str, str, str, str]]:
+    """(number, ape account, address, who) for every demo account with a part to play."""
+    rows = []
+    accounts = seeded.accounts
+
+    def ape_alias(index: int) -> str:
+        return f"TEST::{index}" if index < 10 else "-"
+
+    for staff in heerlen.STAFF:
+        roles = role_names(wesh.roles_of(accounts[staff.account]))
+        rows.append(
+            (
+                str(staff.account),
+                ape_alias(staff.account),
+                accounts[staff.account],
+                f"{staff.who} [{roles}]",
+            )
+        )
+    for shop in heerlen.SHOPS:
+        balance = format_euros(wesh.balance_of(accounts[shop.account]))
+        rows.append(
+            (
+                str(shop.account),
+                ape_alias(shop.account),
+                accounts[shop.account],
+                f"Ondernemer / merchant: {shop.name}, {shop.neighbourhood} - saldo {balance}",
+            )
+        )
+    for citizen in heerlen.CITIZENS:
+        view = wesh.account(accounts[citizen.account])
+        rows.append(
+            (
+                str(citizen.account),
+                ape_alias(citizen.account),
+                accounts[citizen.account],
+                f"Inwoner / citizen #{view.id}: {citizen.name}, {citizen.neighbourhood} - "
+                f"saldo {format_euros(view.balance)}",
+            )
+        )
+    first, last = heerlen.SPARE_ACCOUNTS[0], heerlen.SPARE_ACCOUNTS[-1]
+    rows.append(
+        (
+            f"{first}-{last}",
+            "-",
+            f"{accounts[first]} ...",
+            "not registered: try `citizens register` with them",
+        )
+    )
+    return rows
+
+
+def write_accounts_file(path: Path, seeded: Seeded, rows: list[tuple[str, str, str, str]]) -> None:
+    lines = [
+        "# WESH demo accounts: anvil's public dev keys, valid only on the local chain (id 31337).",
+        "# Import a key into a browser wallet to act as that person in the web demo.",
+        "# number  address  private key  who",
+    ]
+    for number, _alias, address, who in rows:
+        if number.isdigit():
+            lines.append(f"{number}\t{address}\t{dev_key(int(number))}\t{who}")
+    for index in heerlen.SPARE_ACCOUNTS:
+        lines.append(f"{index}\t{seeded.accounts[index]}\t{dev_key(index)}\tnot registered")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def banner(
+    seeded: Seeded, wesh: Wesh, rpc_url: str, state_dir: Path, urls: list[str], default_dir: bool
+) -> str:
+    rows = accounts_table(seeded, wesh)
+    write_accounts_file(state_dir / "accounts.txt", seeded, rows)  # the keys, for wallets
+    width = max(len(r[2]) for r in rows)
+    table = "\n".join(f"  {n:>5}  {a:<8}  {addr:<{width}}  {who}" for n, a, addr, who in rows)
+    waiting = seeded.task_ids["nestboxes"]
+    network = f"--network {NETWORK}"
+    env = "" if rpc_url.endswith(f":{DEFAULT_PORT}") else f"APE_FOUNDRY_HOST={rpc_url} "
+    if not default_dir:
+        env += f"WESH_DEPLOYMENT={seeded.manifest} WESH_CONTENT_DIR={state_dir / 'content'} "
+    lines = [
+        "",
+        "WESH-demo draait / the WESH demo is running",
+        f"  chain       {rpc_url}  (anvil, chain id {DEV_CHAIN_ID})",
+        f"  Heitje      {seeded.deployment.heitje}",
+        f"  Redemption  {seeded.deployment.redemption}",
+        f"  manifest    {seeded.manifest}",
+        f"  history     {seeded.transactions} transactions over 21 days: "
+        f"{len(heerlen.TASKS)} tasks, {len(heerlen.CITIZENS)} citizens, {len(heerlen.SHOPS)} shops",
+        *(f"  {url}" for url in urls),
+        "",
+        "Demo accounts (anvil's dev accounts, mnemonic 'test test ... junk'; private keys in "
+        f"{state_dir / 'accounts.txt'}):",
+        f"  {'#':>5}  {'ape':<8}  {'address':<{width}}  {'rol / role'}",
+        table,
+        "",
+        "Probeer / try (in another terminal):",
+        f"  {env}{APE} run review list {network}",
+        f"  {env}{APE} run review decide-appeal {waiting} "
+        f"{seeded.accounts[19]} --grant --account TEST::5 {network}",
+        f"  {env}{APE} run redemptions list {network}",
+        f"  {env}{APE} run citizens register {seeded.examples / 'new-citizens.csv'} "
+        f"--account TEST::1 {network}",
+        f"  {env}{APE} run report summary {network}",
+        f"  example input files: {seeded.examples}/; a SEPA payout file: {seeded.sepa_file}",
+        "",
+        "Ctrl-C stopt alles / stops everything.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    state_dir: Path = args.state_dir.resolve()
+    state_dir.mkdir(parents=True, exist_ok=True)
+    supervisor = Supervisor(state_dir)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _on_signal)
+    try:
+        supervisor.end_previous_run(say)
+        try:
+            anvil.anvil_path()
+        except anvil.AnvilNotFound as error:
+            say(f"{error}")
+            return 2
+        port = args.port
+        if port_in_use(port):
+            port = anvil.free_port()
+            say(
+                f"port {args.port} is in use by another program: the demo chain uses port {port}. "
+                f"ape scripts need APE_FOUNDRY_HOST=http://127.0.0.1:{port}"
+            )
+        # Where `ape run ... --network ethereum:local:foundry` looks (wesh.deployment), unless the
+        # demo runs in another folder (tests do).
+        manifest = manifest_path(NETWORK, DEV_CHAIN_ID)
+        if state_dir != (ROOT / ".demo").resolve():
+            manifest = state_dir / "deployments" / manifest.name
+        manifest.unlink(missing_ok=True)  # a new chain: the old manifest means nothing
+        start = story_start(time.time())
+        log = state_dir / "logs" / "anvil.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        say(f"starting anvil on 127.0.0.1:{port}")
+        accounts = ["--accounts", str(heerlen.ACCOUNTS)]
+        node = anvil.start(port, timestamp=start - 3600, extra=accounts, log=log)
+        supervisor.adopt("anvil", node.process, log)
+        content = state_dir / "content"
+        seeded = seed(
+            node,
+            state_dir=state_dir,
+            manifest=manifest,
+            store=FolderStore(content),
+            start=start,
+            log=say,
+        )
+        w3 = Web3(Web3.HTTPProvider(node.url))
+        wesh = Wesh(w3, seeded.deployment.heitje, seeded.deployment.redemption)
+
+        urls: list[str] = []
+        if not args.no_services:
+            env = service_env(
+                rpc_url=node.url, manifest=manifest, content_dir=content, state_dir=state_dir
+            )
+            for service in SERVICES:
+                say(f"starting {service.name}")
+                child = supervisor.start(service, env)
+                if supervisor.wait_ready(service, child):
+                    urls.append(f"{service.name:<11} {service.url or 'running'}")
+                else:
+                    say(f"{service.name} did not come up: see {child.log}")
+        default_dir = state_dir == (ROOT / ".demo").resolve()
+        print(banner(seeded, wesh, node.url, state_dir, urls, default_dir), flush=True)
+        if args.no_wait:
+            return 0
+        reported: set[str] = set()
+        while True:
+            for child in supervisor.exited():
+                if child.name == "anvil":
+                    say(f"anvil stopped unexpectedly (see {child.log}); stopping the demo")
+                    return 1
+                if child.name not in reported:
+                    reported.add(child.name)
+                    say(
+                        f"{child.name} stopped (exit code {child.process.returncode}): see "
+                        f"{child.log}; the chain keeps running"
+                    )
+            time.sleep(0.5)
+    except (KeyboardInterrupt, Stop):
+        say("stopping / stoppen ...")
+        return 0
+    finally:
+        supervisor.stop_all()
+        say("everything the demo started has stopped")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

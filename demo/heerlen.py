@@ -1,0 +1,214 @@
+"""The demo's Heerlen: city staff, five shops, ten citizens and a dozen tasks.
+
+Everything here is fictional but believable: real neighbourhoods and streets, invented shop
+names, first names only for the citizens (the demo prints them so a newcomer knows which wallet
+to use; nothing personal ever goes on chain). Account numbers are indexes into anvil's dev
+accounts (mnemonic "test test ... junk"); the same indexes are ape's ``TEST::<n>`` accounts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wesh.contract import Role
+
+
+@dataclass(frozen=True)
+class Staff:
+    account: int
+    who: str  # Dutch first
+    roles: Role
+
+
+@dataclass(frozen=True)
+class Shop:
+    account: int
+    name: str
+    kind: str
+    street: str
+    postcode: str
+    neighbourhood: str
+    lat: float
+    lon: float
+    bank: str  # fictional bank code for the demo IBAN
+    website: str | None = None
+
+
+@dataclass(frozen=True)
+class Citizen:
+    account: int
+    name: str
+    neighbourhood: str
+
+
+@dataclass(frozen=True)
+class TaskPlan:
+    key: str
+    title: str
+    title_en: str
+    description: str
+    description_en: str
+    neighbourhood: str
+    street: str
+    lat: float
+    lon: float
+    reward: int  # cents
+    slots: int
+    deadline_days: int  # claim deadline, days after the demo's "now"
+    duration_days: int
+
+
+STAFF: tuple[Staff, ...] = (
+    Staff(0, "Gemeente Heerlen, beheer / city admin", Role.ADMIN),
+    Staff(1, "Burgerzaken: inwoners inschrijven / registers citizens", Role.REGISTRAR),
+    Staff(2, "Heerlen Mijn Stad: ondernemers aansluiten / onboards shops",
+          Role.MERCHANT_MANAGER),
+    Staff(3, "Stadsbeheer: klussen uitzetten / commissions tasks", Role.TASK_MANAGER),
+    Staff(4, "Stadsbeheer: werk beoordelen / reviews work", Role.REVIEWER),
+    Staff(5, "Onafhankelijk beoordelaar: bezwaren / decides appeals", Role.REVIEWER),
+    Staff(6, "Financiën: budget en uitbetalingen / treasurer", Role.TREASURER),
+)  # fmt: skip
+
+SHOPS: tuple[Shop, ...] = (
+    Shop(7, "Bakkerij Coriovallum", "bakery", "Saroleastraat 48", "6411 HN", "Centrum",
+         50.88795, 5.98035, "RABO"),
+    Shop(8, "Café De Mijnlamp", "bar", "Pancratiusplein 12", "6411 JR", "Centrum",
+         50.88815, 5.98165, "INGB"),
+    Shop(9, "Boekhandel Het Geleenbeekje", "bookshop", "Akerstraat 70", "6411 HB", "Centrum",
+         50.88690, 5.98240, "ABNA"),
+    Shop(10, "Wijktheater De Schacht", "theatre", "Heerlerbaan 110", "6418 CH", "Heerlerbaan",
+         50.87420, 6.00480, "SNSB"),
+    Shop(11, "Fietsenmaker Oranje Nassau", "bike shop", "Hoofdstraat 23", "6431 LA",
+         "Hoensbroek", 50.92180, 5.92650, "ASNB"),
+)  # fmt: skip
+
+CITIZENS: tuple[Citizen, ...] = (
+    Citizen(12, "Anouk", "Schandelen"),
+    Citizen(13, "Bram", "Grasbroek"),
+    Citizen(14, "Chantal", "Musschemig"),
+    Citizen(15, "Dirk", "Centrum"),
+    Citizen(16, "Esra", "Heerlerbaan"),
+    Citizen(17, "Fenna", "Hoensbroek"),
+    Citizen(18, "Gijs", "Heerlerheide"),
+    Citizen(19, "Hanneke", "Meezenbroek"),
+    Citizen(20, "Ilias", "Molenberg"),
+    Citizen(21, "Joke", "Welten"),
+)
+
+#: Wallets left unregistered, for trying ``ape run citizens register`` on the demo chain.
+SPARE_ACCOUNTS = tuple(range(22, 30))
+ACCOUNTS = 30
+
+#: The city's (fictional) account that cash-outs are paid from.
+CITY_BANK = ("BNGH", "0285059842")
+CITY_BIC = "BNGHNL2G"
+
+BUDGET = 5_000_00  # cents
+
+TASKS: tuple[TaskPlan, ...] = (
+    TaskPlan(
+        "bench", "Bankje schilderen in het Aambos", "Paint a bench in the Aambos",
+        "Schuur het houten bankje bij de vijver licht op en geef het twee lagen groene "
+        "buitenverf. Verf, kwasten en schuurpapier liggen klaar bij de wijkwerkplaats.",
+        "Sand the wooden bench by the pond and give it two coats of green outdoor paint. Paint, "
+        "brushes and sandpaper are ready at the neighbourhood workshop.",
+        "Schandelen", "Aambos, bankje bij de vijver", 50.89380, 5.99310, 25_00, 2, 21, 14,
+    ),
+    TaskPlan(
+        "stickers", "Stickers verwijderen van lantaarnpalen Promenade",
+        "Remove stickers from lampposts on the Promenade",
+        "Verwijder stickers en plakresten van de lantaarnpalen tussen het Raadhuisplein en de "
+        "Bongerd. Gebruik de stickerschraper en het sopje uit het pakket.",
+        "Remove stickers and glue from the lampposts between Raadhuisplein and Bongerd. Use the "
+        "scraper and soapy water from the kit.",
+        "Centrum", "Promenade, tussen Raadhuisplein en Bongerd", 50.88680, 5.97920, 12_50, 3,
+        14, 7,
+    ),
+    TaskPlan(
+        "weeding", "Onkruid wieden plantsoen Schandelerboord",
+        "Weed the Schandelerboord flower bed",
+        "Wied het onkruid in het plantsoen naast de speeltuin en veeg het pad erlangs. Groenafval "
+        "mag in de groene container bij de ingang.",
+        "Weed the flower bed next to the playground and sweep the path along it. Green waste "
+        "goes in the green container at the entrance.",
+        "Schandelen", "Schandelerboord, plantsoen bij de speeltuin", 50.89810, 5.99790, 15_00, 2,
+        21, 7,
+    ),
+    TaskPlan(
+        "litter", "Zwerfafval prikken rond het Burgemeester van Grunsvenplein",
+        "Pick up litter around Burgemeester van Grunsvenplein",
+        "Prik zwerfafval rond het plein en de ingang van het theater. Grijper, handschoenen en "
+        "zakken kun je lenen bij de stadswinkel.",
+        "Pick up litter around the square and the theatre entrance. A grabber, gloves and bags "
+        "can be borrowed at the city shop.",
+        "Centrum", "Burgemeester van Grunsvenplein", 50.88480, 5.98120, 10_00, 4, 14, 7,
+    ),
+    TaskPlan(
+        "graffiti", "Graffiti verwijderen onderdoorgang Spoorsingel",
+        "Remove graffiti in the Spoorsingel underpass",
+        "Verwijder de kleine tags op de tegelwand van de fietstunnel met de graffitireiniger "
+        "uit het pakket. Grote schilderingen laat je staan: die doet de gemeente zelf.",
+        "Remove the small tags on the tiled wall of the cycle tunnel with the cleaner from the "
+        "kit. Leave large murals: the city handles those itself.",
+        "Grasbroek", "Spoorsingel, fietstunnel", 50.89130, 5.97420, 20_00, 1, 28, 14,
+    ),
+    TaskPlan(
+        "watering", "Plantenbakken water geven Pancratiusplein",
+        "Water the planters on Pancratiusplein",
+        "Geef de zes plantenbakken op het plein twee keer per week water. De gieter en het "
+        "tappunt zitten bij de kerk.",
+        "Water the six planters on the square twice a week. The watering can and the tap are "
+        "next to the church.",
+        "Centrum", "Pancratiusplein", 50.88800, 5.98200, 7_50, 2, 14, 7,
+    ),
+    TaskPlan(
+        "bulbs", "Bloembollen planten in de berm Heerlerbaan",
+        "Plant flower bulbs along the Heerlerbaan verge",
+        "Plant 200 krokus- en narcisbollen in de berm bij de rotonde. Bollen en plantschepjes "
+        "worden op zaterdagochtend klaargezet.",
+        "Plant 200 crocus and daffodil bulbs in the verge by the roundabout. Bulbs and trowels "
+        "are put out on Saturday morning.",
+        "Heerlerbaan", "Heerlerbaan, berm bij de rotonde", 50.87420, 6.00600, 17_50, 3, 35, 14,
+    ),
+    TaskPlan(
+        "playground", "Zandbak harken en speeltuin vegen Musschemig",
+        "Rake the sandpit and sweep the Musschemig playground",
+        "Hark de zandbak door, haal glas en afval eruit en veeg de tegels rond de toestellen.",
+        "Rake the sandpit, take out glass and litter, and sweep the tiles around the equipment.",
+        "Musschemig", "Speeltuin aan de Eikenderweg", 50.89900, 5.98700, 10_00, 2, 21, 7,
+    ),
+    TaskPlan(
+        "brook", "Zwerfafval opruimen langs de Geleenbeek bij Kasteel Hoensbroek",
+        "Clear litter along the Geleenbeek near Hoensbroek Castle",
+        "Ruim zwerfafval op langs het wandelpad aan de Geleenbeek, vanaf het kasteel tot de "
+        "brug. Blijf op het pad en ga niet het water in.",
+        "Clear litter along the footpath by the Geleenbeek, from the castle to the bridge. Stay "
+        "on the path and keep out of the water.",
+        "Hoensbroek", "Klinkertstraat, wandelpad Geleenbeekdal", 50.92220, 5.92700, 15_00, 3, 28,
+        14,
+    ),
+    TaskPlan(
+        "moss", "Mos verwijderen tussen de tegels van het Corneliusplein",
+        "Remove moss between the paving of Corneliusplein",
+        "Krab mos en onkruid tussen de tegels rond de bankjes vandaan. Een voegenkrabber ligt "
+        "klaar in het buurthuis.",
+        "Scrape moss and weeds from between the tiles around the benches. A joint scraper is "
+        "ready at the community centre.",
+        "Heerlerheide", "Sint Corneliusplein", 50.90780, 5.96400, 12_00, 2, 21, 7,
+    ),
+    TaskPlan(
+        "nestboxes", "Nestkastjes ophangen langs de Caumerbeek",
+        "Hang nest boxes along the Caumerbeek",
+        "Hang vijf nestkastjes op aan de bomen langs het wandelpad, op ongeveer twee meter "
+        "hoogte, met de opening naar het oosten. Kastjes en bevestiging krijg je mee.",
+        "Hang five nest boxes on the trees along the footpath, about two metres up, the opening "
+        "facing east. Boxes and fixings are provided.",
+        "Meezenbroek", "Wandelpad langs de Caumerbeek", 50.87950, 6.01100, 8_00, 2, 35, 14,
+    ),
+    TaskPlan(
+        "leaves", "Bladeren ruimen bij de Weltervijver", "Clear leaves at the Weltervijver",
+        "Hark de bladeren van het pad rond de vijver en schep ze in de bladkorven.",
+        "Rake the leaves off the path around the pond and put them in the leaf baskets.",
+        "Welten", "Weltervijver, pad langs het water", 50.86850, 5.97000, 10_00, 2, 21, 7,
+    ),
+)  # fmt: skip

@@ -1,0 +1,466 @@
+"""Deploy WESH on the demo chain and play three weeks of life in Heerlen.
+
+The deployment goes through ``wesh.provision.ensure_deployment``, the code path of
+``ape run deploy contracts``. The city's input files (citizens, merchants, tasks, merchants' bank
+accounts) are written to ``.demo/examples/`` and read back with the same parsers the admin
+scripts use, so they are valid examples to try the scripts with. Then the story: the budget is
+granted, shops and citizens registered, tasks commissioned; citizens claim, hand in photos, get
+approved (one rejected with a reason, resubmitted, approved; one appealed), pay at the shops;
+the bakery cashes in and the treasurer pays it with a SEPA file; the bar's cash-out stays open;
+one task is cancelled. Time moves with anvil's clock, so events are spread over 21 days and the
+chain ends at the real "now".
+
+Everyone acts through anvil's unlocked dev accounts and the typed wrapper in-process: about a
+hundred transactions in a few seconds, instead of a hundred ``ape run`` start-ups.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from eth_account import Account
+from web3 import Web3
+from web3.logs import DISCARD
+
+from demo import heerlen
+from wesh import iban, sepa
+from wesh.anvil import Anvil
+from wesh.contract import RequestStatus, TxRequest, Wesh
+from wesh.csv_rows import parse_bank_accounts, parse_citizens, parse_merchants
+from wesh.deployment import Deployment
+from wesh.metadata import FolderStore, encode, merchant_document, put_document
+from wesh.provision import NodeSender, ensure_deployment
+from wesh.signer import UnlockedSigner, transact
+from wesh.task_files import AMSTERDAM, parse_tasks
+
+NETWORK = "ethereum:local:foundry"
+MNEMONIC = "test test test test test test test test test test test junk"
+DAYS = 21
+
+
+@dataclass
+class Seeded:
+    deployment: Deployment
+    manifest: Path
+    accounts: list[str]
+    task_ids: dict[str, int]
+    transactions: int
+    sepa_file: Path
+    examples: Path
+    notes: list[str] = field(default_factory=list)
+
+
+def story_start(now: float) -> int:
+    """Midnight (Europe/Amsterdam) 21 days before ``now``: day 0 of the demo's history."""
+    today = datetime.fromtimestamp(now, AMSTERDAM).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return int((today - timedelta(days=DAYS)).timestamp())
+
+
+def dev_key(index: int) -> str:
+    """The private key of anvil's dev account ``index`` (public knowledge; chain 31337 only)."""
+    Account.enable_unaudited_hdwallet_features()
+    account = Account.from_mnemonic(MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+    return str(account.key.to_0x_hex())
+
+
+class Clock:
+    """Moves the chain's time forward: the next block is mined at the chosen moment."""
+
+    def __init__(self, node: Anvil, start: int) -> None:
+        self.node = node
+        self.start = start
+        self.last = 0
+
+    def at(self, day: int, hour: float) -> None:
+        moment = self.start + day * 86_400 + int(hour * 3600)
+        latest = int(str(self.node.rpc("eth_getBlockByNumber", "latest", False)["timestamp"]), 16)  # type: ignore[index]
+        self.node.rpc("evm_setNextBlockTimestamp", max(moment, latest + 1))
+
+    def to_now(self) -> None:
+        latest = int(str(self.node.rpc("eth_getBlockByNumber", "latest", False)["timestamp"]), 16)  # type: ignore[index]
+        self.node.rpc("evm_setNextBlockTimestamp", max(int(time.time()), latest + 1))
+        self.node.rpc("evm_mine")
+
+
+def photo(label: str, colour: tuple[int, int, int]) -> bytes:
+    """A small JPEG standing in for a citizen's before/after photo."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 360), colour)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 200, 440, 320), fill=(90, 70, 50))
+    draw.rectangle((20, 20, 460, 90), fill=(255, 255, 255))
+    draw.text((36, 40), label, fill=(0, 0, 0))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+def write_examples(folder: Path, accounts: list[str], now: int) -> dict[str, Path]:
+    """The city's input files for the demo (valid inputs for the admin scripts too)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "citizens": folder / "citizens.csv",
+        "new_citizens": folder / "new-citizens.csv",
+        "merchants": folder / "merchants.csv",
+        "bank_accounts": folder / "merchant-bank-accounts.csv",
+        "tasks": folder / "tasks.yaml",
+    }
+
+    def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        path.write_text(out.getvalue(), encoding="utf-8")
+
+    write_csv(
+        paths["citizens"],
+        ["address", "neighbourhood"],
+        [[accounts[c.account], c.neighbourhood] for c in heerlen.CITIZENS],
+    )
+    write_csv(
+        paths["new_citizens"],
+        ["adres", "wijk"],
+        [[accounts[22], "Zeswegen"], [accounts[23], "Passart"], [accounts[24], "Welten"]],
+    )
+    write_csv(
+        paths["merchants"],
+        ["address", "name", "kind", "street", "postcode", "neighbourhood", "lat", "lon"],
+        [
+            [
+                accounts[s.account],
+                s.name,
+                s.kind,
+                s.street,
+                s.postcode,
+                s.neighbourhood,
+                s.lat,
+                s.lon,
+            ]
+            for s in heerlen.SHOPS
+        ],
+    )
+    write_csv(
+        paths["bank_accounts"],
+        ["address", "name", "iban"],
+        [
+            [
+                accounts[s.account],
+                s.name,
+                iban.format_iban(
+                    iban.example("NL", s.bank, f"{1_234_500_000 + s.account * 1_111:010d}")
+                ),
+            ]
+            for s in heerlen.SHOPS
+        ],
+    )
+    tasks = []
+    for plan in heerlen.TASKS:
+        deadline = datetime.fromtimestamp(now, AMSTERDAM) + timedelta(days=plan.deadline_days)
+        tasks.append(
+            {
+                "title": plan.title,
+                "title_en": plan.title_en,
+                "description": plan.description,
+                "description_en": plan.description_en,
+                "neighbourhood": plan.neighbourhood,
+                "location": {"street": plan.street, "lat": plan.lat, "lon": plan.lon},
+                "reward": f"{plan.reward // 100}.{plan.reward % 100:02d}",
+                "slots": plan.slots,
+                "claim_deadline": deadline.date().isoformat(),
+                "claim_duration": f"{plan.duration_days} days",
+            }
+        )
+    header = "# Taken voor de WESH-demo / tasks of the WESH demo (ape run tasks commission ...)\n"
+    paths["tasks"].write_text(
+        header + yaml.safe_dump(tasks, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return paths
+
+
+class Story:
+    """The actors and the helpers the seeded history is written with."""
+
+    def __init__(self, w3: Web3, node: Anvil, store: FolderStore, log: Callable[[str], None]):
+        self.w3 = w3
+        self.node = node
+        self.store = store
+        self.log = log
+        self.accounts = [str(a) for a in w3.eth.accounts]
+        self.count = 0
+        self.wesh: Wesh | None = None
+        self.attempts: dict[tuple[int, int], int] = {}
+
+    @property
+    def contracts(self) -> Wesh:
+        assert self.wesh is not None
+        return self.wesh
+
+    def do(self, account: int, tx: TxRequest) -> Any:
+        receipt = transact(self.w3, tx, UnlockedSigner(self.accounts[account]))
+        self.count += 1
+        return receipt
+
+    def citizen_id(self, account: int) -> int:
+        return self.contracts.account(self.accounts[account]).id
+
+    def evidence(self, task_id: int, account: int, note: str) -> str:
+        """Stores two photos and the evidence document (``wesh.evidence/1``) as the API does."""
+        attempt = self.attempts.get((task_id, account), 0) + 1
+        self.attempts[(task_id, account)] = attempt
+        photos = []
+        for role, colour in (("before", (150, 140, 120)), ("after", (90, 150, 90))):
+            label = (
+                f"WESH demo - taak {task_id} - {'voor' if role == 'before' else 'na'} ({attempt})"
+            )
+            cid = self.store.put(photo(label, colour))
+            photos.append(
+                {"role": role, "cid": cid, "media_type": "image/jpeg", "width": 480, "height": 360}
+            )
+        document = {
+            "schema": "wesh.evidence/1",
+            "task_id": task_id,
+            "citizen_id": self.citizen_id(account),
+            "photos": photos,
+            "note": note,
+        }
+        return self.store.put(encode(document))
+
+    def claim(self, account: int, task_id: int) -> None:
+        self.do(account, self.contracts.claim_task(task_id))
+
+    def submit(self, account: int, task_id: int, note: str = "") -> None:
+        self.do(account, self.contracts.submit(task_id, self.evidence(task_id, account, note)))
+
+    def pay(self, citizen: int, shop: int, cents: int, reference: str) -> None:
+        self.do(citizen, self.contracts.pay(self.accounts[shop], cents, reference.encode()))
+
+
+def seed(
+    node: Anvil,
+    *,
+    state_dir: Path,
+    manifest: Path,
+    store: FolderStore,
+    start: int,
+    log: Callable[[str], None] = print,
+) -> Seeded:
+    """Deploys and seeds the demo chain ``node`` whose genesis lies before ``start``."""
+    w3 = Web3(Web3.HTTPProvider(node.url, request_kwargs={"timeout": 60}))
+    story = Story(w3, node, store, log)
+    accounts = story.accounts
+    clock = Clock(node, start)
+    now = int(time.time())
+    paths = write_examples(state_dir / "examples", accounts, now)
+
+    # Day 0: the city deploys (the `ape run deploy contracts` code path) and sets up.
+    clock.at(0, 9)
+    roles = {accounts[s.account]: s.roles for s in heerlen.STAFF if s.account != 0}
+    admin = NodeSender(w3, UnlockedSigner(accounts[0]), log=lambda _: None)
+    result = ensure_deployment(w3, admin, network=NETWORK, roles=roles, path=manifest)
+    story.count += (3 if result.created else 0) + len(result.granted)
+    wesh = Wesh(w3, result.deployment.heitje, result.deployment.redemption)
+    story.wesh = wesh
+    log(f"deployed Heitje {wesh.heitje.address}, Redemption {wesh.redemption.address}")
+
+    registrar, manager, tasks_, reviewer, treasurer = 1, 2, 3, 4, 6
+    story.do(treasurer, wesh.grant_budget(heerlen.BUDGET))
+    for row in parse_merchants(paths["merchants"]):
+        document = merchant_document(
+            name=row.name,
+            kind=row.kind,
+            street=row.street,
+            postcode=row.postcode,
+            city=row.city,
+            neighbourhood=row.neighbourhood,
+            lat=row.lat,
+            lon=row.lon,
+        )
+        story.do(manager, wesh.register_merchant(row.address, put_document(store, document)))
+    citizens = parse_citizens(paths["citizens"])
+    story.do(
+        registrar,
+        wesh.register_citizens([c.address for c in citizens], [c.neighbourhood for c in citizens]),
+    )
+    log(f"registered {len(heerlen.SHOPS)} shops and {len(citizens)} citizens")
+
+    # Day 1: the task manager commissions a dozen tasks (deadlines are relative to today).
+    clock.at(1, 10)
+    task_ids: dict[str, int] = {}
+    rows = parse_tasks(paths["tasks"], now=start + 86_400)
+    for plan, task in zip(heerlen.TASKS, rows, strict=True):
+        cid = put_document(store, task.document)
+        receipt = story.do(
+            tasks_,
+            wesh.commission_task(
+                cid,
+                task.reward,
+                task.slots,
+                task.claim_deadline,
+                task.claim_duration,
+                task.neighbourhood,
+            ),
+        )
+        event = wesh.heitje.events.TaskCommissioned().process_receipt(receipt, DISCARD)[0]
+        task_ids[plan.key] = int(event["args"]["task_id"])
+    log(f"commissioned {len(task_ids)} tasks")
+    t = task_ids
+    anouk, bram, chantal, dirk, esra, fenna, gijs, hanneke, ilias, joke = range(12, 22)
+    bakery, bar, bookshop, theatre, bikes = range(7, 12)
+
+    # Days 2-9: claims, photos, reviews.
+    clock.at(2, 9.5)
+    for who, key in (
+        (anouk, "bench"),
+        (bram, "graffiti"),
+        (dirk, "stickers"),
+        (esra, "bulbs"),
+        (fenna, "brook"),
+        (chantal, "playground"),
+        (gijs, "moss"),
+        (joke, "leaves"),
+    ):
+        story.claim(who, t[key])
+    clock.at(3, 15)
+    story.submit(anouk, t["bench"], "Twee lagen groen, het bankje ziet er weer netjes uit.")
+    story.submit(bram, t["graffiti"], "Alle kleine tags zijn weg.")
+    story.submit(dirk, t["stickers"], "Veertien palen stickervrij.")
+    story.submit(chantal, t["playground"])
+    clock.at(4, 11)
+    story.do(
+        reviewer,
+        wesh.approve_submissions(
+            [
+                (t["bench"], accounts[anouk]),
+                (t["graffiti"], accounts[bram]),
+                (t["stickers"], accounts[dirk]),
+            ]
+        ),
+    )
+    story.do(reviewer, wesh.reject_submission(t["playground"], accounts[chantal], 1))  # photos
+    clock.at(5, 16)
+    story.submit(chantal, t["playground"], "Nieuwe foto's, nu van dichtbij.")
+    story.submit(esra, t["bulbs"], "200 bollen in de grond.")
+    story.submit(fenna, t["brook"], "Vier zakken afval opgehaald.")
+    story.submit(gijs, t["moss"])
+    clock.at(6, 10)
+    story.do(
+        reviewer,
+        wesh.approve_submissions(
+            [
+                (t["playground"], accounts[chantal]),
+                (t["bulbs"], accounts[esra]),
+                (t["brook"], accounts[fenna]),
+            ]
+        ),
+    )
+    story.do(reviewer, wesh.reject_submission(t["moss"], accounts[gijs], 2))  # unfinished
+    clock.at(7, 17)
+    story.submit(gijs, t["moss"], "Nu ook de hoek bij de kerk gedaan.")
+    clock.at(8, 9)
+    story.do(reviewer, wesh.approve_submission(t["moss"], accounts[gijs]))
+    clock.at(8, 14)
+    story.submit(joke, t["leaves"], "Pad rond de vijver is bladvrij.")
+    clock.at(9, 10)
+    story.do(reviewer, wesh.approve_submission(t["leaves"], accounts[joke]))
+    log("played claims, photos, approvals and two rejections")
+
+    # Days 10-12: citizens spend their Heitjes at the shops.
+    payments = (
+        (10, 9.2, anouk, bakery, 6_50, "BAK-0410"),
+        (10, 12.5, bram, bikes, 18_00, "FIETS-2231"),
+        (10, 17.8, dirk, bar, 4_80, "MIJN-0077"),
+        (11, 11.1, esra, bookshop, 12_95, "BOEK-5120"),
+        (11, 14.6, fenna, bikes, 9_50, "FIETS-2240"),
+        (11, 19.5, chantal, theatre, 10_00, "SCHACHT-118"),
+        (12, 8.9, gijs, bakery, 3_20, "BAK-0433"),
+        (12, 18.3, joke, bar, 5_60, "MIJN-0091"),
+    )
+    for day, hour, who, shop, cents, reference in payments:
+        clock.at(day, hour)
+        story.pay(who, shop, cents, reference)
+    log(f"{len(payments)} payments at the shops")
+
+    # Days 13-15: the bakery cashes in; the treasurer pays it by SEPA file; the bar cashes in.
+    clock.at(13, 17)
+    story.do(bakery, wesh.redeem(9_70))
+    clock.at(14, 10)
+    sepa_file = pay_by_sepa(story, state_dir, paths["bank_accounts"], start + 14 * 86_400)
+    clock.at(14, 10.5)
+    reference = sepa.check(sepa_file.read_bytes()).message_id
+    story.do(treasurer, wesh.mark_paid([1], reference))
+    clock.at(15, 18)
+    story.do(bar, wesh.redeem(10_40))
+    log("the bakery's cash-out was paid by SEPA file; the bar's is open")
+
+    # Days 16-20: new claims, one submission waiting for review, one appeal, one cancellation.
+    clock.at(16, 9)
+    for who, key in (
+        (hanneke, "nestboxes"),
+        (ilias, "litter"),
+        (dirk, "watering"),
+        (anouk, "weeding"),
+    ):
+        story.claim(who, t[key])
+    clock.at(17, 15)
+    story.submit(ilias, t["litter"], "Twee volle zakken rond het plein.")
+    story.submit(hanneke, t["nestboxes"], "Vijf kastjes hangen.")
+    clock.at(18, 10)
+    story.do(reviewer, wesh.reject_submission(t["nestboxes"], accounts[hanneke], 3))  # location
+    clock.at(19, 9)
+    story.do(hanneke, wesh.appeal(t["nestboxes"]))
+    clock.at(19, 14)
+    story.do(tasks_, wesh.cancel_task(t["watering"]))  # the city's own crew took it over
+    clock.at(20, 11)
+    story.pay(anouk, bookshop, 7_50, "BOEK-5188")
+    clock.to_now()
+    # The appeal waits for the independent reviewer (account 5): decided live in the demo.
+    log("a submission and an appeal wait for review; one task was cancelled")
+
+    return Seeded(
+        deployment=result.deployment,
+        manifest=result.path,
+        accounts=accounts,
+        task_ids=task_ids,
+        transactions=story.count,
+        sepa_file=sepa_file,
+        examples=state_dir / "examples",
+    )
+
+
+def pay_by_sepa(story: Story, state_dir: Path, bank_accounts: Path, when: int) -> Path:
+    """The treasurer's payout file for the open cash-outs (what ``redemptions sepa`` writes)."""
+    wesh = story.contracts
+    accounts = parse_bank_accounts(bank_accounts)
+    parties = {str(a): sepa.Party(r.name, r.iban, r.bic) for a, r in accounts.items()}
+    requests = []
+    for rid in range(1, wesh.request_count() + 1):
+        request = wesh.request(rid)
+        if request.status == RequestStatus.OPEN:
+            requests.append((rid, str(request.merchant), request.amount))
+    created = datetime.fromtimestamp(when, AMSTERDAM)
+    message_id = f"WESH-{created:%Y%m%d}-R{requests[0][0]}"
+    city = sepa.Party("Gemeente Heerlen", iban.example("NL", *heerlen.CITY_BANK), heerlen.CITY_BIC)
+    data = sepa.credit_transfer(
+        message_id=message_id,
+        debtor=city,
+        transfers=sepa.redemption_transfers(requests, parties),
+        execution_date=(created + timedelta(days=1)).date(),
+        created=created,
+    )
+    folder = state_dir / "sepa"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{message_id}.xml"
+    path.write_bytes(data)
+    return path
