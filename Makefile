@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # ape finds the compiler (`vyper`) and anvil on PATH: put the venv's and npm's bin folders first.
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/@foundry-rs/anvil-linux-amd64/bin:$(PATH)
 
-.PHONY: install test test-contracts lint format demo bench bench-gas compile clean help
+.PHONY: install test test-contracts test-scripts lint format demo bench bench-gas compile clean help
 
 help:
 	@echo "make demo   - local chain + contracts + seeded Heerlen demo"
@@ -58,6 +58,14 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# A local chain with WESH deployed and three weeks of Heerlen seeded; Ctrl-C stops it all.
+demo: install
+	$(PY) -m demo $(DEMO_ARGS)
+
+# The admin scripts' tests against a real anvil (part of `make test`).
+test-scripts: install
+	$(PY) -m pytest tests/scripts $(PYTEST_ARGS)
 
 bench: bench-gas
 
