@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.i18n import language_of, reason_message, text
@@ -20,6 +21,45 @@ from api.i18n import language_of, reason_message, text
 log = logging.getLogger("wesh.api")
 
 PROBLEM_TYPE_BASE = "https://wesh.heerlen.nl/problems/"
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem, as every error response of this API is."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    code: str
+    params: dict[str, Any] | None = None
+
+
+def _problem_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "model": Problem,
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+
+
+#: Documented on every route, so clients (and schemathesis) know every error is a problem.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _problem_response("Bad request"),
+    401: _problem_response("Not signed in"),
+    403: _problem_response("Missing role"),
+    404: _problem_response("Not found"),
+    405: _problem_response("Method not allowed"),
+    409: _problem_response("Conflict"),
+    413: _problem_response("Too large"),
+    415: _problem_response("Unsupported media type"),
+    422: _problem_response("Invalid input, or the contract would refuse the action"),
+    429: _problem_response("Rate limited"),
+    500: _problem_response("Internal error"),
+    503: _problem_response("Chain or database unavailable"),
+}
 
 
 class DomainError(Exception):

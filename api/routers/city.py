@@ -68,7 +68,9 @@ class AmountIn(BaseModel):
 
 
 class MarkPaidIn(BaseModel):
-    redemption_ids: list[int] = Field(min_length=1, max_length=100)
+    redemption_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(
+        min_length=1, max_length=100
+    )
     payment_reference: str = Field(
         min_length=1, max_length=35, pattern=r"^[A-Za-z0-9/\-?:().,'+ ]+$"
     )

@@ -168,9 +168,7 @@ def seed(stack: Stack) -> None:
         stack.send(wesh.register_merchant(stack.accounts[name].address, cid), "admin")
     citizens = ["citizen", "citizen2", "citizen3", "citizen4", "capped"]
     stack.send(
-        wesh.register_citizens(
-            [stack.accounts[c].address for c in citizens], [1, 2, 3, 4, 6]
-        ),
+        wesh.register_citizens([stack.accounts[c].address for c in citizens], [1, 2, 3, 4, 6]),
         "admin",
     )
     stack.send(wesh.grant_budget(10_000_000), "treasurer")
@@ -199,7 +197,9 @@ def seed(stack: Stack) -> None:
     # citizen: one paid task (has a balance), one submitted (in the review queue)
     stack.send(wesh.claim_task(stack.tasks["bench"]), "citizen")
     stack.send(wesh.submit(stack.tasks["bench"], "bafkreievidence"), "citizen")
-    stack.send(wesh.approve_submission(stack.tasks["bench"], stack.accounts["citizen"].address), "reviewer")
+    stack.send(
+        wesh.approve_submission(stack.tasks["bench"], stack.accounts["citizen"].address), "reviewer"
+    )
     stack.send(wesh.claim_task(stack.tasks["stickers"]), "citizen")
     stack.send(wesh.submit(stack.tasks["stickers"], "bafkreievidence2"), "citizen")
     # capped: close to the yearly cap (claims the 1,490.00 task)

@@ -10,12 +10,16 @@ from api_support import Stack
 pytestmark = pytest.mark.anyio
 
 
-async def test_open_tasks_list_the_seeded_tasks_newest_first(client: httpx.AsyncClient, stack: Stack) -> None:
+async def test_open_tasks_list_the_seeded_tasks_newest_first(
+    client: httpx.AsyncClient, stack: Stack
+) -> None:
     reply = await client.get("/tasks")
     assert reply.status_code == 200
     body = reply.json()
     ids = [item["task_id"] for item in body["items"]]
-    assert ids == sorted(stack.tasks.values(), reverse=True)
+    assert ids == sorted(ids, reverse=True)
+    assert set(stack.tasks.values()) <= set(ids)
+    assert body["total"] == len(ids)
     bench = next(i for i in body["items"] if i["task_id"] == stack.tasks["bench"])
     assert bench["title"] == "Bankje schilderen in het Aambos"
     assert bench["reward"] == 1_500
@@ -28,6 +32,7 @@ async def test_tasks_filter_by_neighbourhood_category_and_map_box(
 ) -> None:
     by_hood = (await client.get("/tasks", params={"neighbourhood": 2})).json()["items"]
     assert [t["task_id"] for t in by_hood] == [stack.tasks["stickers"]]
+    assert all(t["neighbourhood"] == 2 for t in by_hood)
     by_category = (await client.get("/tasks", params={"category": "schilderen"})).json()["items"]
     assert [t["task_id"] for t in by_category] == [stack.tasks["bench"]]
     box = "50.885,5.975,50.890,5.985"  # around the Aambos bench only

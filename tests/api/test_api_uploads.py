@@ -28,17 +28,17 @@ def jpeg(width: int = 64, height: int = 48, exif: bool = True) -> bytes:
 
 def png_bomb() -> bytes:
     """A small PNG that claims 30,000 x 30,000 pixels (900 megapixels)."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return (
-            len(body).to_bytes(4, "big")
-            + kind
-            + body
-            + zlib.crc32(kind + body).to_bytes(4, "big")
+            len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
         )
 
     header = (30_000).to_bytes(4, "big") * 2 + bytes([8, 0, 0, 0, 0])
     rows = zlib.compress(b"\x00" * (30_001) * 64)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
 
 
 def commission_small_task(stack: Stack) -> int:
@@ -52,7 +52,10 @@ def stored_files(stack: Stack) -> set[Path]:
 
 
 async def upload(
-    http: httpx.AsyncClient, task_id: int, before: tuple[str, bytes, str], after: tuple[str, bytes, str]
+    http: httpx.AsyncClient,
+    task_id: int,
+    before: tuple[str, bytes, str],
+    after: tuple[str, bytes, str],
 ) -> httpx.Response:
     return await http.post(
         f"/me/tasks/{task_id}/evidence", files={"before": before, "after": after}
@@ -75,7 +78,10 @@ async def test_photos_are_stored_without_exif_and_the_submission_is_prepared(
     before = stored_files(stack)
     # A task the citizen has already submitted: refused before anything is stored.
     reply = await upload(
-        citizen, stack.tasks["stickers"], ("b.jpg", photo, "image/jpeg"), ("a.jpg", photo, "image/jpeg")
+        citizen,
+        stack.tasks["stickers"],
+        ("b.jpg", photo, "image/jpeg"),
+        ("a.jpg", photo, "image/jpeg"),
     )
     assert reply.status_code == 422 and reply.json()["code"] == "contract_refused"
     assert stored_files(stack) == before
@@ -87,7 +93,10 @@ async def test_photos_are_stored_without_exif_and_the_submission_is_prepared(
     )
     assert reply.status_code == 200, reply.text
     body = reply.json()
-    assert body["tx"]["function"] == "submit" and body["tx"]["from"] == stack.accounts["citizen"].address
+    assert (
+        body["tx"]["function"] == "submit"
+        and body["tx"]["from"] == stack.accounts["citizen"].address
+    )
     photo_cid = body["photos"][0]["cid"]
     stored = (stack.content_dir / photo_cid).read_bytes()
     assert b"PhoneMaker" not in stored and b"Exif" not in stored
@@ -106,11 +115,21 @@ async def test_photos_are_stored_without_exif_and_the_submission_is_prepared(
 @pytest.mark.parametrize(
     ("name", "before", "status", "code"),
     [
-        ("wrong type", ("notes.txt", b"just some text, not a photo", "text/plain"), 415, "unsupported_media"),
+        (
+            "wrong type",
+            ("notes.txt", b"just some text, not a photo", "text/plain"),
+            415,
+            "unsupported_media",
+        ),
         ("lies about its type", ("x.png", jpeg(), "image/png"), 415, "unsupported_media"),
         ("truncated", ("x.jpg", jpeg(640, 480)[:600], "image/jpeg"), 422, "image_broken"),
         ("decompression bomb", ("bomb.png", png_bomb(), "image/png"), 413, "image_too_many_pixels"),
-        ("oversized", ("big.jpg", b"\xff\xd8\xff" + b"\0" * (10 * 1024 * 1024), "image/jpeg"), 413, "too_large"),
+        (
+            "oversized",
+            ("big.jpg", b"\xff\xd8\xff" + b"\0" * (10 * 1024 * 1024), "image/jpeg"),
+            413,
+            "too_large",
+        ),
     ],
 )
 async def test_bad_uploads_are_refused_and_nothing_is_stored(
@@ -134,7 +153,10 @@ async def test_refusal_messages_are_in_english_on_request(
 ) -> None:
     reply = await citizen.post(
         f"/me/tasks/{stack.tasks['bench']}/evidence",
-        files={"before": ("x.txt", b"text", "text/plain"), "after": ("y.txt", b"text", "text/plain")},
+        files={
+            "before": ("x.txt", b"text", "text/plain"),
+            "after": ("y.txt", b"text", "text/plain"),
+        },
         headers={"Accept-Language": "en"},
     )
     assert reply.json()["detail"].startswith("This is not a photo we can read")
