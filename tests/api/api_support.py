@@ -12,7 +12,6 @@ from typing import Any
 import httpx
 import pytest
 from eth_account import Account
-from eth_account.messages import encode_defunct
 from web3 import Web3
 
 from api.app import create_app

@@ -62,10 +62,9 @@ async def test_a_prepared_claim_says_what_it_does_and_succeeds_when_sent(
     tx = reply.json()
     assert tx["to"] == stack.manifest.heitje and tx["chain_id"] == 31337
     assert tx["from"] == stack.accounts["citizen3"].address
-    assert (
-        tx["description"]["nl"]
-        == f"Klus {stack.tasks['bench']} aannemen (€ 15,00); de beloning wordt voor je gereserveerd."
-    )
+    task = stack.tasks["bench"]
+    expected = f"Klus {task} aannemen (€ 15,00); de beloning wordt voor je gereserveerd."
+    assert tx["description"]["nl"] == expected
     # The wallet sends exactly what the API prepared.
     tx_hash = stack.w3.eth.send_transaction(
         {"from": tx["from"], "to": tx["to"], "data": tx["data"], "value": 0}

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import secrets
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
