@@ -56,14 +56,8 @@ def test_two_api_processes_behave_as_one(stack: Stack, pg_url: str, tmp_path: ob
     }
     ports = [free_port(), free_port()]
     processes = [spawn(["-m", "indexer", "--confirmations", "0"], env)]
-    processes += [
-        spawn(
-            ["-m", "uvicorn", "api.app:create_app", "--factory", "--port", str(port)]
-            + ["--log-level", "warning"],
-            env,
-        )
-        for port in ports
-    ]
+    uvicorn = ["-m", "uvicorn", "api.app:create_app", "--factory", "--log-level", "warning"]
+    processes += [spawn([*uvicorn, "--port", str(port)], env) for port in ports]
     one, two = (httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) for port in ports)
     try:
         for http in (one, two):
