@@ -127,6 +127,7 @@ class Rpc:
         self.base_backoff = base_backoff
         self.stats = RpcStats()
         self._id = 0
+        self.refused_span = 0
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
             headers={"content-type": "application/json"},
@@ -263,7 +264,13 @@ class Rpc:
 
     def get_logs(self, addresses: list[str], from_block: int, to_block: int) -> list[dict[str, Any]]:
         """Logs of ``addresses`` in [from_block, to_block]; ranges the node refuses are split in
-        two, recursively (a single block that is still too large is an error)."""
+        two, recursively (a single block that is still too large is an error). Afterwards
+        ``refused_span`` is the widest span refused during the call (0: none), so that the caller
+        can start the next ranges smaller."""
+        self.refused_span = 0
+        return self._get_logs(addresses, from_block, to_block)
+
+    def _get_logs(self, addresses: list[str], from_block: int, to_block: int) -> list[dict[str, Any]]:
         try:
             logs = self.call(
                 "eth_getLogs",
@@ -273,11 +280,12 @@ class Rpc:
             if from_block >= to_block:
                 raise RpcError(f"block {from_block} alone is too large for the node: {error}") from None
             self.stats.splits += 1
+            self.refused_span = max(self.refused_span, to_block - from_block + 1)
             middle = (from_block + to_block) // 2
             log.info(
                 "eth_getLogs %d-%d refused (%s): splitting at %d", from_block, to_block, error, middle
             )
-            return self.get_logs(addresses, from_block, middle) + self.get_logs(
+            return self._get_logs(addresses, from_block, middle) + self._get_logs(
                 addresses, middle + 1, to_block
             )
         if not isinstance(logs, list):

@@ -250,7 +250,11 @@ class Indexer:
 
     def _fetch(self, first: int, last: int, deep: bool) -> Fetched:
         logs = self.rpc.get_logs(self.addresses, first, last)
-        self._adapt(len(logs), last - first + 1)
+        refused = self.rpc.refused_span
+        if refused:  # the node refused wider ranges: start the next ones at half that
+            self.range = max(1, min(self.range, refused // 2))
+        else:
+            self._adapt(len(logs), last - first + 1)
         if deep:
             numbers = {first, last}
             for lg in logs:

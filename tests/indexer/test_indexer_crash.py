@@ -1,0 +1,108 @@
+"""kill -9 of ``python -m indexer`` at random moments during catch-up, 20 times, restarting each
+time: the final state equals a clean index, byte for byte in the projections."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from indexer_support import assert_matches_chain, cli_env, diff_dumps, dump, index_once
+from indexer_world import World
+from sqlalchemy import create_engine, text
+
+from indexer.db import normalise_url
+from wesh.artifacts import ROOT
+
+KILLS = 20
+
+
+def _history(world: World, rng: random.Random) -> None:
+    world.tour()
+    world.random_actions(120, rng)
+    for n in range(150):  # many small blocks: a long catch-up with one block per batch
+        world.send(world.wesh.grant_budget(1 + n), world.city)
+
+
+def _indexed_block(url: str) -> int:
+    engine = create_engine(normalise_url(url))
+    try:
+        with engine.connect() as conn:
+            try:
+                return int(conn.execute(text("SELECT indexed_block FROM sync_state")).scalar_one())
+            except Exception:  # no table yet: killed before the schema was committed
+                return -1
+    finally:
+        engine.dispose()
+
+
+def _start(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "indexer", "--once"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _wait_for_start(process: subprocess.Popen[bytes]) -> bool:
+    """Reads the log until the indexer says it starts indexing; False if it exited first."""
+    assert process.stderr is not None
+    for line in iter(process.stderr.readline, b""):
+        if b"indexing " in line:
+            return True
+    return False
+
+
+def test_kill_9_during_catch_up_then_restart_equals_a_clean_index(
+    world: World, new_db: Any, tmp_path: Path
+) -> None:
+    rng = random.Random(99)
+    _history(world, rng)
+    manifest = world.save_manifest(tmp_path / "local.json")
+    env = cli_env(
+        new_db(), world.node.url, manifest,
+        WESH_BATCH_BLOCKS="1", WESH_MAX_BATCH_BLOCKS="2", WESH_MAX_REORG_DEPTH="64",
+        WESH_LOG_LEVEL="INFO",
+    )
+    url = env["WESH_DATABASE_URL"]
+    clean = index_once(new_db(), world.node.url, world.deployment)
+    expected = dump(clean.engine)
+    head = world.head()
+
+    # How long a whole catch-up takes, to spread the kills over it.
+    timed = _start({**env, "WESH_DATABASE_URL": new_db()})
+    assert _wait_for_start(timed)
+    began = time.monotonic()
+    assert timed.wait(timeout=120) == 0
+    catch_up = time.monotonic() - began
+    assert catch_up > 0.5, f"catch-up too short to kill in the middle ({catch_up:.2f} s)"
+
+    progress = []
+    for _ in range(KILLS):
+        process = _start(env)
+        started = _wait_for_start(process)
+        if started:
+            time.sleep(rng.uniform(0, catch_up / 12))
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        progress.append(_indexed_block(url))
+    mid_way = [p for p in progress if world.deployment.start_block <= p < head]
+    assert len(mid_way) >= KILLS // 2, progress
+    assert progress == sorted(progress), "the index went backwards after a crash"
+
+    final = _start(env)
+    assert final.wait(timeout=120) == 0
+    engine = create_engine(normalise_url(url))
+    try:
+        got = dump(engine)
+        assert got == expected, diff_dumps(got, expected)
+        assert_matches_chain(engine, world)
+    finally:
+        engine.dispose()
