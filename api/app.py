@@ -14,7 +14,7 @@ from web3 import Web3
 
 from api import errors
 from api.deps import Services
-from api.routers import auth, citizen, city, merchant, public, system
+from api.routers import auth, citizen, city, demo, merchant, public, system
 from api.settings import ApiSettings, get_settings
 from api.siwe_auth import SiweConfig
 from api.state import EphemeralStore, PaymentRequests, RedisStore, SqlStore
@@ -126,6 +126,7 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
         citizen.router,
         merchant.router,
         city.router,
+        demo.router,
     ):
         app.include_router(router)
 

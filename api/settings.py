@@ -40,6 +40,14 @@ class ApiSettings(BaseSettings):
     signin_per_minute: int = Field(20, ge=1)
     uploads_per_minute: int = Field(30, ge=1)
 
+    #: The dApp's map background ({z}/{x}/{y} tiles); lists and forms work without it.
+    map_tiles_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    map_attribution: str = "© OpenStreetMap"
+    #: What a wallet that does not know the chain yet is offered (wallet_addEthereumChain):
+    #: a name and a public RPC URL (default on the local chain 31337: ``rpc_url``).
+    chain_name: str = ""
+    chain_rpc_public_url: str = ""
+
     @property
     def siwe_domain(self) -> str:
         return urlsplit(self.public_url).netloc

@@ -113,6 +113,10 @@ class ConfigOut(BaseModel):
     token: TokenOut
     public_url: str
     demo: bool
+    chain_name: str
+    rpc_urls: list[str]
+    map_tiles_url: str
+    map_attribution: str
 
 
 def json_response(payload: Any) -> Response:
@@ -122,15 +126,23 @@ def json_response(payload: Any) -> Response:
 
 @router.get("/config", response_model=ConfigOut)
 def config(svc: ServicesDep) -> ConfigOut:
-    """What the dApp needs to talk to the chain: chain id, contract addresses, the token."""
+    """What the dApp needs to talk to the chain: chain id, contract addresses, the token, and
+    what a wallet that does not know the chain yet is offered; the map background."""
     heitje = str(svc.wesh.heitje.address)
+    demo = svc.chain_id == 31337
+    rpc_url = svc.settings.chain_rpc_public_url or (svc.settings.rpc_url if demo else "")
     return ConfigOut(
         chain_id=svc.chain_id,
         heitje=heitje,
         redemption=str(svc.wesh.redemption.address),
         token=TokenOut(address=heitje, symbol="HEIT", decimals=2, name="'t Heerlens Heitje"),
         public_url=svc.settings.public_url,
-        demo=svc.chain_id == 31337,
+        demo=demo,
+        chain_name=svc.settings.chain_name
+        or ("WESH lokaal (anvil)" if demo else f"Chain {svc.chain_id}"),
+        rpc_urls=[rpc_url] if rpc_url else [],
+        map_tiles_url=svc.settings.map_tiles_url,
+        map_attribution=svc.settings.map_attribution,
     )
 
 
