@@ -1,0 +1,211 @@
+"""Fixtures of the browser suite: one live stack per session (anvil + indexer + API serving the
+dApp, see ``webstack``), Debian's Chromium driven by Playwright, a wallet injected into each page
+that forwards to anvil, axe-core, and screenshots.
+
+Nothing here reaches beyond this machine: the stack listens on 127.0.0.1, map tiles come from the
+test server (which has none: the pages must cope), and Chromium's resolver answers every other
+host name with "not found".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import webstack
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+CHROMIUM = Path(os.environ.get("WESH_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Only loopback exists for this browser: any other host name fails to resolve at once.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+ARTIFACTS = webstack.ROOT / "test-artifacts" / "screenshots"
+AXE = webstack.ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WALLET_JS = Path(__file__).with_name("injected_wallet.js").read_text()
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Debian's Chromium with the flags from TOOLCHAIN.md; a clear failure when it is missing."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: the browser tests need Debian's chromium "
+            "(`apt-get install -y chromium fonts-dejavu-core`; .ci/run installs it). "
+            "Never `playwright install`.",
+            pytrace=False,
+        )
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webstack.Stack]:
+    running = webstack.start(tmp_path_factory.mktemp("web-stack"))
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright_session() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session: Playwright) -> Iterator[Browser]:
+    chromium = launch_chromium(playwright_session)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+
+
+@dataclass
+class Visitor:
+    """One person's browser: a context (cookies, storage) with a wallet for one account."""
+
+    context: BrowserContext
+    page: Page
+    stack: webstack.Stack
+    console_errors: list[str]
+
+    def go(self, path: str) -> Page:
+        self.page.goto(self.stack.api_url + path)
+        self.page.wait_for_selector("#main[aria-busy='false']")
+        return self.page
+
+    def wallet_calls(self, method: str | None = None) -> list[dict[str, Any]]:
+        calls: list[dict[str, Any]] = self.page.evaluate("window.__walletCalls || []")
+        return [c for c in calls if method is None or c["method"] == method]
+
+
+@pytest.fixture
+def visit(browser: Browser, stack: webstack.Stack) -> Iterator[Any]:
+    """``visit(account, path, ...)`` opens ``path`` for the anvil account ``account`` (an index,
+    or None for a browser without any wallet) and returns a ``Visitor``."""
+    opened: list[Visitor] = []
+
+    def open_page(
+        account: int | None,
+        path: str = "/burger",
+        *,
+        viewport: dict[str, int] = PHONE,
+        chain_id: int | None = None,
+        known_chains: list[int] | None = None,
+        wallets: int = 1,
+        lang: str = "nl",
+    ) -> Visitor:
+        context = browser.new_context(viewport=viewport, locale="nl-NL", timezone_id="Europe/Amsterdam")
+        context.set_default_timeout(20_000)
+        if lang != "nl":
+            context.add_init_script(f"localStorage.setItem('wesh.lang', {json.dumps(lang)})")
+        if account is not None:
+            node_chain = int(stack.w3.eth.chain_id)
+            config = {
+                "rpc": stack.node.url,
+                "account": stack.account(account),
+                "chainId": chain_id or node_chain,
+                "nodeChainId": node_chain,
+                "knownChains": known_chains if known_chains is not None else [node_chain],
+                "wallets": [
+                    {"uuid": f"test-wallet-{n}", "name": f"Testwallet {n + 1}", "rdns": f"nl.wesh.test{n}"}
+                    for n in range(wallets)
+                ],
+                "legacy": True,
+            }
+            context.add_init_script(WALLET_JS.replace("__WALLET_CONFIG__", json.dumps(config)))
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+        page.on(
+            "console",
+            lambda message: errors.append(f"console: {message.text}")
+            if message.type == "error"
+            else None,
+        )
+        visitor = Visitor(context=context, page=page, stack=stack, console_errors=errors)
+        opened.append(visitor)
+        visitor.go(path)
+        return visitor
+
+    yield open_page
+    for visitor in opened:
+        visitor.context.close()
+
+
+def sign_in(visitor: Visitor, name: str = "Testwallet 1") -> None:
+    """Signs in with the injected wallet from the sign-in panel on the current page."""
+    page = visitor.page
+    page.get_by_role("button", name=f"Aanmelden met {name}").click()
+    page.locator(".account .addr").wait_for()
+    page.wait_for_selector("#main[aria-busy='false']")
+
+
+def shot(page: Page, name: str) -> Path:
+    """A full-page screenshot into test-artifacts/screenshots/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core on the page as it is now (WCAG 2.0/2.1 A and AA rules); returns the serious and
+    critical violations."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} missing: run `make install` (npm ci installs axe-core)", pytrace=False)
+    page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {
+              runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+              resultTypes: ['violations'],
+            });
+            return r.violations.map(v => ({
+              id: v.id, impact: v.impact, help: v.help,
+              nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary),
+            }));
+        }"""
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def copy_to_docs(name: str) -> None:
+    """Keeps a screenshot for the README (docs/screenshots/, committed)."""
+    target = webstack.ROOT / "docs" / "screenshots"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ARTIFACTS / f"{name}.png", target / f"{name}.png")
+
+
+def money_text(cents: int) -> str:
+    """How the Dutch pages write an amount: "€ 12,50" (with a no-break space)."""
+    whole, part = divmod(cents, 100)
+    return f"€\u00a0{whole:,}".replace(",", ".") + f",{part:02d}"
+
+
+def amount_pattern(cents: int) -> re.Pattern[str]:
+    whole, part = divmod(cents, 100)
+    return re.compile(rf"€\s?{whole:,}".replace(",", r"\.") + f",{part:02d}")
+
+
+def rx(text: str) -> re.Pattern[str]:
+    """``text`` as a pattern in which "€ " also matches the no-break space the pages write."""
+    return re.compile(re.escape(text).replace("€\\ ", "€\\s"))

@@ -1,0 +1,427 @@
+// The citizen's pages (mobile first): /burger (tasks as a list or a map, balance, yearly cap,
+// my tasks), /burger/klus/<id> (a task: claim, photos, appeal), /burger/geschiedenis (history).
+import { act, announce, assetBase, hasRole, onLeave, render as renderPage, runTx, signInPanel, state } from './app.js';
+import { api, ApiError } from './api.js';
+import { date, dateTime, duration, getLang, money, t } from './i18n.js';
+import { busy, clear, field, h, shortAddress, statusLine } from './ui.js';
+import * as wallet from './wallet.js';
+
+let hoods = null;
+async function neighbourhoods() {
+  hoods = hoods || (await api('/neighbourhoods'));
+  return hoods;
+}
+
+function hoodName(code) {
+  const found = (hoods || []).find((n) => n.code === code);
+  return found ? found.name : String(code);
+}
+
+let reasons = null;
+export async function reasonText(code) {
+  reasons = reasons || (await api('/reasons'));
+  const found = reasons.find((r) => r.code === code);
+  return found ? found[getLang() === 'en' ? 'en' : 'nl'] : String(code);
+}
+
+function title(task) {
+  return getLang() === 'en' ? task.title_en || task.title : task.title;
+}
+
+function docText(doc, key) {
+  const value = doc && doc[key];
+  if (!value) return '';
+  if (typeof value === 'string') return value;
+  return (getLang() === 'en' && value.en) || value.nl || '';
+}
+
+export async function render(view, [rest]) {
+  await neighbourhoods();
+  const parts = (rest || '').split('/').filter(Boolean);
+  if (parts[0] === 'klus' && /^\d+$/.test(parts[1] || '')) return taskPage(view, Number(parts[1]));
+  if (parts[0] === 'geschiedenis') return historyPage(view);
+  return startPage(view);
+}
+
+// ---------------------------------------------------------------- start page
+async function startPage(view) {
+  view.append(h('h1', {}, t('citizen_title')), h('p', { class: 'lead' }, t('citizen_intro')));
+  if (!state.session) {
+    view.append(signInPanel(t('signin_why_citizen')));
+  } else if (!hasRole('citizen')) {
+    view.append(h('p', { class: 'callout', role: 'note' }, t('not_citizen')));
+  } else {
+    const me = await api('/me');
+    view.append(await meCard(me), await myTasks(me));
+  }
+  view.append(await taskSection());
+}
+
+function capBlock(me) {
+  const cap = me.cap_yearly || 1;
+  const used = me.earned_year + me.reserved;
+  const percent = Math.min(100, Math.round((me.earned_year / cap) * 100));
+  const reservedPercent = Math.min(100 - percent, Math.round((me.reserved / cap) * 100));
+  const bar = h('div', {
+    class: 'meter',
+    role: 'progressbar',
+    'aria-valuemin': '0',
+    'aria-valuemax': String(me.cap_yearly),
+    'aria-valuenow': String(me.earned_year),
+    'aria-valuetext': t('cap_text', { earned: money(me.earned_year), cap: money(me.cap_yearly), year: me.year, left: money(me.cap_left) }),
+    'aria-labelledby': 'cap-label',
+  });
+  const fill = h('div', { class: 'meter-fill' });
+  fill.style.width = `${percent}%`;
+  const reserved = h('div', { class: 'meter-reserved' });
+  reserved.style.width = `${reservedPercent}%`;
+  bar.append(fill, reserved);
+  return h('div', { class: 'cap' },
+    h('p', { id: 'cap-label', class: 'cap-label' }, t('cap_label', { year: me.year })),
+    bar,
+    h('p', { class: 'cap-text' }, t('cap_text', { earned: money(me.earned_year), cap: money(me.cap_yearly), year: me.year, left: money(me.cap_left) })),
+    me.reserved ? h('p', { class: 'hint' }, t('cap_reserved', { amount: money(me.reserved) })) : null,
+    me.cap_left === 0 && used >= cap ? h('p', { class: 'status status-error' }, t('cap_full')) : null);
+}
+
+async function meCard(me) {
+  const balance = h('p', { class: 'balance', id: 'balance' }, money(me.balance));
+  const pending = h('p', { class: 'hint' }, me.pending_incoming ? t('balance_pending', { amount: money(me.pending_incoming) }) : '');
+  const capSlot = h('div', {}, capBlock(me));
+  const status = statusLine();
+  const watch = h('button', { type: 'button', class: 'btn btn-ghost' }, t('watch_asset'));
+  watch.addEventListener('click', () =>
+    busy(watch, async () => {
+      try {
+        if (!wallet.current()) await wallet.restore(state.session.address);
+        if (!wallet.current()) throw new wallet.WalletError(t('wallet_not_connected'));
+        await wallet.watchAsset();
+        status.set(t('watch_asset_done'), 'ok');
+      } catch (error) {
+        status.set(error.message, 'error');
+      }
+    }),
+  );
+  const card = h('section', { class: 'card me', 'aria-labelledby': 'me-title' },
+    h('h2', { id: 'me-title' }, t('my_heitjes')),
+    h('div', { 'aria-live': 'polite', 'aria-atomic': 'true', class: 'balance-live' },
+      h('p', { class: 'balance-label' }, t('balance')), balance, pending),
+    capSlot,
+    h('div', { class: 'actions' }, h('a', { href: '/burger/geschiedenis', class: 'btn btn-ghost' }, t('history')), watch),
+    status);
+  // The reward arriving: the balance is re-read while the page is open (and announced).
+  let last = me.balance;
+  const timer = setInterval(async () => {
+    try {
+      const fresh = await api('/me');
+      if (fresh.balance !== last || fresh.pending_incoming !== me.pending_incoming) {
+        last = fresh.balance;
+        me.pending_incoming = fresh.pending_incoming;
+        balance.textContent = money(fresh.balance);
+        pending.textContent = fresh.pending_incoming ? t('balance_pending', { amount: money(fresh.pending_incoming) }) : '';
+        clear(capSlot).append(capBlock(fresh));
+      }
+    } catch {
+      /* offline for a moment: try again on the next tick */
+    }
+  }, 4000);
+  onLeave(() => clearInterval(timer));
+  return card;
+}
+
+async function claimLine(claim) {
+  const key = `status_${claim.status}`;
+  if (claim.status === 1) return t(key, { date: dateTime(claim.expires_at) });
+  if (claim.status === 3 || claim.status === 8) return t(key, { reason: await reasonText(claim.reason) });
+  if (claim.status === 5) return t(key, { amount: money(claim.reward) });
+  return t(key);
+}
+
+async function myTasks(me) {
+  const section = h('section', { class: 'card', 'aria-labelledby': 'mytasks-title' }, h('h2', { id: 'mytasks-title' }, t('my_tasks')));
+  if (!me.claims.length) {
+    section.append(h('p', {}, t('my_tasks_none')));
+    return section;
+  }
+  const items = await Promise.all(
+    me.claims.map(async (claim) => {
+      let name = `#${claim.task_id}`;
+      try {
+        const task = await api(`/tasks/${claim.task_id}`);
+        name = docText(task.document, 'title') || name;
+      } catch {
+        /* keep the number */
+      }
+      return h('li', { class: `claim claim-${claim.status}` },
+        h('a', { href: `/burger/klus/${claim.task_id}` }, name),
+        h('span', { class: 'badge' }, t(`status_short_${claim.status}`)),
+        h('p', {}, await claimLine(claim)));
+    }),
+  );
+  section.append(h('ul', { class: 'plain claims' }, items));
+  return section;
+}
+
+function taskCard(task) {
+  return h('li', { class: 'card task' },
+    h('h3', {}, h('a', { href: `/burger/klus/${task.task_id}` }, title(task))),
+    h('p', { class: 'reward' }, h('span', { class: 'visually-hidden' }, `${t('reward')}: `), money(task.reward)),
+    h('p', { class: 'meta' }, [hoodName(task.neighbourhood), task.street].filter(Boolean).join(' · ')),
+    h('p', { class: 'meta' },
+      t('places_left', { open: task.slots_open, slots: task.slots }), ' · ',
+      t('claim_until', { date: date(task.claim_deadline) }), ' · ',
+      t('time_to_do', { duration: duration(task.claim_duration) })));
+}
+
+async function taskSection() {
+  const section = h('section', { 'aria-labelledby': 'tasks-title', class: 'tasks' });
+  const list = h('div', { id: 'task-list' });
+  const mapSlot = h('div', { id: 'task-map-slot', hidden: true });
+  const select = h('select', { id: 'hood-filter' },
+    h('option', { value: '' }, t('all_hoods')),
+    hoods.map((n) => h('option', { value: String(n.code) }, n.name)));
+  let view = 'list';
+  let tasks = [];
+  const listButton = h('button', { type: 'button', class: 'btn btn-toggle', 'aria-pressed': 'true' }, t('view_list'));
+  const mapButton = h('button', { type: 'button', class: 'btn btn-toggle', 'aria-pressed': 'false' }, t('view_map'));
+  const count = h('p', { class: 'hint', 'aria-live': 'polite' });
+
+  async function load() {
+    const hood = select.value ? `&neighbourhood=${select.value}` : '';
+    try {
+      const page = await api(`/tasks?status=open&limit=100${hood}`);
+      tasks = page.items;
+      count.textContent = t('tasks_count', { n: page.total });
+    } catch (error) {
+      tasks = [];
+      count.textContent = error instanceof ApiError ? error.message : t('error_generic');
+    }
+    clear(list).append(
+      tasks.length ? h('ul', { class: 'plain task-list' }, tasks.map(taskCard)) : h('p', {}, t('tasks_none')),
+    );
+    if (view === 'map') await showMap();
+  }
+
+  async function showMap() {
+    mapSlot.hidden = false;
+    clear(mapSlot).append(h('p', { class: 'hint' }, t('map_loading')));
+    try {
+      const { taskMap } = await import('./map.js');
+      await taskMap(mapSlot, tasks, state.config, { base: assetBase(), title, money, hoodName });
+    } catch {
+      clear(mapSlot).append(h('p', { class: 'status status-error' }, t('map_failed')));
+    }
+  }
+
+  listButton.addEventListener('click', () => {
+    view = 'list';
+    listButton.setAttribute('aria-pressed', 'true');
+    mapButton.setAttribute('aria-pressed', 'false');
+    mapSlot.hidden = true;
+    list.hidden = false;
+  });
+  mapButton.addEventListener('click', async () => {
+    view = 'map';
+    mapButton.setAttribute('aria-pressed', 'true');
+    listButton.setAttribute('aria-pressed', 'false');
+    list.hidden = true;
+    await showMap();
+  });
+  select.addEventListener('change', load);
+  section.append(
+    h('h2', { id: 'tasks-title' }, t('open_tasks')),
+    h('div', { class: 'toolbar' },
+      h('div', { class: 'toggle', role: 'group', 'aria-label': t('view_label') }, listButton, mapButton),
+      field(t('filter_hood'), select)),
+    count, list, mapSlot,
+  );
+  await load();
+  return section;
+}
+
+// ----------------------------------------------------------------- task page
+async function taskPage(view, taskId) {
+  view.append(h('p', {}, h('a', { href: '/burger', class: 'back' }, `← ${t('back_to_tasks')}`)));
+  let task;
+  try {
+    task = await api(`/tasks/${taskId}`);
+  } catch (error) {
+    view.append(h('h1', {}, t('task_not_found')), h('p', { class: 'status status-error' }, error.message));
+    return;
+  }
+  const doc = task.document || {};
+  const where = doc.location || {};
+  view.append(
+    h('h1', {}, docText(doc, 'title') || `#${taskId}`),
+    h('p', { class: 'reward big' }, h('span', { class: 'visually-hidden' }, `${t('reward')}: `), money(task.reward)),
+    h('p', {}, docText(doc, 'description')),
+    h('dl', { class: 'facts' },
+      h('dt', {}, t('task_where')), h('dd', {}, [where.street, hoodName(task.neighbourhood)].filter(Boolean).join(', ')),
+      h('dt', {}, t('task_places')), h('dd', {}, t('places_left', { open: task.slots_open, slots: task.slots })),
+      h('dt', {}, t('task_deadline')), h('dd', {}, date(task.claim_deadline)),
+      h('dt', {}, t('task_duration')), h('dd', {}, duration(task.claim_duration))),
+  );
+  const area = h('div', { class: 'task-actions' });
+  view.append(area);
+  await taskActions(area, task);
+}
+
+async function taskActions(area, task) {
+  clear(area);
+  const status = statusLine();
+  if (!state.session) {
+    area.append(signInPanel(t('claim_signin'), () => renderPage({ focus: false })));
+    return;
+  }
+  if (!hasRole('citizen')) {
+    area.append(h('p', { class: 'callout', role: 'note' }, t('not_citizen')));
+    return;
+  }
+  const me = await api('/me');
+  const claim = me.claims.find((c) => c.task_id === task.task_id);
+  if (!claim || [6, 7].includes(claim.status)) {
+    const button = h('button', { type: 'button', class: 'btn btn-primary' }, t('claim'));
+    button.addEventListener('click', () =>
+      busy(button, async () => {
+        if (await act(`/me/tasks/${task.task_id}/claim`, undefined, status)) {
+          await renderPage({ focus: false });
+          announce(t('claim_done'));
+        }
+      }),
+    );
+    if (claim) area.append(h('p', {}, await claimLine(claim)));
+    area.append(button, status);
+    return;
+  }
+  area.append(h('p', { class: `claim-state claim-${claim.status}`, role: 'status' }, await claimLine(claim)));
+  if (claim.status === 3) area.append(h('p', {}, t('status_3_next', { date: dateTime(claim.expires_at) })));
+  if (claim.status === 1 || claim.status === 3) area.append(evidenceForm(task, () => renderPage({ focus: false })));
+  if (claim.status === 3 && !claim.appealed) {
+    const appeal = h('button', { type: 'button', class: 'btn' }, t('appeal'));
+    const appealStatus = statusLine();
+    appeal.addEventListener('click', () =>
+      busy(appeal, async () => {
+        if (await act(`/me/tasks/${task.task_id}/appeal`, undefined, appealStatus)) {
+          await renderPage({ focus: false });
+          announce(t('appeal_done'));
+        }
+      }),
+    );
+    area.append(h('div', { class: 'actions' }, appeal), appealStatus);
+  }
+  if (claim.status === 1) {
+    const abandon = h('button', { type: 'button', class: 'btn btn-ghost' }, t('abandon'));
+    abandon.addEventListener('click', () =>
+      busy(abandon, async () => {
+        if (await act(`/me/tasks/${task.task_id}/abandon`, undefined, status)) {
+          await renderPage({ focus: false });
+          announce(t('abandon_done'));
+        }
+      }),
+    );
+    area.append(h('div', { class: 'actions' }, abandon), status);
+  }
+}
+
+// A phone photo is often 3-12 MB: scale it to at most 2000 px (JPEG) before uploading, which
+// saves the citizen's data bundle. When the browser cannot decode it (HEIC), send it as it is:
+// the API reads HEIC too.
+async function shrink(file) {
+  try {
+    const bitmap = await createImageBitmap(file);
+    const scale = Math.min(1, 2000 / Math.max(bitmap.width, bitmap.height));
+    if (scale === 1 && file.size < 1500000) return file;
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
+    return blob ? new File([blob], 'photo.jpg', { type: 'image/jpeg' }) : file;
+  } catch {
+    return file;
+  }
+}
+
+function photoInput(name, label) {
+  const input = h('input', { type: 'file', name, accept: 'image/*', capture: 'environment', required: true });
+  const preview = h('img', { class: 'preview', alt: '', hidden: true });
+  input.addEventListener('change', () => {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    preview.src = URL.createObjectURL(file);
+    preview.alt = label;
+    preview.hidden = false;
+  });
+  return { input, element: h('div', { class: 'photo' }, field(label, input, t('photo_hint')), preview) };
+}
+
+function evidenceForm(task, done) {
+  const before = photoInput('before', t('photo_before'));
+  const after = photoInput('after', t('photo_after'));
+  const note = h('textarea', { name: 'note', maxlength: '500', rows: '2' });
+  const status = statusLine();
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('evidence_submit'));
+  const form = h('form', { class: 'card evidence', 'aria-labelledby': 'evidence-title', novalidate: true },
+    h('h2', { id: 'evidence-title' }, t('evidence_title')),
+    h('p', {}, t('evidence_intro')),
+    h('div', { class: 'photos' }, before.element, after.element),
+    field(t('note'), note), submit, status);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(submit, async () => {
+      const first = before.input.files[0];
+      const second = after.input.files[0];
+      if (!first || !second) {
+        status.set(t('photo_missing'), 'error');
+        (first ? after.input : before.input).focus();
+        return;
+      }
+      status.set(t('evidence_uploading'), 'busy');
+      const data = new FormData();
+      data.append('before', await shrink(first));
+      data.append('after', await shrink(second));
+      data.append('note', note.value);
+      let result;
+      try {
+        result = await api(`/me/tasks/${task.task_id}/evidence`, { method: 'POST', form: data });
+      } catch (error) {
+        status.set(error instanceof ApiError ? error.message : t('error_generic'), 'error');
+        return;
+      }
+      if (await runTx(result.tx, status)) {
+        await done();
+        announce(t('evidence_done'));
+      }
+    });
+  });
+  return form;
+}
+
+// -------------------------------------------------------------- history page
+export async function historyList(items, merchants) {
+  const names = new Map(merchants.map((m) => [m.address.toLowerCase(), m.name]));
+  const who = (address) => names.get(address.toLowerCase()) || shortAddress(address);
+  if (!items.length) return h('p', {}, t('history_none'));
+  return h('ul', { class: 'plain history' },
+    items.map((item) => {
+      let label;
+      if (item.kind === 'mint') label = t('kind_mint');
+      else if (item.kind === 'burn') label = t('kind_burn');
+      else label = t(`kind_${item.kind}_${item.direction}`, { who: who(item.counterparty) });
+      const sign = item.direction === 'in' ? '+' : '−';
+      return h('li', { class: `history-item ${item.direction}` },
+        h('span', { class: 'what' }, label),
+        h('span', { class: 'amount' }, `${sign} ${money(item.amount)}`),
+        item.timestamp ? h('span', { class: 'when' }, dateTime(item.timestamp)) : null);
+    }));
+}
+
+async function historyPage(view) {
+  view.append(h('p', {}, h('a', { href: '/burger', class: 'back' }, `← ${t('back_to_tasks')}`)), h('h1', {}, t('history')));
+  if (!state.session) {
+    view.append(signInPanel(t('signin_why_citizen')));
+    return;
+  }
+  const [items, merchants] = await Promise.all([api('/me/history'), api('/merchants')]);
+  view.append(await historyList(items, merchants));
+}

@@ -1,0 +1,420 @@
+// /gemeente: the city dashboard. Overview (budget, escrow, liability, statistics), commission a
+// task (form with a map pin), review queue (photos side by side, approve / reject with a reason,
+// batch approve), appeals, and cash-outs to settle.
+import { act, announce, assetBase, hasRole, render as renderPage, signInPanel, state } from './app.js';
+import { api } from './api.js';
+import { barChart } from './chart.js';
+import { reasonText } from './citizen.js';
+import { getLang, money, monthName, parseMoney, roleName, t } from './i18n.js';
+import { busy, clear, field, h, shortAddress, statusLine, uid } from './ui.js';
+
+const SECTIONS = [
+  ['', 'tab_overview', 'city'],
+  ['klus', 'tab_commission', 'task manager'],
+  ['beoordelen', 'tab_review', 'reviewer'],
+  ['bezwaren', 'tab_appeals', 'reviewer'],
+  ['uitbetalingen', 'tab_payouts', 'treasurer'],
+];
+const CATEGORIES = ['schilderen', 'stickers', 'onkruid', 'zwerfafval', 'graffiti', 'groen', 'overig'];
+const DURATIONS = [3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400, 28 * 86400];
+
+export async function render(view, [rest]) {
+  const section = (rest || '').split('/')[0];
+  const current = SECTIONS.find(([path]) => path === section) || SECTIONS[0];
+  view.append(h('h1', {}, `${t('city_title')}: ${t(current[1])}`));
+  if (!state.session) {
+    view.append(signInPanel(t('signin_why_city')));
+    return;
+  }
+  if (!hasRole('city')) {
+    view.append(h('p', { class: 'callout', role: 'note' }, t('not_city')));
+    return;
+  }
+  view.append(h('nav', { class: 'tabs', 'aria-label': t('city_tabs') },
+    h('ul', {}, SECTIONS.filter(([, , role]) => hasRole(role)).map(([path, key]) =>
+      h('li', {}, h('a', { href: path ? `/gemeente/${path}` : '/gemeente', 'aria-current': path === current[0] ? 'page' : false }, t(key)))))));
+  if (!hasRole(current[2])) {
+    view.append(h('p', { class: 'callout', role: 'note' }, t('needs_role', { role: roleName(current[2]) })));
+    return;
+  }
+  const body = h('div', {});
+  view.append(body);
+  const pages = { '': overview, klus: commission, beoordelen: reviews, bezwaren: appeals, uitbetalingen: payouts };
+  await pages[current[0]](body);
+}
+
+function again() {
+  return renderPage({ focus: false });
+}
+
+// ------------------------------------------------------------------ overview
+async function overview(body) {
+  const [budget, stats, hoods] = await Promise.all([api('/city/budget'), api('/statistics'), api('/neighbourhoods')]);
+  const cell = (label, value, id) => h('div', { class: 'stat' }, h('dt', { id }, label), h('dd', {}, money(value)));
+  body.append(h('section', { class: 'card', 'aria-labelledby': 'budget-title' },
+    h('h2', { id: 'budget-title' }, t('budget')),
+    h('dl', { class: 'stats' },
+      cell(t('budget_granted'), budget.budget_granted),
+      cell(t('budget_available'), budget.budget_available),
+      cell(t('escrow'), budget.escrow_locked),
+      cell(t('liability'), budget.liability),
+      cell(t('cashouts_open_total'), budget.cashouts_open))));
+  if (hasRole('treasurer')) body.append(grantForm());
+  const section = h('section', { class: 'card', 'aria-labelledby': 'stats-title' }, h('h2', { id: 'stats-title' }, t('stats')));
+  const totals = stats.totals;
+  section.append(h('p', {}, t('stats_totals', { citizens: totals.citizens, merchants: totals.merchants, tasks: totals.tasks })));
+  const shown = stats.cells.filter((c) => !c.suppressed);
+  const hidden = stats.cells.length - shown.length;
+  if (!shown.length) section.append(h('p', {}, t('stats_none')));
+  else {
+    const byMonth = new Map();
+    const byHood = new Map();
+    for (const c of shown) {
+      byMonth.set(c.month, (byMonth.get(c.month) || 0) + c.amount_paid);
+      byHood.set(c.neighbourhood, (byHood.get(c.neighbourhood) || 0) + c.amount_paid);
+    }
+    const name = (code) => (hoods.find((n) => n.code === code) || { name: String(code) }).name;
+    section.append(
+      h('div', { class: 'charts' },
+        barChart(t('stats_by_month'), [...byMonth.entries()].sort().map(([m, v]) => ({ label: monthName(m), value: v })), money, [t('col_month'), t('col_amount')]),
+        barChart(t('stats_by_hood'), [...byHood.entries()].sort((a, b) => b[1] - a[1]).map(([code, v]) => ({ label: name(code), value: v })), money, [t('col_hood'), t('col_amount')])),
+      h('table', { class: 'data' },
+        h('caption', {}, t('stats')),
+        h('thead', {}, h('tr', {}, [t('col_month'), t('col_hood'), t('col_people'), t('col_tasks'), t('col_amount')].map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', {}, shown.map((c) => h('tr', {}, h('td', {}, monthName(c.month)), h('td', {}, c.neighbourhood_name), h('td', {}, c.people), h('td', {}, c.tasks_paid), h('td', {}, money(c.amount_paid)))))),
+    );
+  }
+  if (hidden) section.append(h('p', { class: 'hint' }, t('stats_suppressed', { n: hidden, min: stats.min_cell })));
+  body.append(section);
+}
+
+function grantForm() {
+  const amount = h('input', { type: 'text', inputmode: 'decimal', name: 'grant', autocomplete: 'off' });
+  const status = statusLine();
+  const button = h('button', { type: 'submit', class: 'btn' }, t('grant'));
+  const form = h('form', { class: 'card', 'aria-labelledby': 'grant-title', novalidate: true },
+    h('h2', { id: 'grant-title' }, t('grant')), field(t('amount'), amount, t('amount_hint')), button, status);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(button, async () => {
+      const cents = parseMoney(amount.value);
+      if (!cents) {
+        status.set(t('amount_invalid'), 'error');
+        amount.focus();
+        return;
+      }
+      if (await act('/city/budget/grant', { amount: cents }, status)) {
+        await again();
+        announce(t('grant_done'));
+      }
+    });
+  });
+  return form;
+}
+
+// ---------------------------------------------------------------- commission
+async function commission(body) {
+  const hoods = await api('/neighbourhoods');
+  const inputs = {
+    title: h('input', { type: 'text', name: 'title', required: true, maxlength: '120' }),
+    title_en: h('input', { type: 'text', name: 'title_en', maxlength: '120', lang: 'en' }),
+    description: h('textarea', { name: 'description', required: true, rows: '3', maxlength: '4000' }),
+    description_en: h('textarea', { name: 'description_en', rows: '3', maxlength: '4000', lang: 'en' }),
+    category: h('select', { name: 'category' }, CATEGORIES.map((c) => h('option', { value: c }, t(`cat_${c}`)))),
+    neighbourhood: h('select', { name: 'neighbourhood', required: true }, hoods.map((n) => h('option', { value: String(n.code) }, n.name))),
+    street: h('input', { type: 'text', name: 'street', required: true, maxlength: '200' }),
+    lat: h('input', { type: 'text', name: 'lat', inputmode: 'decimal', required: true }),
+    lon: h('input', { type: 'text', name: 'lon', inputmode: 'decimal', required: true }),
+    reward: h('input', { type: 'text', name: 'reward', inputmode: 'decimal', required: true }),
+    slots: h('input', { type: 'number', name: 'slots', min: '1', max: '1000', value: '1', required: true }),
+    deadline: h('input', { type: 'date', name: 'deadline', required: true }),
+    duration: h('select', { name: 'duration' }, DURATIONS.map((d) => h('option', { value: String(d), selected: d === 14 * 86400 }, durationLabel(d)))),
+  };
+  const inThirtyDays = new Date(Date.now() + 30 * 86400000);
+  inputs.deadline.value = inThirtyDays.toISOString().slice(0, 10);
+  const setCentre = () => {
+    const hood = hoods.find((n) => String(n.code) === inputs.neighbourhood.value);
+    if (!hood) return;
+    inputs.lat.value = hood.lat.toFixed(6);
+    inputs.lon.value = hood.lon.toFixed(6);
+    if (pin) pin.move(hood.lat, hood.lon);
+  };
+  let pin = null;
+  inputs.neighbourhood.addEventListener('change', setCentre);
+  setCentre();
+  const mapSlot = h('div', { class: 'map-slot' }, h('p', { class: 'hint' }, t('map_loading')));
+  const status = statusLine();
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('commission_button'));
+  const form = h('form', { class: 'card commission', novalidate: true, 'aria-labelledby': 'commission-title' },
+    h('h2', { id: 'commission-title' }, t('tab_commission')),
+    field(t('f_title'), inputs.title),
+    field(t('f_title_en'), inputs.title_en),
+    field(t('f_description'), inputs.description),
+    field(t('f_description_en'), inputs.description_en),
+    field(t('f_category'), inputs.category),
+    field(t('f_hood'), inputs.neighbourhood),
+    field(t('f_street'), inputs.street),
+    h('fieldset', { class: 'pin' },
+      h('legend', {}, t('task_where')),
+      h('p', { class: 'hint' }, t('f_pin_hint')),
+      mapSlot,
+      h('div', { class: 'row' }, field(t('f_lat'), inputs.lat), field(t('f_lon'), inputs.lon))),
+    h('div', { class: 'row' }, field(t('f_reward'), inputs.reward, t('amount_hint')), field(t('f_slots'), inputs.slots)),
+    h('div', { class: 'row' }, field(t('f_deadline'), inputs.deadline), field(t('f_duration'), inputs.duration)),
+    submit, status);
+  body.append(form);
+  import('./map.js')
+    .then(({ pinMap }) =>
+      pinMap(mapSlot, state.config, {
+        base: assetBase(),
+        lat: Number(inputs.lat.value),
+        lon: Number(inputs.lon.value),
+        onPick: (lat, lon) => {
+          inputs.lat.value = lat.toFixed(6);
+          inputs.lon.value = lon.toFixed(6);
+        },
+      }))
+    .then((made) => {
+      pin = made;
+    })
+    .catch(() => {
+      clear(mapSlot).append(h('p', { class: 'hint' }, t('map_failed')));
+    });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(submit, async () => {
+      const reward = parseMoney(inputs.reward.value);
+      const missing = ['title', 'description', 'street'].filter((k) => inputs[k].value.trim().length < 2);
+      if (!reward) missing.push('reward');
+      for (const [key, input] of Object.entries(inputs)) {
+        if (missing.includes(key)) input.setAttribute('aria-invalid', 'true');
+        else input.removeAttribute('aria-invalid');
+      }
+      if (missing.length) {
+        status.set(t('check_fields', { fields: missing.map(fieldName).join(', ') }), 'error');
+        inputs[missing[0]].focus();
+        return;
+      }
+      const deadline = Math.floor(new Date(`${inputs.deadline.value}T23:59:00`).getTime() / 1000);
+      const payload = {
+        title: inputs.title.value.trim(),
+        title_en: inputs.title_en.value.trim() || null,
+        description: inputs.description.value.trim(),
+        description_en: inputs.description_en.value.trim() || null,
+        category: inputs.category.value,
+        neighbourhood: Number(inputs.neighbourhood.value),
+        street: inputs.street.value.trim(),
+        lat: Number(inputs.lat.value.replace(',', '.')),
+        lon: Number(inputs.lon.value.replace(',', '.')),
+        reward,
+        slots: Number(inputs.slots.value),
+        claim_deadline: deadline,
+        claim_duration: Number(inputs.duration.value),
+      };
+      if (await act('/city/tasks', payload, status)) {
+        await again();
+        announce(t('commission_done'));
+      }
+    });
+  });
+}
+
+function fieldName(key) {
+  return { title: t('f_title'), description: t('f_description'), street: t('f_street'), reward: t('f_reward') }[key] || key;
+}
+
+function durationLabel(seconds) {
+  const days = seconds / 86400;
+  if (days < 1) return t('duration_hours', { n: seconds / 3600 });
+  if (days === 1) return t('duration_day');
+  if (days === 7) return t('duration_week');
+  if (days % 7 === 0) return t('duration_weeks', { n: days / 7 });
+  return t('duration_days', { n: days });
+}
+
+// ------------------------------------------------------------------- reviews
+async function photos(item) {
+  const box = h('div', { class: 'photos-side' }, h('p', { class: 'hint' }, t('photos_loading')));
+  const wrap = h('div', {}, box);
+  if (!item.evidence_cid) {
+    clear(box).append(h('p', { class: 'hint' }, t('photos_missing')));
+    return wrap;
+  }
+  try {
+    const doc = await api(`/evidence/${item.evidence_cid}`);
+    clear(box);
+    for (const photo of doc.photos || []) {
+      const which = photo.role === 'before' ? t('photo_before') : t('photo_after');
+      box.append(h('figure', { class: 'evidence-photo' },
+        h('img', { src: `/evidence/${photo.cid}`, alt: t('photo_alt', { which, task: item.task_id }), width: photo.width, height: photo.height }),
+        h('figcaption', {}, which)));
+    }
+    if (doc.note) wrap.append(h('p', {}, t('evidence_note', { note: doc.note })));
+  } catch {
+    clear(box).append(h('p', { class: 'hint' }, t('photos_missing')));
+  }
+  return wrap;
+}
+
+async function reasonSelect() {
+  const reasons = await api('/reasons');
+  return h('select', { name: 'reason' }, reasons.map((r) => h('option', { value: String(r.code) }, r[getLang() === 'en' ? 'en' : 'nl'])));
+}
+
+async function reviewItem(item, selection) {
+  const status = statusLine();
+  const titleId = uid('review');
+  const li = h('li', { class: 'card review', 'aria-labelledby': titleId },
+    h('h3', { id: titleId }, item.title),
+    h('p', { class: 'meta' }, t('submission_of', { task: item.task_id, citizen: `${item.citizen_id} (${shortAddress(item.citizen)})`, amount: money(item.reward) })),
+    await photos(item));
+  const body = { task_id: item.task_id, citizen: item.citizen };
+  if (selection) {
+    const box = h('input', { type: 'checkbox', name: 'select' });
+    box.addEventListener('change', () => (box.checked ? selection.add(item) : selection.delete(item)));
+    li.append(h('div', { class: 'check' }, box, h('label', {}, t('select_for_batch'))));
+    const label = li.querySelector('.check label');
+    box.id = uid('sel');
+    label.setAttribute('for', box.id);
+  }
+  const approve = h('button', { type: 'button', class: 'btn btn-primary' }, t('approve'));
+  approve.addEventListener('click', () =>
+    busy(approve, async () => {
+      if (await act('/city/reviews/approve', body, status)) {
+        await again();
+        announce(t('approve_done'));
+      }
+    }),
+  );
+  const reason = await reasonSelect();
+  const reject = h('button', { type: 'button', class: 'btn btn-danger' }, t('reject'));
+  reject.addEventListener('click', () =>
+    busy(reject, async () => {
+      if (await act('/city/reviews/reject', { ...body, reason: Number(reason.value) }, status)) {
+        await again();
+        announce(t('reject_done'));
+      }
+    }),
+  );
+  li.append(h('div', { class: 'decide' }, approve, h('div', { class: 'reject' }, field(t('reject_reason'), reason), reject)), status);
+  return li;
+}
+
+async function reviews(body) {
+  const queue = (await api('/city/review-queue')).filter((item) => item.status === 'submitted');
+  if (!queue.length) {
+    body.append(h('p', {}, t('queue_none')));
+    return;
+  }
+  const selection = new Set();
+  const status = statusLine();
+  const batch = h('button', { type: 'button', class: 'btn' }, t('approve_batch', { n: '…' }));
+  const updateBatch = () => {
+    batch.textContent = t('approve_batch', { n: selection.size });
+  };
+  const tracked = {
+    add: (item) => { selection.add(item); updateBatch(); },
+    delete: (item) => { selection.delete(item); updateBatch(); },
+  };
+  updateBatch();
+  batch.addEventListener('click', () =>
+    busy(batch, async () => {
+      if (!selection.size) {
+        status.set(t('choose_one'), 'error');
+        return;
+      }
+      const n = selection.size;
+      const items = [...selection].map((i) => ({ task_id: i.task_id, citizen: i.citizen }));
+      if (await act('/city/reviews/approve-batch', { items }, status)) {
+        await again();
+        announce(t('batch_done', { n }));
+      }
+    }),
+  );
+  const list = h('ul', { class: 'plain reviews' });
+  for (const item of queue) list.append(await reviewItem(item, tracked));
+  body.append(h('div', { class: 'batch-bar' }, batch, status), list);
+}
+
+async function appeals(body) {
+  const queue = (await api('/city/review-queue')).filter((item) => item.status === 'appealed');
+  if (!queue.length) {
+    body.append(h('p', {}, t('appeals_none')));
+    return;
+  }
+  const list = h('ul', { class: 'plain reviews' });
+  for (const item of queue) {
+    const status = statusLine();
+    const titleId = uid('appeal');
+    const target = { task_id: item.task_id, citizen: item.citizen };
+    const grant = h('button', { type: 'button', class: 'btn btn-primary' }, t('appeal_grant'));
+    const reason = await reasonSelect();
+    reason.value = String(item.reason || 1);
+    const deny = h('button', { type: 'button', class: 'btn btn-danger' }, t('appeal_deny'));
+    const decide = (button, payload) =>
+      busy(button, async () => {
+        if (await act('/city/appeals/decide', payload, status)) {
+          await again();
+          announce(t('appeal_decided'));
+        }
+      });
+    grant.addEventListener('click', () => decide(grant, { ...target, grant: true, reason: 0 }));
+    deny.addEventListener('click', () => decide(deny, { ...target, grant: false, reason: Number(reason.value) }));
+    list.append(h('li', { class: 'card review', 'aria-labelledby': titleId },
+      h('h3', { id: titleId }, item.title),
+      h('p', { class: 'meta' }, t('submission_of', { task: item.task_id, citizen: `${item.citizen_id} (${shortAddress(item.citizen)})`, amount: money(item.reward) })),
+      h('p', {}, t('appeal_earlier', { reason: await reasonText(item.reason) })),
+      await photos(item),
+      h('div', { class: 'decide' }, grant, h('div', { class: 'reject' }, field(t('reject_reason'), reason), deny)),
+      status));
+  }
+  body.append(list);
+}
+
+// ------------------------------------------------------------------- payouts
+async function payouts(body) {
+  const [open, paid, merchants] = await Promise.all([
+    api('/city/redemptions?status=open'), api('/city/redemptions?status=paid'), api('/merchants'),
+  ]);
+  const names = new Map(merchants.map((m) => [m.address.toLowerCase(), m.name]));
+  const shop = (address) => names.get(address.toLowerCase()) || shortAddress(address);
+  const section = h('section', { class: 'card', 'aria-labelledby': 'open-title' }, h('h2', { id: 'open-title' }, t('payouts_open')));
+  if (!open.length) section.append(h('p', {}, t('payouts_none')));
+  else {
+    const chosen = new Set();
+    const reference = h('input', { type: 'text', name: 'reference', maxlength: '35', autocomplete: 'off' });
+    const status = statusLine();
+    const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('mark_paid'));
+    const rows = open.map((r) => {
+      const box = h('input', { type: 'checkbox', id: uid('payout'), checked: true });
+      chosen.add(r.redemption_id);
+      box.addEventListener('change', () => (box.checked ? chosen.add(r.redemption_id) : chosen.delete(r.redemption_id)));
+      return h('li', { class: 'check' }, box, h('label', { for: box.id }, `${t('cashout_number', { id: r.redemption_id })} · ${shop(r.merchant)} · ${money(r.amount)}`));
+    });
+    const form = h('form', { novalidate: true }, h('ul', { class: 'plain' }, rows), field(t('payment_reference'), reference, t('payment_reference_hint')), button, status);
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      busy(button, async () => {
+        if (!chosen.size) {
+          status.set(t('choose_one'), 'error');
+          return;
+        }
+        if (await act('/city/redemptions/mark-paid', { redemption_ids: [...chosen], payment_reference: reference.value.trim() }, status)) {
+          await again();
+          announce(t('mark_paid_done'));
+        }
+      });
+    });
+    section.append(form);
+  }
+  body.append(section);
+  body.append(h('section', { class: 'card', 'aria-labelledby': 'paid-title' },
+    h('h2', { id: 'paid-title' }, t('payouts_paid')),
+    paid.length
+      ? h('ul', { class: 'plain history' }, paid.map((r) => h('li', { class: 'history-item' },
+        h('span', { class: 'what' }, `${t('cashout_number', { id: r.redemption_id })} · ${shop(r.merchant)}`),
+        h('span', { class: 'amount' }, money(r.amount)),
+        h('span', { class: 'badge badge-paid' }, t('cashout_paid', { ref: r.payment_reference || '' })))))
+      : h('p', {}, t('payouts_none'))));
+}
+

@@ -1,0 +1,488 @@
+// Texts, Dutch first and English second, and the formats of money, dates and durations.
+// The language is kept in localStorage ('wesh.lang') and sent to the API as Accept-Language, so
+// its error messages (RFC 9457 `detail`) come in the same language.
+
+const KEY = 'wesh.lang';
+
+const T = {
+  app_name: ["WESH — 't Heerlens Heitje", "WESH — 't Heerlens Heitje"],
+  skip: ['Naar de inhoud', 'Skip to content'],
+  switch_lang: ['English', 'Nederlands'],
+  switch_lang_label: ['Switch to English', 'Schakel naar Nederlands'],
+  nav_label: ['Hoofdmenu', 'Main menu'],
+  nav_citizen: ['Klussen', 'Tasks'],
+  nav_merchant: ['Winkel', 'Shop'],
+  nav_city: ['Gemeente', 'City'],
+  loading: ['Laden…', 'Loading…'],
+  footer: [
+    "1 Heitje = 1 euro. Verdien Heitjes met klussen in je buurt en besteed ze bij winkels in Heerlen.",
+    'One Heitje is one euro. Earn Heitjes with tasks in your neighbourhood and spend them at shops in Heerlen.',
+  ],
+  not_found_title: ['Deze pagina bestaat niet', 'This page does not exist'],
+  not_found_text: ['Kies hieronder waar je heen wilt.', 'Choose where you want to go below.'],
+  // home
+  home_title: ["'t Heerlens Heitje", "'t Heerlens Heitje"],
+  home_intro: [
+    'De gemeente Heerlen betaalt inwoners in Heitjes voor kleine klussen in de buurt. Je besteedt ze bij winkels, cafés en cultuur in de stad.',
+    'The municipality of Heerlen pays residents in Heitjes for small tasks in their neighbourhood. You spend them at shops, cafés and cultural venues in town.',
+  ],
+  home_citizen: ['Ik ben inwoner', "I'm a resident"],
+  home_citizen_text: ['Vind een klus, verdien Heitjes, betaal ermee.', 'Find a task, earn Heitjes, pay with them.'],
+  home_merchant: ['Ik heb een winkel', 'I run a shop'],
+  home_merchant_text: ['Ontvang Heitjes met een QR-code en wissel ze in voor euro’s.', 'Receive Heitjes with a QR code and cash them in for euros.'],
+  home_city: ['Ik werk bij de gemeente', 'I work for the city'],
+  home_city_text: ['Zet klussen uit, beoordeel werk, bekijk budget en cijfers.', 'Commission tasks, review work, watch budget and figures.'],
+  // account and wallet
+  signin_title: ['Aanmelden', 'Sign in'],
+  signin_why_citizen: [
+    'Meld je aan met je wallet om klussen aan te nemen en te betalen. Aanmelden kost niets.',
+    'Sign in with your wallet to take on tasks and to pay. Signing in costs nothing.',
+  ],
+  signin_why_merchant: [
+    'Meld je aan met de wallet van je winkel om betalingen te ontvangen.',
+    "Sign in with your shop's wallet to receive payments.",
+  ],
+  signin_why_city: [
+    'Meld je aan met je wallet van de gemeente.',
+    'Sign in with your municipal wallet.',
+  ],
+  signin_with: ['Aanmelden met {name}', 'Sign in with {name}'],
+  signin_busy: ['Bevestig het aanmelden in je wallet…', 'Confirm signing in in your wallet…'],
+  signin_done: ['Je bent aangemeld.', 'You are signed in.'],
+  signout: ['Afmelden', 'Sign out'],
+  signed_in_as: ['Aangemeld als', 'Signed in as'],
+  account_label: ['Je account', 'Your account'],
+  wallet_browser: ['wallet in deze browser', 'wallet in this browser'],
+  no_wallet_title: ['Geen wallet gevonden', 'No wallet found'],
+  no_wallet_text: [
+    'Om mee te doen heb je een wallet-app nodig: daarin staan je Heitjes. Open deze pagina in de browser van je wallet-app, of installeer een wallet (bijvoorbeeld MetaMask of Rabby) en laad de pagina opnieuw. De gemeente helpt je graag op het wijkspreekuur.',
+    'To take part you need a wallet app: it holds your Heitjes. Open this page in the browser of your wallet app, or install a wallet (for example MetaMask or Rabby) and reload the page. The municipality is happy to help at the neighbourhood office hours.',
+  ],
+  no_wallet_list: [
+    'Zonder wallet kun je wel alle klussen bekijken.',
+    'Without a wallet you can still look at all tasks.',
+  ],
+  choose_wallet: ['Kies je wallet', 'Choose your wallet'],
+  demo_title: ['Demo: speel een rol zonder wallet', 'Demo: play a part without a wallet'],
+  demo_text: [
+    'Dit is een proefomgeving (geen echt geld). Kies een account: de demo ondertekent voor je.',
+    'This is a test environment (no real money). Pick an account: the demo signs for you.',
+  ],
+  demo_citizen: ['Inwoner {id}', 'Resident {id}'],
+  demo_merchant: ['Winkel: {name}', 'Shop: {name}'],
+  demo_city: ['Gemeente: {roles}', 'City: {roles}'],
+  demo_none: ['Geen rol (niet geregistreerd)', 'No role (not registered)'],
+  wrong_network: [
+    'Je wallet staat op een ander netwerk ({current}). WESH werkt op {wanted}.',
+    'Your wallet is on another network ({current}). WESH runs on {wanted}.',
+  ],
+  switch_network: ['Wissel naar {wanted}', 'Switch to {wanted}'],
+  network_switched: ['Je wallet staat nu op het goede netwerk.', 'Your wallet is now on the right network.'],
+  wallet_not_connected: [
+    'Je wallet is niet verbonden. Meld je opnieuw aan.',
+    'Your wallet is not connected. Please sign in again.',
+  ],
+  wallet_other_account: [
+    'Je wallet gebruikt een ander account dan waarmee je bent aangemeld. Meld je opnieuw aan.',
+    'Your wallet uses another account than the one you signed in with. Please sign in again.',
+  ],
+  wallet_rejected: [
+    'Je hebt het geannuleerd in je wallet. Er is niets veranderd.',
+    'You cancelled it in your wallet. Nothing has changed.',
+  ],
+  wallet_pending: [
+    'Je wallet wacht al op een bevestiging. Open je wallet.',
+    'Your wallet is already waiting for a confirmation. Open your wallet.',
+  ],
+  wallet_error: [
+    'Je wallet kon dit niet doen. Probeer het opnieuw of herstart je wallet.',
+    'Your wallet could not do this. Try again or restart your wallet.',
+  ],
+  watch_asset: ['Heitje toevoegen aan je wallet', 'Add the Heitje to your wallet'],
+  watch_asset_done: ['Het Heitje staat nu in je wallet.', 'The Heitje is now in your wallet.'],
+  role_citizen: ['inwoner', 'resident'],
+  role_merchant: ['winkel', 'shop'],
+  role_city: ['gemeente', 'city'],
+  'role_task manager': ['klusbeheerder', 'task manager'],
+  role_reviewer: ['beoordelaar', 'reviewer'],
+  role_treasurer: ['penningmeester', 'treasurer'],
+  role_registrar: ['registrator', 'registrar'],
+  'role_merchant manager': ['winkelbeheerder', 'merchant manager'],
+  role_admin: ['beheerder', 'admin'],
+  roles_none: ['geen rol', 'no role'],
+  // transactions
+  tx_confirm: ['Bevestig in je wallet: {what}', 'Confirm in your wallet: {what}'],
+  tx_sent: ['Verstuurd. Even wachten tot het verwerkt is…', 'Sent. Waiting until it is processed…'],
+  tx_indexing: ['Bijna klaar: het overzicht wordt bijgewerkt…', 'Almost done: updating the overview…'],
+  tx_failed: [
+    'Het is niet gelukt: de blockchain weigerde de transactie. Er is niets veranderd. Probeer het opnieuw.',
+    'It did not work: the blockchain refused the transaction. Nothing has changed. Please try again.',
+  ],
+  tx_slow: [
+    'Het is verwerkt, maar het overzicht loopt achter. Ververs de pagina over een minuut.',
+    'It went through, but the overview is behind. Refresh the page in a minute.',
+  ],
+  tx_timeout: [
+    'Je transactie is nog niet verwerkt. Kijk over een paar minuten opnieuw.',
+    'Your transaction has not been processed yet. Check again in a few minutes.',
+  ],
+  offline: [
+    'Geen verbinding met WESH. Controleer je internet en probeer het opnieuw.',
+    'No connection to WESH. Check your internet and try again.',
+  ],
+  error_generic: [
+    'Er ging iets mis. Probeer het over een minuut opnieuw.',
+    'Something went wrong. Please try again in a minute.',
+  ],
+  // citizen
+  citizen_title: ['Klussen in Heerlen', 'Tasks in Heerlen'],
+  citizen_intro: [
+    'Doe een klus in je buurt en verdien Heitjes. 1 Heitje = 1 euro, te besteden bij winkels in Heerlen.',
+    'Do a task in your neighbourhood and earn Heitjes. 1 Heitje = 1 euro, to spend at shops in Heerlen.',
+  ],
+  my_heitjes: ['Mijn Heitjes', 'My Heitjes'],
+  balance: ['Saldo', 'Balance'],
+  balance_pending: ['{amount} onderweg', '{amount} on its way'],
+  cap_label: ['Verdiend in {year}', 'Earned in {year}'],
+  cap_text: [
+    '{earned} van {cap} verdiend in {year}. Je kunt dit jaar nog {left} verdienen.',
+    '{earned} of {cap} earned in {year}. You can still earn {left} this year.',
+  ],
+  cap_reserved: ['{amount} is gereserveerd voor klussen die je hebt aangenomen.', '{amount} is reserved for tasks you have taken on.'],
+  cap_full: ['Je jaarlimiet is bereikt.', 'You have reached your yearly limit.'],
+  not_citizen: [
+    'Dit adres is niet geregistreerd als inwoner. Meld je bij de gemeente om mee te doen.',
+    'This address is not registered as a resident. Contact the municipality to take part.',
+  ],
+  my_tasks: ['Mijn klussen', 'My tasks'],
+  my_tasks_none: ['Je hebt nog geen klussen aangenomen.', 'You have not taken on any tasks yet.'],
+  history: ['Geschiedenis', 'History'],
+  history_none: ['Nog geen Heitjes ontvangen of uitgegeven.', 'No Heitjes received or spent yet.'],
+  open_tasks: ['Open klussen', 'Open tasks'],
+  view_list: ['Lijst', 'List'],
+  view_map: ['Kaart', 'Map'],
+  view_label: ['Weergave', 'View'],
+  filter_hood: ['Wijk', 'Neighbourhood'],
+  all_hoods: ['Alle wijken', 'All neighbourhoods'],
+  tasks_none: ['Er zijn nu geen open klussen. Kijk later nog eens.', 'There are no open tasks right now. Check again later.'],
+  tasks_count: ['{n} klussen', '{n} tasks'],
+  places_left: ['nog {open} van {slots} plekken', '{open} of {slots} places left'],
+  claim_until: ['aannemen tot {date}', 'take on until {date}'],
+  time_to_do: ['{duration} de tijd', '{duration} to do it'],
+  reward: ['Beloning', 'Reward'],
+  map_loading: ['Kaart laden…', 'Loading map…'],
+  map_no_tiles: [
+    'De kaartachtergrond is niet beschikbaar. De klussen staan wel op de kaart en in de lijst.',
+    'The map background is not available. The tasks are still on the map and in the list.',
+  ],
+  map_failed: ['De kaart kon niet laden. Gebruik de lijst.', 'The map could not load. Use the list.'],
+  map_label: ['Kaart met klussen in Heerlen', 'Map of tasks in Heerlen'],
+  map_open_task: ['Bekijk klus', 'View task'],
+  back_to_tasks: ['Terug naar de klussen', 'Back to the tasks'],
+  task_where: ['Waar', 'Where'],
+  task_places: ['Plekken', 'Places'],
+  task_deadline: ['Aannemen tot', 'Take on until'],
+  task_duration: ['Tijd om het te doen', 'Time to do it'],
+  task_not_found: ['Deze klus bestaat niet (meer).', 'This task does not exist (any more).'],
+  claim: ['Klus aannemen', 'Take on this task'],
+  claim_done: ['Je hebt de klus aangenomen. Succes!', 'You have taken on the task. Good luck!'],
+  claim_signin: ['Meld je aan om deze klus aan te nemen.', 'Sign in to take on this task.'],
+  abandon: ['Klus teruggeven', 'Give the task back'],
+  abandon_done: ['Je hebt de klus teruggegeven.', 'You gave the task back.'],
+  status_1: ['Aangenomen: lever je foto’s in vóór {date}.', 'Taken on: hand in your photos before {date}.'],
+  status_2: ['Ingeleverd. Een beoordelaar van de gemeente kijkt ernaar.', 'Handed in. A reviewer of the municipality is looking at it.'],
+  status_3: ['Afgekeurd. Reden: {reason}', 'Rejected. Reason: {reason}'],
+  status_3_next: [
+    'Je kunt het werk verbeteren en opnieuw inleveren vóór {date}, of bezwaar maken.',
+    'You can improve the work and hand it in again before {date}, or appeal.',
+  ],
+  status_4: ['Bezwaar ingediend. Een andere beoordelaar kijkt ernaar.', 'Appeal filed. Another reviewer is looking at it.'],
+  status_5: ['Goedgekeurd en betaald: {amount}.', 'Approved and paid: {amount}.'],
+  status_6: ['Verlopen: de tijd voor deze klus was om.', 'Expired: the time for this task ran out.'],
+  status_7: ['Teruggegeven.', 'Given back.'],
+  status_8: ['Bezwaar afgewezen. Reden: {reason}', 'Appeal denied. Reason: {reason}'],
+  status_short_1: ['aangenomen', 'taken on'],
+  status_short_2: ['ingeleverd', 'handed in'],
+  status_short_3: ['afgekeurd', 'rejected'],
+  status_short_4: ['bezwaar loopt', 'appeal pending'],
+  status_short_5: ['betaald', 'paid'],
+  status_short_6: ['verlopen', 'expired'],
+  status_short_7: ['teruggegeven', 'given back'],
+  status_short_8: ['afgewezen', 'denied'],
+  evidence_title: ['Foto’s inleveren', 'Hand in photos'],
+  evidence_intro: [
+    'Maak een foto vóór en een foto na het werk, op de plek van de klus. Zet geen mensen in beeld.',
+    'Take a photo before and a photo after the work, at the task’s location. Keep people out of the picture.',
+  ],
+  photo_before: ['Foto vóór het werk', 'Photo before the work'],
+  photo_after: ['Foto na het werk', 'Photo after the work'],
+  photo_hint: ['Maak een foto met je camera of kies er een.', 'Take a photo with your camera or choose one.'],
+  photo_missing: ['Kies eerst beide foto’s.', 'Please choose both photos first.'],
+  note: ['Opmerking (mag leeg blijven)', 'Note (optional)'],
+  evidence_submit: ['Foto’s inleveren', 'Hand in photos'],
+  evidence_uploading: ['Foto’s uploaden…', 'Uploading photos…'],
+  evidence_done: ['Ingeleverd! Je hoort het als de gemeente het heeft bekeken.', 'Handed in! You will see when the municipality has looked at it.'],
+  appeal: ['Bezwaar maken', 'Appeal'],
+  appeal_done: ['Je bezwaar is ingediend.', 'Your appeal has been filed.'],
+  kind_mint: ['Beloning voor een klus', 'Reward for a task'],
+  kind_payment_out: ['Betaald aan {who}', 'Paid to {who}'],
+  kind_payment_in: ['Ontvangen van {who}', 'Received from {who}'],
+  kind_refund_in: ['Terugbetaald door {who}', 'Refunded by {who}'],
+  kind_refund_out: ['Terugbetaald aan {who}', 'Refunded to {who}'],
+  kind_burn: ['Ingewisseld voor euro’s', 'Cashed in for euros'],
+  kind_move_in: ['Overgezet van je oude wallet', 'Moved from your old wallet'],
+  kind_move_out: ['Overgezet naar je nieuwe wallet', 'Moved to your new wallet'],
+  // paying
+  pay_title: ['Betalen bij {shop}', 'Pay at {shop}'],
+  pay_amount: ['Te betalen', 'To pay'],
+  pay_button: ['Betaal {amount}', 'Pay {amount}'],
+  pay_done: ['Betaald! Laat dit scherm zien aan de winkel.', 'Paid! Show this screen to the shop.'],
+  paid_badge: ['Betaald', 'Paid'],
+  pay_already: ['Dit betaalverzoek is al betaald.', 'This payment request has already been paid.'],
+  pay_low: ['Je saldo ({balance}) is te laag voor dit bedrag.', 'Your balance ({balance}) is too low for this amount.'],
+  your_balance: ['Je saldo: {amount}', 'Your balance: {amount}'],
+  pay_signin: ['Meld je aan om te betalen.', 'Sign in to pay.'],
+  pay_expires: ['Geldig tot {time}', 'Valid until {time}'],
+  // merchant
+  merchant_title: ['Winkel', 'Shop'],
+  not_merchant: [
+    'Dit adres is niet geregistreerd als winkel. Meld je bij Heerlen Mijn Stad om mee te doen.',
+    'This address is not registered as a shop. Contact Heerlen Mijn Stad to take part.',
+  ],
+  ask_payment: ['Betaling vragen', 'Ask for a payment'],
+  amount: ['Bedrag in euro', 'Amount in euros'],
+  amount_hint: ['Bijvoorbeeld 3,50', 'For example 3.50'],
+  f_note_shop: ['Omschrijving (mag leeg blijven)', 'Description (optional)'],
+  amount_invalid: ['Vul een bedrag in, zoals 3,50.', 'Enter an amount, like 3.50.'],
+  make_qr: ['Maak QR-code', 'Make QR code'],
+  qr_alt: ['QR-code om {amount} te betalen aan {shop}', 'QR code to pay {amount} to {shop}'],
+  qr_help: [
+    'Laat de klant deze code scannen met de camera van de telefoon, of deel de link:',
+    'Let the customer scan this code with their phone camera, or share the link:',
+  ],
+  waiting_payment: ['Wacht op betaling van {amount}…', 'Waiting for payment of {amount}…'],
+  paid_by: ['{amount} betaald door {who}', '{amount} paid by {who}'],
+  new_payment: ['Nieuwe betaling', 'New payment'],
+  received: ['Ontvangen betalingen', 'Payments received'],
+  received_none: ['Nog geen betalingen ontvangen.', 'No payments received yet.'],
+  confirmed: ['bevestigd', 'confirmed'],
+  on_its_way: ['onderweg', 'on its way'],
+  cashout: ['Inwisselen voor euro’s', 'Cash in for euros'],
+  cashout_intro: [
+    'De Heitjes worden vernietigd en de gemeente maakt het bedrag in euro’s over naar je bankrekening.',
+    'The Heitjes are burned and the municipality transfers the amount in euros to your bank account.',
+  ],
+  cashout_button: ['Inwisselen', 'Cash in'],
+  cashout_done: ['Aangevraagd. De gemeente maakt het geld over.', 'Requested. The municipality will transfer the money.'],
+  cashouts: ['Uitbetalingen', 'Cash-outs'],
+  cashouts_none: ['Nog geen uitbetalingen aangevraagd.', 'No cash-outs requested yet.'],
+  cashout_open: ['aangevraagd, wacht op de gemeente', 'requested, waiting for the municipality'],
+  cashout_paid: ['uitbetaald (kenmerk {ref})', 'paid out (reference {ref})'],
+  cashout_number: ['Uitbetaling {id}', 'Cash-out {id}'],
+  // city
+  city_title: ['Gemeente', 'City'],
+  not_city: [
+    'Dit adres heeft geen rol bij de gemeente. Vraag de beheerder om een rol.',
+    'This address has no role at the municipality. Ask the admin for a role.',
+  ],
+  city_tabs: ['Onderdelen', 'Sections'],
+  tab_overview: ['Overzicht', 'Overview'],
+  tab_commission: ['Klus uitzetten', 'Commission a task'],
+  tab_review: ['Beoordelen', 'Review'],
+  tab_appeals: ['Bezwaren', 'Appeals'],
+  tab_payouts: ['Uitbetalingen', 'Cash-outs'],
+  budget: ['Budget en geld', 'Budget and money'],
+  budget_granted: ['Budget toegekend', 'Budget granted'],
+  budget_available: ['Vrij budget', 'Available budget'],
+  escrow: ['Vastgezet voor klussen', 'Locked for tasks (escrow)'],
+  liability: ['Heitjes in omloop (schuld in euro’s)', 'Heitjes outstanding (euro liability)'],
+  cashouts_open_total: ['Uitbetalingen nog te doen', 'Cash-outs still to pay'],
+  grant: ['Budget toekennen', 'Grant budget'],
+  grant_done: ['Budget toegekend.', 'Budget granted.'],
+  stats: ['Cijfers per wijk en maand', 'Figures by neighbourhood and month'],
+  stats_by_month: ['Uitbetaald per maand', 'Paid out per month'],
+  stats_by_hood: ['Uitbetaald per wijk', 'Paid out per neighbourhood'],
+  stats_none: ['Nog geen cijfers.', 'No figures yet.'],
+  stats_suppressed: [
+    '{n} cel(len) met minder dan {min} deelnemers zijn weggelaten (privacy).',
+    '{n} cell(s) with fewer than {min} participants are left out (privacy).',
+  ],
+  stats_totals: [
+    '{citizens} inwoners, {merchants} winkels, {tasks} klussen uitgezet.',
+    '{citizens} residents, {merchants} shops, {tasks} tasks commissioned.',
+  ],
+  col_month: ['Maand', 'Month'],
+  col_hood: ['Wijk', 'Neighbourhood'],
+  col_people: ['Deelnemers', 'Participants'],
+  col_tasks: ['Klussen betaald', 'Tasks paid'],
+  col_amount: ['Bedrag', 'Amount'],
+  chart_table: ['Cijfers als tabel', 'Figures as a table'],
+  f_title: ['Titel (Nederlands)', 'Title (Dutch)'],
+  f_title_en: ['Titel (Engels, mag leeg)', 'Title (English, optional)'],
+  f_description: ['Omschrijving (Nederlands)', 'Description (Dutch)'],
+  f_description_en: ['Omschrijving (Engels, mag leeg)', 'Description (English, optional)'],
+  f_category: ['Soort klus', 'Kind of task'],
+  f_hood: ['Wijk', 'Neighbourhood'],
+  f_street: ['Straat of plek', 'Street or place'],
+  f_lat: ['Breedtegraad', 'Latitude'],
+  f_lon: ['Lengtegraad', 'Longitude'],
+  f_pin_hint: [
+    'Klik op de kaart om de plek te kiezen, of vul de coördinaten in.',
+    'Click the map to choose the place, or enter the coordinates.',
+  ],
+  f_reward: ['Beloning per persoon (euro)', 'Reward per person (euros)'],
+  f_slots: ['Aantal plekken', 'Number of places'],
+  f_deadline: ['Aannemen kan tot en met', 'Can be taken on until'],
+  f_duration: ['Tijd om het te doen', 'Time to do it'],
+  check_fields: ['Controleer: {fields}.', 'Please check: {fields}.'],
+  commission_button: ['Klus uitzetten', 'Commission task'],
+  commission_done: ['De klus staat open voor inwoners.', 'The task is open for residents.'],
+  cat_schilderen: ['schilderen', 'painting'],
+  cat_stickers: ['stickers verwijderen', 'removing stickers'],
+  cat_onkruid: ['onkruid wieden', 'weeding'],
+  cat_zwerfafval: ['zwerfafval', 'litter'],
+  cat_graffiti: ['graffiti', 'graffiti'],
+  cat_groen: ['groen', 'greenery'],
+  cat_overig: ['overig', 'other'],
+  queue_none: ['Er wacht niets op beoordeling.', 'Nothing is waiting for review.'],
+  appeals_none: ['Er liggen geen bezwaren.', 'There are no appeals.'],
+  submission_of: ['Klus {task} · inwoner {citizen} · {amount}', 'Task {task} · resident {citizen} · {amount}'],
+  photos_loading: ['Foto’s laden…', 'Loading photos…'],
+  photos_missing: ['De foto’s zijn niet (meer) beschikbaar.', 'The photos are not available (any more).'],
+  photo_alt: ['{which} — klus {task}', '{which} — task {task}'],
+  evidence_note: ['Opmerking van de inwoner: {note}', "Resident's note: {note}"],
+  approve: ['Goedkeuren en betalen', 'Approve and pay'],
+  approve_done: ['Goedgekeurd en betaald.', 'Approved and paid.'],
+  reject: ['Afkeuren', 'Reject'],
+  reject_reason: ['Reden van afkeuren', 'Reason for rejecting'],
+  reject_done: ['Afgekeurd. De inwoner ziet de reden.', 'Rejected. The resident sees the reason.'],
+  select_for_batch: ['Selecteer voor goedkeuren in één keer', 'Select for approving at once'],
+  approve_batch: ['{n} geselecteerde goedkeuren', 'Approve {n} selected'],
+  batch_done: ['{n} inzendingen goedgekeurd en betaald.', '{n} submissions approved and paid.'],
+  appeal_earlier: ['Eerder afgekeurd om: {reason}', 'Rejected earlier because: {reason}'],
+  appeal_grant: ['Bezwaar toekennen en betalen', 'Grant appeal and pay'],
+  appeal_deny: ['Bezwaar afwijzen', 'Deny appeal'],
+  appeal_decided: ['Het bezwaar is beslist.', 'The appeal has been decided.'],
+  payouts_open: ['Open uitbetalingen', 'Open cash-outs'],
+  payouts_none: ['Er staan geen uitbetalingen open.', 'There are no open cash-outs.'],
+  payouts_paid: ['Betaald', 'Paid'],
+  payment_reference: ['Betalingskenmerk van de bank', 'Bank payment reference'],
+  payment_reference_hint: ['Bijvoorbeeld SEPA-2026-11-28', 'For example SEPA-2026-11-28'],
+  mark_paid: ['Markeer als betaald', 'Mark as paid'],
+  mark_paid_done: ['Gemarkeerd als betaald.', 'Marked as paid.'],
+  select_payout: ['Selecteer {what}', 'Select {what}'],
+  choose_one: ['Kies eerst minstens één.', 'Choose at least one first.'],
+  needs_role: ['Hiervoor heb je de rol {role} nodig.', 'You need the {role} role for this.'],
+  duration_hours: ['{n} uur', '{n} hour(s)'],
+  duration_days: ['{n} dagen', '{n} days'],
+  duration_day: ['1 dag', '1 day'],
+  duration_weeks: ['{n} weken', '{n} weeks'],
+  duration_week: ['1 week', '1 week'],
+};
+
+let lang = (() => {
+  try {
+    const saved = localStorage.getItem(KEY);
+    if (saved === 'nl' || saved === 'en') return saved;
+  } catch {
+    /* storage blocked: Dutch */
+  }
+  return 'nl';
+})();
+
+export function getLang() {
+  return lang;
+}
+
+export function setLang(next) {
+  lang = next === 'en' ? 'en' : 'nl';
+  try {
+    localStorage.setItem(KEY, lang);
+  } catch {
+    /* storage blocked: this page only */
+  }
+  document.documentElement.lang = lang;
+}
+
+export function t(key, vars) {
+  const pair = T[key];
+  let text = pair ? pair[lang === 'en' ? 1 : 0] : key;
+  if (vars) {
+    for (const [name, value] of Object.entries(vars)) text = text.split(`{${name}}`).join(String(value));
+  }
+  return text;
+}
+
+export function has(key) {
+  return Object.prototype.hasOwnProperty.call(T, key);
+}
+
+// Cents -> "€ 12,50" (Dutch) or "€12.50" (English). 1 Heitje = 1 euro.
+export function money(cents) {
+  const value = Number(cents || 0) / 100;
+  return new Intl.NumberFormat(lang === 'en' ? 'en-IE' : 'nl-NL', {
+    style: 'currency',
+    currency: 'EUR',
+  }).format(value);
+}
+
+// "12,50", "12.50", "€ 12", "12" -> 1250 cents; null when it is not an amount.
+export function parseMoney(text) {
+  const cleaned = String(text || '').replace(/[€\s]/g, '').replace('EUR', '');
+  if (!/^\d{1,7}([.,]\d{1,2})?$/.test(cleaned)) return null;
+  const [whole, part = ''] = cleaned.replace(',', '.').split('.');
+  const cents = Number(whole) * 100 + Number(part.padEnd(2, '0'));
+  return cents > 0 ? cents : null;
+}
+
+function locale() {
+  return lang === 'en' ? 'en-GB' : 'nl-NL';
+}
+
+export function date(unixSeconds) {
+  return new Intl.DateTimeFormat(locale(), {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'Europe/Amsterdam',
+  }).format(new Date(unixSeconds * 1000));
+}
+
+export function dateTime(unixSeconds) {
+  return new Intl.DateTimeFormat(locale(), {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Europe/Amsterdam',
+  }).format(new Date(unixSeconds * 1000));
+}
+
+export function time(unixSeconds) {
+  return new Intl.DateTimeFormat(locale(), {
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Europe/Amsterdam',
+  }).format(new Date(unixSeconds * 1000));
+}
+
+export function monthName(yyyyMm) {
+  const [year, month] = yyyyMm.split('-').map(Number);
+  return new Intl.DateTimeFormat(locale(), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(year, month - 1, 15)),
+  );
+}
+
+export function duration(seconds) {
+  const hours = Math.round(seconds / 3600);
+  if (hours < 24) return t('duration_hours', { n: hours });
+  const days = Math.round(hours / 24);
+  if (days === 1) return t('duration_day');
+  if (days === 7) return t('duration_week');
+  if (days % 7 === 0) return t('duration_weeks', { n: days / 7 });
+  return t('duration_days', { n: days });
+}
+
+export function roleName(role) {
+  return has(`role_${role}`) ? t(`role_${role}`) : role;
+}

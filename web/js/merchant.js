@@ -1,0 +1,205 @@
+// /winkel: the shop. An amount becomes a QR code; the payment shows up live (Server-Sent Events,
+// with a slower status poll as a fallback) with who paid; cash-outs and their settlement.
+import { act, hasRole, onLeave, signInPanel, state } from './app.js';
+import { api, ApiError } from './api.js';
+import { getLang, money, parseMoney, t, time } from './i18n.js';
+import { historyList } from './citizen.js';
+import { busy, clear, field, h, shortAddress, statusLine } from './ui.js';
+
+// Cents as the amount field shows them ("3,50" in Dutch, "3.50" in English); empty for zero.
+const euros = (cents) => (cents ? (cents / 100).toFixed(2).replace('.', getLang() === 'en' ? '.' : ',') : '');
+const bytes32 = (reference) => `0x${reference.toLowerCase().padEnd(64, '0')}`;
+
+export async function render(view) {
+  view.append(h('h1', {}, t('merchant_title')));
+  if (!state.session) {
+    view.append(signInPanel(t('signin_why_merchant')));
+    return;
+  }
+  if (!hasRole('merchant')) {
+    view.append(h('p', { class: 'callout', role: 'note' }, t('not_merchant')));
+    return;
+  }
+  const [me, merchants] = await Promise.all([api('/me'), api('/merchants')]);
+  const shop = merchants.find((m) => m.address.toLowerCase() === state.session.address.toLowerCase());
+  const shopName = shop ? shop.name : shortAddress(state.session.address);
+  view.querySelector('h1').textContent = `${t('merchant_title')}: ${shopName}`;
+
+  const balance = h('p', { class: 'balance', id: 'balance' }, money(me.balance));
+  view.append(h('section', { class: 'card me', 'aria-labelledby': 'bal-title' },
+    h('h2', { id: 'bal-title' }, t('balance')),
+    h('div', { 'aria-live': 'polite', 'aria-atomic': 'true' }, balance)));
+
+  const received = h('div', {});
+  const cashoutSlot = h('div', {});
+  const historySlot = h('div', {});
+  let waitingFor = null;
+  let cashAmount = null;
+  let cashEdited = false;
+  const refresh = async () => {
+    const [fresh, payments, cashouts, history] = await Promise.all([
+      api('/me'), api('/merchant/payments'), api('/merchant/cashouts'), api('/me/history'),
+    ]);
+    balance.textContent = money(fresh.balance);
+    if (cashAmount && !cashEdited) cashAmount.value = euros(fresh.balance);
+    clear(received).append(paymentList(payments));
+    clear(cashoutSlot).append(cashoutList(cashouts));
+    clear(historySlot).append(await historyList(history, merchants));
+    return fresh;
+  };
+
+  // ----- ask for a payment
+  const amount = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', name: 'amount', required: true });
+  const note = h('input', { type: 'text', name: 'note', maxlength: '140' });
+  const askStatus = statusLine();
+  const qrSlot = h('div', { class: 'qr-slot' });
+  const paidLine = h('div', { class: 'pay-outcome', 'aria-live': 'assertive', 'aria-atomic': 'true' });
+  const make = h('button', { type: 'submit', class: 'btn btn-primary' }, t('make_qr'));
+  const ask = h('form', { class: 'card', 'aria-labelledby': 'ask-title', novalidate: true },
+    h('h2', { id: 'ask-title' }, t('ask_payment')),
+    field(t('amount'), amount, t('amount_hint')),
+    field(t('f_note_shop'), note),
+    make, askStatus, qrSlot, paidLine);
+  const showPaid = (payment) => {
+    waitingFor = null;
+    clear(qrSlot);
+    clear(paidLine).append(
+      h('p', { class: 'paid' }, h('span', { 'aria-hidden': 'true' }, '✓ '), t('paid_badge')),
+      h('p', { class: 'paid-by' }, t('paid_by', { amount: money(payment.amount), who: shortAddress(payment.payer) })),
+      h('button', { type: 'button', class: 'btn', onclick: () => { clear(paidLine); amount.value = ''; amount.focus(); } }, t('new_payment')),
+    );
+    refresh();
+  };
+  ask.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(make, async () => {
+      const cents = parseMoney(amount.value);
+      if (!cents) {
+        askStatus.set(t('amount_invalid'), 'error');
+        amount.setAttribute('aria-invalid', 'true');
+        amount.focus();
+        return;
+      }
+      amount.removeAttribute('aria-invalid');
+      askStatus.set('');
+      clear(paidLine);
+      let created;
+      try {
+        created = await api('/merchant/payment-requests', { method: 'POST', body: { amount: cents, note: note.value } });
+      } catch (error) {
+        askStatus.set(error instanceof ApiError ? error.message : t('error_generic'), 'error');
+        return;
+      }
+      waitingFor = created.reference;
+      clear(qrSlot).append(
+        h('img', { class: 'qr', src: created.qr_svg, width: 264, height: 264, alt: t('qr_alt', { amount: money(created.amount), shop: shopName }) }),
+        h('p', {}, t('qr_help')),
+        h('p', {}, h('a', { href: created.link, class: 'pay-link' }, created.link)),
+        h('p', { class: 'hint' }, t('pay_expires', { time: time(created.expires_at) })),
+      );
+      askStatus.set(t('waiting_payment', { amount: money(created.amount) }), 'busy');
+      // Fallback for networks that hold event streams back: ask every few seconds.
+      const reference = created.reference;
+      const poll = async () => {
+        if (waitingFor !== reference) return;
+        try {
+          const result = await api(`/merchant/payment-requests/${reference}/status`);
+          if (result.paid && waitingFor === reference) {
+            askStatus.set('');
+            showPaid(result.payment);
+            return;
+          }
+        } catch {
+          /* try again */
+        }
+        setTimeout(poll, 3000);
+      };
+      setTimeout(poll, 3000);
+    });
+  });
+  view.append(ask);
+
+  // Live payments: one event per new payment.
+  if (window.EventSource) {
+    const stream = new EventSource('/merchant/payments/stream');
+    stream.addEventListener('payment', (event) => {
+      let payment;
+      try {
+        payment = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (waitingFor && payment.reference && payment.reference.toLowerCase() === bytes32(waitingFor)) {
+        askStatus.set('');
+        showPaid(payment);
+      } else {
+        refresh();
+      }
+    });
+    onLeave(() => stream.close());
+  }
+
+  // ----- received, cash-out, history
+  view.append(h('section', { class: 'card', 'aria-labelledby': 'recv-title' }, h('h2', { id: 'recv-title' }, t('received')), received));
+  cashAmount = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', name: 'cashout', value: euros(me.balance) });
+  cashAmount.addEventListener('input', () => {
+    cashEdited = true;
+  });
+  const cashStatus = statusLine();
+  const cashButton = h('button', { type: 'submit', class: 'btn' }, t('cashout_button'));
+  const cashForm = h('form', { class: 'card', 'aria-labelledby': 'cash-title', novalidate: true },
+    h('h2', { id: 'cash-title' }, t('cashout')),
+    h('p', {}, t('cashout_intro')),
+    field(t('amount'), cashAmount, t('amount_hint')),
+    cashButton, cashStatus,
+    h('h3', {}, t('cashouts')), cashoutSlot);
+  cashForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(cashButton, async () => {
+      const cents = parseMoney(cashAmount.value);
+      if (!cents) {
+        cashStatus.set(t('amount_invalid'), 'error');
+        cashAmount.focus();
+        return;
+      }
+      if (await act('/merchant/cashouts', { amount: cents }, cashStatus)) {
+        cashStatus.set(t('cashout_done'), 'ok');
+        cashEdited = false;
+        await refresh();
+      }
+    });
+  });
+  view.append(cashForm, h('section', { class: 'card', 'aria-labelledby': 'hist-title' }, h('h2', { id: 'hist-title' }, t('history')), historySlot));
+  await refresh();
+  // Settlement happens at the city: look again every few seconds while the page is open.
+  const timer = setInterval(async () => {
+    try {
+      clear(cashoutSlot).append(cashoutList(await api('/merchant/cashouts')));
+    } catch {
+      /* next time */
+    }
+  }, 5000);
+  onLeave(() => clearInterval(timer));
+}
+
+function paymentList(payments) {
+  if (!payments.length) return h('p', {}, t('received_none'));
+  return h('ul', { class: 'plain history' },
+    payments.slice().reverse().map((p) =>
+      h('li', { class: 'history-item in' },
+        h('span', { class: 'what' }, t('kind_payment_in', { who: shortAddress(p.payer) })),
+        h('span', { class: 'amount' }, `+ ${money(p.amount)}`),
+        h('span', { class: 'when' }, p.confirmed ? t('confirmed') : t('on_its_way')))));
+}
+
+function cashoutList(cashouts) {
+  if (!cashouts.length) return h('p', {}, t('cashouts_none'));
+  return h('ul', { class: 'plain history cashouts' },
+    cashouts.map((c) =>
+      h('li', { class: `history-item cashout-${c.status}` },
+        h('span', { class: 'what' }, t('cashout_number', { id: c.redemption_id })),
+        h('span', { class: 'amount' }, money(c.amount)),
+        h('span', { class: `badge badge-${c.status}` },
+          c.status === 'paid' ? t('cashout_paid', { ref: c.payment_reference || '' }) : t('cashout_open')))));
+}
+

@@ -1,0 +1,86 @@
+// Small DOM helpers: elements are built with h() (never from HTML strings), so no text a user or
+// the chain supplies can ever become markup.
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function apply(el, attrs) {
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === false || value === null || value === undefined) continue;
+    if (key === 'class') el.setAttribute('class', value);
+    else if (key.startsWith('on') && typeof value === 'function') {
+      el.addEventListener(key.slice(2).toLowerCase(), value);
+    } else if (key === 'value' || key === 'checked' || key === 'selected') el[key] = value;
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+}
+
+function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  apply(el, attrs);
+  return append(el, children);
+}
+
+export function s(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  apply(el, attrs);
+  return append(el, children);
+}
+
+export function clear(el) {
+  while (el.firstChild) el.firstChild.remove();
+  return el;
+}
+
+export function shortAddress(address) {
+  return address ? `${address.slice(0, 6)}…${address.slice(-4)}` : '';
+}
+
+let counter = 0;
+export function uid(prefix = 'id') {
+  counter += 1;
+  return `${prefix}-${counter}`;
+}
+
+// A status line that screen readers announce (role=status is polite). kind: info|ok|error|busy.
+export function statusLine() {
+  const el = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+  el.set = (text, kind = 'info') => {
+    el.className = `status status-${kind}`;
+    el.textContent = text || '';
+    el.hidden = !text;
+  };
+  el.hidden = true;
+  return el;
+}
+
+// Runs fn while the button is busy (disabled, aria-busy); errors go to the status line.
+export async function busy(button, fn) {
+  if (button) {
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+  }
+  try {
+    return await fn();
+  } finally {
+    if (button) {
+      button.disabled = false;
+      button.removeAttribute('aria-busy');
+    }
+  }
+}
+
+export function field(label, input, hint) {
+  const id = input.id || uid('f');
+  input.id = id;
+  const hintEl = hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null;
+  if (hintEl) input.setAttribute('aria-describedby', hintEl.id);
+  return h('div', { class: 'field' }, h('label', { for: id }, label), hintEl, input);
+}
