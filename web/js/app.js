@@ -138,6 +138,8 @@ async function signOut() {
   render({ focus: true });
 }
 
+let justSwitched = false;
+
 async function networkBanner() {
   const slot = document.getElementById('banner');
   clear(slot);
@@ -149,15 +151,20 @@ async function networkBanner() {
   } catch {
     return;
   }
-  if (chain === state.config.chain_id) return;
+  if (chain === state.config.chain_id) {
+    if (justSwitched) slot.append(h('p', { class: 'banner status status-ok', role: 'status' }, t('network_switched')));
+    justSwitched = false;
+    return;
+  }
   const status = statusLine();
   const button = h('button', { type: 'button', class: 'btn' }, t('switch_network', { wanted: state.config.chain_name }));
   button.addEventListener('click', () =>
     busy(button, async () => {
       try {
+        justSwitched = true;
         await wallet.switchChain();
-        status.set(t('network_switched'), 'ok');
       } catch (error) {
+        justSwitched = false;
         status.set(error.message, 'error');
       }
     }),
