@@ -34,6 +34,9 @@ CITY_ROLES = {
 }
 #: Statistics cells with fewer people than this are suppressed (CBS practice for small counts).
 MIN_CELL = 3
+#: A list's total (for paging) is counted again when the indexer applied a block, or after this
+#: many seconds: counting 100,000 rows on every request would cost more than the page itself.
+COUNT_TTL_S = 2.0
 
 api_metadata = sa.MetaData()
 task_meta = sa.Table(
@@ -90,6 +93,7 @@ class Views:
         self.content = content
         api_metadata.create_all(engine)
         self._meta_checked = 0.0
+        self._counts: dict[tuple[Any, ...], tuple[int, float]] = {}
 
     # --------------------------------------------------------------- content
     def is_public_document(self, cid: str) -> bool:
@@ -157,22 +161,39 @@ class Views:
 
     # ------------------------------------------------------------ task texts
     def sync_task_meta(self, force: bool = False) -> int:
-        """Caches the documents of tasks that have none cached yet; returns how many."""
+        """Caches the documents of tasks that have none cached yet; returns how many.
+
+        Task ids only grow, so the tasks without a cached document are those above the highest
+        cached id: two index lookups decide whether there is anything to do."""
         now = time.monotonic()
-        if not force and now - self._meta_checked < 2.0:
+        if not force and now - self._meta_checked < 1.0:
             return 0
         self._meta_checked = now
         with self.engine.connect() as db:
+            cached = db.execute(sa.select(sa.func.max(task_meta.c.task_id))).scalar() or 0
+            newest = db.execute(sa.select(sa.func.max(s.tasks.c.task_id))).scalar() or 0
+            if newest <= cached:
+                return 0
             missing = db.execute(
                 sa.select(s.tasks.c.task_id, s.tasks.c.metadata_cid)
-                .select_from(s.tasks.outerjoin(task_meta, task_meta.c.task_id == s.tasks.c.task_id))
-                .where(task_meta.c.task_id.is_(None))
+                .where(s.tasks.c.task_id > cached)
+                .order_by(s.tasks.c.task_id)
                 .limit(5_000)
             ).all()
         rows = [self._meta_row(task_id, cid) for task_id, cid in missing]
         if rows:
             with self.engine.begin() as db:
-                db.execute(task_meta.insert(), rows)
+                # Another worker may have cached some of them meanwhile: skip those.
+                present = set(
+                    db.execute(
+                        sa.select(task_meta.c.task_id).where(
+                            task_meta.c.task_id.in_([row["task_id"] for row in rows])
+                        )
+                    ).scalars()
+                )
+                fresh = [row for row in rows if row["task_id"] not in present]
+                if fresh:
+                    db.execute(task_meta.insert(), fresh)
         return len(rows)
 
     def _meta_row(self, task_id: int, cid: str) -> dict[str, Any]:
