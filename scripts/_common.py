@@ -226,9 +226,8 @@ def connect(provider: ProviderAPI) -> Chain:
     except ManifestError as error:
         raise ScriptError(str(error)) from None
     if deployment is None:
-        path = manifest_path(network, int(w3.eth.chain_id))
         raise ScriptError(
-            f"no WESH deployment on {network} ({why}; looked for {path}). Deploy first: "
+            f"no WESH deployment on {network} ({why}). Deploy first: "
             f"ape run deploy contracts --network {network} --account <admin>"
         )
     wesh = Wesh(w3, deployment.heitje, deployment.redemption)

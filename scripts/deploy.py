@@ -54,7 +54,9 @@ def cli() -> None:
 def read_roles_file(path: Path) -> dict[str, Role]:
     """``role: [address, ...]`` (YAML) -> address -> role bits; errors name the bad entry."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # BaseLoader keeps every value a string: YAML 1.1 would read an unquoted 0x... address
+        # as a hexadecimal number.
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     except yaml.YAMLError as error:
         raise ScriptError(f"{path} is not valid YAML: {error}") from None
     if not isinstance(data, dict):

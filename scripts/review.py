@@ -223,7 +223,10 @@ def decide_appeal(
 
 
 @cli.command("reasons")
-def list_reasons() -> None:
+@click.option(
+    "--network", hidden=True, help="Accepted and ignored: the list is the same everywhere."
+)
+def list_reasons(network: str | None) -> None:
     """The rejection reasons and the texts citizens read (Dutch / English)."""
     rows = [[r.code, r.key, r.nl] for r in reasons.REASONS]
     click.echo(table(["code", "key", "text (nl)"], rows))
