@@ -97,6 +97,8 @@ citizens = Table(
     _int("open_claims"),
     _int("registered_block"),
     _int("updated_block"),
+    # The API finds the signed-in wallet's citizen on every request.
+    Index("ix_citizens_wallet", "wallet"),
 )
 
 merchants = Table(
@@ -108,6 +110,7 @@ merchants = Table(
     _bool("active"),
     _int("registered_block"),
     _int("updated_block"),
+    Index("ix_merchants_wallet", "wallet"),
 )
 
 roles = Table(
