@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import measure
 import pytest
 import webstack
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
@@ -38,7 +39,6 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 ARTIFACTS = webstack.ROOT / "test-artifacts" / "screenshots"
-AXE = webstack.ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WALLET_JS = Path(__file__).with_name("injected_wallet.js").read_text()
 
 
@@ -168,24 +168,11 @@ def shot(page: Page, name: str) -> Path:
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """axe-core on the page as it is now (WCAG 2.0/2.1 A and AA rules); returns the serious and
-    critical violations."""
-    if not AXE.exists():
-        pytest.fail(f"{AXE} missing: run `make install` (npm ci installs axe-core)", pytrace=False)
-    page.add_script_tag(content=AXE.read_text())
-    result = page.evaluate(
-        """async () => {
-            const r = await axe.run(document, {
-              runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-              resultTypes: ['violations'],
-            });
-            return r.violations.map(v => ({
-              id: v.id, impact: v.impact, help: v.help,
-              nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary),
-            }));
-        }"""
-    )
-    return [v for v in result if v["impact"] in ("serious", "critical")]
+    """axe-core's serious and critical WCAG 2.1 A/AA violations on the page as it is now."""
+    try:
+        return measure.axe_violations(page)
+    except measure.MissingTool as missing:
+        pytest.fail(str(missing), pytrace=False)
 
 
 def copy_to_docs(name: str) -> None:

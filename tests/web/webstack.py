@@ -137,6 +137,15 @@ class Stack:
                 tails = "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in log)
                 raise RuntimeError(f"{process.args[:3]} exited ({process.returncode})\n{tails}")
 
+    def session(self, index: int) -> httpx.Client:
+        """An API client signed in (SIWE) as anvil account ``index``, as a wallet would."""
+        client = httpx.Client(base_url=self.api_url, timeout=30)
+        address = self.account(index)
+        message = client.post("/auth/message", json={"address": address}).json()["message"]
+        signature = self.rpc("personal_sign", "0x" + message.encode().hex(), address)
+        client.post("/auth/verify", json={"message": message, "signature": signature})
+        return client
+
     def travel(self, seconds: int) -> None:
         """Moves the chain clock forward (``evm_increaseTime`` + ``evm_mine``)."""
         self.rpc("evm_increaseTime", seconds)

@@ -78,10 +78,10 @@ async function overview(body) {
       h('div', { class: 'charts' },
         barChart(t('stats_by_month'), [...byMonth.entries()].sort().map(([m, v]) => ({ label: monthName(m), value: v })), money, [t('col_month'), t('col_amount')]),
         barChart(t('stats_by_hood'), [...byHood.entries()].sort((a, b) => b[1] - a[1]).map(([code, v]) => ({ label: name(code), value: v })), money, [t('col_hood'), t('col_amount')])),
-      h('table', { class: 'data' },
+      h('div', { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': t('stats') }, h('table', { class: 'data' },
         h('caption', {}, t('stats')),
         h('thead', {}, h('tr', {}, [t('col_month'), t('col_hood'), t('col_people'), t('col_tasks'), t('col_amount')].map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', {}, shown.map((c) => h('tr', {}, h('td', {}, monthName(c.month)), h('td', {}, c.neighbourhood_name), h('td', {}, c.people), h('td', {}, c.tasks_paid), h('td', {}, money(c.amount_paid)))))),
+        h('tbody', {}, shown.map((c) => h('tr', {}, h('td', {}, monthName(c.month)), h('td', {}, c.neighbourhood_name), h('td', {}, c.people), h('td', {}, c.tasks_paid), h('td', {}, money(c.amount_paid))))))),
     );
   }
   if (hidden) section.append(h('p', { class: 'hint' }, t('stats_suppressed', { n: hidden, min: stats.min_cell })));
@@ -154,7 +154,7 @@ async function commission(body) {
     field(t('f_category'), inputs.category),
     field(t('f_hood'), inputs.neighbourhood),
     field(t('f_street'), inputs.street),
-    h('fieldset', { class: 'pin' },
+    h('fieldset', { class: 'location' },
       h('legend', {}, t('task_where')),
       h('p', { class: 'hint' }, t('f_pin_hint')),
       mapSlot,

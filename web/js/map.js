@@ -9,22 +9,25 @@ const HEERLEN = [50.8882, 5.9795];
 let leaflet = null;
 
 function loadLeaflet(base) {
+  // The stylesheet must be in force before Leaflet measures its container: wait for both.
+  const load = (el) =>
+    new Promise((resolve, reject) => {
+      el.onload = resolve;
+      el.onerror = reject;
+      document.head.append(el);
+    });
   leaflet =
     leaflet ||
-    new Promise((resolve, reject) => {
-      const css = document.createElement('link');
-      css.rel = 'stylesheet';
-      css.href = `${base}/vendor/leaflet/leaflet.css`;
-      document.head.append(css);
-      const script = document.createElement('script');
-      script.src = `${base}/vendor/leaflet/leaflet.js`;
-      script.onload = () => resolve(window.L);
-      script.onerror = () => {
+    Promise.all([
+      load(Object.assign(document.createElement('link'), { rel: 'stylesheet', href: `${base}/vendor/leaflet/leaflet.css` })),
+      load(Object.assign(document.createElement('script'), { src: `${base}/vendor/leaflet/leaflet.js` })),
+    ]).then(
+      () => window.L,
+      (error) => {
         leaflet = null;
-        reject(new Error('leaflet'));
-      };
-      document.head.append(script);
-    });
+        throw error;
+      },
+    );
   return leaflet;
 }
 
