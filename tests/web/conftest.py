@@ -36,6 +36,8 @@ CHROMIUM_ARGS = [
     # Only loopback exists for this browser: any other host name fails to resolve at once.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
+#: The hand-in button's name (with a typographic apostrophe).
+HAND_IN = "Foto\u2019s inleveren"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 ARTIFACTS = webstack.ROOT / "test-artifacts" / "screenshots"
@@ -113,7 +115,9 @@ def visit(browser: Browser, stack: webstack.Stack) -> Iterator[Any]:
         wallets: int = 1,
         lang: str = "nl",
     ) -> Visitor:
-        context = browser.new_context(viewport=viewport, locale="nl-NL", timezone_id="Europe/Amsterdam")
+        context = browser.new_context(
+            viewport=viewport, locale="nl-NL", timezone_id="Europe/Amsterdam"
+        )
         context.set_default_timeout(20_000)
         if lang != "nl":
             context.add_init_script(f"localStorage.setItem('wesh.lang', {json.dumps(lang)})")
@@ -126,7 +130,11 @@ def visit(browser: Browser, stack: webstack.Stack) -> Iterator[Any]:
                 "nodeChainId": node_chain,
                 "knownChains": known_chains if known_chains is not None else [node_chain],
                 "wallets": [
-                    {"uuid": f"test-wallet-{n}", "name": f"Testwallet {n + 1}", "rdns": f"nl.wesh.test{n}"}
+                    {
+                        "uuid": f"test-wallet-{n}",
+                        "name": f"Testwallet {n + 1}",
+                        "rdns": f"nl.wesh.test{n}",
+                    }
                     for n in range(wallets)
                 ],
                 "legacy": True,
@@ -137,9 +145,9 @@ def visit(browser: Browser, stack: webstack.Stack) -> Iterator[Any]:
         page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
         page.on(
             "console",
-            lambda message: errors.append(f"console: {message.text}")
-            if message.type == "error"
-            else None,
+            lambda message: (
+                errors.append(f"console: {message.text}") if message.type == "error" else None
+            ),
         )
         visitor = Visitor(context=context, page=page, stack=stack, console_errors=errors)
         opened.append(visitor)

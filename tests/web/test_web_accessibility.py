@@ -19,7 +19,8 @@ def audit(visitor: Visitor, name: str, width: str, found: dict[str, Any]) -> Non
     wide = page.evaluate(
         """() => [...document.querySelectorAll('body *')]
             .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
-            .slice(0, 5).map(el => el.tagName + '.' + el.className + ' ' + el.getBoundingClientRect().right)"""
+            .slice(0, 5)
+            .map(el => `${el.tagName}.${el.className} ${el.getBoundingClientRect().right}`)"""
     )
     assert overflow <= 0, f"{name} is {overflow}px wider than a {width} screen: {wide}"
     shot(page, f"{name}-{width}")
@@ -45,7 +46,7 @@ def test_every_page_passes_axe_and_fits_the_screen(visit, stack: Stack, width: s
 
     shop_api = stack.session(BAKERY)
     try:
-        created = shop_api.post("/merchant/payment-requests", json={"amount": 250, "note": "koffie"})
+        created = shop_api.post("/merchant/payment-requests", json={"amount": 250, "note": "thee"})
         reference = created.json()["reference"]
     finally:
         shop_api.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import DESKTOP, PHONE, amount_pattern, copy_to_docs, rx, shot, sign_in
+from conftest import DESKTOP, HAND_IN, PHONE, amount_pattern, copy_to_docs, rx, shot, sign_in
 from photos import bench_photos
 from playwright.sync_api import expect
 from webstack import ANNA, BAKERY, OFFICER
@@ -62,7 +62,7 @@ def test_whole_journey_from_commission_to_settled_cashout(visit, stack, tmp_path
     phone.get_by_label("Opmerking (mag leeg blijven)").fill("Alles aangeveegd.")
     shot(phone, "citizen-evidence-phone")
     copy_to_docs("citizen-evidence-phone")
-    phone.get_by_role("button", name="Foto’s inleveren").click()
+    phone.get_by_role("button", name=HAND_IN).click()
     expect(phone.get_by_text("Ingeleverd! Je hoort het als de gemeente")).to_be_visible()
     expect(phone.locator(".claim-state")).to_have_text(re.compile("Ingeleverd"))
 

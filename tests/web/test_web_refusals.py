@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import DESKTOP, rx, shot, sign_in
+from conftest import DESKTOP, HAND_IN, rx, shot, sign_in
 from photos import bench_photos
 from playwright.sync_api import expect
 from web3 import Web3
@@ -54,7 +54,7 @@ def test_claim_that_expired_cannot_be_handed_in(visit, stack: Stack, tmp_path: P
     before, after = bench_photos(tmp_path)
     page.get_by_label("Foto vóór het werk").set_input_files(before)
     page.get_by_label("Foto na het werk").set_input_files(after)
-    page.get_by_role("button", name="Foto’s inleveren").click()
+    page.get_by_role("button", name=HAND_IN).click()
     expect(page.locator(".evidence .status-error")).to_contain_text(
         "De tijd voor deze klus is verlopen. Neem een nieuwe klus aan."
     )
@@ -122,7 +122,7 @@ def test_rejected_evidence_shows_its_reason_and_an_appeal_is_decided_by_another_
     before, after = bench_photos(tmp_path)
     phone.get_by_label("Foto vóór het werk").set_input_files(before)
     phone.get_by_label("Foto na het werk").set_input_files(after)
-    phone.get_by_role("button", name="Foto’s inleveren").click()
+    phone.get_by_role("button", name=HAND_IN).click()
     expect(phone.get_by_text("Ingeleverd! Je hoort het als de gemeente")).to_be_visible()
 
     city = visit(OFFICER, "/gemeente/beoordelen", viewport=DESKTOP)
@@ -150,7 +150,8 @@ def test_rejected_evidence_shows_its_reason_and_an_appeal_is_decided_by_another_
     # The reviewer who rejected may not decide the appeal: told so in words.
     city.go("/gemeente/bezwaren")
     appeal = page.locator("li.review", has_text="Stickers verwijderen van lantaarnpalen")
-    expect(appeal.get_by_text("Eerder afgekeurd om: De foto's zijn niet op de plek")).to_be_visible()
+    earlier = appeal.get_by_text("Eerder afgekeurd om: De foto's zijn niet op de plek")
+    expect(earlier).to_be_visible()
     appeal.get_by_role("button", name="Bezwaar toekennen en betalen").click()
     expect(appeal.locator(".status-error")).to_contain_text(
         "Een bezwaar moet worden beoordeeld door een andere beoordelaar"

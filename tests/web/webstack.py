@@ -30,6 +30,8 @@ from wesh.signer import UnlockedSigner, transact
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = 86_400
+#: A stand-in evidence CID for the jobs paid before the tests start.
+EVIDENCE_CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"
 
 #: The people of the seeded town, by anvil dev account index.
 ADMIN, OFFICER, REVIEWER2, ANNA, BRAM, CAS, DEWI, BAKERY, CAFE, STRANGER = range(10)
@@ -57,35 +59,90 @@ class SeedTask:
 
 TASKS = (
     SeedTask(
-        "bench", "Bankje schilderen in het Aambos", "Paint a bench in the Aambos",
+        "bench",
+        "Bankje schilderen in het Aambos",
+        "Paint a bench in the Aambos",
         "Schuur het bankje bij de vijver en verf het groen. Verf en kwasten liggen bij de"
-        " wijkpost.", "schilderen", 4, "Aambos, bij de vijver", 50.8951, 5.9977, 25_00, 3,
+        " wijkpost.",
+        "schilderen",
+        4,
+        "Aambos, bij de vijver",
+        50.8951,
+        5.9977,
+        25_00,
+        3,
         14 * DAY,
     ),
     SeedTask(
-        "stickers", "Stickers verwijderen van lantaarnpalen", "Remove stickers from lampposts",
+        "stickers",
+        "Stickers verwijderen van lantaarnpalen",
+        "Remove stickers from lampposts",
         "Verwijder de stickers van de lantaarnpalen in de Saroleastraat. Schraper en spray"
-        " liggen klaar.", "stickers", 1, "Saroleastraat", 50.8880, 5.9790, 7_50, 5, 14 * DAY,
+        " liggen klaar.",
+        "stickers",
+        1,
+        "Saroleastraat",
+        50.8880,
+        5.9790,
+        7_50,
+        5,
+        14 * DAY,
     ),
     SeedTask(
-        "weeds", "Onkruid wieden in de plantenbakken", "Weed the planters",
-        "Wied het onkruid uit de vier plantenbakken op het pleintje.", "onkruid", 6,
-        "Heerlerbaan, pleintje bij de kerk", 50.8738, 6.0085, 12_00, 2, 14 * DAY,
+        "weeds",
+        "Onkruid wieden in de plantenbakken",
+        "Weed the planters",
+        "Wied het onkruid uit de vier plantenbakken op het pleintje.",
+        "onkruid",
+        6,
+        "Heerlerbaan, pleintje bij de kerk",
+        50.8738,
+        6.0085,
+        12_00,
+        2,
+        14 * DAY,
     ),
     SeedTask(
-        "litter", "Zwerfafval prikken langs de Geleenbeek", "Pick up litter along the Geleenbeek",
-        "Prik zwerfafval langs het wandelpad. Zakken en grijpers bij de wijkpost.", "zwerfafval",
-        1, "Geleenbeekpad", 50.8870, 5.9760, 10_00, 10, 14 * DAY,
+        "litter",
+        "Zwerfafval prikken langs de Geleenbeek",
+        "Pick up litter along the Geleenbeek",
+        "Prik zwerfafval langs het wandelpad. Zakken en grijpers bij de wijkpost.",
+        "zwerfafval",
+        1,
+        "Geleenbeekpad",
+        50.8870,
+        5.9760,
+        10_00,
+        10,
+        14 * DAY,
     ),
     SeedTask(
-        "garden", "Buurtmoestuin een seizoen bijhouden", "Keep the community garden for a season",
-        "Een seizoen lang de buurtmoestuin bijhouden: wieden, water geven, oogsten.", "groen", 1,
-        "Moestuin Centrum", 50.8890, 5.9800, 1_500_00, 1, 180 * DAY,
+        "garden",
+        "Buurtmoestuin een seizoen bijhouden",
+        "Keep the community garden for a season",
+        "Een seizoen lang de buurtmoestuin bijhouden: wieden, water geven, oogsten.",
+        "groen",
+        1,
+        "Moestuin Centrum",
+        50.8890,
+        5.9800,
+        1_500_00,
+        1,
+        180 * DAY,
     ),
     SeedTask(
-        "graffiti", "Graffiti verwijderen bij het station", "Remove graffiti near the station",
+        "graffiti",
+        "Graffiti verwijderen bij het station",
+        "Remove graffiti near the station",
         "Verwijder de kleine tags op de bank bij de fietsenstalling (binnen een uur).",
-        "graffiti", 1, "Stationsplein", 50.8910, 5.9745, 5_00, 2, 3_600,
+        "graffiti",
+        1,
+        "Stationsplein",
+        50.8910,
+        5.9745,
+        5_00,
+        2,
+        3_600,
     ),
 )
 
@@ -174,17 +231,21 @@ def _spawn(
 def seed(w3: Web3, wesh: Wesh, accounts: list[str], store: FolderStore) -> dict[str, int]:
     """City staff, citizens, shops, budget and tasks; a few jobs already paid (statistics)."""
     signers = [UnlockedSigner(a) for a in accounts]
-    officer = signers[OFFICER]
 
     def send(tx: object, who: int) -> None:
         transact(w3, tx, signers[who])  # type: ignore[arg-type]
 
-    send(wesh.register_citizens(list(map(accounts.__getitem__, CITIZENS)), list(CITIZENS.values())), OFFICER)
+    citizens = [accounts[index] for index in CITIZENS]
+    send(wesh.register_citizens(citizens, list(CITIZENS.values())), OFFICER)
     for index, (name, kind, street, hood) in MERCHANTS.items():
         cid = put_document(
             store,
             merchant_document(
-                name=name, kind=kind, street=street, postcode="6411 AA", city="Heerlen",
+                name=name,
+                kind=kind,
+                street=street,
+                postcode="6411 AA",
+                city="Heerlen",
                 neighbourhood=hood,
             ),
         )
@@ -195,9 +256,17 @@ def seed(w3: Web3, wesh: Wesh, accounts: list[str], store: FolderStore) -> dict[
     task_ids: dict[str, int] = {}
     for number, task in enumerate(TASKS, start=1):
         document = task_document(
-            title=task.title, description=task.description, neighbourhood=task.neighbourhood,
-            street=task.street, lat=task.lat, lon=task.lon, reward=task.reward, slots=task.slots,
-            claim_deadline=deadline, claim_duration=task.duration, title_en=task.title_en,
+            title=task.title,
+            description=task.description,
+            neighbourhood=task.neighbourhood,
+            street=task.street,
+            lat=task.lat,
+            lon=task.lon,
+            reward=task.reward,
+            slots=task.slots,
+            claim_deadline=deadline,
+            claim_duration=task.duration,
+            title_en=task.title_en,
         )
         document["category"] = task.category
         cid = put_document(store, document)
@@ -212,7 +281,7 @@ def seed(w3: Web3, wesh: Wesh, accounts: list[str], store: FolderStore) -> dict[
     # Cas has earned the whole yearly cap with the season-long garden.
     for citizen, key in ((BRAM, "litter"), (DEWI, "litter"), (CAS, "garden")):
         send(wesh.claim_task(task_ids[key]), citizen)
-        send(wesh.submit(task_ids[key], "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"), citizen)
+        send(wesh.submit(task_ids[key], EVIDENCE_CID), citizen)
         send(wesh.approve_submission(task_ids[key], accounts[citizen]), OFFICER)
     # Dewi spends a little at the café, so the café has takings before the first test.
     send(wesh.pay(accounts[CAFE], 3_50, b"seed-coffee"), DEWI)
@@ -266,23 +335,54 @@ def start(workdir: Path, *, api_port: int | None = None) -> Stack:
             "PYTHONUNBUFFERED": "1",
         }
         stack = Stack(
-            workdir=workdir, node=node, w3=w3, wesh=wesh, accounts=accounts, api_url=api_url,
-            manifest=manifest, database_url=database_url, content_dir=content_dir,
+            workdir=workdir,
+            node=node,
+            w3=w3,
+            wesh=wesh,
+            accounts=accounts,
+            api_url=api_url,
+            manifest=manifest,
+            database_url=database_url,
+            content_dir=content_dir,
             task_ids=task_ids,
         )
         stack.processes.append(
             _spawn(
-                [sys.executable, "-m", "indexer", "run", "--confirmations", "0",
-                 "--database-url", database_url, "--rpc-url", node.url,
-                 "--deployment", str(manifest)],
-                env, logs / "indexer.log",
+                [
+                    sys.executable,
+                    "-m",
+                    "indexer",
+                    "run",
+                    "--confirmations",
+                    "0",
+                    "--database-url",
+                    database_url,
+                    "--rpc-url",
+                    node.url,
+                    "--deployment",
+                    str(manifest),
+                ],
+                env,
+                logs / "indexer.log",
             )
         )
         stack.processes.append(
             _spawn(
-                [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
-                 "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                env, logs / "api.log",
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "--factory",
+                    "api.app:create_app",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--log-level",
+                    "warning",
+                ],
+                env,
+                logs / "api.log",
             )
         )
         deadline = time.monotonic() + 60

@@ -1,0 +1,184 @@
+"""How the API serves the dApp: page routes, versioned and compressed assets, cache headers, the
+Content-Security-Policy, the web app manifest, the demo-only routes, the vendored Leaflet, and the
+citizen start page's weight (<= 150 KB compressed, measured in Chromium)."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import re
+
+import httpx
+import pytest
+from conftest import PHONE
+from fastapi.testclient import TestClient
+from measure import transferred_bytes
+from webstack import BAKERY, ROOT, Stack
+
+from api.app import build_services, create_app
+from api.settings import ApiSettings
+
+WEB = ROOT / "web"
+
+
+@pytest.fixture(scope="module")
+def http(stack: Stack) -> httpx.Client:
+    with httpx.Client(base_url=stack.api_url, timeout=10) as client:
+        yield client
+
+
+def asset_base(http: httpx.Client) -> str:
+    html = http.get("/burger").text
+    found = re.search(r'href="(/assets/[0-9a-f]{12})/app\.css"', html)
+    assert found, html
+    return found.group(1)
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/burger", "/burger/klus/1", "/winkel", "/gemeente/beoordelen", "/betalen/00ff"]
+)
+def test_page_routes_serve_the_app_uncached_with_a_strict_policy(http: httpx.Client, path: str):
+    reply = http.get(path)
+    assert reply.status_code == 200
+    assert reply.headers["content-type"] == "text/html; charset=utf-8"
+    assert reply.headers["cache-control"] == "no-cache"
+    policy = reply.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert '<html lang="nl">' in reply.text and "{{ASSETS}}" not in reply.text
+
+
+def test_api_routes_are_not_swallowed_by_the_page_fallback(http: httpx.Client) -> None:
+    assert http.get("/tasks").headers["content-type"] == "application/json"
+    for path in ("/nope", "/tiles/13/4232/2754.png", "/assets/abc/not-there.js"):
+        reply = http.get(path)
+        assert reply.status_code == 404
+        assert reply.headers["content-type"] == "application/problem+json"
+
+
+def test_assets_are_versioned_immutable_and_gzipped(http: httpx.Client) -> None:
+    base = asset_base(http)
+    reply = http.get(f"{base}/js/app.js", headers={"Accept-Encoding": "gzip"})
+    assert reply.status_code == 200
+    assert reply.headers["content-type"] == "application/javascript; charset=utf-8"
+    assert reply.headers["content-encoding"] == "gzip"
+    assert reply.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert reply.headers["vary"] == "Accept-Encoding"
+    assert reply.text == (WEB / "js" / "app.js").read_text()
+    raw = http.get(f"{base}/js/app.js", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in raw.headers
+    assert int(reply.headers["content-length"]) < int(raw.headers["content-length"]) / 2
+    # Revalidation by ETag; an asset asked for under an old version still comes, uncached.
+    again = http.get(f"{base}/js/app.js", headers={"If-None-Match": reply.headers["etag"]})
+    assert again.status_code == 304
+    old = http.get("/assets/000000000000/app.css")
+    assert old.status_code == 200 and old.headers["cache-control"] == "no-cache"
+    assert http.get(f"{base}/app.css").headers["content-type"] == "text/css; charset=utf-8"
+    assert http.get(f"{base}/icons/icon.svg").headers["content-type"] == "image/svg+xml"
+
+
+def test_api_json_is_compressed_and_event_streams_are_not(stack: Stack, http: httpx.Client):
+    reply = http.get("/tasks?status=all", headers={"Accept-Encoding": "gzip"})
+    assert reply.headers["content-encoding"] == "gzip"
+    shop = stack.session(BAKERY)
+    try:
+        with shop.stream(
+            "GET", "/merchant/payments/stream?seconds=1", headers={"Accept-Encoding": "gzip"}
+        ) as events:
+            assert events.headers["content-type"].startswith("text/event-stream")
+            assert "content-encoding" not in events.headers
+    finally:
+        shop.close()
+
+
+def test_the_app_is_installable(http: httpx.Client) -> None:
+    reply = http.get("/manifest.webmanifest")
+    assert reply.headers["content-type"] == "application/manifest+json"
+    manifest = reply.json()
+    assert manifest["start_url"] == "/burger" and manifest["display"] == "standalone"
+    assert manifest["lang"] == "nl"
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    for icon in manifest["icons"]:
+        fetched = http.get(icon["src"])
+        assert fetched.status_code == 200, icon
+        assert fetched.headers["content-type"] == icon["type"]
+    assert any(icon.get("purpose") == "maskable" for icon in manifest["icons"])
+
+
+def test_demo_routes_offer_the_unlocked_accounts_and_only_wallet_methods(
+    stack: Stack, http: httpx.Client
+) -> None:
+    accounts = http.get("/demo/accounts").json()
+    assert [a["address"] for a in accounts] == stack.accounts
+    roles = {a["address"]: a["roles"] for a in accounts}
+    assert roles[stack.account(3)] == ["citizen"]
+    assert "treasurer" in roles[stack.account(1)]
+    assert next(a for a in accounts if a["merchant_id"] == 1)["name"] == "Bakkerij Schandelen"
+    chain = http.post("/demo/rpc", json={"jsonrpc": "2.0", "id": 7, "method": "eth_chainId"})
+    assert chain.json() == {"jsonrpc": "2.0", "id": 7, "result": "0x7a69"}
+    for method in ("anvil_setBalance", "evm_increaseTime", "eth_sign", "debug_traceCall"):
+        refused = http.post("/demo/rpc", json={"jsonrpc": "2.0", "id": 1, "method": method})
+        assert refused.json()["error"]["code"] == -32601, method
+    assert http.post("/demo/rpc", content=b"not json").json()["error"]["code"] == -32600
+    assert "/demo/rpc" not in http.get("/openapi.json").text
+
+
+def test_demo_routes_do_not_exist_on_any_other_chain(stack: Stack) -> None:
+    settings = ApiSettings(
+        database_url=stack.database_url,
+        rpc_url=stack.node.url,
+        deployment=stack.manifest,
+        public_url=stack.api_url,
+        content_dir=stack.content_dir,
+    )
+    services = dataclasses.replace(build_services(settings), chain_id=100)
+    with TestClient(create_app(settings, services)) as client:
+        for reply in (
+            client.get("/demo/accounts"),
+            client.post("/demo/rpc", json={"jsonrpc": "2.0", "id": 1, "method": "eth_accounts"}),
+        ):
+            assert reply.status_code == 404
+            assert reply.headers["content-type"] == "application/problem+json"
+        config = client.get("/config").json()
+        assert config["demo"] is False and config["rpc_urls"] == []
+        policy = client.get("/burger").headers["content-security-policy"]
+        assert stack.node.url.split("//")[1] not in policy
+
+
+def test_vendored_leaflet_is_the_locked_npm_release() -> None:
+    dist = ROOT / "node_modules" / "leaflet" / "dist"
+    assert dist.exists(), "run `make install` (npm ci installs leaflet)"
+    vendored = WEB / "vendor" / "leaflet"
+    for name in ("leaflet.js", "leaflet.css"):
+        assert (vendored / name).read_bytes() == (dist / name).read_bytes(), name
+    for image in (dist / "images").iterdir():
+        assert (vendored / "images" / image.name).read_bytes() == image.read_bytes()
+
+
+def test_every_text_has_dutch_and_english() -> None:
+    """Each entry of the text table is a [Dutch, English] pair, and every key the modules use
+    exists (a missing key would show the key itself to a person)."""
+    source = (WEB / "js" / "i18n.js").read_text()
+    table = source[source.index("const T = {") : source.index("\n};")]
+    keys = set(re.findall(r"^\s+'?([a-z_ 0-9]+)'?: \[", table, re.M))
+    assert len(keys) > 200
+    used: set[str] = set()
+    for module in (WEB / "js").glob("*.js"):
+        used |= set(re.findall(r"\bt\('([a-z_0-9]+)'", module.read_text()))
+    assert used - keys == set()
+    gz = gzip.compress((WEB / "js" / "i18n.js").read_bytes())
+    assert len(gz) < 20_000
+
+
+def test_citizen_start_page_weighs_at_most_150_kb(browser, stack: Stack) -> None:
+    transferred = transferred_bytes(browser, f"{stack.api_url}/burger", PHONE)
+    assert 10_000 < transferred <= 150 * 1024, transferred
+
+
+def test_no_source_file_of_the_app_is_missing_from_the_server(http: httpx.Client) -> None:
+    base = asset_base(http)
+    for path in sorted(WEB.rglob("*")):
+        if path.is_file() and path.name != "index.html":
+            relative = path.relative_to(WEB).as_posix()
+            assert http.get(f"{base}/{relative}").status_code == 200, relative
