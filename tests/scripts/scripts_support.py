@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from eth_utils import to_checksum_address
 from web3 import Web3
 from web3.logs import DISCARD
 from web3.types import TxReceipt
@@ -140,7 +141,7 @@ class City:
         return transact(self.w3, tx, UnlockedSigner(self.accounts[index]))
 
     def nonce(self, index: int) -> int:
-        return int(self.w3.eth.get_transaction_count(self.accounts[index]))
+        return int(self.w3.eth.get_transaction_count(to_checksum_address(self.accounts[index])))
 
     def nonces(self) -> list[int]:
         return [self.nonce(i) for i in range(10)]

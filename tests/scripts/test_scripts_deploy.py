@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import subprocess
+from typing import cast
 
+from eth_utils import to_checksum_address
+from hexbytes import HexBytes
 from scripts_support import ADMIN, REGISTRAR, REVIEWER, REVIEWER2, TREASURER, City, alias
 
 from wesh import anvil
@@ -25,10 +28,10 @@ def test_deploy_writes_a_manifest_that_matches_the_chain(city: City) -> None:
     assert d.deployer == city.accounts[ADMIN]
     assert d.confirmations == 0  # the dev chain
     assert d.start_block_hash == city.w3.eth.get_block(d.start_block)["hash"].to_0x_hex()
-    assert city.w3.eth.get_code(d.heitje) and city.w3.eth.get_code(d.redemption)
-    creation = city.w3.eth.get_transaction_receipt(
-        city.w3.eth.get_block(d.start_block)["transactions"][0]
-    )
+    assert city.w3.eth.get_code(to_checksum_address(d.heitje))
+    assert city.w3.eth.get_code(to_checksum_address(d.redemption))
+    first = city.w3.eth.get_block(d.start_block)["transactions"][0]
+    creation = city.w3.eth.get_transaction_receipt(cast(HexBytes, first))  # a hash: full=False
     assert creation["contractAddress"] == d.heitje
     wesh = city.wesh
     assert wesh.heitje.functions.redemption().call() == d.redemption
@@ -127,7 +130,7 @@ def test_a_stale_local_manifest_is_replaced(city: City) -> None:
     output = city.ape("deploy", "contracts", "--account", alias(ADMIN), "--yes")
     assert "stale local manifest" in output
     assert load(city.manifest).heitje != stale.heitje
-    assert city.w3.eth.get_code(load(city.manifest).heitje)
+    assert city.w3.eth.get_code(to_checksum_address(load(city.manifest).heitje))
 
 
 def test_a_manifest_of_another_chain_is_never_overwritten(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

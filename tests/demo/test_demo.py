@@ -1,0 +1,212 @@
+"""`make demo` (`python -m demo`): one command brings up a seeded Heerlen, Ctrl-C stops it all,
+and a second run starts cleanly even after the first was killed hard."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from web3 import Web3
+
+from wesh import anvil, sepa
+from wesh.artifacts import ROOT
+from wesh.contract import ClaimStatus, RequestStatus, Role, TaskStatus, Wesh
+from wesh.csv_rows import parse_bank_accounts, parse_citizens, parse_merchants
+from wesh.deployment import load
+from wesh.history import History
+from wesh.task_files import parse_tasks
+
+BANNER_END = "Ctrl-C stopt alles"
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.3)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    state = (
+        Path(f"/proc/{pid}/stat").read_text().split()[2] if Path(f"/proc/{pid}").exists() else "X"
+    )
+    return state not in ("Z", "X")
+
+
+class Demo:
+    """`python -m demo` running in the background, its output collected."""
+
+    def __init__(self, state_dir: Path, port: int) -> None:
+        self.state_dir, self.port = state_dir, port
+        self.log = state_dir.parent / f"demo-{time.monotonic_ns()}.out"
+        self.out = open(self.log, "wb")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "demo", "--port", str(port), "--state-dir", str(state_dir)],
+            cwd=ROOT, stdout=self.out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    @property
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def wait_for_banner(self, timeout: float = 180) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if BANNER_END in self.output:
+                return self.output
+            assert self.process.poll() is None, f"the demo exited early:\n{self.output}"
+            time.sleep(0.2)
+        raise AssertionError(f"no banner within {timeout} s:\n{self.output}")
+
+    def pids(self) -> dict[str, int]:
+        entries = json.loads((self.state_dir / "pids.json").read_text())
+        return {entry["name"]: int(entry["pid"]) for entry in entries}
+
+    def stop(self, signum: int = signal.SIGINT, timeout: float = 30) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+        code = self.process.wait(timeout=timeout)
+        self.out.close()
+        return code
+
+
+@pytest.fixture
+def demo_dir(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path / "demo"
+
+
+def test_one_command_brings_up_a_seeded_heerlen_and_ctrl_c_stops_it(demo_dir: Path) -> None:
+    port = anvil.free_port()
+    demo = Demo(demo_dir, port)
+    try:
+        banner = demo.wait_for_banner()
+        pids = demo.pids()
+        manifest = load(demo_dir / "deployments" / "ethereum-local-foundry.json")
+        w3 = Web3(Web3.HTTPProvider(f"http://127.0.0.1:{port}"))
+        wesh = Wesh(w3, manifest.heitje, manifest.redemption)
+        accounts = [str(a) for a in w3.eth.accounts]
+
+        # The banner says which demo account plays which role.
+        for text in ("WESH-demo draait", "Burgerzaken", "Heerlen Mijn Stad", "Financiën",
+                     "Bakkerij Coriovallum", "Café De Mijnlamp", "Boekhandel Het Geleenbeekje",
+                     "Wijktheater De Schacht", "Fietsenmaker Oranje Nassau", "Anouk", "Joke",
+                     "TEST::6", accounts[0], manifest.heitje):  # fmt: skip
+            assert text in banner, text
+        assert wesh.roles_of(accounts[1]) == Role.REGISTRAR
+        assert wesh.roles_of(accounts[6]) == Role.TREASURER
+
+        # A believable history: registry, tasks everywhere, work, payments, cash-outs.
+        assert wesh.counts() == (10, 5, 12)
+        history = History(wesh, manifest.start_block)
+        hoods = {task.neighbourhood for task in history.tasks()}
+        assert len(hoods) >= 8
+        assert sum(t.status == TaskStatus.CANCELLED for t in history.tasks()) == 1
+        assert len(history.payouts()) == 8
+        assert {e["args"]["reason"] for e in history.heitje_events("SubmissionRejected")} == {
+            1, 2, 3}  # fmt: skip
+        waiting = {s.status for s in history.waiting_submissions()}
+        assert waiting == {ClaimStatus.SUBMITTED, ClaimStatus.APPEALED}
+        assert len(history.heitje_events("Payment")) == 9
+        requests = history.requests()
+        assert [r.status for r in requests] == [RequestStatus.PAID, RequestStatus.OPEN]
+        ledger = wesh.ledger()
+        assert ledger.budget_granted == ledger.budget_available + ledger.escrow_locked + (
+            ledger.total_minted)  # fmt: skip
+        assert ledger.total_supply == ledger.total_minted - ledger.total_burned > 0
+        # History spread over three weeks, ending now.
+        start = w3.eth.get_block(manifest.start_block)["timestamp"]
+        latest = w3.eth.get_block("latest")["timestamp"]
+        assert 19 * 86_400 < latest - start < 23 * 86_400
+        assert abs(latest - time.time()) < 600
+
+        # The example files are valid inputs for the scripts; the SEPA file checks out.
+        examples = demo_dir / "examples"
+        assert len(parse_citizens(examples / "citizens.csv")) == 10
+        assert len(parse_citizens(examples / "new-citizens.csv")) == 3
+        assert len(parse_merchants(examples / "merchants.csv")) == 5
+        assert len(parse_bank_accounts(examples / "merchant-bank-accounts.csv")) == 5
+        assert len(parse_tasks(examples / "tasks.yaml", now=int(time.time()))) == 12
+        (payout,) = (demo_dir / "sepa").glob("*.xml")
+        summary = sepa.check(payout.read_bytes())
+        assert summary.end_to_end_ids == ("WESH-R1",)
+        assert history.payment_references() == {1: summary.message_id}
+        keys = (demo_dir / "accounts.txt").read_text()
+        assert accounts[12] in keys and "0x" in keys.split(accounts[12])[1][:5]
+    finally:
+        code = demo.stop(signal.SIGINT)
+
+    assert code == 0, demo.output
+    assert "everything the demo started has stopped" in demo.output
+    assert not _alive(pids["anvil"]) and not _port_open(port)
+    assert not (demo_dir / "pids.json").exists()
+    assert "Traceback" not in demo.output
+
+
+def test_a_second_run_starts_cleanly_after_a_hard_kill(demo_dir: Path) -> None:
+    port = anvil.free_port()
+    first = Demo(demo_dir, port)
+    first.wait_for_banner()
+    stale_anvil = first.pids()["anvil"]
+    first.process.kill()  # no chance to clean up: anvil is left behind
+    first.process.wait()
+    first.out.close()
+    assert _alive(stale_anvil) and _port_open(port)
+
+    second = Demo(demo_dir, port)
+    try:
+        banner = second.wait_for_banner()
+        assert f"stopping anvil (pid {stale_anvil}) left from an earlier demo run" in banner
+        assert "is in use by another program" not in banner  # it got its own port back
+        assert not _alive(stale_anvil)
+        assert second.pids()["anvil"] != stale_anvil
+    finally:
+        code = second.stop(signal.SIGTERM)
+    assert code == 0 and not _port_open(port)
+
+
+def test_services_are_started_and_stopped_and_a_busy_port_is_avoided(
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hook later parts use (indexer, API, web): a real HTTP server stands in for one."""
+    from demo import __main__ as orchestrator
+    from demo import services
+
+    web_port = anvil.free_port()
+    service = services.Service(
+        name="web",
+        argv=[sys.executable, "-m", "http.server", str(web_port), "--bind", "127.0.0.1"],
+        url=f"http://127.0.0.1:{web_port}/",
+        ready_url=f"http://127.0.0.1:{web_port}/",
+    )
+    monkeypatch.setattr(services, "SERVICES", [service])
+    monkeypatch.setattr(orchestrator, "SERVICES", [service])
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+    with socket.socket() as busy:  # something else holds the port the demo asks for
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        try:
+            code = orchestrator.main(["--no-wait", "--port", str(taken),
+                                      "--state-dir", str(demo_dir)])  # fmt: skip
+        finally:
+            for signum, handler in handlers.items():
+                signal.signal(signum, handler)
+    output = capsys.readouterr().out
+    assert code == 0, output
+    assert f"port {taken} is in use by another program" in output
+    assert "APE_FOUNDRY_HOST=" in output and "WESH_DEPLOYMENT=" in output
+    assert f"web         http://127.0.0.1:{web_port}/" in output
+    assert not _port_open(web_port)  # the service was stopped with the demo
+    log = (demo_dir / "logs" / "web.log").read_text()
+    assert "GET / HTTP" in log  # the readiness check reached it
