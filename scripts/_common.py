@@ -82,6 +82,14 @@ class Declined(Exception):
     """The operator answered no to a confirmation."""
 
 
+class RoleRefusal(ContractRefusal):
+    """Refused for a missing role: ``tx`` is the call, to submit through a multisig that has it."""
+
+    def __init__(self, reason: str, tx: TxRequest) -> None:
+        super().__init__(reason)
+        self.tx = tx
+
+
 def next_step(reason: str) -> str:
     for prefix, step in NEXT_STEPS.items():
         if reason.startswith(prefix):
@@ -96,6 +104,11 @@ def fails_cleanly(function: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
+        except RoleRefusal as error:
+            raise ScriptError(
+                f"{next_step(error.reason)} If that role is held by a multisig (a Safe), submit "
+                f"this call through it: to {error.tx.to}, value 0, data {error.tx.data}"
+            ) from None
         except ContractRefusal as error:
             raise ScriptError(next_step(error.reason)) from None
         except Declined as error:
@@ -146,7 +159,12 @@ class ApeSender:
         return gas + gas // 5
 
     def send(self, tx: TxRequest, summary: str) -> TxReceipt:
-        gas = self._estimate(tx.as_dict())
+        try:
+            gas = self._estimate(tx.as_dict())
+        except ContractRefusal as refusal:
+            if refusal.reason.startswith("access:"):
+                raise RoleRefusal(refusal.reason, tx) from None
+            raise
         return self._send({"receiver": tx.to, "data": tx.data}, gas, summary)
 
     def create(self, data: str, summary: str) -> TxReceipt:

@@ -116,6 +116,8 @@ def test_a_new_role_after_the_handover_needs_the_multisig(city: City) -> None:
     output = city.ape("deploy", "contracts", "--account", alias(ADMIN), "--admin", multisig,
                       "--reviewer", city.accounts[REVIEWER], "--yes", expect=1)  # fmt: skip
     assert "only an admin may do this" in output and "Next:" in output
+    grant = city.wesh.grant_role(city.accounts[REVIEWER], Role.REVIEWER)
+    assert f"submit this call through it: to {grant.to}, value 0, data {grant.data}" in output
     assert city.nonce(ADMIN) == nonce
 
 
