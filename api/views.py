@@ -7,6 +7,7 @@ content store holds for each task so that lists, filters and the map are single 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -36,7 +37,9 @@ CITY_ROLES = {
 MIN_CELL = 3
 #: A list's total (for paging) is counted again when the indexer applied a block, or after this
 #: many seconds: counting 100,000 rows on every request would cost more than the page itself.
-COUNT_TTL_S = 2.0
+COUNT_TTL_S = 30.0
+#: A cached public page is rebuilt after this long even without a new block (deadlines pass).
+PAGE_TTL_S = 5.0
 
 api_metadata = sa.MetaData()
 task_meta = sa.Table(
@@ -87,10 +90,40 @@ def lower(address: str) -> str:
     return address.lower()
 
 
+class PageCache:
+    """Serialised public pages, kept while the indexed block stays the same (and at most
+    PAGE_TTL_S). The pages are the same for everyone, so N requests between two blocks cost one
+    query for the block number each, instead of N rebuilds."""
+
+    def __init__(self, views: Views, size: int = 1_024) -> None:
+        self.views = views
+        self.size = size
+        self.entries: dict[tuple[Any, ...], tuple[int | None, float, bytes, str]] = {}
+
+    def respond(self, request: Any, key: tuple[Any, ...], build: Any) -> Any:
+        from fastapi import Response  # the views stay importable without the web layer
+
+        block = self.views.indexed_block()
+        entry = self.entries.get(key)
+        now = time.monotonic()
+        if entry is None or entry[0] != block or now - entry[1] > PAGE_TTL_S:
+            body = build()
+            etag = f'W/"{block}-{hashlib.blake2b(body, digest_size=8).hexdigest()}"'
+            if len(self.entries) >= self.size:
+                self.entries.clear()
+            entry = (block, now, body, etag)
+            self.entries[key] = entry
+        headers = {"ETag": entry[3], "Cache-Control": "public, max-age=2"}
+        if request.headers.get("if-none-match") == entry[3]:
+            return Response(status_code=304, headers=headers)
+        return Response(entry[2], media_type="application/json", headers=headers)
+
+
 class Views:
     def __init__(self, engine: Engine, content: ContentStore) -> None:
         self.engine = engine
         self.content = content
+        self.pages = PageCache(self)
         api_metadata.create_all(engine)
         self._meta_checked = 0.0
         self._counts: dict[tuple[Any, ...], tuple[int, float]] = {}
@@ -128,6 +161,10 @@ class Views:
                 )
             ).first()
         return (row.owner, row.media_type) if row else None
+
+    def indexed_block(self) -> int | None:
+        with self.engine.connect() as db:
+            return db.execute(sa.select(s.sync_state.c.indexed_block)).scalar()
 
     # ------------------------------------------------------------------ roles
     def roles_of(self, address: str) -> RoleSet:
@@ -261,11 +298,30 @@ class Views:
             south, west, north, east = bbox
             query = query.where(m.c.lat.between(south, north), m.c.lon.between(west, east))
         with self.engine.connect() as db:
-            total = int(
-                db.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
-            )
+            # The total only changes when the indexer applies a block (or a claim deadline
+            # passes, which COUNT_TTL_S bounds).
+            indexed = db.execute(sa.select(s.sync_state.c.indexed_block)).scalar()
+            count_key = (status, neighbourhood, category, bbox, indexed)
+            cached_total = self._counts.get(count_key)
+            if cached_total and time.monotonic() - cached_total[1] < COUNT_TTL_S:
+                total = cached_total[0]
+            else:
+                total = int(db.execute(self._count_query(query, category, bbox)).scalar_one())
+                if len(self._counts) > 1_000:
+                    self._counts.clear()
+                self._counts[count_key] = (total, time.monotonic())
             rows = db.execute(query.order_by(t.c.task_id.desc()).offset(offset).limit(limit)).all()
         return [_task_card(row._mapping) for row in rows], total
+
+    @staticmethod
+    def _count_query(query: sa.Select[Any], category: str | None, bbox: object) -> sa.Select[Any]:
+        """The list's count; without the join to the document cache when no filter needs it."""
+        if category or bbox:
+            return sa.select(sa.func.count()).select_from(query.subquery())
+        counted = sa.select(sa.func.count()).select_from(s.tasks)
+        if query.whereclause is not None:
+            counted = counted.where(query.whereclause)
+        return counted
 
     def task(self, task_id: int) -> dict[str, Any] | None:
         self.sync_task_meta()

@@ -93,7 +93,7 @@ class PayIn(BaseModel):
 
 
 @router.get("/me", response_model=MeOut)
-def me(caller: CallerDep, svc: ServicesDep) -> Response:
+async def me(caller: CallerDep, svc: ServicesDep) -> Response:
     """Balance (and payments on their way), earnings this year and month, reservations, how much
     of the cap is left, and open claims."""
     return json_response(svc.views.me(caller.address, time.time()))

@@ -6,7 +6,7 @@ import time
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
 
 from api.deps import ServicesDep
@@ -147,7 +147,8 @@ def config(svc: ServicesDep) -> ConfigOut:
 
 
 @router.get("/tasks", response_model=TaskPage)
-def list_tasks(
+async def list_tasks(
+    request: Request,
     svc: ServicesDep,
     status: Literal["open", "full", "closed", "cancelled", "all"] = "open",
     neighbourhood: Annotated[int | None, Query(ge=1, le=65535)] = None,
@@ -162,32 +163,46 @@ def list_tasks(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> Response:
-    """Tasks, newest first: open ones by default; filter by neighbourhood, category, map box."""
+    """Tasks, newest first: open ones by default; filter by neighbourhood, category, map box.
+
+    A page is built once per indexed block (and at most every few seconds, for deadlines that
+    pass): between blocks, every request for it gets the same bytes, with an ETag."""
     box: tuple[float, float, float, float] | None = None
     if bbox:
         south, west, north, east = (float(part) for part in bbox.split(","))
         if not (-90 <= south <= north <= 90 and -180 <= west <= east <= 180):
             raise InvalidInput(fields=["bbox"])
         box = (south, west, north, east)
-    items, total = svc.views.tasks(
-        status=None if status == "all" else status,
-        neighbourhood=neighbourhood,
-        category=category,
-        bbox=box,
-        offset=offset,
-        limit=limit,
-        now=int(time.time()),
-    )
-    return json_response({"items": items, "total": total, "offset": offset, "limit": limit})
+
+    def build() -> bytes:
+        items, total = svc.views.tasks(
+            status=None if status == "all" else status,
+            neighbourhood=neighbourhood,
+            category=category,
+            bbox=box,
+            offset=offset,
+            limit=limit,
+            now=int(time.time()),
+        )
+        return orjson.dumps({"items": items, "total": total, "offset": offset, "limit": limit})
+
+    key = ("tasks", status, neighbourhood, category, box, offset, limit)
+    return svc.views.pages.respond(request, key, build)
 
 
 @router.get("/tasks/{task_id}", response_model=TaskDetail)
-def task_detail(task_id: Annotated[int, Path(ge=1, le=2**63 - 1)], svc: ServicesDep) -> Response:
+async def task_detail(
+    request: Request, task_id: Annotated[int, Path(ge=1, le=2**63 - 1)], svc: ServicesDep
+) -> Response:
     """One task with its public document (title, description, location) and claim counts."""
-    task = svc.views.task(task_id)
-    if task is None:
-        raise NotFound()
-    return json_response(task)
+
+    def build() -> bytes:
+        task = svc.views.task(task_id)
+        if task is None:
+            raise NotFound()
+        return orjson.dumps(task)
+
+    return svc.views.pages.respond(request, ("task", task_id), build)
 
 
 @router.get("/merchants", response_model=list[MerchantOut])

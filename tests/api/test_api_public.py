@@ -107,3 +107,19 @@ async def test_health_ready_and_metrics(client: httpx.AsyncClient) -> None:
     assert ready["status"] == "ready" and ready["lag_blocks"] == 0
     metrics = (await client.get("/metrics")).text
     assert "wesh_api_requests_total" in metrics and "wesh_indexed_block" in metrics
+
+
+async def test_task_pages_carry_an_etag_and_answer_304_until_the_next_block(
+    client: httpx.AsyncClient, stack: Stack
+) -> None:
+    first = await client.get("/tasks")
+    etag = first.headers["etag"]
+    again = await client.get("/tasks", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    # A new block with a new task changes the page and its tag.
+    deadline = stack.now() + 86_400
+    stack.send(stack.wesh.commission_task("bafkreietagtask", 100, 1, deadline, 3_600, 1), "admin")
+    stack.sync()
+    changed = await client.get("/tasks", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    assert changed.json()["items"][0]["task_id"] == stack.wesh.counts()[2]
