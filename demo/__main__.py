@@ -38,7 +38,7 @@ APE = ".venv/bin/ape"
 
 
 class Stop(Exception):
-    """SIGTERM or SIGHUP: stop like Ctrl-C."""
+    """SIGINT (Ctrl-C), SIGTERM or SIGHUP: stop everything the demo started."""
 
 
 def say(message: str) -> None:
@@ -188,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     state_dir: Path = args.state_dir.resolve()
     state_dir.mkdir(parents=True, exist_ok=True)
     supervisor = Supervisor(state_dir)
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    # SIGINT too: a process started in the background by a non-interactive shell inherits
+    # SIGINT as ignored, and Python then never raises KeyboardInterrupt.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _on_signal)
     try:
         supervisor.end_previous_run(say)
@@ -262,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
         say("stopping / stoppen ...")
         return 0
     finally:
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
         supervisor.stop_all()
         say("everything the demo started has stopped")
 

@@ -47,13 +47,15 @@ def _alive(pid: int) -> bool:
 class Demo:
     """`python -m demo` running in the background, its output collected."""
 
-    def __init__(self, state_dir: Path, port: int) -> None:
+    def __init__(self, state_dir: Path, port: int, *, sigint_ignored: bool = False) -> None:
         self.state_dir, self.port = state_dir, port
         self.log = state_dir.parent / f"demo-{time.monotonic_ns()}.out"
         self.out = open(self.log, "wb")  # noqa: SIM115 - closed in stop()
+        # A job started in the background by a non-interactive shell inherits SIGINT as ignored.
+        ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored else None
         self.process = subprocess.Popen(
             [sys.executable, "-m", "demo", "--port", str(port), "--state-dir", str(state_dir)],
-            cwd=ROOT, stdout=self.out, stderr=subprocess.STDOUT,
+            cwd=ROOT, stdout=self.out, stderr=subprocess.STDOUT, preexec_fn=ignore,
         )  # fmt: skip
 
     @property
@@ -88,7 +90,7 @@ def demo_dir(tmp_path: Path) -> Iterator[Path]:
 
 def test_one_command_brings_up_a_seeded_heerlen_and_ctrl_c_stops_it(demo_dir: Path) -> None:
     port = anvil.free_port()
-    demo = Demo(demo_dir, port)
+    demo = Demo(demo_dir, port, sigint_ignored=True)
     try:
         banner = demo.wait_for_banner()
         pids = demo.pids()
@@ -191,7 +193,7 @@ def test_services_are_started_and_stopped_and_a_busy_port_is_avoided(
     )
     monkeypatch.setattr(services, "SERVICES", [service])
     monkeypatch.setattr(orchestrator, "SERVICES", [service])
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     with socket.socket() as busy:  # something else holds the port the demo asks for
         busy.bind(("127.0.0.1", 0))
         busy.listen()
