@@ -160,3 +160,20 @@ async def test_refusal_messages_are_in_english_on_request(
         headers={"Accept-Language": "en"},
     )
     assert reply.json()["detail"].startswith("This is not a photo we can read")
+
+
+async def test_uploads_are_rate_limited_per_client(stack: Stack) -> None:
+    import secrets
+
+    from api.app import create_app
+
+    limited = create_app(stack.settings(uploads_per_minute=2))
+    transport = httpx.ASGITransport(app=limited, client=(f"10.1.{secrets.randbelow(250)}.9", 9))
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as http:
+        await sign_in(http, stack, "citizen2")
+        files = {"before": ("x.txt", b"text", "text/plain"), "after": ("y.txt", b"t", "text/plain")}
+        codes = [
+            (await http.post(f"/me/tasks/{stack.tasks['bench']}/evidence", files=files)).status_code
+            for _ in range(4)
+        ]
+    assert codes == [415, 415, 429, 429]
