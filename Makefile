@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # ape finds the compiler (`vyper`) and anvil on PATH: put the venv's and npm's bin folders first.
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/@foundry-rs/anvil-linux-amd64/bin:$(PATH)
 
-.PHONY: install test test-contracts test-scripts lint format demo bench bench-gas bench-web compile clean help
+.PHONY: install test test-contracts test-scripts lint format demo bench bench-gas bench-web bench-api compile clean help
 
 help:
 	@echo "make demo   - local chain + contracts + seeded Heerlen demo"
@@ -67,10 +67,15 @@ demo: install
 test-scripts: install
 	$(PY) -m pytest tests/scripts $(PYTEST_ARGS)
 
-bench: bench-gas bench-web
+bench: bench-gas bench-api bench-web
 
 bench-gas: install
 	$(PY) -m bench.gas
+
+# wrk is the load generator: Debian's package, installed here when missing.
+bench-api: install
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(PY) -m bench.api
 
 # The dApp's start pages in Chromium: compressed bytes transferred and axe-core violations.
 bench-web: install
