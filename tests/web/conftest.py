@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 import measure
 import pytest
 import webstack
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 CHROMIUM = Path(os.environ.get("WESH_CHROMIUM", "/usr/bin/chromium"))
@@ -183,11 +183,18 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
         pytest.fail(str(missing), pytrace=False)
 
 
-def copy_to_docs(name: str) -> None:
-    """Keeps a screenshot for the README (docs/screenshots/, committed)."""
+def copy_to_docs(page: Page, name: str) -> None:
+    """With WESH_DOCS_SCREENSHOTS=1: the visible part of the page, in 64 colours, into
+    docs/screenshots/ (committed, shown in the README). Otherwise nothing, so that `make test`
+    leaves the working tree as it found it."""
+    if os.environ.get("WESH_DOCS_SCREENSHOTS") != "1":
+        return
     target = webstack.ROOT / "docs" / "screenshots"
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ARTIFACTS / f"{name}.png", target / f"{name}.png")
+    png = target / f"{name}.png"
+    page.screenshot(path=str(png))
+    with Image.open(png) as image:
+        image.convert("RGB").quantize(colors=64).save(png, optimize=True)
 
 
 def money_text(cents: int) -> str:

@@ -61,7 +61,6 @@ def test_whole_journey_from_commission_to_settled_cashout(visit, stack, tmp_path
     phone.get_by_label("Foto na het werk").set_input_files(after)
     phone.get_by_label("Opmerking (mag leeg blijven)").fill("Alles aangeveegd.")
     shot(phone, "citizen-evidence-phone")
-    copy_to_docs("citizen-evidence-phone")
     phone.get_by_role("button", name=HAND_IN).click()
     expect(phone.get_by_text("Ingeleverd! Je hoort het als de gemeente")).to_be_visible()
     expect(phone.locator(".claim-state")).to_have_text(re.compile("Ingeleverd"))
@@ -79,7 +78,7 @@ def test_whole_journey_from_commission_to_settled_cashout(visit, stack, tmp_path
         assert photos.nth(n).evaluate("img => img.naturalWidth") > 0
     expect(item.get_by_text("Opmerking van de inwoner: Alles aangeveegd.")).to_be_visible()
     shot(page, "city-review-desktop")
-    copy_to_docs("city-review-desktop")
+    copy_to_docs(page, "city-review-desktop")
     item.get_by_role("button", name="Goedkeuren en betalen").click()
     expect(page.get_by_text("Goedgekeurd en betaald.")).to_be_visible()
     expect(page.locator("li.review", has_text=TITLE)).to_have_count(0)
@@ -89,7 +88,7 @@ def test_whole_journey_from_commission_to_settled_cashout(visit, stack, tmp_path
     expect(phone.locator(".cap-text")).to_contain_text(rx("van € 1.500,00 verdiend in"))
     expect(phone.locator(".meter")).to_have_attribute("aria-valuenow", "1500")
     shot(phone, "citizen-start-phone")
-    copy_to_docs("citizen-start-phone")
+    copy_to_docs(phone, "citizen-start-phone")
 
     # --- a shop asks for € 3,50; the citizen pays through the QR link
     shop = visit(BAKERY, "/winkel", viewport=PHONE)
@@ -107,7 +106,9 @@ def test_whole_journey_from_commission_to_settled_cashout(visit, stack, tmp_path
     assert link and re.fullmatch(re.escape(stack.api_url) + r"/betalen/[0-9a-f]{16}", link)
     expect(counter.get_by_text(rx("Wacht op betaling van € 3,50"))).to_be_visible()
     shot(counter, "merchant-qr-phone")
-    copy_to_docs("merchant-qr-phone")
+    counter.locator("#ask-title").scroll_into_view_if_needed()
+    counter.evaluate("document.getElementById('ask-title').scrollIntoView()")
+    copy_to_docs(counter, "merchant-qr-phone")
 
     phone.goto(link)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Betalen bij Bakkerij Schandelen")
@@ -150,6 +151,5 @@ def test_whole_journey_from_commission_to_settled_cashout(visit, stack, tmp_path
         amount_pattern(0)
     )
     shot(page, "city-overview-desktop")
-    copy_to_docs("city-overview-desktop")
     for visitor in (city, anna, shop):
         assert not [e for e in visitor.console_errors if "pageerror" in e], visitor.console_errors

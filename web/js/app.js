@@ -293,9 +293,12 @@ export function signInPanel(why, onSignedIn = async () => render({ focus: true }
       api('/demo/accounts')
         .then((accounts) => {
           clear(list);
+          // Everyone with a part to play, and one account without any (to see that refusal).
+          const unregistered = accounts.find((account) => !account.roles.length);
+          const shown = accounts.filter((account) => account.roles.length).concat(unregistered ? [unregistered] : []);
           list.append(
             h('ul', { class: 'plain' },
-              accounts.map((account) => {
+              shown.map((account) => {
                 const entry = {
                   info: { name: demoLabel(account), uuid: `demo-${account.address}`, rdns: 'demo', icon: '' },
                   provider: wallet.demoProvider(account.address, state.config.chain_id),
