@@ -77,7 +77,13 @@ class City:
         from ape_run._cli import cli
         from click.testing import CliRunner
 
-        result = CliRunner().invoke(cli, [*args, "--network", NETWORK], input=input)
+        # ape 0.8.51's use_temp_sys_path removes the project folder from sys.path on exit even
+        # when it was there before: harmless for the `ape` process, not for this test process.
+        saved = list(sys.path)
+        try:
+            result = CliRunner().invoke(cli, [*args, "--network", NETWORK], input=input)
+        finally:
+            sys.path[:] = saved
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise AssertionError(f"`ape run {' '.join(args)}` crashed:\n{result.output}") from (
                 result.exception
