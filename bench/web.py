@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "web"))
 
@@ -36,7 +36,7 @@ ARGS = [
     "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 BUDGET_KB = {"citizen_start_kb": 150.0}
 START_PAGES = {
     "citizen_start_kb": "/burger",
@@ -61,7 +61,9 @@ AUDITED = [
 ]
 
 
-def signed_in_page(browser: Browser, stack: webstack.Stack, who: int | None):  # type: ignore[no-untyped-def]
+def signed_in_page(
+    browser: Browser, stack: webstack.Stack, who: int | None
+) -> tuple[BrowserContext, Page]:
     """A page whose context carries ``who``'s API session cookie (signed in as a wallet would)."""
     context = browser.new_context(viewport=PHONE, locale="nl-NL")
     if who is not None:
@@ -70,6 +72,8 @@ def signed_in_page(browser: Browser, stack: webstack.Stack, who: int | None):  #
             token = client.cookies.get("wesh_session")
         finally:
             client.close()
+        if token is None:
+            raise RuntimeError(f"account {who} could not sign in")
         context.add_cookies([{"name": "wesh_session", "value": token, "url": stack.api_url}])
         context.add_init_script("localStorage.setItem('wesh.signedIn', '1')")
     return context, context.new_page()

@@ -21,7 +21,14 @@ import measure
 import pytest
 import webstack
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    ViewportSize,
+    sync_playwright,
+)
 
 CHROMIUM = Path(os.environ.get("WESH_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -38,8 +45,8 @@ CHROMIUM_ARGS = [
 ]
 #: The hand-in button's name (with a typographic apostrophe).
 HAND_IN = "Foto\u2019s inleveren"
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 360, "height": 740}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 ARTIFACTS = webstack.ROOT / "test-artifacts" / "screenshots"
 WALLET_JS = Path(__file__).with_name("injected_wallet.js").read_text()
 
@@ -109,7 +116,7 @@ def visit(browser: Browser, stack: webstack.Stack) -> Iterator[Any]:
         account: int | None,
         path: str = "/burger",
         *,
-        viewport: dict[str, int] = PHONE,
+        viewport: ViewportSize = PHONE,
         chain_id: int | None = None,
         known_chains: list[int] | None = None,
         wallets: int = 1,

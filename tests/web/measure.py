@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -17,7 +17,7 @@ class MissingTool(RuntimeError):
     """axe-core is not installed (``npm ci`` installs it)."""
 
 
-def transferred_bytes(browser: Browser, url: str, viewport: dict[str, int]) -> int:
+def transferred_bytes(browser: Browser, url: str, viewport: ViewportSize) -> int:
     """Bytes a first visit to ``url`` transfers (compressed, as on the wire: Chrome DevTools'
     ``Network.loadingFinished.encodedDataLength``), with an empty cache, until the page has
     rendered and the network is idle. Map tiles and photos are not part of a start page."""

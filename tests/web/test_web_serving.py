@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import re
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -22,7 +23,7 @@ WEB = ROOT / "web"
 
 
 @pytest.fixture(scope="module")
-def http(stack: Stack) -> httpx.Client:
+def http(stack: Stack) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=stack.api_url, timeout=10) as client:
         yield client
 

@@ -192,7 +192,7 @@ class Stack:
             if process.poll() is not None:
                 log = (self.workdir / "logs").glob("*.log")
                 tails = "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in log)
-                raise RuntimeError(f"{process.args[:3]} exited ({process.returncode})\n{tails}")
+                raise RuntimeError(f"{process.args!r} exited ({process.returncode})\n{tails}")
 
     def session(self, index: int) -> httpx.Client:
         """An API client signed in (SIWE) as anvil account ``index``, as a wallet would."""
