@@ -69,7 +69,7 @@ def test_wrong_network_is_named_and_switched_by_adding_the_chain(visit, stack: S
     sign_in(anna)
     page = anna.page
     banner = page.locator("#banner [role='alert']")
-    expect(banner).to_contain_text("Je wallet staat op een ander netwerk (chain 1)")
+    expect(banner).to_contain_text("Je wallet staat op een ander netwerk (Ethereum, chain 1)")
     # Trying anyway is refused by the page with the same words, before the wallet is asked.
     page.get_by_role("button", name="Klus aannemen").click()
     expect(page.locator(".task-actions .status-error")).to_contain_text(

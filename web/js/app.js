@@ -140,6 +140,9 @@ async function signOut() {
 
 let justSwitched = false;
 
+const CHAINS = { 1: 'Ethereum', 10: 'Optimism', 100: 'Gnosis', 137: 'Polygon', 8453: 'Base', 42161: 'Arbitrum', 11155111: 'Sepolia' };
+const chainLabel = (id) => (CHAINS[id] ? `${CHAINS[id]}, chain ${id}` : `chain ${id}`);
+
 async function networkBanner() {
   const slot = document.getElementById('banner');
   clear(slot);
@@ -171,7 +174,7 @@ async function networkBanner() {
   );
   slot.append(
     h('div', { class: 'banner banner-warn', role: 'alert' },
-      h('p', {}, t('wrong_network', { current: `chain ${chain}`, wanted: state.config.chain_name })),
+      h('p', {}, t('wrong_network', { current: chainLabel(chain), wanted: state.config.chain_name })),
       button, status),
   );
 }
@@ -186,7 +189,7 @@ async function readyWallet(address) {
   const chain = await wallet.chainOf(active);
   if (chain !== state.config.chain_id) {
     await networkBanner();
-    throw new wallet.WalletError(t('wrong_network', { current: `chain ${chain}`, wanted: state.config.chain_name }));
+    throw new wallet.WalletError(t('wrong_network', { current: chainLabel(chain), wanted: state.config.chain_name }));
   }
   return active;
 }

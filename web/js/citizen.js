@@ -129,7 +129,13 @@ async function meCard(me) {
   return card;
 }
 
+// A claim whose time ran out is still "claimed" on chain until someone expires it: say so.
+function timedOut(claim) {
+  return (claim.status === 1 || claim.status === 3) && claim.expires_at * 1000 < Date.now();
+}
+
 async function claimLine(claim) {
+  if (timedOut(claim)) return t('status_6');
   const key = `status_${claim.status}`;
   if (claim.status === 1) return t(key, { date: dateTime(claim.expires_at) });
   if (claim.status === 3 || claim.status === 8) return t(key, { reason: await reasonText(claim.reason) });
@@ -279,7 +285,7 @@ async function taskActions(area, task) {
   }
   const me = await api('/me');
   const claim = me.claims.find((c) => c.task_id === task.task_id);
-  if (!claim || [6, 7].includes(claim.status)) {
+  if (!claim) {
     const button = h('button', { type: 'button', class: 'btn btn-primary' }, t('claim'));
     button.addEventListener('click', () =>
       busy(button, async () => {
@@ -289,8 +295,12 @@ async function taskActions(area, task) {
         }
       }),
     );
-    if (claim) area.append(h('p', {}, await claimLine(claim)));
     area.append(button, status);
+    return;
+  }
+  // One claim per citizen per task (the contract's rule): a claim that ended stays ended.
+  if ([6, 7].includes(claim.status) || timedOut(claim)) {
+    area.append(h('p', { class: 'claim-state claim-6', role: 'status' }, await claimLine(claim)));
     return;
   }
   area.append(h('p', { class: `claim-state claim-${claim.status}`, role: 'status' }, await claimLine(claim)));
