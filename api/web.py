@@ -119,9 +119,12 @@ def security_headers(request: Request) -> dict[str, str]:
     the map's tile server."""
     svc = request.app.state.services
     images = ["'self'", "data:", "blob:"]
-    tiles = urlsplit(svc.settings.map_tiles_url.replace("{s}", "a"))
+    template = svc.settings.map_tiles_url
+    tiles = urlsplit(template.replace("{s}", "subdomain"))
     if tiles.scheme and tiles.netloc:
-        images.append(f"{tiles.scheme}://{tiles.netloc}")
+        # "{s}.tile.example.org" (Leaflet's a/b/c subdomains) becomes "*.tile.example.org".
+        host = tiles.netloc.replace("subdomain", "*") if "{s}" in template else tiles.netloc
+        images.append(f"{tiles.scheme}://{host}")
     connect = ["'self'"]
     if svc.chain_id == 31337:
         node = urlsplit(svc.settings.rpc_url)

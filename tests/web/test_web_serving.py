@@ -8,6 +8,7 @@ import dataclasses
 import gzip
 import re
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -18,6 +19,7 @@ from webstack import BAKERY, ROOT, Stack
 
 from api.app import build_services, create_app
 from api.settings import ApiSettings
+from api.web import security_headers
 
 WEB = ROOT / "web"
 
@@ -183,3 +185,22 @@ def test_no_source_file_of_the_app_is_missing_from_the_server(http: httpx.Client
         if path.is_file() and path.name != "index.html":
             relative = path.relative_to(WEB).as_posix()
             assert http.get(f"{base}/{relative}").status_code == 200, relative
+
+
+@pytest.mark.parametrize(
+    ("template", "allowed"),
+    [
+        ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "https://tile.openstreetmap.org"),
+        (
+            "https://{s}.tile.openstreetmap.fr/hot/{z}/{x}/{y}.png",
+            "https://*.tile.openstreetmap.fr",
+        ),
+    ],
+)
+def test_the_policy_lets_in_images_from_the_configured_tile_server(template: str, allowed: str):
+    settings = SimpleNamespace(map_tiles_url=template, rpc_url="http://127.0.0.1:8545")
+    services = SimpleNamespace(settings=settings, chain_id=100)
+    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(services=services)))
+    policy = security_headers(request)["Content-Security-Policy"]  # type: ignore[arg-type]
+    assert f"img-src 'self' data: blob: {allowed};" in policy
+    assert "connect-src 'self';" in policy
