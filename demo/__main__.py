@@ -24,7 +24,7 @@ from web3 import Web3
 
 from demo import heerlen
 from demo.seed import NETWORK, Seeded, dev_key, seed, story_start
-from demo.services import SERVICES, Supervisor, service_env
+from demo.services import SERVICES, Supervisor, service_env, wesh_services
 from wesh import anvil
 from wesh.artifacts import ROOT
 from wesh.contract import Wesh
@@ -236,7 +236,10 @@ def main(argv: list[str] | None = None) -> int:
             env = service_env(
                 rpc_url=node.url, manifest=manifest, content_dir=content, state_dir=state_dir
             )
-            for service in SERVICES:
+            api_port = 8000 if not port_in_use(8000) else anvil.free_port()
+            if api_port != 8000:
+                say(f"port 8000 is in use by another program: the API uses port {api_port}")
+            for service in [*wesh_services(api_port, anvil.free_port()), *SERVICES]:
                 say(f"starting {service.name}")
                 child = supervisor.start(service, env)
                 if supervisor.wait_ready(service, child):

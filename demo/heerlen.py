@@ -212,3 +212,20 @@ TASKS: tuple[TaskPlan, ...] = (
         "Welten", "Weltervijver, pad langs het water", 50.86850, 5.97000, 10_00, 2, 21, 7,
     ),
 )  # fmt: skip
+
+
+#: The kind of each demo task (wesh.metadata.CATEGORIES), for the dApp's filters.
+CATEGORY = {
+    "bench": "schilderen",
+    "stickers": "stickers",
+    "weeding": "onkruid",
+    "litter": "zwerfafval",
+    "graffiti": "graffiti",
+    "watering": "groen",
+    "bulbs": "groen",
+    "playground": "overig",
+    "brook": "zwerfafval",
+    "moss": "onkruid",
+    "nestboxes": "groen",
+    "leaves": "groen",
+}

@@ -180,6 +180,7 @@ def write_examples(folder: Path, accounts: list[str], now: int) -> dict[str, Pat
                 "slots": plan.slots,
                 "claim_deadline": deadline.date().isoformat(),
                 "claim_duration": f"{plan.duration_days} days",
+                "category": heerlen.CATEGORY.get(plan.key, "overig"),
             }
         )
     header = "# Taken voor de WESH-demo / tasks of the WESH demo (ape run tasks commission ...)\n"

@@ -25,6 +25,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,8 +48,41 @@ class Service:
     start_timeout: float = 60.0
 
 
-#: The services the demo runs after seeding: later parts of WESH append theirs here.
+#: Extra services the demo runs after seeding, after the indexer and the API (wesh_services).
 SERVICES: list[Service] = []
+
+
+INDEXER = [sys.executable, "-m", "indexer", "--confirmations", "0"]
+UVICORN = [
+    sys.executable,
+    "-m",
+    "uvicorn",
+    "api.app:create_app",
+    "--factory",
+    "--log-level",
+    "warning",
+]
+
+
+def wesh_services(api_port: int, indexer_port: int) -> list[Service]:
+    """The indexer, following the demo chain into the demo database, and the API, which also
+    serves the dApp. The API's public URL is what SIWE messages name, so it is ``localhost``."""
+    public_url = f"http://localhost:{api_port}"
+    return [
+        Service(
+            name="indexer",
+            argv=[*INDEXER, "--metrics-port", str(indexer_port)],
+            url=f"http://127.0.0.1:{indexer_port}/metrics",
+            ready_url=f"http://127.0.0.1:{indexer_port}/health",
+        ),
+        Service(
+            name="api + web",
+            argv=[*UVICORN, "--host", "127.0.0.1", "--port", str(api_port)],
+            url=f"{public_url}/",
+            ready_url=f"http://127.0.0.1:{api_port}/ready",
+            env={"WESH_PUBLIC_URL": public_url},
+        ),
+    ]
 
 
 def service_env(

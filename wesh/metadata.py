@@ -132,6 +132,10 @@ def _bilingual(nl: str, en: str | None) -> dict[str, str]:
     return {"nl": nl, "en": en} if en else {"nl": nl}
 
 
+#: Kinds of task, for filters and icons; Dutch words, as the dApp shows them.
+CATEGORIES = ("schilderen", "stickers", "onkruid", "zwerfafval", "graffiti", "groen", "overig")
+
+
 def task_document(
     *,
     title: str,
@@ -146,6 +150,7 @@ def task_document(
     claim_duration: int,
     title_en: str | None = None,
     description_en: str | None = None,
+    category: str = "overig",
 ) -> dict[str, Any]:
     """The public document of a task (``wesh.task/1``). Dutch first; English when given.
 
@@ -163,6 +168,7 @@ def task_document(
         "slots": slots,
         "claim_deadline": datetime.fromtimestamp(claim_deadline, UTC).isoformat(),
         "claim_duration": claim_duration,
+        "category": category if category in CATEGORIES else "overig",
     }
 
 

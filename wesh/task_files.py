@@ -29,7 +29,7 @@ import yaml
 
 from wesh import neighbourhoods
 from wesh.csv_rows import Column, InputFileError, Row, RowError, read_rows
-from wesh.metadata import task_document
+from wesh.metadata import CATEGORIES, task_document
 from wesh.money import AmountError, parse_euros
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -56,6 +56,7 @@ FIELDS = (
     "slots",
     "claim_deadline",
     "claim_duration",
+    "category",
 )
 REQUIRED = ("title", "description", "neighbourhood", "reward", "slots", "claim_deadline",
             "claim_duration")  # fmt: skip
@@ -73,6 +74,7 @@ TASK_COLUMNS = [
     Column("slots", ("plekken", "aantal")),
     Column("claim_deadline", ("claim deadline", "deadline", "uiterlijk")),
     Column("claim_duration", ("claim duration", "duur", "tijd")),
+    Column("category", ("categorie", "soort"), required=False),
 ]
 
 _DURATION = re.compile(
@@ -215,6 +217,10 @@ def _task(line: int, data: dict[str, Any], now: int, errors: list[RowError]) -> 
         if not MIN_CLAIM_DURATION <= duration <= MAX_CLAIM_DURATION:
             fail("claim_duration must be at least 1 hour and at most 365 days")
 
+    category = str(data.get("category") or "overig").strip().lower()
+    if category not in CATEGORIES:
+        fail(f"category {category!r} is not one of {', '.join(CATEGORIES)}")
+
     if len(errors) > before or hood is None:
         return None
     document = task_document(
@@ -230,6 +236,7 @@ def _task(line: int, data: dict[str, Any], now: int, errors: list[RowError]) -> 
         slots=slots,
         claim_deadline=deadline,
         claim_duration=duration,
+        category=category,
     )
     return TaskRow(line, title, hood.code, reward, slots, deadline, duration, document)
 

@@ -19,7 +19,6 @@ from wesh.metadata import put_document, task_document
 router = APIRouter(prefix="/city", tags=["city"])
 
 ADDRESS = r"^0x[0-9a-fA-F]{40}$"
-CATEGORIES = ("schilderen", "stickers", "onkruid", "zwerfafval", "graffiti", "groen", "overig")
 
 
 class TaskIn(BaseModel):
@@ -112,8 +111,8 @@ def commission(body: TaskIn, caller: TaskManager, svc: ServicesDep) -> Commissio
         claim_duration=body.claim_duration,
         title_en=body.title_en,
         description_en=body.description_en,
+        category=body.category,
     )
-    document["category"] = body.category
     cid = put_document(svc.content, document)
     tx = prepare(
         svc.wesh,

@@ -117,3 +117,24 @@ def test_task_csv_reports_every_bad_line(tmp_path: Path) -> None:
         parse_tasks(path, now=1_700_000_000)
     lines = {(e.line, e.message.split(":")[0]) for e in caught.value.errors}
     assert lines == {(3, "duplicate"), (4, "title is missing"), (5, "reward")}
+
+
+def test_task_category_is_optional_checked_and_kept_in_the_document(tmp_path: Path) -> None:
+    header = "title,description,neighbourhood,street,lat,lon,reward,slots,claim_deadline,"
+    path = tmp_path / "t.csv"
+    path.write_text(
+        header + "claim_duration,category\n"
+        "Verf,a,Centrum,Markt,50.888,5.979,5,1,2030-01-01,7d,schilderen\n"
+        "Niets,b,Centrum,Markt,50.888,5.979,5,1,2030-01-01,7d,\n"
+    )
+    first, second = parse_tasks(path, now=1_700_000_000)
+    assert first.document["category"] == "schilderen"
+    assert second.document["category"] == "overig"
+    path.write_text(
+        header + "claim_duration,category\n"
+        "Verf,a,Centrum,Markt,50.888,5.979,5,1,2030-01-01,7d,taarten\n"
+    )
+    with pytest.raises(InputFileError) as caught:
+        parse_tasks(path, now=1_700_000_000)
+    assert [e.line for e in caught.value.errors] == [2]
+    assert "category 'taarten'" in caught.value.errors[0].message
