@@ -9,6 +9,8 @@ from pathlib import Path
 import orjson
 from fastapi import FastAPI
 from prometheus_client import Counter, Histogram
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from web3 import Web3
 
@@ -18,7 +20,8 @@ from api.routers import auth, citizen, city, demo, merchant, public, system
 from api.settings import ApiSettings, get_settings
 from api.siwe_auth import SiweConfig
 from api.state import EphemeralStore, PaymentRequests, RedisStore, SqlStore
-from api.views import Views
+from api.state import metadata as state_metadata
+from api.views import Views, api_metadata
 from indexer import schema
 from indexer.db import make_engine
 from wesh import deployment
@@ -89,10 +92,26 @@ def content_store(settings: ApiSettings) -> ContentStore:
     return FolderStore(settings.content_dir)
 
 
+def create_tables(engine: Engine, attempts: int = 5) -> None:
+    """Creates the indexer's and the API's tables where missing. Several workers (and the
+    indexer) may start at once and race to create the same table; the loser's CREATE fails, and
+    a second look finds the table there."""
+    for attempt in range(attempts):
+        try:
+            schema.create(engine)
+            state_metadata.create_all(engine)
+            api_metadata.create_all(engine)
+            return
+        except (ProgrammingError, IntegrityError, OperationalError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 def build_services(settings: ApiSettings) -> Services:
     manifest = deployment.load(settings.deployment)
     engine = make_engine(settings.database_url)
-    schema.create(engine)
+    create_tables(engine)
     store: EphemeralStore = (
         RedisStore(settings.redis_url) if settings.redis_url else SqlStore(engine)
     )

@@ -58,6 +58,12 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def media_type_of(data: bytes) -> str:
+    """The media type of stored evidence: an image type by signature, else a JSON document."""
+    kind = sniff(data)
+    return f"image/{kind}" if kind else "application/json"
+
+
 def clean(data: bytes, declared_type: str | None, max_bytes: int, max_pixels: int) -> CleanPhoto:
     """Checks and re-encodes one photo, or raises a domain error saying what is wrong."""
     if len(data) > max_bytes:

@@ -153,6 +153,16 @@ class Views:
                     )
                 )
 
+    def claims_evidence(self, cid: str, wallet: str) -> bool:
+        """Whether ``cid`` is the evidence document of one of ``wallet``'s claims."""
+        with self.engine.connect() as db:
+            found = db.execute(
+                sa.select(sa.literal(1))
+                .where(s.claims.c.evidence_cid == cid, s.claims.c.wallet == lower(wallet))
+                .limit(1)
+            ).first()
+        return found is not None
+
     def evidence_record(self, cid: str) -> tuple[str, str] | None:
         with self.engine.connect() as db:
             row = db.execute(

@@ -1,15 +1,16 @@
 """The processes ``make demo`` runs, and stopping every one of them.
 
-``SERVICES`` is the hook later parts of WESH extend: each ``Service`` is one long-running process
-(the indexer ``python -m indexer``, the API under uvicorn, a web dev server) started after the
-chain is deployed and seeded, with the demo's settings in its environment (``service_env``).
-A service may name the URL it serves (printed in the banner) and a readiness check. To add one:
+``wesh_services`` are the indexer (``python -m indexer``) and the API under uvicorn (which also
+serves the dApp); ``SERVICES`` is the hook for more. Each ``Service`` is one long-running
+process started after the chain is deployed and seeded, with the demo's settings in its
+environment (``service_env``). A service may name the URL it serves (printed in the banner) and a
+readiness check. To add one:
 
     SERVICES.append(Service(
-        name="api",
-        argv=[sys.executable, "-m", "uvicorn", "api.app:app", "--port", "8000"],
-        url="http://127.0.0.1:8000",
-        ready_url="http://127.0.0.1:8000/health",
+        name="web dev server",
+        argv=[sys.executable, "-m", "http.server", "8001", "--directory", "web"],
+        url="http://127.0.0.1:8001",
+        ready_url="http://127.0.0.1:8001/",
     ))
 
 ``Supervisor`` starts them in their own process groups, records every pid in

@@ -215,12 +215,23 @@ def abandon(task_id: TaskId, caller: Citizen, svc: ServicesDep) -> PreparedTx:
 def evidence_content(
     cid: Annotated[str, Path(max_length=100)], caller: CallerDep, svc: ServicesDep
 ) -> Response:
-    """An evidence photo or document: only for the citizen who uploaded it and for reviewers."""
-    record = svc.views.evidence_record(cid)
-    if record is None or not svc.content.has(cid):
+    """An evidence photo or document: only for the citizen who handed it in and for reviewers.
+
+    Evidence uploaded through this API is recorded with its owner. Evidence that reached the
+    content store another way (the city's scripts, the demo's seed) has no record: reviewers may
+    still see it, and a citizen may see an evidence document their own claim points to."""
+    if not svc.content.has(cid) or svc.views.is_public_document(cid):
         raise NotFound()
-    owner, media_type = record
-    if owner.lower() != caller.address.lower() and "reviewer" not in caller.roles.names:
+    record = svc.views.evidence_record(cid)
+    reviewer = "reviewer" in caller.roles.names
+    if record is not None:
+        owner, media_type = record
+        allowed = reviewer or owner.lower() == caller.address.lower()
+    else:
+        data = svc.content.get(cid)
+        media_type = photos.media_type_of(data)
+        allowed = reviewer or svc.views.claims_evidence(cid, caller.address)
+    if not allowed:
         raise Forbidden(role="reviewer")
     return Response(
         svc.content.get(cid), media_type=media_type, headers={"Cache-Control": "private"}

@@ -177,3 +177,28 @@ async def test_uploads_are_rate_limited_per_client(stack: Stack) -> None:
             for _ in range(4)
         ]
     assert codes == [415, 415, 429, 429]
+
+
+async def test_evidence_stored_outside_the_api_is_shown_to_reviewers_and_its_citizen(
+    app: object, stack: Stack
+) -> None:
+    from wesh.metadata import FolderStore, encode
+
+    store = FolderStore(stack.content_dir)
+    photo_cid = store.put(jpeg(exif=False))
+    document_cid = store.put(encode({"schema": "wesh.evidence/1", "photos": [photo_cid]}))
+    task_id = commission_small_task(stack)
+    stack.send(stack.wesh.claim_task(task_id), "citizen4")
+    stack.send(stack.wesh.submit(task_id, document_cid), "citizen4")
+    stack.sync()
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as reviewer:
+        await sign_in(reviewer, stack, "reviewer")
+        shown = await reviewer.get(f"/evidence/{photo_cid}")
+        assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as owner:
+        await sign_in(owner, stack, "citizen4")
+        assert (await owner.get(f"/evidence/{document_cid}")).status_code == 200
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as stranger:
+        await sign_in(stranger, stack, "citizen3")
+        assert (await stranger.get(f"/evidence/{document_cid}")).status_code == 403
