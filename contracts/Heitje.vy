@@ -839,8 +839,11 @@ def grant_budget(amount: uint256):
     access._check_role(actor, access.ROLE_TREASURER)
     ledger: uint256 = self._ledger
     self._require_running(ledger)
-    granted: uint256 = self._budget_granted + amount
-    assert amount > 0 and granted <= MAX_TOTAL_BUDGET, "budget: amount out of range"
+    granted: uint256 = self._budget_granted
+    # Compared before adding (granted <= MAX_TOTAL_BUDGET always), so that an absurd amount is
+    # refused with this reason rather than by an overflow without one.
+    assert amount > 0 and amount <= MAX_TOTAL_BUDGET - granted, "budget: amount out of range"
+    granted += amount
     self._budget_granted = granted
     # available <= granted <= MAX_TOTAL_BUDGET < 2**56: the field cannot overflow.
     self._ledger = unsafe_add(ledger, amount << AVAILABLE_SHIFT)

@@ -59,6 +59,15 @@ def test_grant_budget_beyond_the_maximum_total_is_refused(heitje, treasurer):
         heitje.grant_budget(MAX_TOTAL_BUDGET - BUDGET + 1)
 
 
+@pytest.mark.parametrize(
+    "amount", [2**256 - 1, 2**256 - BUDGET, 2**255], ids=["2**256-1", "2**256-BUDGET", "2**255"]
+)
+def test_grant_budget_refuses_an_absurd_amount_with_a_reason(heitje, treasurer, amount):
+    """Such an amount used to overflow the running total: a revert without a reason."""
+    with boa.env.prank(treasurer), boa.reverts("budget: amount out of range"):
+        heitje.grant_budget(amount)
+
+
 def test_withdraw_budget_takes_back_uncommitted_budget_and_emits(heitje, treasurer):
     with boa.env.prank(treasurer):
         heitje.withdraw_budget(1_500)

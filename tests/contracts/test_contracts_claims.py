@@ -382,6 +382,22 @@ def test_freed_slot_can_be_claimed_by_someone_else(heitje, flow, citizen, other_
     assert heitje.task(task_id).slots_open == 0
 
 
+def test_slot_freed_at_the_deadline_second_returns_to_the_pool(heitje, flow, citizen):
+    task_id = flow.claimed(citizen, reward=800, slots=2)
+    flow.set_time(heitje.task(task_id).claim_deadline)
+    flow.abandon(task_id, citizen)
+    assert only_event(heitje, "ClaimReleased").returned_to_budget == 0
+    assert heitje.task(task_id).slots_open == 2
+
+
+def test_slot_freed_a_second_after_the_deadline_returns_to_the_budget(heitje, flow, citizen):
+    task_id = flow.claimed(citizen, reward=800, slots=2)
+    flow.set_time(heitje.task(task_id).claim_deadline + 1)
+    flow.abandon(task_id, citizen)
+    assert only_event(heitje, "ClaimReleased").returned_to_budget == 800
+    assert heitje.task(task_id).slots_open == 1
+
+
 def test_freed_slot_after_the_deadline_returns_to_the_budget(heitje, flow, citizen, outsider):
     task_id = flow.commission(reward=800, slots=2, duration=30 * DAY)
     flow.claim(task_id, citizen)
