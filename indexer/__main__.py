@@ -141,6 +141,8 @@ def run(settings: IndexerSettings, engine: object, rpc: Rpc, *, once: bool, rese
         indexer.confirmations,
     )
     indexer.initialise()
+    assert indexer.cursor is not None
+    log.info("resuming after block %d", indexer.cursor.indexed_block)
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: object) -> None:

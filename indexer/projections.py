@@ -45,6 +45,7 @@ REQUEST_OPEN, REQUEST_PAID = 1, 2
 LEDGER_KEY = (1,)
 
 Key = tuple[Any, ...]
+_MISSING: Any = object()
 Row = list[Any]
 #: A decoded event: (name, args, block_number, log_index, tx_hash, timestamp).
 Event = tuple[str, tuple[Any, ...], int, int, str, int]
@@ -121,14 +122,20 @@ class Store:
         if not missing:
             return
         sql = self.sql[name]
-        chunk = 400 if sql.npk == 1 else 200
-        for i in range(0, len(missing), chunk):
-            part = missing[i : i + chunk]
-            params = [v for key in part for v in key]
-            for row in conn.exec_driver_sql(sql.select_keys(len(part)), tuple(params)):
-                cache[tuple(row[: sql.npk])] = tuple(row)
-            for key in part:
-                cache.setdefault(key, None)
+        npk = sql.npk
+        chunk = 400 if npk == 1 else 200
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            for i in range(0, len(missing), chunk):
+                part = missing[i : i + chunk]
+                params = [v for key in part for v in key]
+                cursor.execute(sql.select_keys(len(part)), params)
+                for row in cursor.fetchall():
+                    cache[tuple(row[:npk])] = tuple(row)
+                for key in part:
+                    cache.setdefault(key, None)
+        finally:
+            cursor.close()
         self.size += len(missing)
 
     def commit(self, rows: dict[str, dict[Key, Row | None]], dirty: dict[str, set[Key]]) -> None:
@@ -161,20 +168,23 @@ class Batch:
     def get(self, name: str, key: Key) -> Row | None:
         """The row for reading (do not modify it: use ``mut``)."""
         overlay = self.rows[name]
-        if key in overlay:
-            return overlay[key]
+        row = overlay.get(key, _MISSING)
+        if row is not _MISSING:
+            return row  # type: ignore[return-value]
         cache = self.store.cache[name]
-        if key not in cache:
+        base = cache.get(key, _MISSING)
+        if base is _MISSING:
             self.store.load(self.conn, name, [key])
-        base = cache[key]
-        row = list(base) if base is not None else None
+            base = cache[key]
+        row = list(base) if base is not None else None  # type: ignore[arg-type]
         overlay[key] = row
         return row
 
     def mut(self, name: str, key: Key) -> Row | None:
         """The row for changing: journaled (first change per block) and marked dirty."""
         row = self.get(name, key)
-        if self.journal_above is not None and self.block > self.journal_above:
+        above = self.journal_above
+        if above is not None and self.block > above:
             mark = (name, key)
             if self._journaled.get(mark) != self.block:
                 self._journaled[mark] = self.block
@@ -234,15 +244,16 @@ class Batch:
                 executemany(conn, _history_sql(conn, name).insert_ignore, rows_h)
                 written += len(rows_h)
         if self.journal:
+            # One journal row per (block, table): the keys and before-images of every row the
+            # block changed in that table, as two JSON lists.
+            groups: dict[tuple[int, str], tuple[list[Any], list[Any]]] = {}
+            for block, name, key, before in self.journal:
+                keys, befores = groups.setdefault((block, name), ([], []))
+                keys.append(key)
+                befores.append(before)
             entries = [
-                (
-                    block,
-                    seq,
-                    name,
-                    orjson.dumps(list(key)).decode(),
-                    None if before is None else orjson.dumps(list(before)).decode(),
-                )
-                for seq, (block, name, key, before) in enumerate(self.journal)
+                (block, seq, name, orjson.dumps(keys).decode(), orjson.dumps(befores).decode())
+                for seq, ((block, name), (keys, befores)) in enumerate(groups.items())
             ]
             executemany(conn, _history_sql(conn, "journal").insert, entries)
         return written
@@ -283,11 +294,12 @@ def _pending_sql(conn: Connection, name: str) -> TableSql:
 # =========================================================================== events
 Handler = Callable[[Batch, list[Event], int], None]
 HANDLERS: dict[str, Handler] = {}
-#: Event name -> function giving the (table, key) pairs the event will read, for prefetching.
-KEYS: dict[str, Callable[[tuple[Any, ...]], list[tuple[str, Key]]]] = {}
+#: Event name -> function giving the (table, key) pairs the event will read (from its args and
+#: its block timestamp), for prefetching.
+KEYS: dict[str, Callable[[tuple[Any, ...], int], list[tuple[str, Key]]]] = {}
 
 
-def handles(name: str, keys: Callable[[tuple[Any, ...]], list[tuple[str, Key]]]) -> Any:
+def handles(name: str, keys: Callable[..., list[tuple[str, Key]]]) -> Any:
     def register(fn: Handler) -> Handler:
         HANDLERS[name] = fn
         KEYS[name] = keys
@@ -296,15 +308,15 @@ def handles(name: str, keys: Callable[[tuple[Any, ...]], list[tuple[str, Key]]])
     return register
 
 
-def _acc(*positions: int) -> Callable[[tuple[Any, ...]], list[tuple[str, Key]]]:
-    return lambda a: [("accounts", (a[p],)) for p in positions]
+def _acc(*positions: int) -> Callable[..., list[tuple[str, Key]]]:
+    return lambda a, _t: [("accounts", (a[p],)) for p in positions]
 
 
-def _none(_a: tuple[Any, ...]) -> list[tuple[str, Key]]:
+def _none(_a: tuple[Any, ...], _t: int) -> list[tuple[str, Key]]:
     return []
 
 
-def _claim_keys(a: tuple[Any, ...]) -> list[tuple[str, Key]]:
+def _claim_keys(a: tuple[Any, ...], _t: int) -> list[tuple[str, Key]]:
     return [("claims", (a[0], a[1])), ("citizens", (a[1],)), ("tasks", (a[0],))]
 
 
@@ -401,7 +413,7 @@ def _max_open(b: Batch, evs: list[Event], i: int) -> None:
     b.ledger()[L.max_open_claims] = evs[i][1][0]
 
 
-@handles("RoleGranted", lambda a: [("roles", (a[1],))])
+@handles("RoleGranted", lambda a, _t: [("roles", (a[1],))])
 def _role_granted(b: Batch, evs: list[Event], i: int) -> None:
     _, (role, account, _sender), block, *_ = evs[i]
     row = b.mut("roles", (account,)) or b.put("roles", (account,), RL.new(account=account))
@@ -409,7 +421,7 @@ def _role_granted(b: Batch, evs: list[Event], i: int) -> None:
     row[RL.updated_block] = block
 
 
-@handles("RoleRevoked", lambda a: [("roles", (a[1],))])
+@handles("RoleRevoked", lambda a, _t: [("roles", (a[1],))])
 def _role_revoked(b: Batch, evs: list[Event], i: int) -> None:
     _, (role, account, _sender), block, *_ = evs[i]
     row = b.mut("roles", (account,)) or b.put("roles", (account,), RL.new(account=account))
@@ -423,7 +435,7 @@ def _redemption_set(b: Batch, evs: list[Event], i: int) -> None:
 
 
 # ---------------------------------------------------------------- registry
-@handles("CitizenRegistered", lambda a: [("citizens", (a[0],)), ("accounts", (a[1],))])
+@handles("CitizenRegistered", lambda a, _t: [("citizens", (a[0],)), ("accounts", (a[1],))])
 def _citizen_registered(b: Batch, evs: list[Event], i: int) -> None:
     _, (citizen_id, wallet, neighbourhood, _registrar), block, *_ = evs[i]
     b.put("citizens", (citizen_id,), CZ.new(
@@ -436,7 +448,7 @@ def _citizen_registered(b: Batch, evs: list[Event], i: int) -> None:
     b.ledger()[L.citizens] += 1
 
 
-@handles("CitizenNeighbourhoodChanged", lambda a: [("citizens", (a[0],))])
+@handles("CitizenNeighbourhoodChanged", lambda a, _t: [("citizens", (a[0],))])
 def _citizen_neighbourhood(b: Batch, evs: list[Event], i: int) -> None:
     _, (citizen_id, _wallet, neighbourhood, _registrar), block, *_ = evs[i]
     row = b.must("citizens", (citizen_id,))
@@ -444,7 +456,7 @@ def _citizen_neighbourhood(b: Batch, evs: list[Event], i: int) -> None:
     row[CZ.updated_block] = block
 
 
-@handles("CitizenActiveChanged", lambda a: [("citizens", (a[0],))])
+@handles("CitizenActiveChanged", lambda a, _t: [("citizens", (a[0],))])
 def _citizen_active(b: Batch, evs: list[Event], i: int) -> None:
     _, (citizen_id, _wallet, active, _registrar), block, *_ = evs[i]
     row = b.must("citizens", (citizen_id,))
@@ -454,7 +466,7 @@ def _citizen_active(b: Batch, evs: list[Event], i: int) -> None:
 
 @handles(
     "CitizenMoved",
-    lambda a: [("citizens", (a[0],)), ("accounts", (a[1],)), ("accounts", (a[2],))],
+    lambda a, _t: [("citizens", (a[0],)), ("accounts", (a[1],)), ("accounts", (a[2],))],
 )
 def _citizen_moved(b: Batch, evs: list[Event], i: int) -> None:
     _, (citizen_id, old, new, balance, registrar), block, log_index, tx, _ = evs[i]
@@ -474,7 +486,7 @@ def _citizen_moved(b: Batch, evs: list[Event], i: int) -> None:
     )
 
 
-@handles("MerchantRegistered", lambda a: [("merchants", (a[0],)), ("accounts", (a[1],))])
+@handles("MerchantRegistered", lambda a, _t: [("merchants", (a[0],)), ("accounts", (a[1],))])
 def _merchant_registered(b: Batch, evs: list[Event], i: int) -> None:
     _, (merchant_id, wallet, cid, _manager), block, *_ = evs[i]
     b.put("merchants", (merchant_id,), M.new(
@@ -487,7 +499,7 @@ def _merchant_registered(b: Batch, evs: list[Event], i: int) -> None:
     b.ledger()[L.merchants] += 1
 
 
-@handles("MerchantUpdated", lambda a: [("merchants", (a[0],))])
+@handles("MerchantUpdated", lambda a, _t: [("merchants", (a[0],))])
 def _merchant_updated(b: Batch, evs: list[Event], i: int) -> None:
     _, (merchant_id, _wallet, cid, _manager), block, *_ = evs[i]
     row = b.must("merchants", (merchant_id,))
@@ -495,7 +507,7 @@ def _merchant_updated(b: Batch, evs: list[Event], i: int) -> None:
     row[M.updated_block] = block
 
 
-@handles("MerchantActiveChanged", lambda a: [("merchants", (a[0],))])
+@handles("MerchantActiveChanged", lambda a, _t: [("merchants", (a[0],))])
 def _merchant_active(b: Batch, evs: list[Event], i: int) -> None:
     _, (merchant_id, _wallet, active, _manager), block, *_ = evs[i]
     row = b.must("merchants", (merchant_id,))
@@ -528,7 +540,7 @@ def _budget_withdrawn(b: Batch, evs: list[Event], i: int) -> None:
     _budget(b, evs, i, "withdrawn", amount, None, treasurer)
 
 
-@handles("TaskCommissioned", lambda a: [("tasks", (a[0],))])
+@handles("TaskCommissioned", lambda a, _t: [("tasks", (a[0],))])
 def _task_commissioned(b: Batch, evs: list[Event], i: int) -> None:
     _, args, block, _, tx, _ = evs[i]
     task_id, reward, slots, deadline, duration, neighbourhood, cid, manager = args
@@ -559,12 +571,12 @@ def _task_ended(b: Batch, evs: list[Event], i: int, status: int) -> None:
     _budget(b, evs, i, "returned", returned, task_id, actor)
 
 
-@handles("TaskCancelled", lambda a: [("tasks", (a[0],))])
+@handles("TaskCancelled", lambda a, _t: [("tasks", (a[0],))])
 def _task_cancelled(b: Batch, evs: list[Event], i: int) -> None:
     _task_ended(b, evs, i, TASK_CANCELLED)
 
 
-@handles("TaskClosed", lambda a: [("tasks", (a[0],))])
+@handles("TaskClosed", lambda a, _t: [("tasks", (a[0],))])
 def _task_closed(b: Batch, evs: list[Event], i: int) -> None:
     _task_ended(b, evs, i, TASK_CLOSED)
 
@@ -595,7 +607,7 @@ def _claim(b: Batch, task_id: int, citizen_id: int, block: int) -> Row:
     return row
 
 
-@handles("EvidenceSubmitted", lambda a: [("claims", (a[0], a[1]))])
+@handles("EvidenceSubmitted", lambda a, _t: [("claims", (a[0], a[1]))])
 def _evidence(b: Batch, evs: list[Event], i: int) -> None:
     _, (task_id, citizen_id, wallet, cid), block, log_index, tx, _ = evs[i]
     row = _claim(b, task_id, citizen_id, block)
@@ -604,7 +616,14 @@ def _evidence(b: Batch, evs: list[Event], i: int) -> None:
     b.history["submissions"].append((block, log_index, tx, task_id, citizen_id, wallet, cid))
 
 
-@handles("SubmissionApproved", lambda a: [("claims", (a[0], a[1])), ("citizens", (a[1],))])
+@handles(
+    "SubmissionApproved",
+    lambda a, t: [
+        ("claims", (a[0], a[1])),
+        ("citizens", (a[1],)),
+        ("earnings", (a[1], *amsterdam_period(t))),
+    ],
+)
 def _approved(b: Batch, evs: list[Event], i: int) -> None:
     _, (task_id, citizen_id, reviewer), block, log_index, tx, timestamp = evs[i]
     row = _claim(b, task_id, citizen_id, block)
@@ -630,7 +649,7 @@ def _approved(b: Batch, evs: list[Event], i: int) -> None:
     )
 
 
-@handles("SubmissionRejected", lambda a: [("claims", (a[0], a[1]))])
+@handles("SubmissionRejected", lambda a, _t: [("claims", (a[0], a[1]))])
 def _rejected(b: Batch, evs: list[Event], i: int) -> None:
     _, (task_id, citizen_id, reviewer, reason, expires_at), block, log_index, tx, _ = evs[i]
     row = _claim(b, task_id, citizen_id, block)
@@ -643,7 +662,7 @@ def _rejected(b: Batch, evs: list[Event], i: int) -> None:
     )
 
 
-@handles("AppealFiled", lambda a: [("claims", (a[0], a[1]))])
+@handles("AppealFiled", lambda a, _t: [("claims", (a[0], a[1]))])
 def _appeal_filed(b: Batch, evs: list[Event], i: int) -> None:
     _, (task_id, citizen_id, wallet), block, log_index, tx, _ = evs[i]
     row = _claim(b, task_id, citizen_id, block)
@@ -652,7 +671,7 @@ def _appeal_filed(b: Batch, evs: list[Event], i: int) -> None:
     b.history["appeals"].append((block, log_index, tx, task_id, citizen_id, wallet, "filed", "0"))
 
 
-@handles("AppealDecided", lambda a: [("claims", (a[0], a[1]))])
+@handles("AppealDecided", lambda a, _t: [("claims", (a[0], a[1]))])
 def _appeal_decided(b: Batch, evs: list[Event], i: int) -> None:
     _, (task_id, citizen_id, reviewer, granted, reason), block, log_index, tx, _ = evs[i]
     row = _claim(b, task_id, citizen_id, block)
@@ -691,7 +710,7 @@ def _released(b: Batch, evs: list[Event], i: int) -> None:
 
 
 # ---------------------------------------------------------------- redemption
-@handles("RedemptionRequested", lambda a: [("redemptions", (a[0],))])
+@handles("RedemptionRequested", lambda a, _t: [("redemptions", (a[0],))])
 def _redemption_requested(b: Batch, evs: list[Event], i: int) -> None:
     _, (redemption_id, merchant, amount), block, _, tx, _ = evs[i]
     b.put("redemptions", (redemption_id,), RD.new(
@@ -701,7 +720,7 @@ def _redemption_requested(b: Batch, evs: list[Event], i: int) -> None:
     b.ledger()[L.redemptions_requested] += amount
 
 
-@handles("RedemptionPaid", lambda a: [("redemptions", (a[0],))])
+@handles("RedemptionPaid", lambda a, _t: [("redemptions", (a[0],))])
 def _redemption_paid(b: Batch, evs: list[Event], i: int) -> None:
     _, (redemption_id, _merchant, amount, reference, treasurer), block, _, tx, _ = evs[i]
     row = b.must("redemptions", (redemption_id,))
@@ -717,10 +736,10 @@ def apply(b: Batch, evs: list[Event]) -> None:
     """Applies decoded events, in chain order, to the batch."""
     wanted: dict[str, set[Key]] = {n: set() for n in STATE_NAMES}
     wanted["ledger"].add(LEDGER_KEY)
-    for name, args, *_ in evs:
+    for name, args, _, _, _, stamp in evs:
         keys = KEYS.get(name)
         if keys is not None:
-            for table, key in keys(args):
+            for table, key in keys(args, stamp):
                 wanted[table].add(key)
     b.prefetch(wanted)
     handlers = HANDLERS

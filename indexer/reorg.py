@@ -27,7 +27,7 @@ import orjson
 from sqlalchemy.engine import Connection
 
 from indexer import schema
-from indexer.db import sql_for
+from indexer.db import executemany, sql_for
 from indexer.rpc import Rpc
 
 log = logging.getLogger("indexer.reorg")
@@ -69,15 +69,17 @@ def rollback(conn: Connection, ancestor: int) -> dict[str, int]:
         f"WHERE block_number > {int(ancestor)} ORDER BY block_number DESC, seq DESC"
     ).all()
     sqls: dict[str, Any] = {}
-    for name, pk_json, before_json in entries:
+    for name, keys_json, befores_json in entries:
         if name not in sqls:
             sqls[name] = sql_for(conn, schema.table(name))
         sql = sqls[name]
-        key = tuple(orjson.loads(pk_json))
-        conn.exec_driver_sql(sql.delete_key, key)
-        if before_json is not None:
-            conn.exec_driver_sql(sql.insert, tuple(orjson.loads(before_json)))
-        restored += 1
+        keys = orjson.loads(keys_json)
+        befores = orjson.loads(befores_json)
+        # A block journals each row once (its first change), so the order inside a group does
+        # not matter; blocks are undone newest first.
+        executemany(conn, sql.delete_key, [tuple(k) for k in keys])
+        executemany(conn, sql.insert, [tuple(b) for b in befores if b is not None])
+        restored += len(keys)
     deleted = 0
     for table in schema.HISTORY_TABLES:
         result = conn.exec_driver_sql(

@@ -44,6 +44,11 @@ SCHEMA_VERSION = 1
 
 metadata = MetaData()
 
+#: SQLite stores these tables in their primary-key B-tree (WITHOUT ROWID): with composite and
+#: text keys, a rowid table writes every row twice (the table and its key index). PostgreSQL
+#: ignores the option.
+NO_ROWID = {"sqlite_with_rowid": False}
+
 ADDR = String(42)
 HASH = String(66)
 
@@ -83,6 +88,7 @@ accounts = Table(
     Column("moved_to", ADDR, nullable=True),
     _int("first_block"),
     _int("updated_block"),
+    **NO_ROWID,
 )
 
 citizens = Table(
@@ -99,6 +105,7 @@ citizens = Table(
     _int("updated_block"),
     # The API finds the signed-in wallet's citizen on every request.
     Index("ix_citizens_wallet", "wallet"),
+    **NO_ROWID,
 )
 
 merchants = Table(
@@ -111,6 +118,7 @@ merchants = Table(
     _int("registered_block"),
     _int("updated_block"),
     Index("ix_merchants_wallet", "wallet"),
+    **NO_ROWID,
 )
 
 roles = Table(
@@ -120,6 +128,7 @@ roles = Table(
     # The access.ROLE_* bits, as roles_of(account) returns them.
     _int("roles"),
     _int("updated_block"),
+    **NO_ROWID,
 )
 
 tasks = Table(
@@ -142,6 +151,7 @@ tasks = Table(
     Column("commissioned_tx", HASH, nullable=False),
     Column("ended_block", BigInteger, nullable=True),
     _int("updated_block"),
+    **NO_ROWID,
 )
 
 claims = Table(
@@ -161,6 +171,7 @@ claims = Table(
     _int("claimed_block"),
     _int("updated_block"),
     Index("ix_claims_citizen", "citizen_id"),
+    **NO_ROWID,
 )
 
 earnings = Table(
@@ -173,6 +184,7 @@ earnings = Table(
     _int("amount"),
     _int("tasks_paid"),
     _int("updated_block"),
+    **NO_ROWID,
 )
 
 redemptions = Table(
@@ -190,6 +202,7 @@ redemptions = Table(
     Column("payment_reference", Text, nullable=True),
     Column("treasurer", ADDR, nullable=True),
     Index("ix_redemptions_merchant", "merchant"),
+    **NO_ROWID,
 )
 
 approvals = Table(
@@ -201,6 +214,7 @@ approvals = Table(
     # (as ERC-20 allows), so this is not the remaining allowance: read allowance() for that.
     Column("value", String(78), nullable=False),
     _int("updated_block"),
+    **NO_ROWID,
 )
 
 ledger = Table(
@@ -227,6 +241,7 @@ ledger = Table(
     _int("merchants"),
     _int("tasks"),
     _int("updated_block"),
+    **NO_ROWID,
 )
 
 # --------------------------------------------------------------------------- history
@@ -243,6 +258,7 @@ events = Table(
     Column("topic2", HASH, nullable=True),
     Column("topic3", HASH, nullable=True),
     Column("data", Text, nullable=False),
+    **NO_ROWID,
 )
 
 transfers = Table(
@@ -257,6 +273,7 @@ transfers = Table(
     Column("kind", String(10), nullable=False),
     Index("ix_transfers_sender", "sender"),
     Index("ix_transfers_receiver", "receiver"),
+    **NO_ROWID,
 )
 
 payments = Table(
@@ -270,6 +287,7 @@ payments = Table(
     Column("reference", HASH, nullable=True),
     Index("ix_payments_merchant", "merchant"),
     Index("ix_payments_payer", "payer"),
+    **NO_ROWID,
 )
 
 submissions = Table(
@@ -281,6 +299,7 @@ submissions = Table(
     Column("citizen", ADDR, nullable=False),
     Column("evidence_cid", Text, nullable=False),
     Index("ix_submissions_claim", "task_id", "citizen_id"),
+    **NO_ROWID,
 )
 
 reviews = Table(
@@ -296,6 +315,7 @@ reviews = Table(
     _int("expires_at"),
     _int("amount"),
     Index("ix_reviews_claim", "task_id", "citizen_id"),
+    **NO_ROWID,
 )
 
 appeals = Table(
@@ -309,6 +329,7 @@ appeals = Table(
     # filed, granted or denied
     Column("kind", String(10), nullable=False),
     Column("reason", String(78), nullable=False),
+    **NO_ROWID,
 )
 
 releases = Table(
@@ -321,6 +342,7 @@ releases = Table(
     # 1 expired, 2 abandoned, 3 appeal denied
     _int("cause"),
     _int("returned_to_budget"),
+    **NO_ROWID,
 )
 
 budget_changes = Table(
@@ -333,6 +355,7 @@ budget_changes = Table(
     _int("amount"),
     Column("task_id", BigInteger, nullable=True),
     Column("actor", ADDR, nullable=False),
+    **NO_ROWID,
 )
 
 citizen_moves = Table(
@@ -344,6 +367,7 @@ citizen_moves = Table(
     Column("new_wallet", ADDR, nullable=False),
     _int("balance"),
     Column("registrar", ADDR, nullable=False),
+    **NO_ROWID,
 )
 
 # --------------------------------------------------------------------------- meta
@@ -351,6 +375,7 @@ schema_version = Table(
     "schema_version",
     metadata,
     Column("version", Integer, primary_key=True, autoincrement=False),
+    **NO_ROWID,
 )
 
 sync_state = Table(
@@ -371,6 +396,7 @@ sync_state = Table(
     Column("head_seen_at", Float, nullable=False, default=0.0),
     Column("events_total", BigInteger, nullable=False, default=0),
     Column("updated_at", Float, nullable=False, default=0.0),
+    **NO_ROWID,
 )
 
 blocks = Table(
@@ -382,6 +408,7 @@ blocks = Table(
     Column("timestamp", BigInteger, nullable=False),
     # Blocks with WESH events are kept for good; the others only while they may be reorganised.
     Column("has_events", Boolean, nullable=False, default=False),
+    **NO_ROWID,
 )
 
 journal = Table(
@@ -390,9 +417,11 @@ journal = Table(
     Column("block_number", BigInteger, primary_key=True, autoincrement=False),
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("table_name", String(40), nullable=False),
-    # The row's primary key and its content before the block changed it (JSON; null: no row).
+    # The primary keys of the rows the block changed in that table, and each row's content
+    # before the block changed it (two JSON lists; null for a row the block created).
     Column("pk", Text, nullable=False),
-    Column("before", Text, nullable=True),
+    Column("before", Text, nullable=False),
+    **NO_ROWID,
 )
 
 pending_state = Table(
@@ -404,6 +433,7 @@ pending_state = Table(
     Column("head_block", BigInteger, nullable=False),
     Column("head_hash", HASH, nullable=False),
     Column("built_at", Float, nullable=False),
+    **NO_ROWID,
 )
 
 STATE_TABLES: tuple[Table, ...] = (
@@ -437,7 +467,7 @@ def _pending_twin(table: Table) -> Table:
         Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable, autoincrement=False)
         for c in table.columns
     ]
-    return Table(f"pending_{table.name}", metadata, *columns)
+    return Table(f"pending_{table.name}", metadata, *columns, **NO_ROWID)
 
 
 PENDING: dict[str, Table] = {t.name: _pending_twin(t) for t in (*PROJECTION_TABLES, blocks)}

@@ -18,6 +18,7 @@ every parent hash checked, and each row change is journaled so a reorganisation 
 
 from __future__ import annotations
 
+import gc
 import logging
 import queue
 import threading
@@ -82,9 +83,14 @@ class Fetched:
 
     first: int
     last: int
-    logs: list[dict[str, Any]]
     headers: dict[int, dict[str, Any]]
+    hashes: dict[int, str]
     contiguous: bool
+    #: Decoded events, raw event rows and the blocks that have events (decoded while reading,
+    #: in the read-ahead thread for deep ranges).
+    events: list[Event]
+    raw: list[tuple[Any, ...]]
+    with_events: set[int]
 
 
 class Indexer:
@@ -268,14 +274,17 @@ class Indexer:
             if header is None:
                 raise ChainMoved(f"block {number} is not there (any more)")
             headers[number] = header
-        return Fetched(first, last, logs, headers, contiguous=not deep)
+        hashes = {n: h["hash"].lower() for n, h in headers.items()}
+        events, raw, with_events = self._decode(logs, hashes, headers)
+        return Fetched(first, last, headers, hashes, not deep, events, raw, with_events)
 
     def _adapt(self, n_logs: int, n_blocks: int) -> None:
-        target = self.settings.target_logs
-        if n_logs > target:
-            self.range = max(1, n_blocks * target // max(n_logs, 1))
-        elif n_logs < target // 2 and n_blocks >= self.range:
-            self.range = min(self.settings.max_batch_blocks, self.range * 2)
+        """Sizes the next range to about ``target_logs`` logs at the density just seen (growing
+        at most 4x a step, so one dense stretch after an empty one cannot make a huge answer)."""
+        if n_blocks < self.range and n_logs <= self.settings.target_logs:
+            return  # a short range at the end of the chain says little about density
+        estimate = n_blocks * self.settings.target_logs // max(n_logs, 1)
+        self.range = max(1, min(estimate, self.range * 4, self.settings.max_batch_blocks))
 
     def _advance(self, head: int, safe: int) -> None:
         assert self.cursor is not None
@@ -313,19 +322,32 @@ class Indexer:
             self._stop_prefetch()
             self._reorg(head)
             return
-        hashes = {n: h["hash"].lower() for n, h in headers.items()}
+        hashes = f.hashes
         if f.contiguous:
             for n in range(f.first + 1, f.last + 1):
                 if headers[n]["parentHash"].lower() != hashes[n - 1]:
                     raise ChainMoved(f"block {n} does not follow block {n - 1}")
-        events, raw, with_events = self._decode(f.logs, hashes, headers)
+        # A batch allocates hundreds of thousands of small objects that all live until it is
+        # written: the cyclic garbage collector would scan them again and again for nothing.
+        gc_was_on = gc.isenabled()
+        gc.disable()
+        try:
+            self._apply_checked(f, head)
+        finally:
+            if gc_was_on:
+                gc.enable()
+
+    def _apply_checked(self, f: Fetched, head: int) -> None:
+        assert self.cursor is not None
+        cur = self.cursor
+        events, raw, with_events, hashes = f.events, f.raw, f.with_events, f.hashes
         # Near the head every block is journaled (all of them lie above the journal floor);
         # a deep range is not, and moves the floor up to its end.
         journal_above = cur.journal_floor if f.contiguous else None
         new_floor = max(cur.journal_floor, f.last - self.depth) if f.contiguous else f.last
         block_rows = [
             (n, hashes[n], h["parentHash"].lower(), int(h["timestamp"], 16), n in with_events)
-            for n, h in sorted(headers.items())
+            for n, h in sorted(f.headers.items())
         ]
         last_hash = hashes[f.last]
         now = time.time()
@@ -382,6 +404,8 @@ class Indexer:
         with_events: set[int] = set()
         stamps: dict[int, int] = {}
         last_pos = (-1, -1)
+        if logs and any(not _is_lower_hex(logs[0][k]) for k in ("data", "transactionHash")):
+            logs = [_lowercase(lg) for lg in logs]  # nodes answer in lowercase hex; just in case
         for lg in logs:
             number = int(lg["blockNumber"], 16)
             index = int(lg["logIndex"], 16)
@@ -400,16 +424,16 @@ class Indexer:
                 continue
             topics = lg["topics"]
             data = lg["data"]
-            tx = lg["transactionHash"].lower()
-            t0 = topics[0].lower() if topics else None
-            spec = table.get(t0) if t0 is not None else None
+            tx = lg["transactionHash"]
             n = len(topics)
+            t0 = topics[0] if n else None
+            spec = table.get(t0) if t0 is not None else None
             raw.append((
                 number, index, tx, int(lg["transactionIndex"], 16), address,
                 spec.name if spec is not None else None, t0,
-                topics[1].lower() if n > 1 else None,
-                topics[2].lower() if n > 2 else None,
-                topics[3].lower() if n > 3 else None,
+                topics[1] if n > 1 else None,
+                topics[2] if n > 2 else None,
+                topics[3] if n > 3 else None,
                 data,
             ))
             with_events.add(number)
@@ -493,11 +517,11 @@ class Indexer:
         headers = fetched.headers
         if headers[first]["parentHash"].lower() != cur.indexed_hash:
             return  # the next step sees the reorganisation
-        hashes = {n: h["hash"].lower() for n, h in headers.items()}
+        hashes = fetched.hashes
         for n in range(first + 1, head + 1):
             if headers[n]["parentHash"].lower() != hashes[n - 1]:
                 raise ChainMoved(f"block {n} does not follow block {n - 1}")
-        events, raw, with_events = self._decode(fetched.logs, hashes, headers)
+        events, raw, with_events = fetched.events, fetched.raw, fetched.with_events
         with self.engine.begin() as conn:
             batch = Batch(self.store, conn, None)
             apply(batch, events)
@@ -537,6 +561,18 @@ class Indexer:
                 id=1, from_block=first, head_block=head, head_hash=head_hash, built_at=time.time()
             )
         )
+
+
+def _is_lower_hex(value: str) -> bool:
+    return value == value.lower()
+
+
+def _lowercase(lg: dict[str, Any]) -> dict[str, Any]:
+    out = dict(lg)
+    for key in ("data", "transactionHash", "blockHash", "address"):
+        out[key] = lg[key].lower()
+    out["topics"] = [t.lower() for t in lg["topics"]]
+    return out
 
 
 class _Prefetcher:

@@ -32,10 +32,13 @@ class IndexerSettings(BaseSettings):
     deployment: Path | None = None
     #: Blocks to trail the head by before data counts as confirmed; None: the manifest's value.
     confirmations: int | None = Field(default=None, ge=0)
-    #: Blocks per eth_getLogs call to start with; adapted to the number of logs per answer.
-    batch_blocks: int = Field(default=2000, ge=1)
-    #: Aim for about this many logs per eth_getLogs answer.
-    target_logs: int = Field(default=20_000, ge=100)
+    #: Blocks per eth_getLogs call to start with; adapted to the number of logs per answer (it
+    #: reaches thousands of blocks within a few calls on a sparse chain, and stays small on a
+    #: dense one, so the first answer is never a huge one).
+    batch_blocks: int = Field(default=20, ge=1)
+    #: Aim for about this many logs per eth_getLogs answer (the range doubles while answers
+    #: are smaller than half of it, and shrinks when they are larger).
+    target_logs: int = Field(default=10_000, ge=1)
     #: Largest block range per eth_getLogs call, however empty the chain.
     max_batch_blocks: int = Field(default=50_000, ge=1)
     #: Block headers per JSON-RPC batch request.

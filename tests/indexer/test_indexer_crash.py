@@ -55,7 +55,7 @@ def _wait_for_start(process: subprocess.Popen[bytes]) -> bool:
     """Reads the log until the indexer says it starts indexing; False if it exited first."""
     assert process.stderr is not None
     for line in iter(process.stderr.readline, b""):
-        if b"indexing " in line:
+        if b"resuming after block" in line:
             return True
     return False
 
