@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # ape finds the compiler (`vyper`) and anvil on PATH: put the venv's and npm's bin folders first.
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/@foundry-rs/anvil-linux-amd64/bin:$(PATH)
 
-.PHONY: install test test-contracts test-scripts lint format demo bench bench-gas bench-web bench-api compile clean help
+.PHONY: install test test-contracts test-scripts test-indexer lint format demo bench bench-gas bench-web bench-api bench-indexer compile clean help
 
 help:
 	@echo "make demo   - local chain + contracts + seeded Heerlen demo"
@@ -65,11 +65,15 @@ format: install
 demo: install
 	$(PY) -m demo $(DEMO_ARGS)
 
+# The indexer's tests on SQLite and PostgreSQL against a real anvil (part of `make test`).
+test-indexer: install
+	$(PY) -m pytest tests/indexer $(PYTEST_ARGS)
+
 # The admin scripts' tests against a real anvil (part of `make test`).
 test-scripts: install
 	$(PY) -m pytest tests/scripts $(PYTEST_ARGS)
 
-bench: bench-gas bench-api bench-web
+bench: bench-gas bench-api bench-web bench-indexer
 
 bench-gas: install
 	$(PY) -m bench.gas
@@ -82,6 +86,11 @@ bench-api: install
 # The dApp's start pages in Chromium: compressed bytes transferred and axe-core violations.
 bench-web: install
 	$(PY) -m bench.web
+
+# Catch-up throughput (>= 200,000 events) into SQLite and PostgreSQL against the raw eth_getLogs
+# floor, and head-following latency (bench/results/indexer.json). PostgreSQL on 127.0.0.1:5432.
+bench-indexer: install
+	$(PY) -m bench.indexer
 
 clean:
 	rm -rf .build .pytest_cache .mypy_cache .ruff_cache .hypothesis
