@@ -81,8 +81,10 @@ class Sender:
 
     def rpc(self, method: str, *params: Any) -> Any:
         reply = self.client.post(
-            self.url, content=orjson.dumps({"jsonrpc": "2.0", "id": 1, "method": method,
-                                            "params": list(params)})
+            self.url,
+            content=orjson.dumps(
+                {"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}
+            ),
         ).json()
         if "error" in reply:
             raise RuntimeError(f"{method}: {reply['error']}")
@@ -93,8 +95,16 @@ class Sender:
         if nonce is None:
             nonce = int(self.rpc("eth_getTransactionCount", sender, "pending"), 16)
         self.nonces[sender] = nonce + 1
-        self.txs.append({"from": sender, "to": to, "data": data, "gas": hex(gas),
-                         "nonce": hex(nonce), "gasPrice": "0x0"})
+        self.txs.append(
+            {
+                "from": sender,
+                "to": to,
+                "data": data,
+                "gas": hex(gas),
+                "nonce": hex(nonce),
+                "gasPrice": "0x0",
+            }
+        )
 
     def _chunks(self, size: int, per_sender: int) -> list[list[dict[str, Any]]]:
         """Chunks of at most ``size`` transactions and ``per_sender`` from one sender (anvil's
@@ -113,8 +123,10 @@ class Sender:
         """Sends the queued transactions ``chunk`` at a time, mining each chunk before the next
         (a small pool keeps anvil fast)."""
         for part in self._chunks(chunk, 50):
-            body = [{"jsonrpc": "2.0", "id": n, "method": "eth_sendTransaction", "params": [tx]}
-                    for n, tx in enumerate(part)]
+            body = [
+                {"jsonrpc": "2.0", "id": n, "method": "eth_sendTransaction", "params": [tx]}
+                for n, tx in enumerate(part)
+            ]
             replies = self.client.post(self.url, content=orjson.dumps(body)).json()
             errors = [r["error"] for r in replies if "error" in r]
             if errors:
@@ -141,58 +153,110 @@ def generate(node: anvil.Anvil) -> Deployment:
     s = Sender(node.url)
     s.rpc("anvil_autoImpersonateAccount", True)
     s.rpc("evm_setAutomine", False)
-    citizens = [to_checksum_address("0x" + (0x1000000 + i).to_bytes(20, "big").hex())
-                for i in range(CITIZENS)]
-    merchants = [to_checksum_address("0x" + (0x2000000 + i).to_bytes(20, "big").hex())
-                 for i in range(MERCHANTS)]
-    fund = [{"jsonrpc": "2.0", "id": n, "method": "anvil_setBalance", "params": [a, hex(10**20)]}
-            for n, a in enumerate(citizens + merchants)]
+    citizens = [
+        to_checksum_address("0x" + (0x1000000 + i).to_bytes(20, "big").hex())
+        for i in range(CITIZENS)
+    ]
+    merchants = [
+        to_checksum_address("0x" + (0x2000000 + i).to_bytes(20, "big").hex())
+        for i in range(MERCHANTS)
+    ]
+    fund = [
+        {"jsonrpc": "2.0", "id": n, "method": "anvil_setBalance", "params": [a, hex(10**20)]}
+        for n, a in enumerate(citizens + merchants)
+    ]
     for i in range(0, len(fund), 2000):
         s.client.post(node.url, content=orjson.dumps(fund[i : i + 2000]))
 
     for shop in merchants:
-        s.add(city.address, heitje, call("register_merchant(address,string)", ["address", "string"],
-                                         [shop, CID]), 200_000)
+        s.add(
+            city.address,
+            heitje,
+            call("register_merchant(address,string)", ["address", "string"], [shop, CID]),
+            200_000,
+        )
     for i in range(0, CITIZENS, 100):
         part = citizens[i : i + 100]
-        s.add(city.address, heitje, call("register_citizens(address[],uint256[])",
-                                         ["address[]", "uint256[]"],
-                                         [part, [1 + (i // 100) % 40] * len(part)]), 6_000_000)
+        s.add(
+            city.address,
+            heitje,
+            call(
+                "register_citizens(address[],uint256[])",
+                ["address[]", "uint256[]"],
+                [part, [1 + (i // 100) % 40] * len(part)],
+            ),
+            6_000_000,
+        )
     tasks_needed = 2 * ((CITIZENS + SLOTS - 1) // SLOTS)
-    s.add(city.address, heitje, call("grant_budget(uint256)", ["uint256"],
-                                     [tasks_needed * SLOTS * REWARD]), 100_000)
+    s.add(
+        city.address,
+        heitje,
+        call("grant_budget(uint256)", ["uint256"], [tasks_needed * SLOTS * REWARD]),
+        100_000,
+    )
     s.flush()
     deadline = int(w3.eth.get_block("latest")["timestamp"]) + 90 * 86_400
     for t in range(tasks_needed):
-        s.add(city.address, heitje, call(
-            "commission_task(string,uint256,uint256,uint256,uint256,uint256)",
-            ["string", "uint256", "uint256", "uint256", "uint256", "uint256"],
-            [CID, REWARD, SLOTS, deadline, 30 * 86_400, 1 + t % 40]), 400_000)
+        s.add(
+            city.address,
+            heitje,
+            call(
+                "commission_task(string,uint256,uint256,uint256,uint256,uint256)",
+                ["string", "uint256", "uint256", "uint256", "uint256", "uint256"],
+                [CID, REWARD, SLOTS, deadline, 30 * 86_400, 1 + t % 40],
+            ),
+            400_000,
+        )
     s.flush()
 
     def work_round(first_task: int) -> None:
         for i, citizen in enumerate(citizens):
-            s.add(citizen, heitje, call("claim(uint256)", ["uint256"],
-                                        [first_task + i // SLOTS]), 200_000)
+            s.add(
+                citizen,
+                heitje,
+                call("claim(uint256)", ["uint256"], [first_task + i // SLOTS]),
+                200_000,
+            )
         s.flush()
         for i, citizen in enumerate(citizens):
-            s.add(citizen, heitje, call("submit(uint256,string)", ["uint256", "string"],
-                                        [first_task + i // SLOTS, CID[:-6] + f"{i:06d}"]), 200_000)
+            s.add(
+                citizen,
+                heitje,
+                call(
+                    "submit(uint256,string)",
+                    ["uint256", "string"],
+                    [first_task + i // SLOTS, CID[:-6] + f"{i:06d}"],
+                ),
+                200_000,
+            )
         s.flush()
         for i in range(0, CITIZENS, 100):
             part = citizens[i : i + 100]
             ids = [first_task + (i + n) // SLOTS for n in range(len(part))]
-            s.add(reviewer.address, heitje, call("approve_submissions(uint256[],address[])",
-                                                 ["uint256[]", "address[]"], [ids, part]),
-                  8_000_000)
+            s.add(
+                reviewer.address,
+                heitje,
+                call(
+                    "approve_submissions(uint256[],address[])",
+                    ["uint256[]", "address[]"],
+                    [ids, part],
+                ),
+                8_000_000,
+            )
         s.flush()
 
     work_round(1)
     for i, citizen in enumerate(citizens):
-        s.add(citizen, heitje, call("pay(address,uint256,bytes32)",
-                                    ["address", "uint256", "bytes32"],
-                                    [merchants[i % MERCHANTS], 50, i.to_bytes(32, "big")]),
-              100_000)
+        s.add(
+            citizen,
+            heitje,
+            call(
+                "pay(address,uint256,bytes32)",
+                ["address", "uint256", "bytes32"],
+                [merchants[i % MERCHANTS], 50, i.to_bytes(32, "big")],
+            ),
+            100_000,
+        )
     s.flush()
     work_round(1 + tasks_needed // 2)
     for shop in merchants:
@@ -202,16 +266,24 @@ def generate(node: anvil.Anvil) -> Deployment:
     requests = 2 * MERCHANTS
     for i in range(1, requests + 1, 50):
         ids = list(range(i, min(i + 50, requests + 1)))
-        s.add(city.address, redemption, call("mark_paid(uint256[],string)",
-                                             ["uint256[]", "string"], [ids, f"SEPA-{i:06d}"]),
-              3_000_000)
+        s.add(
+            city.address,
+            redemption,
+            call("mark_paid(uint256[],string)", ["uint256[]", "string"], [ids, f"SEPA-{i:06d}"]),
+            3_000_000,
+        )
     s.flush()
     s.rpc("evm_setAutomine", True)
     start = w3.eth.get_block(deployed.block)
     return Deployment(
-        network="bench", chain_id=int(w3.eth.chain_id), heitje=heitje, redemption=redemption,
-        start_block=deployed.block, deployer=city.address,
-        start_block_hash="0x" + bytes(start["hash"]).hex(), confirmations=0,
+        network="bench",
+        chain_id=int(w3.eth.chain_id),
+        heitje=heitje,
+        redemption=redemption,
+        start_block=deployed.block,
+        deployer=city.address,
+        start_block_hash="0x" + bytes(start["hash"]).hex(),
+        confirmations=0,
     )
 
 
@@ -251,10 +323,20 @@ def head_latency(node: anvil.Anvil, manifest: Path, db_path: Path) -> list[float
 
     w3 = Web3(Web3.HTTPProvider(node.url))
     city = UnlockedSigner(w3.eth.accounts[0])
-    env = {**os.environ, "WESH_DATABASE_URL": f"sqlite:///{db_path}", "WESH_RPC_URL": node.url,
-           "WESH_DEPLOYMENT": str(manifest), "WESH_CONFIRMATIONS": "0"}
-    process = subprocess.Popen([sys.executable, "-m", "indexer"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "WESH_DATABASE_URL": f"sqlite:///{db_path}",
+        "WESH_RPC_URL": node.url,
+        "WESH_DEPLOYMENT": str(manifest),
+        "WESH_CONFIRMATIONS": "0",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "indexer"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     samples: list[float] = []
     try:
         head = int(w3.eth.block_number)
@@ -274,8 +356,12 @@ def head_latency(node: anvil.Anvil, manifest: Path, db_path: Path) -> list[float
         heitje = json.loads(manifest.read_text())["heitje"]
         for n in range(LATENCY_SAMPLES):
             amount = 7_000_000 + n
-            tx = {"from": city.address, "to": heitje, "gas": hex(100_000),
-                  "data": data + encode(["uint256"], [amount]).hex()}
+            tx = {
+                "from": city.address,
+                "to": heitje,
+                "gas": hex(100_000),
+                "data": data + encode(["uint256"], [amount]).hex(),
+            }
             w3.eth.send_transaction(tx)  # type: ignore[arg-type]
             mined = time.monotonic()  # automine: the block exists when the send returns
             while True:
@@ -298,7 +384,7 @@ def head_latency(node: anvil.Anvil, manifest: Path, db_path: Path) -> list[float
 
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
 def main() -> int:
@@ -351,12 +437,19 @@ def main() -> int:
     rows = [
         ("events in the history", f"{events:,}", ">= 200,000", events >= 200_000),
         ("raw eth_getLogs (floor)", f"{raw_rate:,.0f} ev/s", "-", True),
-        ("catch-up into SQLite", f"{results['sqlite_events_per_s']:,.0f} ev/s",
-         f">= 20,000 and >= {raw_rate / 2:,.0f} (half the floor)",
-         results["sqlite_events_per_s"] >= max(20_000, raw_rate / 2)),
+        (
+            "catch-up into SQLite",
+            f"{results['sqlite_events_per_s']:,.0f} ev/s",
+            f">= 20,000 and >= {raw_rate / 2:,.0f} (half the floor)",
+            results["sqlite_events_per_s"] >= max(20_000, raw_rate / 2),
+        ),
         ("catch-up into PostgreSQL", f"{results['postgres_events_per_s']:,.0f} ev/s", "-", True),
-        ("head latency p95 (50 samples)", f"{results['head_latency_p95_s']:.3f} s", "<= 1 s",
-         results["head_latency_p95_s"] <= 1.0),
+        (
+            "head latency p95 (50 samples)",
+            f"{results['head_latency_p95_s']:.3f} s",
+            "<= 1 s",
+            results["head_latency_p95_s"] <= 1.0,
+        ),
         ("head latency median", f"{results['head_latency_median_s']:.3f} s", "-", True),
     ]
     print()

@@ -137,7 +137,9 @@ def run(settings: IndexerSettings, engine: object, rpc: Rpc, *, once: bool, rese
     indexer = Indexer(settings, deployment, engine, rpc)
     log.info(
         "indexing %s (chain %d) into %s; %d confirmation(s)",
-        deployment.network, deployment.chain_id, describe(settings.database_url),
+        deployment.network,
+        deployment.chain_id,
+        describe(settings.database_url),
         indexer.confirmations,
     )
     indexer.initialise()

@@ -98,7 +98,9 @@ class TableSql:
 
 def sql_for(conn: Connection | Engine, table: Table, name: str | None = None) -> TableSql:
     dialect = conn.dialect
-    return TableSql(table, dialect.paramstyle, dialect.identifier_preparer.quote, name or table.name)
+    return TableSql(
+        table, dialect.paramstyle, dialect.identifier_preparer.quote, name or table.name
+    )
 
 
 def executemany(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:

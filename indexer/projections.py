@@ -75,6 +75,11 @@ class Cols:
             defaults.append(default)
         self._template = defaults
 
+    def __getattr__(self, name: str) -> int:
+        # Only reached for a name that is not a column; declared so that type checkers know
+        # every column attribute is an int.
+        raise AttributeError(f"no column {name}")
+
     def new(self, **values: Any) -> Row:
         row = list(self._template)
         for name, value in values.items():
@@ -214,9 +219,7 @@ class Batch:
     def account(self, address: str) -> Row:
         row = self.mut("accounts", (address,))
         if row is None:
-            row = self.put(
-                "accounts", (address,), A.new(address=address, first_block=self.block)
-            )
+            row = self.put("accounts", (address,), A.new(address=address, first_block=self.block))
         row[A.updated_block] = self.block
         return row
 
@@ -248,12 +251,12 @@ class Batch:
             # block changed in that table, as two JSON lists.
             groups: dict[tuple[int, str], tuple[list[Any], list[Any]]] = {}
             for block, name, key, before in self.journal:
-                keys, befores = groups.setdefault((block, name), ([], []))
-                keys.append(key)
-                befores.append(before)
+                group_keys, group_befores = groups.setdefault((block, name), ([], []))
+                group_keys.append(key)
+                group_befores.append(before)
             entries = [
-                (block, seq, name, orjson.dumps(keys).decode(), orjson.dumps(befores).decode())
-                for seq, ((block, name), (keys, befores)) in enumerate(groups.items())
+                (block, seq, name, orjson.dumps(ks).decode(), orjson.dumps(bs).decode())
+                for seq, ((block, name), (ks, bs)) in enumerate(groups.items())
             ]
             executemany(conn, _history_sql(conn, "journal").insert, entries)
         return written
@@ -336,7 +339,9 @@ def _transfer(b: Batch, evs: list[Event], i: int) -> None:
     else:
         row = b.account(sender)
         if row[A.balance] < value:
-            raise IntegrityError(f"block {block}: transfer of {value} from {sender} exceeds balance")
+            raise IntegrityError(
+                f"block {block}: transfer of {value} from {sender} exceeds balance"
+            )
         row[A.balance] -= value
         if receiver == ZERO:
             kind = "burn"
@@ -369,8 +374,11 @@ def _payment(b: Batch, evs: list[Event], i: int) -> None:
 @handles("Approval", _none)
 def _approval(b: Batch, evs: list[Event], i: int) -> None:
     _, (owner, spender, value), block, *_ = evs[i]
-    b.put("approvals", (owner, spender), AP.new(owner=owner, spender=spender, value=str(value),
-                                                 updated_block=block))
+    b.put(
+        "approvals",
+        (owner, spender),
+        AP.new(owner=owner, spender=spender, value=str(value), updated_block=block),
+    )
 
 
 # ---------------------------------------------------------------- admin
@@ -388,7 +396,11 @@ def caps_in_force(row: Row | tuple[Any, ...], year: int) -> tuple[int, int, int,
     """(yearly, monthly, next_yearly, next_monthly, next_from_year) as the contract's
     ``_current_caps`` sees them in ``year``: a scheduled change applies from its year on."""
     yearly, monthly = row[L.cap_yearly], row[L.cap_monthly]
-    nxt_y, nxt_m, nxt_from = row[L.cap_next_yearly], row[L.cap_next_monthly], row[L.cap_next_from_year]
+    nxt_y, nxt_m, nxt_from = (
+        row[L.cap_next_yearly],
+        row[L.cap_next_monthly],
+        row[L.cap_next_from_year],
+    )
     if nxt_from != 0 and year >= nxt_from:
         return nxt_y, nxt_m, 0, 0, 0
     return yearly, monthly, nxt_y, nxt_m, nxt_from
@@ -438,10 +450,18 @@ def _redemption_set(b: Batch, evs: list[Event], i: int) -> None:
 @handles("CitizenRegistered", lambda a, _t: [("citizens", (a[0],)), ("accounts", (a[1],))])
 def _citizen_registered(b: Batch, evs: list[Event], i: int) -> None:
     _, (citizen_id, wallet, neighbourhood, _registrar), block, *_ = evs[i]
-    b.put("citizens", (citizen_id,), CZ.new(
-        citizen_id=citizen_id, wallet=wallet, neighbourhood=neighbourhood, active=True,
-        registered_block=block, updated_block=block,
-    ))
+    b.put(
+        "citizens",
+        (citizen_id,),
+        CZ.new(
+            citizen_id=citizen_id,
+            wallet=wallet,
+            neighbourhood=neighbourhood,
+            active=True,
+            registered_block=block,
+            updated_block=block,
+        ),
+    )
     acc = b.account(wallet)
     acc[A.is_citizen] = True
     acc[A.holder_id] = citizen_id
@@ -489,10 +509,18 @@ def _citizen_moved(b: Batch, evs: list[Event], i: int) -> None:
 @handles("MerchantRegistered", lambda a, _t: [("merchants", (a[0],)), ("accounts", (a[1],))])
 def _merchant_registered(b: Batch, evs: list[Event], i: int) -> None:
     _, (merchant_id, wallet, cid, _manager), block, *_ = evs[i]
-    b.put("merchants", (merchant_id,), M.new(
-        merchant_id=merchant_id, wallet=wallet, metadata_cid=cid, active=True,
-        registered_block=block, updated_block=block,
-    ))
+    b.put(
+        "merchants",
+        (merchant_id,),
+        M.new(
+            merchant_id=merchant_id,
+            wallet=wallet,
+            metadata_cid=cid,
+            active=True,
+            registered_block=block,
+            updated_block=block,
+        ),
+    )
     acc = b.account(wallet)
     acc[A.is_merchant] = True
     acc[A.holder_id] = merchant_id
@@ -516,8 +544,9 @@ def _merchant_active(b: Batch, evs: list[Event], i: int) -> None:
 
 
 # ---------------------------------------------------------------- budget and tasks
-def _budget(b: Batch, evs: list[Event], i: int, kind: str, amount: int, task_id: int | None,
-            actor: str) -> None:
+def _budget(
+    b: Batch, evs: list[Event], i: int, kind: str, amount: int, task_id: int | None, actor: str
+) -> None:
     _, _, block, log_index, tx, _ = evs[i]
     b.history["budget_changes"].append((block, log_index, tx, kind, amount, task_id, actor))
 
@@ -544,11 +573,25 @@ def _budget_withdrawn(b: Batch, evs: list[Event], i: int) -> None:
 def _task_commissioned(b: Batch, evs: list[Event], i: int) -> None:
     _, args, block, _, tx, _ = evs[i]
     task_id, reward, slots, deadline, duration, neighbourhood, cid, manager = args
-    b.put("tasks", (task_id,), T.new(
-        task_id=task_id, reward=reward, slots=slots, slots_open=slots, claim_deadline=deadline,
-        claim_duration=duration, neighbourhood=neighbourhood, status=TASK_OPEN, metadata_cid=cid,
-        task_manager=manager, commissioned_block=block, commissioned_tx=tx, updated_block=block,
-    ))
+    b.put(
+        "tasks",
+        (task_id,),
+        T.new(
+            task_id=task_id,
+            reward=reward,
+            slots=slots,
+            slots_open=slots,
+            claim_deadline=deadline,
+            claim_duration=duration,
+            neighbourhood=neighbourhood,
+            status=TASK_OPEN,
+            metadata_cid=cid,
+            task_manager=manager,
+            commissioned_block=block,
+            commissioned_tx=tx,
+            updated_block=block,
+        ),
+    )
     cost = reward * slots
     led = b.ledger()
     led[L.budget_available] -= cost
@@ -585,11 +628,21 @@ def _task_closed(b: Batch, evs: list[Event], i: int) -> None:
 @handles("TaskClaimed", _claim_keys)
 def _task_claimed(b: Batch, evs: list[Event], i: int) -> None:
     _, (task_id, citizen_id, wallet, reward, expires_at), block, *_ = evs[i]
-    b.put("claims", (task_id, citizen_id), CL.new(
-        task_id=task_id, citizen_id=citizen_id, wallet=wallet, status=CLAIM_CLAIMED,
-        expires_at=expires_at, reward=reward, rejected_by=ZERO, claimed_block=block,
-        updated_block=block,
-    ))
+    b.put(
+        "claims",
+        (task_id, citizen_id),
+        CL.new(
+            task_id=task_id,
+            citizen_id=citizen_id,
+            wallet=wallet,
+            status=CLAIM_CLAIMED,
+            expires_at=expires_at,
+            reward=reward,
+            rejected_by=ZERO,
+            claimed_block=block,
+            updated_block=block,
+        ),
+    )
     citizen = b.must("citizens", (citizen_id,))
     citizen[CZ.reserved] += reward
     citizen[CZ.open_claims] += 1
@@ -713,10 +766,18 @@ def _released(b: Batch, evs: list[Event], i: int) -> None:
 @handles("RedemptionRequested", lambda a, _t: [("redemptions", (a[0],))])
 def _redemption_requested(b: Batch, evs: list[Event], i: int) -> None:
     _, (redemption_id, merchant, amount), block, _, tx, _ = evs[i]
-    b.put("redemptions", (redemption_id,), RD.new(
-        redemption_id=redemption_id, merchant=merchant, amount=amount, status=REQUEST_OPEN,
-        requested_block=block, requested_tx=tx,
-    ))
+    b.put(
+        "redemptions",
+        (redemption_id,),
+        RD.new(
+            redemption_id=redemption_id,
+            merchant=merchant,
+            amount=amount,
+            status=REQUEST_OPEN,
+            requested_block=block,
+            requested_tx=tx,
+        ),
+    )
     b.ledger()[L.redemptions_requested] += amount
 
 

@@ -176,9 +176,7 @@ class Rpc:
                     delay = max(delay, min(failure.retry_after, self.max_backoff))
                 self.stats.retries += 1
                 level = logging.WARNING if attempt >= 3 else logging.INFO
-                log.log(
-                    level, "RPC %s: %s; retry %d in %.2f s", what, failure.what, attempt, delay
-                )
+                log.log(level, "RPC %s: %s; retry %d in %.2f s", what, failure.what, attempt, delay)
                 time.sleep(delay)
 
     def call(self, method: str, *params: Any) -> Any:
@@ -262,7 +260,9 @@ class Rpc:
             out.extend(self.batch("eth_getBlockByNumber", [[hex(n), False] for n in part]))
         return out
 
-    def get_logs(self, addresses: list[str], from_block: int, to_block: int) -> list[dict[str, Any]]:
+    def get_logs(
+        self, addresses: list[str], from_block: int, to_block: int
+    ) -> list[dict[str, Any]]:
         """Logs of ``addresses`` in [from_block, to_block]; ranges the node refuses are split in
         two, recursively (a single block that is still too large is an error). Afterwards
         ``refused_span`` is the widest span refused during the call (0: none), so that the caller
@@ -270,7 +270,9 @@ class Rpc:
         self.refused_span = 0
         return self._get_logs(addresses, from_block, to_block)
 
-    def _get_logs(self, addresses: list[str], from_block: int, to_block: int) -> list[dict[str, Any]]:
+    def _get_logs(
+        self, addresses: list[str], from_block: int, to_block: int
+    ) -> list[dict[str, Any]]:
         try:
             logs = self.call(
                 "eth_getLogs",
@@ -278,12 +280,18 @@ class Rpc:
             )
         except RangeTooLarge as error:
             if from_block >= to_block:
-                raise RpcError(f"block {from_block} alone is too large for the node: {error}") from None
+                raise RpcError(
+                    f"block {from_block} alone is too large for the node: {error}"
+                ) from None
             self.stats.splits += 1
             self.refused_span = max(self.refused_span, to_block - from_block + 1)
             middle = (from_block + to_block) // 2
             log.info(
-                "eth_getLogs %d-%d refused (%s): splitting at %d", from_block, to_block, error, middle
+                "eth_getLogs %d-%d refused (%s): splitting at %d",
+                from_block,
+                to_block,
+                error,
+                middle,
             )
             return self._get_logs(addresses, from_block, middle) + self._get_logs(
                 addresses, middle + 1, to_block

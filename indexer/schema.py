@@ -23,6 +23,7 @@ bytes32 values are lowercase ``0x`` hex text. The two uint256 fields the contrac
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -47,7 +48,7 @@ metadata = MetaData()
 #: SQLite stores these tables in their primary-key B-tree (WITHOUT ROWID): with composite and
 #: text keys, a rowid table writes every row twice (the table and its key index). PostgreSQL
 #: ignores the option.
-NO_ROWID = {"sqlite_with_rowid": False}
+NO_ROWID: dict[str, Any] = {"sqlite_with_rowid": False}
 
 ADDR = String(42)
 HASH = String(66)

@@ -86,13 +86,20 @@ def metrics_text(progress: Progress) -> str:
         ("wesh_indexer_indexed_block", "gauge", "Last confirmed block indexed", progress.indexed),
         ("wesh_indexer_lag_blocks", "gauge", "Blocks behind the confirmed tip", progress.lag),
         ("wesh_indexer_confirmations", "gauge", "Confirmation depth", progress.confirmations),
-        ("wesh_indexer_pending_blocks", "gauge", "Unconfirmed blocks in the pending tables",
-         progress.pending_blocks),
-        ("wesh_indexer_events_total", "counter", "Confirmed events indexed",
-         progress.events_total),
+        (
+            "wesh_indexer_pending_blocks",
+            "gauge",
+            "Unconfirmed blocks in the pending tables",
+            progress.pending_blocks,
+        ),
+        ("wesh_indexer_events_total", "counter", "Confirmed events indexed", progress.events_total),
         ("wesh_indexer_reorgs_total", "counter", "Reorganisations rolled back", progress.reorgs),
-        ("wesh_indexer_last_poll_timestamp_seconds", "gauge", "When the node was last polled",
-         progress.last_poll),
+        (
+            "wesh_indexer_last_poll_timestamp_seconds",
+            "gauge",
+            "When the node was last polled",
+            progress.last_poll,
+        ),
     ):
         lines += [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}", f"{name} {value}"]
     return "\n".join(lines) + "\n"
@@ -102,7 +109,7 @@ def serve_metrics(progress: Progress, port: int, max_lag: int = 10) -> Threading
     """Serves /metrics and /health on 127.0.0.1:port in a daemon thread."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        def do_GET(self) -> None:
             if self.path.startswith("/metrics"):
                 body, code = metrics_text(progress).encode(), 200
                 ctype = "text/plain; version=0.0.4"

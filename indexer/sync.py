@@ -165,11 +165,19 @@ class Indexer:
                 )
                 log.info(
                     "new index of %s chain %d from block %d (Heitje %s)",
-                    dep.network, chain_id, dep.start_block, dep.heitje,
+                    dep.network,
+                    chain_id,
+                    dep.start_block,
+                    dep.heitje,
                 )
             else:
-                theirs = (row["chain_id"], row["heitje"], row["redemption"], row["start_block"],
-                          row["start_block_hash"])
+                theirs = (
+                    row["chain_id"],
+                    row["heitje"],
+                    row["redemption"],
+                    row["start_block"],
+                    row["start_block_hash"],
+                )
                 ours = (chain_id, self.addresses[0], self.addresses[1], dep.start_block, start_hash)
                 if theirs != ours:
                     raise DeploymentMismatch(
@@ -208,7 +216,10 @@ class Indexer:
                     p = self.progress
                     log.info(
                         "catching up: block %d of %d (%d behind), %d events",
-                        p.indexed, p.head - p.confirmations, p.lag, p.events_total,
+                        p.indexed,
+                        p.head - p.confirmations,
+                        p.lag,
+                        p.events_total,
                     )
                 if not busy:
                     if once:
@@ -226,14 +237,13 @@ class Indexer:
         safe = head - self.confirmations
         cur = self.cursor
         try:
-            if cur.indexed_block >= safe:
-                # At the confirmed tip: is the last indexed block still canonical? (While behind,
-                # the parent hash of the next range's first block tells.)
-                if cur.indexed_block >= self.deployment.start_block:
-                    tip = self.rpc.header(cur.indexed_block)
-                    if tip is None or tip["hash"].lower() != cur.indexed_hash:
-                        self._reorg(head)
-                        return True
+            # At the confirmed tip: is the last indexed block still canonical? (While behind,
+            # the parent hash of the next range's first block tells.)
+            if safe <= cur.indexed_block and cur.indexed_block >= self.deployment.start_block:
+                tip = self.rpc.header(cur.indexed_block)
+                if tip is None or tip["hash"].lower() != cur.indexed_hash:
+                    self._reorg(head)
+                    return True
             if cur.indexed_block < safe:
                 self._advance(head, safe)
                 return True
@@ -428,14 +438,21 @@ class Indexer:
             n = len(topics)
             t0 = topics[0] if n else None
             spec = table.get(t0) if t0 is not None else None
-            raw.append((
-                number, index, tx, int(lg["transactionIndex"], 16), address,
-                spec.name if spec is not None else None, t0,
-                topics[1] if n > 1 else None,
-                topics[2] if n > 2 else None,
-                topics[3] if n > 3 else None,
-                data,
-            ))
+            raw.append(
+                (
+                    number,
+                    index,
+                    tx,
+                    int(lg["transactionIndex"], 16),
+                    address,
+                    spec.name if spec is not None else None,
+                    t0,
+                    topics[1] if n > 1 else None,
+                    topics[2] if n > 2 else None,
+                    topics[3] if n > 3 else None,
+                    data,
+                )
+            )
             with_events.add(number)
             if spec is None:
                 log.warning("block %d log %d: unknown event %s (kept raw)", number, index, t0)
@@ -467,7 +484,9 @@ class Indexer:
         self._stop_prefetch()
         cur = self.cursor
         with self.engine.connect() as conn:
-            ancestor, ancestor_hash = find_ancestor(conn, self.rpc, cur.indexed_block, cur.journal_floor)
+            ancestor, ancestor_hash = find_ancestor(
+                conn, self.rpc, cur.indexed_block, cur.journal_floor
+            )
         try:
             with self.engine.begin() as conn:
                 counts = rollback(conn, ancestor)
@@ -489,9 +508,16 @@ class Indexer:
         log.warning(
             "reorganisation: blocks %d-%d were replaced; rolled back %d block(s) to the common "
             "ancestor %d (%d rows restored, %d history rows removed); replaying the new branch",
-            ancestor + 1, cur.indexed_block, depth, ancestor, counts["restored"], counts["deleted"],
+            ancestor + 1,
+            cur.indexed_block,
+            depth,
+            ancestor,
+            counts["restored"],
+            counts["deleted"],
         )
-        self.cursor = Cursor(ancestor, ancestor_hash, min(cur.journal_floor, ancestor), int(events_total))
+        self.cursor = Cursor(
+            ancestor, ancestor_hash, min(cur.journal_floor, ancestor), int(events_total)
+        )
         self.progress.reorgs += 1
         self.progress.indexed = ancestor
         self.progress.events_total = int(events_total)

@@ -49,7 +49,12 @@ def account(
     if acc is None:
         return AccountView(False, False, False, False, 0, 0, 0, 0, 0, 0, 0)
     active, neighbourhood, reserved, open_claims, earned_year, earned_month = (
-        False, 0, 0, 0, 0, 0,
+        False,
+        0,
+        0,
+        0,
+        0,
+        0,
     )
     holder = int(acc["holder_id"])
     if acc["is_citizen"]:
@@ -145,8 +150,9 @@ def caps(conn: Connection, year: int, *, pending: bool = False) -> CapsView:
     row = _ledger_row(conn, pending)
     values = [row[c.name] for c in schema.ledger.columns]
     yearly, monthly, next_yearly, next_monthly, next_from = caps_in_force(values, year)
-    return CapsView(yearly, monthly, next_yearly, next_monthly, next_from,
-                    int(values[L.max_open_claims]))
+    return CapsView(
+        yearly, monthly, next_yearly, next_monthly, next_from, int(values[L.max_open_claims])
+    )
 
 
 def counts(conn: Connection) -> tuple[int, int, int]:
@@ -161,7 +167,9 @@ def request(conn: Connection, redemption_id: int, *, pending: bool = False) -> R
     row = _row(conn, schema.redemptions, pending, r.redemption_id == redemption_id)
     if row is None:
         return RequestView(to_checksum_address(ZERO), 0, RequestStatus.NONE)
-    return RequestView(to_checksum_address(row["merchant"]), int(row["amount"]), RequestStatus(int(row["status"])))
+    return RequestView(
+        to_checksum_address(row["merchant"]), int(row["amount"]), RequestStatus(int(row["status"]))
+    )
 
 
 def redemption_totals(conn: Connection) -> tuple[int, int]:

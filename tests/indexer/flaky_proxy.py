@@ -40,7 +40,7 @@ class FlakyProxy:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
                 proxy.handle(self, self.rfile.read(length))
 
@@ -72,8 +72,14 @@ class FlakyProxy:
             self._turn += 1
             return self.KINDS[self._turn % len(self.KINDS)]
 
-    def _reply(self, handler: BaseHTTPRequestHandler, status: int, body: bytes,
-               headers: dict[str, str] | None = None, length: int | None = None) -> None:
+    def _reply(
+        self,
+        handler: BaseHTTPRequestHandler,
+        status: int,
+        body: bytes,
+        headers: dict[str, str] | None = None,
+        length: int | None = None,
+    ) -> None:
         handler.send_response(status)
         handler.send_header("content-type", "application/json")
         handler.send_header("content-length", str(len(body) if length is None else length))
@@ -116,8 +122,9 @@ class FlakyProxy:
             handler.close_connection = True
             handler.connection.shutdown(socket.SHUT_RDWR)
             return
-        answer = self._client.post(self.upstream, content=body,
-                                   headers={"content-type": "application/json"}).content
+        answer = self._client.post(
+            self.upstream, content=body, headers={"content-type": "application/json"}
+        ).content
         if what == "truncate":  # announces the full length, sends half, hangs up
             self._reply(handler, 200, answer[: len(answer) // 2], length=len(answer))
             handler.close_connection = True

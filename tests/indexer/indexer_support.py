@@ -40,14 +40,21 @@ def make_indexer(
     database_url: str, rpc_url: str, deployment: Deployment, **overrides: Any
 ) -> Indexer:
     s = settings(database_url, rpc_url, **overrides)
-    rpc = Rpc(s.rpc_url, timeout=s.rpc_timeout, max_attempts=s.rpc_max_attempts,
-              max_backoff=s.rpc_max_backoff, base_backoff=0.01)
+    rpc = Rpc(
+        s.rpc_url,
+        timeout=s.rpc_timeout,
+        max_attempts=s.rpc_max_attempts,
+        max_backoff=s.rpc_max_backoff,
+        base_backoff=0.01,
+    )
     indexer = Indexer(s, deployment, make_engine(s.database_url), rpc)
     indexer.initialise()
     return indexer
 
 
-def index_once(database_url: str, rpc_url: str, deployment: Deployment, **overrides: Any) -> Indexer:
+def index_once(
+    database_url: str, rpc_url: str, deployment: Deployment, **overrides: Any
+) -> Indexer:
     indexer = make_indexer(database_url, rpc_url, deployment, **overrides)
     indexer.run(once=True)
     return indexer
@@ -103,8 +110,10 @@ def assert_matches_chain(engine: Engine, world: World) -> int:
         for task_id in range(1, tasks + 1):
             for citizen_id in range(1, citizens + 1):
                 assert views.claim(conn, task_id, citizen_id) == w.claim(task_id, citizen_id), (
-                    views.claim(conn, task_id, citizen_id), w.claim(task_id, citizen_id),
-                    task_id, citizen_id,
+                    views.claim(conn, task_id, citizen_id),
+                    w.claim(task_id, citizen_id),
+                    task_id,
+                    citizen_id,
                 )
                 compared += 1
         assert views.ledger(conn) == w.ledger()
@@ -118,7 +127,9 @@ def assert_matches_chain(engine: Engine, world: World) -> int:
     return compared + 4
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "indexer", *args],
         cwd=ROOT,

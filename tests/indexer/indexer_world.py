@@ -85,14 +85,18 @@ class World:
         for shop in self.merchants:
             self.send(w.register_merchant(shop.address, CID), city)
         self.send(
-            w.register_citizens([c.address for c in self.citizens], [1 + i % 4 for i in range(len(self.citizens))]),
+            w.register_citizens(
+                [c.address for c in self.citizens], [1 + i % 4 for i in range(len(self.citizens))]
+            ),
             city,
         )
         self.send(w.grant_budget(5_000_000), city)
 
     def commission(self, reward: int = 500, slots: int = 5, days: int = 20) -> int:
         self.send(
-            self.wesh.commission_task(CID, reward, slots, self.now() + days * 86_400, 3 * 86_400, 7),
+            self.wesh.commission_task(
+                CID, reward, slots, self.now() + days * 86_400, 3 * 86_400, 7
+            ),
             self.city,
         )
         return self.wesh.counts()[2]
@@ -165,16 +169,34 @@ class World:
             reviewer = rng.choice(self.reviewers)
             kind = rng.choices(
                 [
-                    "commission", "claim", "submit", "approve", "approve_batch", "reject",
-                    "appeal", "decide", "abandon", "expire", "pay", "refund", "redeem",
-                    "mark_paid", "cancel", "close", "travel", "active", "move", "budget",
+                    "commission",
+                    "claim",
+                    "submit",
+                    "approve",
+                    "approve_batch",
+                    "reject",
+                    "appeal",
+                    "decide",
+                    "abandon",
+                    "expire",
+                    "pay",
+                    "refund",
+                    "redeem",
+                    "mark_paid",
+                    "cancel",
+                    "close",
+                    "travel",
+                    "active",
+                    "move",
+                    "budget",
                     "neighbourhood",
                 ],
                 weights=[5, 14, 12, 10, 2, 3, 2, 2, 2, 2, 8, 2, 2, 1, 0.5, 1, 1, 1, 1, 1, 1],
             )[0]
             if kind == "commission":
-                self.commission(rng.choice([100, 250, 500, 1_200]), rng.randint(2, 8),
-                                rng.choice([1, 10, 40]))
+                self.commission(
+                    rng.choice([100, 250, 500, 1_200]), rng.randint(2, 8), rng.choice([1, 10, 40])
+                )
             elif kind == "claim":
                 task = max(1, tasks - rng.randint(0, 3))
                 if self.send(w.claim_task(task), citizen):
@@ -186,8 +208,12 @@ class World:
                 self.send(w.approve_submission(pair_task, claimant.address), reviewer)
             elif kind == "approve_batch":
                 ids = [(c.address, w.account(c.address).id) for c in self.citizens]
-                items = [(t, a) for t in range(max(1, tasks - 4), tasks + 1) for a, cid in ids
-                         if w.claim(t, cid).status == 2]
+                items = [
+                    (t, a)
+                    for t in range(max(1, tasks - 4), tasks + 1)
+                    for a, cid in ids
+                    if w.claim(t, cid).status == 2
+                ]
                 if items:
                     self.send(w.approve_submissions(items), reviewer)
             elif kind == "reject":
@@ -217,9 +243,9 @@ class World:
                 self.send(w.redeem(rng.randint(1, 200)), shop)
             elif kind == "mark_paid":
                 count = w.request_count()
-                ids = [i for i in range(1, count + 1) if w.request(i).status == 1][:5]
-                if ids:
-                    self.send(w.mark_paid(ids, f"SEPA-{rng.randint(0, 99999)}"), self.city)
+                open_ids = [i for i in range(1, count + 1) if w.request(i).status == 1][:5]
+                if open_ids:
+                    self.send(w.mark_paid(open_ids, f"SEPA-{rng.randint(0, 99999)}"), self.city)
             elif kind == "cancel":
                 self.send(w.cancel_task(task), self.city)
             elif kind == "close":
@@ -242,7 +268,9 @@ class World:
                 else:
                     self.send(w.withdraw_budget(rng.randint(1, 100_000)), self.city)
             elif kind == "neighbourhood":
-                self.send(w.set_citizen_neighbourhood(citizen.address, rng.randint(1, 30)), self.city)
+                self.send(
+                    w.set_citizen_neighbourhood(citizen.address, rng.randint(1, 30)), self.city
+                )
 
 
 def start_world(node: Anvil, *, confirmations: int = 0) -> World:
@@ -250,8 +278,11 @@ def start_world(node: Anvil, *, confirmations: int = 0) -> World:
     w3 = Web3(Web3.HTTPProvider(node.url))
     accounts = [UnlockedSigner(a) for a in w3.eth.accounts]
     city, rev1, rev2, shop1, shop2, shop3, *rest = accounts
-    deployed = deploy(w3, city, {city.address: CITY_ROLES, rev1.address: Role.REVIEWER,
-                                 rev2.address: Role.REVIEWER})
+    deployed = deploy(
+        w3,
+        city,
+        {city.address: CITY_ROLES, rev1.address: Role.REVIEWER, rev2.address: Role.REVIEWER},
+    )
     start = w3.eth.get_block(deployed.block)
     deployment = Deployment(
         network="local",
@@ -264,8 +295,14 @@ def start_world(node: Anvil, *, confirmations: int = 0) -> World:
         confirmations=confirmations,
     )
     world = World(
-        node=node, w3=w3, wesh=deployed.wesh, deployment=deployment, city=city,
-        reviewers=[rev1, rev2], merchants=[shop1, shop2, shop3], citizens=rest[:12],
+        node=node,
+        w3=w3,
+        wesh=deployed.wesh,
+        deployment=deployment,
+        city=city,
+        reviewers=[rev1, rev2],
+        merchants=[shop1, shop2, shop3],
+        citizens=rest[:12],
         spare=rest[12:],
     )
     world.setup()

@@ -41,8 +41,9 @@ def test_catch_up_status_and_reset(world: World, new_db: Any, tmp_path: Path) ->
 
 
 def test_a_missing_or_broken_manifest_is_a_clear_error(new_db: Any, tmp_path: Path) -> None:
-    env = cli_env(new_db(), "http://127.0.0.1:9", tmp_path / "nowhere.json",
-                  WESH_RPC_MAX_ATTEMPTS="1")
+    env = cli_env(
+        new_db(), "http://127.0.0.1:9", tmp_path / "nowhere.json", WESH_RPC_MAX_ATTEMPTS="1"
+    )
     missing = run_cli("--once", env=env)
     assert missing.returncode == 2
     assert "no deployment manifest" in missing.stderr and "Traceback" not in missing.stderr
@@ -57,23 +58,29 @@ def test_a_missing_or_broken_manifest_is_a_clear_error(new_db: Any, tmp_path: Pa
     assert invalid.returncode == 2 and "invalid setting" in invalid.stderr
 
 
-def test_an_unreachable_node_is_retried_with_a_message(world: World, new_db: Any,
-                                                       tmp_path: Path) -> None:
+def test_an_unreachable_node_is_retried_with_a_message(
+    world: World, new_db: Any, tmp_path: Path
+) -> None:
     manifest = world.save_manifest(tmp_path / "local.json")
-    env = cli_env(new_db(), f"http://127.0.0.1:{free_port()}", manifest,
-                  WESH_RPC_MAX_ATTEMPTS="3", WESH_RPC_MAX_BACKOFF="0.05")
+    env = cli_env(
+        new_db(),
+        f"http://127.0.0.1:{free_port()}",
+        manifest,
+        WESH_RPC_MAX_ATTEMPTS="3",
+        WESH_RPC_MAX_BACKOFF="0.05",
+    )
     down = run_cli("--once", env=env)
     assert down.returncode == 4
     assert "connection failed" in down.stderr and "retry 1" in down.stderr
     assert "Traceback" not in down.stderr
 
 
-def test_another_deployment_in_the_database_is_refused(world: World, new_db: Any,
-                                                       tmp_path: Path) -> None:
+def test_another_deployment_in_the_database_is_refused(
+    world: World, new_db: Any, tmp_path: Path
+) -> None:
     url = new_db()
     index_once(url, world.node.url, world.deployment)
-    other = world.deployment.__class__(**{**world.deployment.__dict__,
-                                          "heitje": "0x" + "12" * 20})
+    other = world.deployment.__class__(**{**world.deployment.__dict__, "heitje": "0x" + "12" * 20})
     manifest = tmp_path / "other.json"
     manifest.write_text(other.to_json())
     env = cli_env(url, world.node.url, manifest)
@@ -81,8 +88,11 @@ def test_another_deployment_in_the_database_is_refused(world: World, new_db: Any
     assert refused.returncode == 3
     assert "indexes another deployment" in refused.stderr
     wrong_chain = tmp_path / "wrong.json"
-    wrong_chain.write_text(world.deployment.__class__(
-        **{**world.deployment.__dict__, "start_block_hash": "0x" + "ab" * 32}).to_json())
+    wrong_chain.write_text(
+        world.deployment.__class__(
+            **{**world.deployment.__dict__, "start_block_hash": "0x" + "ab" * 32}
+        ).to_json()
+    )
     reset = run_cli("--once", env={**env, "WESH_DEPLOYMENT": str(wrong_chain)})
     assert reset.returncode == 3 and "chain that was reset" in reset.stderr
     again = run_cli("--once", "--reset", env={**env, "WESH_DEPLOYMENT": str(manifest)})

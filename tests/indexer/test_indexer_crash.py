@@ -54,10 +54,7 @@ def _start(env: dict[str, str]) -> subprocess.Popen[bytes]:
 def _wait_for_start(process: subprocess.Popen[bytes]) -> bool:
     """Reads the log until the indexer says it starts indexing; False if it exited first."""
     assert process.stderr is not None
-    for line in iter(process.stderr.readline, b""):
-        if b"resuming after block" in line:
-            return True
-    return False
+    return any(b"resuming after block" in line for line in iter(process.stderr.readline, b""))
 
 
 def test_kill_9_during_catch_up_then_restart_equals_a_clean_index(
@@ -67,8 +64,12 @@ def test_kill_9_during_catch_up_then_restart_equals_a_clean_index(
     _history(world, rng)
     manifest = world.save_manifest(tmp_path / "local.json")
     env = cli_env(
-        new_db(), world.node.url, manifest,
-        WESH_BATCH_BLOCKS="1", WESH_MAX_BATCH_BLOCKS="2", WESH_MAX_REORG_DEPTH="64",
+        new_db(),
+        world.node.url,
+        manifest,
+        WESH_BATCH_BLOCKS="1",
+        WESH_MAX_BATCH_BLOCKS="2",
+        WESH_MAX_REORG_DEPTH="64",
         WESH_LOG_LEVEL="INFO",
     )
     url = env["WESH_DATABASE_URL"]

@@ -25,14 +25,19 @@ def _normalise(value: Any) -> Any:
 
 def _web3_args(log: dict[str, Any], spec: events.EventSpec) -> dict[str, Any]:
     abi = next(
-        e for e in artifacts.load(spec.contract).abi if e["type"] == "event" and e["name"] == spec.name
+        e
+        for e in artifacts.load(spec.contract).abi
+        if e["type"] == "event" and e["name"] == spec.name
     )
     w3_log = {
         "address": Web3.to_checksum_address(log["address"]),
         "topics": [bytes.fromhex(t[2:]) for t in log["topics"]],
         "data": bytes.fromhex(log["data"][2:]),
-        "blockNumber": 1, "transactionHash": b"\0" * 32, "transactionIndex": 0,
-        "blockHash": b"\0" * 32, "logIndex": 0,
+        "blockNumber": 1,
+        "transactionHash": b"\0" * 32,
+        "transactionIndex": 0,
+        "blockHash": b"\0" * 32,
+        "logIndex": 0,
     }
     decoded = get_event_data(Web3().codec, abi, w3_log)  # type: ignore[arg-type]
     return {k: _normalise(v) for k, v in decoded["args"].items()}
@@ -50,7 +55,10 @@ def test_every_event_of_both_abis_has_a_decoder() -> None:
     assert len(declared) == 31
     with_strings = {s.name for s in table.values() if not s.fixed_layout}
     assert with_strings == {
-        "TaskCommissioned", "MerchantRegistered", "MerchantUpdated", "EvidenceSubmitted",
+        "TaskCommissioned",
+        "MerchantRegistered",
+        "MerchantUpdated",
+        "EvidenceSubmitted",
         "RedemptionPaid",
     }
     assert events.topic0("Transfer") == (
@@ -62,9 +70,7 @@ def test_real_logs_decode_as_web3_does(world: World) -> None:
     """Every event, emitted on anvil by the tour, decodes to what web3's process_log gives."""
     world.tour()
     rpc = Rpc(world.node.url)
-    logs = rpc.get_logs(
-        [world.deployment.heitje, world.deployment.redemption], 0, world.head()
-    )
+    logs = rpc.get_logs([world.deployment.heitje, world.deployment.redemption], 0, world.head())
     seen = set()
     for log in logs:
         found = events.decode_log(log)

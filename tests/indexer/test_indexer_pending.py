@@ -38,14 +38,20 @@ def test_a_payment_is_pending_until_confirmed(world: World, new_db: Any) -> None
         f"SELECT balance FROM pending_accounts WHERE address = '{shop.address.lower()}'",
     )
     assert pending_balance == 250
-    assert _count(indexer, f"SELECT balance FROM accounts WHERE address = '{shop.address.lower()}'") == 0
+    assert (
+        _count(indexer, f"SELECT balance FROM accounts WHERE address = '{shop.address.lower()}'")
+        == 0
+    )
     assert _count(indexer, "SELECT head_block FROM pending_state") == world.head()
 
     world.mine(3)
     indexer.run(once=True)
     assert _count(indexer, "SELECT COUNT(*) FROM payments WHERE amount = 250") == 1
     assert _count(indexer, "SELECT COUNT(*) FROM pending_payments") == 0
-    assert _count(indexer, f"SELECT balance FROM accounts WHERE address = '{shop.address.lower()}'") == 250
+    assert (
+        _count(indexer, f"SELECT balance FROM accounts WHERE address = '{shop.address.lower()}'")
+        == 250
+    )
 
 
 def test_following_the_head_makes_events_queryable_within_a_second(
@@ -60,7 +66,10 @@ def test_following_the_head_makes_events_queryable_within_a_second(
         for n in range(5):
             world.send(world.wesh.grant_budget(1_000 + n), world.city)
             mined = time.monotonic()
-            while _count(indexer, f"SELECT COUNT(*) FROM budget_changes WHERE amount = {1_000 + n}") == 0:
+            while (
+                _count(indexer, f"SELECT COUNT(*) FROM budget_changes WHERE amount = {1_000 + n}")
+                == 0
+            ):
                 assert time.monotonic() - mined < 5, "event not indexed within 5 s"
                 time.sleep(0.01)
             latencies.append(time.monotonic() - mined)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from indexer_support import assert_matches_chain, dump, diff_dumps, index_once, make_indexer
+from indexer_support import assert_matches_chain, diff_dumps, dump, index_once, make_indexer
 from indexer_world import World
 from sqlalchemy import text
 

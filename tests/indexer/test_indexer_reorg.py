@@ -44,8 +44,9 @@ def _finish(indexer: Indexer, world: World, new_db: Any) -> None:
     world.mine(indexer.confirmations)
     indexer.run(once=True)
     assert_matches_chain(indexer.engine, world)
-    clean = index_once(new_db(), world.node.url, world.deployment,
-                       confirmations=indexer.confirmations)
+    clean = index_once(
+        new_db(), world.node.url, world.deployment, confirmations=indexer.confirmations
+    )
     a, b = dump(indexer.engine), dump(clean.engine)
     assert a == b, diff_dumps(a, b)
 

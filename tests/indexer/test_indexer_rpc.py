@@ -25,14 +25,27 @@ def test_a_flaky_rpc_yields_the_exact_state(
     caplog.set_level(logging.INFO, logger="indexer")
     with FlakyProxy(world.node.url, seed=3, failure_rate=0.35, hang_seconds=0.6) as proxy:
         flaky = index_once(
-            new_db(), proxy.url, world.deployment,
-            rpc_timeout=0.3, max_reorg_depth=8, batch_blocks=50, header_batch=7,
+            new_db(),
+            proxy.url,
+            world.deployment,
+            rpc_timeout=0.3,
+            max_reorg_depth=8,
+            batch_blocks=50,
+            header_batch=7,
         )
     a, b = dump(flaky.engine), dump(clean.engine)
     assert a == b, diff_dumps(a, b)
     assert_matches_chain(flaky.engine, world)
-    for failure in ("429", "502", "hang", "drop", "truncate", "truncate_short", "batch_partial",
-                    "too_many_results"):
+    for failure in (
+        "429",
+        "502",
+        "hang",
+        "drop",
+        "truncate",
+        "truncate_short",
+        "batch_partial",
+        "too_many_results",
+    ):
         assert proxy.counts[failure] > 0, (failure, proxy.counts)
     stats = flaky.rpc.stats
     assert stats.retries > 10 and stats.splits > 3
