@@ -35,7 +35,7 @@ from indexer.db import executemany, sql_for
 from indexer.projections import Batch, Event, IntegrityError, Store, apply
 from indexer.reorg import find_ancestor, rollback
 from indexer.rpc import Rpc
-from wesh.deployment import Deployment
+from wesh.deployment import DEV_CHAIN_ID, Deployment
 from wesh.events import DecodeError, specs
 from wesh.settings import IndexerSettings
 
@@ -143,6 +143,15 @@ class Indexer:
                 f"block {dep.start_block} on the chain is {start_hash}, the manifest says "
                 f"{dep.start_block_hash}: the manifest is from a chain that was reset; deploy again"
             )
+        if self._other_dev_deployment(chain_id, start_hash):
+            log.warning(
+                "the database holds the index of an earlier local chain (chain id %d), which is "
+                "gone: dropping it and indexing the new deployment",
+                DEV_CHAIN_ID,
+            )
+            schema.drop(self.engine)
+            schema.create(self.engine)
+            self.store.invalidate()
         with self.engine.begin() as conn:
             row = conn.execute(select(schema.sync_state)).mappings().first()
             if row is None:
@@ -188,6 +197,23 @@ class Indexer:
         self.cursor = self._read_cursor()
         self.progress.indexed = self.cursor.indexed_block
         self.progress.events_total = self.cursor.events_total
+
+    def _other_dev_deployment(self, chain_id: int, start_hash: str) -> bool:
+        """True when both the database and the node are anvil chains (id 31337) and the database
+        indexes another deployment: a dev chain is thrown away with its node (as its manifest
+        is), so its index is too. On any other chain a mismatch is an error."""
+        if chain_id != DEV_CHAIN_ID or not self.settings.reset_dev_chain:
+            return False
+        with self.engine.connect() as conn:
+            row = conn.execute(select(schema.sync_state)).mappings().first()
+        if row is None or row["chain_id"] != DEV_CHAIN_ID:
+            return False
+        dep = self.deployment
+        return (row["heitje"], row["start_block"], row["start_block_hash"]) != (
+            self.addresses[0],
+            dep.start_block,
+            start_hash,
+        )
 
     def _read_cursor(self) -> Cursor:
         with self.engine.connect() as conn:

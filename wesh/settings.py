@@ -54,6 +54,9 @@ class IndexerSettings(BaseSettings):
     #: Blocks below the head that keep an undo journal and a full block-hash log: the deepest
     #: reorganisation the indexer can roll back (beyond the confirmation depth).
     max_reorg_depth: int = Field(default=128, ge=1)
+    #: On anvil's chain id 31337, drop an index of another (earlier, now gone) deployment instead
+    #: of refusing to start: ``make demo`` starts a fresh chain with the same database file.
+    reset_dev_chain: bool = True
     #: Serve Prometheus metrics on this port (127.0.0.1); None: off.
     metrics_port: int | None = None
     log_level: str = "INFO"

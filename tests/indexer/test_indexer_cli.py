@@ -83,7 +83,7 @@ def test_another_deployment_in_the_database_is_refused(
     other = world.deployment.__class__(**{**world.deployment.__dict__, "heitje": "0x" + "12" * 20})
     manifest = tmp_path / "other.json"
     manifest.write_text(other.to_json())
-    env = cli_env(url, world.node.url, manifest)
+    env = cli_env(url, world.node.url, manifest, WESH_RESET_DEV_CHAIN="false")
     refused = run_cli("--once", env=env)
     assert refused.returncode == 3
     assert "indexes another deployment" in refused.stderr
@@ -98,6 +98,18 @@ def test_another_deployment_in_the_database_is_refused(
     again = run_cli("--once", "--reset", env={**env, "WESH_DEPLOYMENT": str(manifest)})
     assert again.returncode == 0, again.stderr  # --reset: the old index is dropped first
     assert "dropped the old index" in again.stderr
+    # On anvil (chain id 31337) a new deployment replaces the index of the old one by default,
+    # as `make demo` needs after restarting its chain.
+    back = run_cli(
+        "--once",
+        env={
+            **env,
+            "WESH_DEPLOYMENT": str(world.save_manifest(tmp_path / "back.json")),
+            "WESH_RESET_DEV_CHAIN": "true",
+        },
+    )
+    assert back.returncode == 0, back.stderr
+    assert "index of an earlier local chain" in back.stderr
 
 
 def test_metrics_endpoint(world: World, new_db: Any) -> None:
