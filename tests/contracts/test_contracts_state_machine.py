@@ -110,7 +110,8 @@ durations = st.one_of(
 )
 deadline_offsets = st.sampled_from([400 * DAY, 45 * DAY, 400 * DAY, 7 * DAY, DAY, 3_600, 1, 0])
 picks = st.integers(min_value=0, max_value=255)
-# 0-7: a sensible target; 8: any known one; 9: something that does not fit.
+# 0-5: a target in the right state; 6-8: one in the wrong state; 9: one that does not exist
+# (task_id() and claim() read 6-8 their own way, see there).
 modes = st.integers(min_value=0, max_value=9)
 reasons = st.integers(min_value=0, max_value=MASK_8 + 1)
 amount_modes = st.integers(min_value=0, max_value=9)
@@ -124,7 +125,7 @@ CAP_REFUSALS = (
     "cap: yearly limit reached",
     "cap: monthly limit reached",
 )
-TRAVELS = ["day", "hour", "week", "day", "hour", "month start", "new year"]
+TRAVELS = ["day", "hour", "deadline", "week", "deadline", "month start", "new year"]
 
 
 def revert_reason(output: bytes) -> str:
@@ -258,16 +259,18 @@ class WeshMachine(RuleBasedStateMachine):
         return self.model.next_task_id + pick % 3
 
     def target_claim(self, pick: int, mode: int, statuses: set[int]) -> tuple[int, str]:
-        """(task id, citizen wallet) of a claim in one of `statuses` when mode < 8; any known
-        claim for mode 8; a task and a citizen with no such claim, or a non-citizen, for 9."""
-        if mode < 8:
-            fitting = sorted(k for k, c in self.model.claims.items() if c.status in statuses)
+        """(task id, citizen wallet) of a claim in one of `statuses` when mode < 6; of a claim in
+        any other status for 6-8 (refused for its state); for 9, a task and someone with no
+        such claim, or a non-citizen."""
+        claims = sorted(self.model.claims.items())
+        if mode < 9:
+            fitting = [key for key, claim in claims if (claim.status in statuses) == (mode < 6)]
             if fitting:
                 task_id, citizen_id = fitting[pick % len(fitting)]
                 return task_id, self.model.citizen_by_id(citizen_id).wallet
-        if mode <= 8 and self.model.claims:
-            task_id, citizen_id = sorted(self.model.claims)[pick % len(self.model.claims)]
-            return task_id, self.model.citizen_by_id(citizen_id).wallet
+            if claims:
+                task_id, citizen_id = claims[pick % len(claims)][0]
+                return task_id, self.model.citizen_by_id(citizen_id).wallet
         return self.task_id(pick, 8), self.wallet(pick % 10)
 
     def has_claims(self, statuses: set[int]) -> bool:
@@ -487,15 +490,21 @@ class WeshMachine(RuleBasedStateMachine):
     # ----------------------------------------------------------------- time
     @rule(travel=st.sampled_from(TRAVELS), nudge=st.integers(min_value=-2, max_value=2))
     def travel(self, travel: str, nudge: int) -> None:
-        """Moves the clock forward: a little, or to just around a month start or New Year
-        (Amsterdam time)."""
+        """Moves the clock forward: a little, to the second around the next deadline or expiry,
+        or to just around a month start or New Year (Amsterdam time)."""
         now = self.now()
+        moments = sorted(
+            {t.deadline for t in self.model.tasks.values() if t.deadline > now}
+            | {c.expires_at for c in self.model.claims.values() if c.expires_at > now}
+        )
         target = {
             "hour": now + 3_600 + nudge,
             "day": now + DAY + nudge,
             "week": now + 7 * DAY + nudge,
             "month start": next_month_start(now) + nudge,
             "new year": next_new_year(now) + nudge,
+            # To the second around the next claim deadline or claim expiry.
+            "deadline": (moments[0] if moments else now + DAY) + nudge // 2,
         }[travel]
         boa.env.evm.patch.timestamp = max(target, now + 1)
         self.check_views()
@@ -599,6 +608,7 @@ class WeshMachine(RuleBasedStateMachine):
                 "move citizen",
                 "citizen active",
                 "merchant active",
+                "caps",
                 "caps",
                 "open claims",
                 "pause",
