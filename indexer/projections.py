@@ -112,7 +112,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.sql: dict[str, TableSql] = {t.name: sql_for(engine, t) for t in schema.STATE_TABLES}
-        self.cache: dict[str, dict[Key, tuple[Any, ...] | None]] = {n: {} for n in STATE_NAMES}
+        self.cache: dict[str, dict[Key, Any]] = {n: {} for n in STATE_NAMES}
         self.size = 0
 
     def invalidate(self) -> None:
@@ -147,11 +147,12 @@ class Store:
         if self.size > self.MAX_CACHED:
             self.invalidate()
             return
+        # The batch's row lists become the cache's as they are: a batch is discarded after its
+        # commit, and the next one copies a row before changing it (``Batch.get``).
         for name, keys in dirty.items():
             cache, overlay = self.cache[name], rows[name]
             for key in keys:
-                row = overlay[key]
-                cache[key] = tuple(row) if row is not None else None
+                cache[key] = overlay[key]
 
 
 class Batch:
@@ -187,7 +188,10 @@ class Batch:
 
     def mut(self, name: str, key: Key) -> Row | None:
         """The row for changing: journaled (first change per block) and marked dirty."""
-        row = self.get(name, key)
+        overlay = self.rows[name]
+        row = overlay.get(key, _MISSING)
+        if row is _MISSING:
+            row = self.get(name, key)
         above = self.journal_above
         if above is not None and self.block > above:
             mark = (name, key)
