@@ -40,10 +40,10 @@ def test_catch_up_status_and_reset(world: World, new_db: Any, tmp_path: Path) ->
     assert json.loads(run_cli("status", env=env).stdout) == {"indexed": False}
 
 
-def test_a_missing_or_broken_manifest_is_a_clear_error(new_db: Any, tmp_path: Path) -> None:
-    env = cli_env(
-        new_db(), "http://127.0.0.1:9", tmp_path / "nowhere.json", WESH_RPC_MAX_ATTEMPTS="1"
-    )
+def test_a_missing_or_broken_manifest_is_a_clear_error(tmp_path: Path) -> None:
+    # It fails before any database is opened: one backend is enough.
+    url = f"sqlite:///{tmp_path / 'wesh.db'}"
+    env = cli_env(url, "http://127.0.0.1:9", tmp_path / "nowhere.json", WESH_RPC_MAX_ATTEMPTS="1")
     missing = run_cli("--once", env=env)
     assert missing.returncode == 2
     assert "no deployment manifest" in missing.stderr and "Traceback" not in missing.stderr
@@ -58,12 +58,11 @@ def test_a_missing_or_broken_manifest_is_a_clear_error(new_db: Any, tmp_path: Pa
     assert invalid.returncode == 2 and "invalid setting" in invalid.stderr
 
 
-def test_an_unreachable_node_is_retried_with_a_message(
-    world: World, new_db: Any, tmp_path: Path
-) -> None:
+def test_an_unreachable_node_is_retried_with_a_message(world: World, tmp_path: Path) -> None:
+    # It fails before any database is written: one backend is enough.
     manifest = world.save_manifest(tmp_path / "local.json")
     env = cli_env(
-        new_db(),
+        f"sqlite:///{tmp_path / 'wesh.db'}",
         f"http://127.0.0.1:{free_port()}",
         manifest,
         WESH_RPC_MAX_ATTEMPTS="3",

@@ -24,8 +24,8 @@ KILLS = 20
 
 def _history(world: World, rng: random.Random) -> None:
     world.tour()
-    world.random_actions(120, rng)
-    for n in range(150):  # many small blocks: a long catch-up with one block per batch
+    world.random_actions(80, rng)
+    for n in range(120):  # many small blocks: a long catch-up with one block per batch
         world.send(world.wesh.grant_budget(1 + n), world.city)
 
 
