@@ -38,6 +38,8 @@ MIN_CELL = 3
 #: A list's total (for paging) is counted again when the indexer applied a block, or after this
 #: many seconds: counting 100,000 rows on every request would cost more than the page itself.
 COUNT_TTL_S = 30.0
+#: How often a worker asks the database which block the indexer has reached.
+BLOCK_CHECK_S = 0.2
 #: A cached public page is rebuilt after this long even without a new block (deadlines pass).
 PAGE_TTL_S = 5.0
 
@@ -99,13 +101,20 @@ class PageCache:
         self.views = views
         self.size = size
         self.entries: dict[tuple[Any, ...], tuple[int | None, float, bytes, str]] = {}
+        self.block: int | None = None
+        self.block_read_at = -1.0
 
     def respond(self, request: Any, key: tuple[Any, ...], build: Any) -> Any:
         from fastapi import Response  # the views stay importable without the web layer
 
-        block = self.views.indexed_block()
-        entry = self.entries.get(key)
         now = time.monotonic()
+        # The indexed block is read at most every BLOCK_CHECK_S: a page can be that much later
+        # than the indexer, and a request that finds its page costs no database round trip.
+        if now - self.block_read_at > BLOCK_CHECK_S:
+            self.block = self.views.indexed_block()
+            self.block_read_at = now
+        block = self.block
+        entry = self.entries.get(key)
         if entry is None or entry[0] != block or now - entry[1] > PAGE_TTL_S:
             body = build()
             etag = f'W/"{block}-{hashlib.blake2b(body, digest_size=8).hexdigest()}"'
