@@ -44,6 +44,9 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA cache_size=-65536")
             cur.execute("PRAGMA temp_store=MEMORY")
+            # Checkpoint the WAL every ~40 MB rather than every 4 MB: fewer copies during a
+            # long catch-up; readers are unaffected.
+            cur.execute("PRAGMA wal_autocheckpoint=10000")
             cur.close()
 
         return engine

@@ -38,7 +38,7 @@ class IndexerSettings(BaseSettings):
     batch_blocks: int = Field(default=20, ge=1)
     #: Aim for about this many logs per eth_getLogs answer (the range doubles while answers
     #: are smaller than half of it, and shrinks when they are larger).
-    target_logs: int = Field(default=10_000, ge=1)
+    target_logs: int = Field(default=20_000, ge=1)
     #: Largest block range per eth_getLogs call, however empty the chain.
     max_batch_blocks: int = Field(default=50_000, ge=1)
     #: Block headers per JSON-RPC batch request.
