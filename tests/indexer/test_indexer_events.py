@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from indexer_world import World
 from web3 import Web3
-from web3._utils.events import get_event_data
+from web3.contract import Contract
 
 from indexer.rpc import Rpc
 from wesh import artifacts, events
@@ -23,12 +23,15 @@ def _normalise(value: Any) -> Any:
     return value
 
 
+_W3 = Web3()
+_CONTRACTS: dict[str, type[Contract]] = {}
+
+
 def _web3_args(log: dict[str, Any], spec: events.EventSpec) -> dict[str, Any]:
-    abi = next(
-        e
-        for e in artifacts.load(spec.contract).abi
-        if e["type"] == "event" and e["name"] == spec.name
-    )
+    """What web3's ``contract.events.<Name>().process_log`` makes of the log."""
+    if spec.contract not in _CONTRACTS:
+        _CONTRACTS[spec.contract] = _W3.eth.contract(abi=artifacts.load(spec.contract).abi)
+    event = _CONTRACTS[spec.contract].events[spec.name]()
     w3_log = {
         "address": Web3.to_checksum_address(log["address"]),
         "topics": [bytes.fromhex(t[2:]) for t in log["topics"]],
@@ -39,7 +42,7 @@ def _web3_args(log: dict[str, Any], spec: events.EventSpec) -> dict[str, Any]:
         "blockHash": b"\0" * 32,
         "logIndex": 0,
     }
-    decoded = get_event_data(Web3().codec, abi, w3_log)  # type: ignore[arg-type]
+    decoded = event.process_log(w3_log)  # type: ignore[arg-type]
     return {k: _normalise(v) for k, v in decoded["args"].items()}
 
 
@@ -134,3 +137,49 @@ def test_malformed_logs_are_refused() -> None:
     else:
         raise AssertionError("a Transfer with two topics decoded")
     assert events.decode_log({"topics": ["0x" + "ab" * 32], "data": "0x"}) is None
+
+
+def test_the_generic_fallback_decodes_other_dynamic_types() -> None:
+    """No WESH event has an array or bytes field today; if one gets one, eth_abi decodes it."""
+    entry = {
+        "type": "event",
+        "name": "Batch",
+        "anonymous": False,
+        "inputs": [
+            {"name": "batch_id", "type": "uint256", "indexed": True},
+            {"name": "ids", "type": "uint256[]", "indexed": False},
+            {"name": "who", "type": "address", "indexed": True},
+            {"name": "blob", "type": "bytes", "indexed": False},
+        ],
+    }
+    spec = events._spec("Test", entry)
+    assert not spec.fixed_layout
+    who = "0x" + "ab" * 20
+    log: dict[str, Any] = {
+        "address": "0x" + "11" * 20,
+        "topics": [
+            spec.topic0,
+            "0x" + encode(["uint256"], [7]).hex(),
+            "0x" + encode(["address"], [who]).hex(),
+        ],
+        "data": "0x" + encode(["uint256[]", "bytes"], [[1, 2, 3], b"\x01\x02"]).hex(),
+    }
+    assert spec.decode(log["topics"], log["data"]) == (7, (1, 2, 3), who, "0x0102")
+    event = _W3.eth.contract(abi=[entry]).events["Batch"]()
+    w3_log = {
+        "address": Web3.to_checksum_address(log["address"]),
+        "topics": [bytes.fromhex(t[2:]) for t in log["topics"]],
+        "data": bytes.fromhex(log["data"][2:]),
+        "blockNumber": 1,
+        "transactionHash": b"\0" * 32,
+        "transactionIndex": 0,
+        "blockHash": b"\0" * 32,
+        "logIndex": 0,
+    }
+    args = event.process_log(w3_log)["args"]  # type: ignore[arg-type]
+    assert (args["batch_id"], tuple(args["ids"]), args["who"].lower(), args["blob"]) == (
+        7,
+        (1, 2, 3),
+        who,
+        b"\x01\x02",
+    )
