@@ -421,6 +421,7 @@ def main() -> int:
 
         latencies = head_latency(node, manifest, Path(tmp) / "follow.db")
 
+    load = os.getloadavg()[0]
     results = {
         "events": events,
         "sqlite_events_per_s": round(events / sqlite_s),
@@ -432,6 +433,8 @@ def main() -> int:
         "postgres_seconds": round(pg_s, 2),
         "raw_getlogs_seconds": round(raw_s, 2),
         "generate_seconds": round(gen_s, 1),
+        # Other work on this (2-core, shared) machine during the run: compare figures with care.
+        "load_average_1m": round(load, 2),
     }
     raw_rate = results["raw_getlogs_events_per_s"]
     rows = [
@@ -453,6 +456,7 @@ def main() -> int:
         ("head latency median", f"{results['head_latency_median_s']:.3f} s", "-", True),
     ]
     print()
+    print(f"load average during the run: {load:.2f} on {os.cpu_count()} cores")
     print(f"{'measure':32} {'result':>16}  {'target':38} ok")
     print("-" * 92)
     for name, value, target, ok in rows:
