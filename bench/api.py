@@ -23,7 +23,6 @@ import time
 from pathlib import Path
 
 import httpx
-import sqlalchemy as sa
 
 from api.state import SqlStore
 from api.views import Views, task_meta
@@ -38,7 +37,7 @@ TASKS, CITIZENS = 100_000, 20_000
 HEERLEN = (50.8882, 5.9795)
 CONNECTIONS, THREADS = 16, 2
 
-HELLO_APP = '''
+HELLO_APP = """
 from fastapi import FastAPI
 
 app = FastAPI()
@@ -47,7 +46,7 @@ app = FastAPI()
 @app.get("/hello")
 def hello() -> dict[str, str]:
     return {"hello": "world"}
-'''
+"""
 
 
 def fill(database_url: str, root: Path) -> tuple[str, int]:
