@@ -13,7 +13,7 @@ MAX_CLAIM_DURATION = heitje_constant("MAX_CLAIM_DURATION")
 MAX_NEIGHBOURHOOD = heitje_constant("MAX_NEIGHBOURHOOD")
 MAX_TOTAL_BUDGET = heitje_constant("MAX_TOTAL_BUDGET")
 MASK_40 = heitje_constant("MASK_40")
-TASK_STATUS = {"OPEN": 1, "CANCELLED": 2, "CLOSED": 3}
+TASK_STATUS = {name: heitje_constant(f"TASK_{name}") for name in ("OPEN", "CANCELLED", "CLOSED")}
 
 
 def money(heitje) -> tuple[int, int, int, int]:

@@ -14,12 +14,14 @@ from contracts_support import (
     TASK_CID,
     event_names,
     only_event,
+    redemption_constant,
 )
 
 REFERENCE = b"QR-7".ljust(32, b"\0")
 SEPA = "NOTPROVIDED-2027-0001"
 ZERO = "0x" + "00" * 20
-REQUEST_OPEN, REQUEST_PAID = 1, 2
+REQUEST_OPEN = redemption_constant("STATUS_OPEN")
+REQUEST_PAID = redemption_constant("STATUS_PAID")
 
 
 @pytest.fixture
