@@ -8,7 +8,14 @@ decoded with the bit layout parsed from Heitje.vy) must equal the model, and the
 contracts/README.md must hold on the chain's own numbers.
 
 Two machines: the default caps (yearly only), and a deployment with a monthly cap. Bounds for
-rewards, slots, caps and amounts come from the contracts' constants.
+rewards, slots, caps and amounts come from the contracts' constants. Settings: 100 examples of up
+to 50 steps each, derandomized and without an example database, so every run (and CI) explores
+the same sequences; WESH_MACHINE_EXAMPLES=n changes the number of examples for a local deep run.
+
+One thing the contract cannot enforce is left to the admin and kept out of the random runs:
+scheduling a cap below what a citizen has already reserved (the claim was checked against the
+caps known when it was made; paid after New Year it would take the citizen past the lower cap).
+`set_caps` lifts such a cap above the largest reservation before calling the contract.
 """
 
 from __future__ import annotations
