@@ -194,12 +194,12 @@ def wrk(url: str, seconds: int, headers: dict[str, str] | None = None) -> dict[s
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise RuntimeError(f"{url}: {errors.group(1)} error responses\n{out}")
-    latencies = {}
+    latencies: dict[str, float] = {}
     for pct in ("50", "99"):
         match = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", out)
         assert match, out
-        value, unit = float(match.group(1)), match.group(2)
-        latencies[pct] = value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+        number, unit = float(match.group(1)), match.group(2)
+        latencies[pct] = number / 1000 if unit == "us" else number * 1000 if unit == "s" else number
     return {"rps": rps, "p50_ms": latencies["50"], "p99_ms": latencies["99"]}
 
 

@@ -7,6 +7,7 @@ import asyncio
 import httpx
 import pytest
 from api_support import PUBLIC_URL, Stack, sign_in
+from web3.types import Wei
 
 from wesh.contract import Role
 
@@ -67,7 +68,7 @@ async def test_a_prepared_claim_says_what_it_does_and_succeeds_when_sent(
     assert tx["description"]["nl"] == expected
     # The wallet sends exactly what the API prepared.
     tx_hash = stack.w3.eth.send_transaction(
-        {"from": tx["from"], "to": tx["to"], "data": tx["data"], "value": 0}
+        {"from": tx["from"], "to": tx["to"], "data": tx["data"], "value": Wei(0)}
     )
     assert stack.w3.eth.wait_for_transaction_receipt(tx_hash)["status"] == 1
     stack.sync()
