@@ -387,28 +387,27 @@ class Views:
             query = query.where(s.merchants.c.active.is_(True))
         with self.engine.connect() as db:
             rows = db.execute(query).all()
-        out = []
-        for row in rows:
-            document = get_document(self.content, row.metadata_cid) or {}
-            out.append(
-                {
-                    "merchant_id": int(row.merchant_id),
-                    "address": to_checksum_address(row.wallet),
-                    "active": bool(row.active),
-                    "metadata_cid": row.metadata_cid,
-                    "name": str(document.get("name") or f"Winkel {row.merchant_id}"),
-                    "kind": str(document.get("kind") or ""),
-                    "document": document,
-                }
-            )
-        return out
+        return [self._merchant_card(row) for row in rows]
 
     def merchant(self, address: str) -> dict[str, Any] | None:
-        wallet = lower(address)
-        for merchant in self.merchants(active_only=False):
-            if merchant["address"].lower() == wallet:
-                return merchant
-        return None
+        """One merchant by wallet (an index lookup, and only its own document read)."""
+        with self.engine.connect() as db:
+            row = db.execute(
+                sa.select(s.merchants).where(s.merchants.c.wallet == lower(address))
+            ).first()
+        return self._merchant_card(row) if row is not None else None
+
+    def _merchant_card(self, row: Any) -> dict[str, Any]:
+        document = get_document(self.content, row.metadata_cid) or {}
+        return {
+            "merchant_id": int(row.merchant_id),
+            "address": to_checksum_address(row.wallet),
+            "active": bool(row.active),
+            "metadata_cid": row.metadata_cid,
+            "name": str(document.get("name") or f"Winkel {row.merchant_id}"),
+            "kind": str(document.get("kind") or ""),
+            "document": document,
+        }
 
     # ----------------------------------------------------------------- ledger
     def ledger(self) -> dict[str, Any]:
