@@ -8,13 +8,17 @@ speak the same upsert syntax; only the parameter marker differs.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
+
+log = logging.getLogger("indexer.db")
 
 
 def normalise_url(url: str) -> str:
@@ -45,7 +49,8 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA cache_size=-65536")
             cur.execute("PRAGMA temp_store=MEMORY")
             # Checkpoint the WAL every ~40 MB rather than every 4 MB: fewer copies during a
-            # long catch-up; readers are unaffected.
+            # long catch-up; readers are unaffected. (The indexer also checkpoints in a
+            # background thread: ``Checkpointer``; this is the backstop.)
             cur.execute("PRAGMA wal_autocheckpoint=10000")
             cur.close()
 
@@ -114,3 +119,48 @@ def executemany(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> No
             cursor.executemany(sql, rows)
         finally:
             cursor.close()
+
+
+class Checkpointer:
+    """Copies a SQLite file's write-ahead log back into the database in a background thread.
+
+    In WAL mode the connection that commits past ``wal_autocheckpoint`` pages does the copy (and
+    its fsync) itself, inside its commit: while catching up, that is the indexer's only writing
+    thread. A PASSIVE checkpoint never blocks the writer or the readers, and SQLite releases the
+    interpreter lock while it copies, so here it runs beside the writer instead of in its way.
+    The automatic checkpoint stays on as the backstop."""
+
+    def __init__(self, engine: Engine, interval: float = 0.25) -> None:
+        database = engine.url.database
+        on_disk = is_sqlite(engine) and database not in (None, "", ":memory:")
+        self.path = database if on_disk else None
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> Checkpointer:
+        if self.path is not None:
+            self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        assert self.path is not None
+        try:
+            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        except sqlite3.Error as error:
+            log.warning("no background WAL checkpoints (%s): SQLite does them on commit", error)
+            return
+        try:
+            while not self._stop.wait(self.interval):
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error as error:  # busy or gone: the next round, or the backstop
+                    log.debug("WAL checkpoint skipped: %s", error)
+        finally:
+            conn.close()

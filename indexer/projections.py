@@ -106,7 +106,13 @@ class Store:
     """Loads state rows, and caches them between batches (the indexer is the only writer).
 
     The cache only ever holds committed rows: a batch works on copies and ``commit`` merges them
-    after the transaction committed; ``invalidate`` after a rollback or any failure."""
+    after the transaction committed; ``invalidate`` after a rollback or any failure.
+
+    While the state tables hold at most ``MAX_CACHED`` rows (a city's worth: citizens, claims,
+    accounts...), the first batch after an invalidation reads them all at once and the cache is
+    *complete*: a key it does not hold has no row, so catching up never asks the database for
+    rows one key at a time (most keys a batch touches are new: a new claim, a new month). Above
+    that, rows are read per batch with ``SELECT ... WHERE key IN (...)``."""
 
     MAX_CACHED = 2_000_000
 
@@ -114,17 +120,47 @@ class Store:
         self.sql: dict[str, TableSql] = {t.name: sql_for(engine, t) for t in schema.STATE_TABLES}
         self.cache: dict[str, dict[Key, Any]] = {n: {} for n in STATE_NAMES}
         self.size = 0
+        #: Every row of every state table is in the cache.
+        self.complete = False
+        self._warm_tried = False
 
     def invalidate(self) -> None:
         for part in self.cache.values():
             part.clear()
         self.size = 0
+        self.complete = False
+        self._warm_tried = False
+
+    def warm(self, conn: Connection) -> None:
+        """Reads every state row into the cache if there are at most ``MAX_CACHED`` of them."""
+        self._warm_tried = True
+        counts = " + ".join(f"(SELECT COUNT(*) FROM {sql.qname})" for sql in self.sql.values())
+        total = int(conn.exec_driver_sql(f"SELECT {counts}").scalar_one())
+        if total > self.MAX_CACHED:
+            return
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            for name, sql in self.sql.items():
+                cache, npk = self.cache[name], sql.npk
+                cursor.execute(sql.select_all)
+                for row in cursor.fetchall():
+                    cache[tuple(row[:npk])] = tuple(row)
+        finally:
+            cursor.close()
+        self.size = sum(len(part) for part in self.cache.values())
+        self.complete = True
 
     def load(self, conn: Connection, name: str, keys: Iterable[Key]) -> None:
         """Puts the committed rows of ``keys`` (None for no row) into the cache."""
+        if not self._warm_tried:
+            self.warm(conn)
         cache = self.cache[name]
         missing = [k for k in set(keys) if k not in cache]
         if not missing:
+            return
+        self.size += len(missing)
+        if self.complete:  # not in a complete cache: no such row
+            cache.update(dict.fromkeys(missing))
             return
         sql = self.sql[name]
         npk = sql.npk
@@ -141,18 +177,17 @@ class Store:
                     cache.setdefault(key, None)
         finally:
             cursor.close()
-        self.size += len(missing)
 
     def commit(self, rows: dict[str, dict[Key, Row | None]], dirty: dict[str, set[Key]]) -> None:
         if self.size > self.MAX_CACHED:
             self.invalidate()
             return
-        # The batch's row lists become the cache's as they are: a batch is discarded after its
+        # The batch's rows (the ones it changed, and copies of the ones it only read, which
+        # equal the cache's) become the cache's as they are: a batch is discarded after its
         # commit, and the next one copies a row before changing it (``Batch.get``).
-        for name, keys in dirty.items():
-            cache, overlay = self.cache[name], rows[name]
-            for key in keys:
-                cache[key] = overlay[key]
+        for name, overlay in rows.items():
+            if dirty[name]:
+                self.cache[name].update(overlay)
 
 
 class Batch:
@@ -241,7 +276,7 @@ class Batch:
             if not keys:
                 continue
             overlay = self.rows[name]
-            rows = [overlay[k] for k in keys]
+            rows = [overlay[k] for k in sorted(keys)]
             live = [r for r in rows if r is not None]
             executemany(conn, self.store.sql[name].upsert, live)
             written += len(live)

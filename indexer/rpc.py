@@ -14,12 +14,15 @@ on everything else. What this client does about the failures real providers prod
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
+import ssl
 import time
 from dataclasses import dataclass
 from typing import Any
 
+import certifi
 import httpx
 import orjson
 
@@ -68,8 +71,13 @@ class DeterministicError(RpcError):
 
     def __init__(self, method: str, code: int | None, message: str) -> None:
         super().__init__(f"{method}: {message} (code {code})")
+        self.method = method
         self.code = code
         self.message = message
+
+    def __reduce__(self) -> tuple[type[DeterministicError], tuple[str, int | None, str]]:
+        # Sent from the read-ahead process to the indexer (indexer.sync): pickled by fields.
+        return (DeterministicError, (self.method, self.code, self.message))
 
 
 class RangeTooLarge(RpcError):
@@ -122,6 +130,7 @@ class Rpc:
         base_backoff: float = 0.1,
     ) -> None:
         self.url = url
+        self.timeout = timeout
         self.max_attempts = max_attempts
         self.max_backoff = max_backoff
         self.base_backoff = base_backoff
@@ -130,12 +139,24 @@ class Rpc:
         self.refused_span = 0
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            verify=_tls(),
             headers={"content-type": "application/json"},
             limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
         )
 
     def close(self) -> None:
         self._client.close()
+
+    def clone(self) -> Rpc:
+        """A new client for the same node with the same policy (its own connections: used by
+        the read-ahead process, which must not share the parent's sockets)."""
+        return Rpc(
+            self.url,
+            timeout=self.timeout,
+            max_attempts=self.max_attempts,
+            max_backoff=self.max_backoff,
+            base_backoff=self.base_backoff,
+        )
 
     # ---------------------------------------------------------------- transport
     def _post(self, body: bytes) -> Any:
@@ -299,6 +320,13 @@ class Rpc:
         if not isinstance(logs, list):
             raise RpcError(f"eth_getLogs {from_block}-{to_block}: answer is not a list")
         return logs
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """The TLS settings of every client in this process (httpx's defaults: certifi's CA bundle),
+    made once: making them takes ~50 ms, and the read-ahead process inherits them."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -11,16 +11,23 @@ One ``step()`` is one poll:
 
 Ranges far below the head ("deep": more than ``max_reorg_depth`` blocks down) are read with large
 eth_getLogs calls (adapted to about ``target_logs`` logs each) and only the headers of blocks that
-have events (for their timestamps and hashes) plus both ends of the range; while one range is
-applied, the next one is fetched in a background thread. Near the head every header is read and
-every parent hash checked, and each row change is journaled so a reorganisation can be undone.
+have events (for their timestamps and hashes) plus both ends of the range. Near the head every
+header is read and every parent hash checked, and each row change is journaled so a
+reorganisation can be undone. While catching up (more than one range behind), the next ranges
+are read and decoded in a separate process while one is applied (``_Prefetcher``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import logging
+import multiprocessing
+import os
+import pickle
 import queue
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -31,7 +38,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
 
 from indexer import schema
-from indexer.db import executemany, sql_for
+from indexer.db import Checkpointer, executemany, sql_for
 from indexer.projections import Batch, Event, IntegrityError, Store, apply
 from indexer.reorg import find_ancestor, rollback
 from indexer.rpc import Rpc
@@ -91,6 +98,9 @@ class Fetched:
     events: list[Event]
     raw: list[tuple[Any, ...]]
     with_events: set[int]
+    #: From the read-ahead process: its RPC counters for this range and its range size.
+    rpc_counts: tuple[int, int, int] = (0, 0, 0)
+    range: int = 0
 
 
 class Indexer:
@@ -232,27 +242,31 @@ class Indexer:
         if self.cursor is None:
             self.initialise()
         stop = stop or threading.Event()
-        last_report = 0.0
         try:
-            while not stop.is_set():
-                busy = self.step()
-                now = time.monotonic()
-                if busy and now - last_report > 5:
-                    last_report = now
-                    p = self.progress
-                    log.info(
-                        "catching up: block %d of %d (%d behind), %d events",
-                        p.indexed,
-                        p.head - p.confirmations,
-                        p.lag,
-                        p.events_total,
-                    )
-                if not busy:
-                    if once:
-                        return
-                    stop.wait(self.settings.poll_interval)
+            with Checkpointer(self.engine):
+                self._loop(once, stop)
         finally:
             self._stop_prefetch()
+
+    def _loop(self, once: bool, stop: threading.Event) -> None:
+        last_report = 0.0
+        while not stop.is_set():
+            busy = self.step()
+            now = time.monotonic()
+            if busy and now - last_report > 5:
+                last_report = now
+                p = self.progress
+                log.info(
+                    "catching up: block %d of %d (%d behind), %d events",
+                    p.indexed,
+                    p.head - p.confirmations,
+                    p.lag,
+                    p.events_total,
+                )
+            if not busy:
+                if once:
+                    return
+                stop.wait(self.settings.poll_interval)
 
     def step(self) -> bool:
         """One poll. Returns True when there is more confirmed work to do right away."""
@@ -327,18 +341,19 @@ class Indexer:
         first = self.cursor.indexed_block + 1
         last, deep = self._plan(first, head, safe)
         fetched: Fetched | None = None
-        if deep:
-            pf = self._prefetch
-            if pf is not None and pf.next_first != first:
-                self._stop_prefetch()
-                pf = None
-            if pf is None:
-                pf = self._prefetch = _Prefetcher(self, first, head, safe)
-            fetched = pf.take()
-            if fetched is None:  # the read-ahead planned with an older head: read here
-                self._stop_prefetch()
-        else:
+        pf = self._prefetch
+        if pf is not None and pf.next_first != first:
             self._stop_prefetch()
+            pf = None
+        if pf is None and last < safe:
+            # More than one range to go: catching up, so the ranges after this one are read
+            # ahead (by a process, started once per catch-up while this range is read here;
+            # following the head, one range per poll is read here).
+            self._prefetch = _Prefetcher(self, last + 1, head, safe)
+        elif pf is not None:
+            fetched = _without_gc(pf.take)
+            if fetched is None:  # the read-ahead reached the tip it planned for: read here
+                self._stop_prefetch()
         if fetched is None:
             fetched = self._fetch(first, last, deep=deep)
         self._apply_range(fetched, head)
@@ -363,15 +378,7 @@ class Indexer:
             for n in range(f.first + 1, f.last + 1):
                 if headers[n]["parentHash"].lower() != hashes[n - 1]:
                     raise ChainMoved(f"block {n} does not follow block {n - 1}")
-        # A batch allocates hundreds of thousands of small objects that all live until it is
-        # written: the cyclic garbage collector would scan them again and again for nothing.
-        gc_was_on = gc.isenabled()
-        gc.disable()
-        try:
-            self._apply_checked(f, head)
-        finally:
-            if gc_was_on:
-                gc.enable()
+        _without_gc(self._apply_checked, f, head)
 
     def _apply_checked(self, f: Fetched, head: int) -> None:
         assert self.cursor is not None
@@ -615,6 +622,19 @@ class Indexer:
         )
 
 
+def _without_gc(fn: Callable[..., Any], *args: Any) -> Any:
+    """Runs ``fn`` with the cyclic garbage collector off: a batch allocates hundreds of thousands
+    of small acyclic objects that all live until it is written (or, received from the
+    read-ahead process, until it is applied); the collector would scan them again and again."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        return fn(*args)
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def _is_lower_hex(value: str) -> bool:
     return value == value.lower()
 
@@ -628,52 +648,138 @@ def _lowercase(lg: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Prefetcher:
-    """Reads the next deep ranges in a background thread while the current one is applied.
-    Deep ranges are far below the head, so reading ahead cannot race a reorganisation; anything
-    unexpected stops it and the main thread reads for itself."""
+    """Reads the next ranges in a separate process while the current one is applied.
+
+    A process, not a thread: parsing and decoding are pure Python, and in a thread they would
+    take the interpreter lock from the thread that applies and writes (SQLite gives the lock up
+    on every row it steps, and then waits to get it back). Ranges near the head are read ahead
+    too: everything read is checked when it is applied (the first block's parent is the last
+    indexed block, the blocks of a range are linked, the logs are from those blocks), so a
+    reorganisation in between is found then, and undone through the journal like any other;
+    anything unexpected stops the process and the main thread reads for itself. The process
+    sends back its log records (logged here, as if read here), its RPC counters and its adapted
+    range size with every range."""
 
     def __init__(self, indexer: Indexer, first: int, head: int, safe: int) -> None:
         self.indexer = indexer
         self.next_first = first
-        self._head, self._safe = head, safe
-        self._queue: queue.Queue[Fetched | BaseException | None] = queue.Queue(maxsize=2)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._work, args=(first,), daemon=True)
-        self._thread.start()
-
-    def _work(self, first: int) -> None:
-        try:
-            while not self._stop.is_set():
-                last, deep = self.indexer._plan(first, self._head, self._safe)
-                if not deep or first > last:
-                    self._queue.put(None)
-                    return
-                fetched = self.indexer._fetch(first, last, deep=True)
-                while not self._stop.is_set():
-                    try:
-                        self._queue.put(fetched, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                first = last + 1
-        except BaseException as error:  # handed to the main thread
-            self._queue.put(error)
+        # fork: the child starts in milliseconds with the indexer's settings and decoders
+        # already loaded; it uses none of the parent's connections (it makes its own client).
+        context = multiprocessing.get_context("fork")
+        self._queue: Any = context.Queue(maxsize=3)
+        self._stop = context.Event()
+        self._process = context.Process(
+            target=_read_ahead,
+            args=(indexer, first, head, safe, self._queue, self._stop, os.getpid()),
+            name="wesh-indexer-read-ahead",
+            daemon=True,
+        )
+        self._process.start()
 
     def take(self) -> Fetched | None:
-        item = self._queue.get()
-        if item is None:
-            return None
-        if isinstance(item, BaseException):
-            self.indexer._prefetch = None
-            raise item
-        self.next_first = item.last + 1
-        return item
+        while True:
+            try:
+                kind, item = self._queue.get(timeout=1.0)
+            except queue.Empty:
+                if not self._process.is_alive():
+                    self.indexer._prefetch = None
+                    raise ChainMoved("the read-ahead process ended unexpectedly") from None
+                continue
+            if kind == "log":
+                logging.getLogger(item.name).handle(item)
+                continue
+            if kind == "done":
+                return None
+            if kind == "error":
+                self.indexer._prefetch = None
+                raise item
+            fetched: Fetched = item
+            stats = self.indexer.rpc.stats
+            requests, retries, splits = fetched.rpc_counts
+            stats.requests, stats.retries = stats.requests + requests, stats.retries + retries
+            stats.splits += splits
+            self.indexer.range = fetched.range
+            self.next_first = fetched.last + 1
+            return fetched
 
     def stop(self) -> None:
         self._stop.set()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(timeout=5)
+        self._queue.close()
+        self._queue.cancel_join_thread()
+
+
+class _ToParent(logging.Handler):
+    """In the read-ahead process: hands every log record to the parent."""
+
+    def __init__(self, out: Any) -> None:
+        super().__init__()
+        self.out = out
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg, record.args = record.getMessage(), None
+        record.exc_info = record.exc_text = None
+        with contextlib.suppress(queue.Full):
+            self.out.put(("log", record), timeout=5)
+
+
+def _read_ahead(
+    indexer: Indexer, first: int, head: int, safe: int, out: Any, stop: Any, parent: int
+) -> None:
+    """The read-ahead process: reads the ranges from ``first`` to ``safe`` (the confirmed tip
+    when it started) and sends them to the parent, until it is done, the parent stops it or
+    the parent is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(Exception):  # Linux: die with the parent (kill -9 included)
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        return
+    gc.disable()  # acyclic garbage only; see _without_gc
+    root = logging.getLogger()
+    root.handlers = [_ToParent(out)]
+    inherited = indexer.rpc  # kept referenced: its sockets are the parent's
+    indexer.rpc = rpc = inherited.clone()
+    indexer._prefetch = None
+
+    def send(kind: str, item: Any) -> bool:
+        while not stop.is_set():
+            if os.getppid() != parent:
+                return False
+            try:
+                out.put((kind, item), timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        while not stop.is_set():
+            if first > safe:
+                send("done", None)
+                return
+            last, deep = indexer._plan(first, head, safe)
+            before = (rpc.stats.requests, rpc.stats.retries, rpc.stats.splits)
+            fetched = indexer._fetch(first, last, deep=deep)
+            fetched.rpc_counts = (
+                rpc.stats.requests - before[0],
+                rpc.stats.retries - before[1],
+                rpc.stats.splits - before[2],
+            )
+            fetched.range = indexer.range
+            if not send("range", fetched):
+                return
+            first = last + 1
+    except BaseException as error:  # handed to the parent, which raises it
         try:
-            while True:
-                self._queue.get_nowait()
-        except queue.Empty:
-            pass
-        self._thread.join(timeout=5)
+            pickle.dumps(error)
+        except Exception:
+            error = RuntimeError(f"{type(error).__name__}: {error}")
+        send("error", error)
+    finally:
+        rpc.close()
+        del inherited
+        out.close()
+        out.join_thread()

@@ -52,9 +52,10 @@ def _start(env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 def _wait_for_start(process: subprocess.Popen[bytes]) -> bool:
-    """Reads the log until the indexer says it starts indexing; False if it exited first."""
+    """Reads the log until the indexer reports its first committed range (from then on it is
+    catching up: the moments before are start-up); False if it exited first."""
     assert process.stderr is not None
-    return any(b"resuming after block" in line for line in iter(process.stderr.readline, b""))
+    return any(b"catching up: block" in line for line in iter(process.stderr.readline, b""))
 
 
 def test_kill_9_during_catch_up_then_restart_equals_a_clean_index(
@@ -68,7 +69,7 @@ def test_kill_9_during_catch_up_then_restart_equals_a_clean_index(
         world.node.url,
         manifest,
         WESH_BATCH_BLOCKS="1",
-        WESH_MAX_BATCH_BLOCKS="2",
+        WESH_MAX_BATCH_BLOCKS="1",
         WESH_MAX_REORG_DEPTH="64",
         WESH_LOG_LEVEL="INFO",
     )
@@ -90,7 +91,7 @@ def test_kill_9_during_catch_up_then_restart_equals_a_clean_index(
         process = _start(env)
         started = _wait_for_start(process)
         if started:
-            time.sleep(rng.uniform(0, catch_up / 12))
+            time.sleep(rng.uniform(0, catch_up / 15))
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
         progress.append(_indexed_block(url))
