@@ -3,7 +3,8 @@
 How a batch of blocks is applied (all of it in ONE database transaction, with the cursor):
 
 1. the rows the batch will touch are loaded in a few ``SELECT ... WHERE key IN (...)`` queries
-   (``Store`` keeps a write-through cache of state rows, so a long catch-up rarely reads);
+   (``Store`` keeps a write-through cache of state rows, complete while it fits in memory, so
+   a long catch-up does not read at all);
 2. every event is applied in (block, log index) order to copies of those rows in memory: plain
    Python on lists, no ORM, no per-event SQL (``Batch``);
 3. the changed rows are written back as absolute values with one ``executemany`` upsert per table,
@@ -150,10 +151,14 @@ class Store:
         self.size = sum(len(part) for part in self.cache.values())
         self.complete = True
 
-    def load(self, conn: Connection, name: str, keys: Iterable[Key]) -> None:
-        """Puts the committed rows of ``keys`` (None for no row) into the cache."""
+    def warm_once(self, conn: Connection) -> None:
+        """``warm`` unless tried since the last invalidation."""
         if not self._warm_tried:
             self.warm(conn)
+
+    def load(self, conn: Connection, name: str, keys: Iterable[Key]) -> None:
+        """Puts the committed rows of ``keys`` (None for no row) into the cache."""
+        self.warm_once(conn)
         cache = self.cache[name]
         missing = [k for k in set(keys) if k not in cache]
         if not missing:
@@ -188,6 +193,7 @@ class Store:
         for name, overlay in rows.items():
             if dirty[name]:
                 self.cache[name].update(overlay)
+        self.size = sum(len(part) for part in self.cache.values())
 
 
 class Batch:
@@ -215,8 +221,11 @@ class Batch:
         cache = self.store.cache[name]
         base = cache.get(key, _MISSING)
         if base is _MISSING:
-            self.store.load(self.conn, name, [key])
-            base = cache[key]
+            if self.store.complete:  # not in a complete cache: no such row
+                base = None
+            else:
+                self.store.load(self.conn, name, [key])
+                base = cache[key]
         row = list(base) if base is not None else None  # type: ignore[arg-type]
         overlay[key] = row
         return row
@@ -834,14 +843,16 @@ def _redemption_paid(b: Batch, evs: list[Event], i: int) -> None:
 
 def apply(b: Batch, evs: list[Event]) -> None:
     """Applies decoded events, in chain order, to the batch."""
-    wanted: dict[str, set[Key]] = {n: set() for n in STATE_NAMES}
-    wanted["ledger"].add(LEDGER_KEY)
-    for name, args, _, _, _, stamp in evs:
-        keys = KEYS.get(name)
-        if keys is not None:
-            for table, key in keys(args, stamp):
-                wanted[table].add(key)
-    b.prefetch(wanted)
+    b.store.warm_once(b.conn)
+    if not b.store.complete:  # read the rows the batch will touch in a few queries
+        wanted: dict[str, set[Key]] = {n: set() for n in STATE_NAMES}
+        wanted["ledger"].add(LEDGER_KEY)
+        for name, args, _, _, _, stamp in evs:
+            keys = KEYS.get(name)
+            if keys is not None:
+                for table, key in keys(args, stamp):
+                    wanted[table].add(key)
+        b.prefetch(wanted)
     handlers = HANDLERS
     for i, ev in enumerate(evs):
         handler = handlers.get(ev[0])

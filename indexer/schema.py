@@ -6,9 +6,9 @@ Four kinds of table (see docs/indexer.md):
   a claim's status, the ledger totals). One row per natural key; written as absolute values
   (upserts), and every change to a row in a block near the head is recorded first in ``journal``
   so that a reorganisation can put the old row back.
-* **history** tables hold one row per event (raw ``events``, ``transfers``, ``payments``, ...),
-  keyed by the event's position ``(block_number, log_index)``. A rollback deletes the rows above
-  the common ancestor.
+* **history** tables hold one row per event (``transfers``, ``payments``, ...), keyed by the
+  event's position ``(block_number, log_index)``, and ``raw_logs`` one row per block: every raw
+  log, for audit. A rollback deletes the rows above the common ancestor.
 * **pending** twins (``pending_<name>``) of both: what the unconfirmed blocks between the
   confirmed tip and the head change, rebuilt on every poll. Confirmed tables only ever receive
   confirmed blocks.
@@ -41,7 +41,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
-SCHEMA_VERSION = 1
+#: 2: raw logs archived per block (``raw_logs``) instead of one ``events`` row per log.
+SCHEMA_VERSION = 2
+#: Tables of earlier schema versions, dropped by a reset.
+RETIRED = ("events", "pending_events")
 
 metadata = MetaData()
 
@@ -246,20 +249,25 @@ ledger = Table(
 )
 
 # --------------------------------------------------------------------------- history
-events = Table(
-    "events",
+raw_logs = Table(
+    "raw_logs",
     metadata,
-    *_pos(),
-    Column("tx_index", Integer, nullable=False),
-    Column("address", ADDR, nullable=False),
-    # The event's name (None: a topic0 no WESH contract declares).
-    Column("event", String(40), nullable=True),
-    Column("topic0", HASH, nullable=True),
-    Column("topic1", HASH, nullable=True),
-    Column("topic2", HASH, nullable=True),
-    Column("topic3", HASH, nullable=True),
-    Column("data", Text, nullable=False),
-    **NO_ROWID,
+    # INTEGER on SQLite: the table's own rowid (its rows are large, see below).
+    Column(
+        "block_number",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("block_hash", HASH, nullable=False),
+    Column("log_count", Integer, nullable=False),
+    # Every log of the WESH contracts in this block, in log-index order, exactly as
+    # eth_getLogs gave it (less the block number and hash, which are the row's): a JSON array
+    # of [log_index, transaction_hash, transaction_index, address, [topic0, ...], data].
+    # One row per block, not per log: this is the audit archive, read rarely and written at
+    # the speed of the chain; the tables above and below hold the decoded events, one row
+    # each, for queries. Large rows: a rowid table on SQLite.
+    Column("logs", Text, nullable=False),
 )
 
 transfers = Table(
@@ -450,7 +458,7 @@ STATE_TABLES: tuple[Table, ...] = (
     ledger,
 )
 HISTORY_TABLES: tuple[Table, ...] = (
-    events,
+    raw_logs,
     transfers,
     payments,
     submissions,
@@ -487,23 +495,36 @@ class SchemaError(RuntimeError):
     """The database holds a schema of another version."""
 
 
+def version(engine: Engine) -> int | None:
+    """The schema version the database holds (None: no indexer tables yet)."""
+    with engine.connect() as conn:
+        if schema_version.name not in existing_tables(conn):
+            return None
+        versions = [row[0] for row in conn.execute(select(schema_version.c.version))]
+    return max(versions) if versions else None
+
+
 def create(engine: Engine) -> None:
-    """Creates every table that is missing (idempotent) and records the schema version."""
+    """Creates every table that is missing (idempotent) and records the schema version; raises
+    SchemaError, changing nothing, if the database holds another version."""
+    found = version(engine)
+    if found is not None and found != SCHEMA_VERSION:
+        raise SchemaError(
+            f"the database has indexer schema version {found}, this code needs "
+            f"{SCHEMA_VERSION}: run `python -m indexer reset` to re-index from scratch"
+        )
     metadata.create_all(engine, checkfirst=True)
     with engine.begin() as conn:
-        versions = [row[0] for row in conn.execute(select(schema_version.c.version))]
-        if not versions:
+        if conn.execute(select(schema_version.c.version)).first() is None:
             conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
-        elif max(versions) != SCHEMA_VERSION:
-            raise SchemaError(
-                f"the database has indexer schema version {max(versions)}, this code needs "
-                f"{SCHEMA_VERSION}: run `python -m indexer reset` to re-index from scratch"
-            )
 
 
 def drop(engine: Engine) -> None:
-    """Drops every indexer table (``python -m indexer reset``)."""
+    """Drops every indexer table (``python -m indexer reset``), of this version or an earlier."""
     metadata.drop_all(engine, checkfirst=True)
+    with engine.begin() as conn:
+        for name in quoted(conn, RETIRED):
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
 
 
 def existing_tables(conn: Connection) -> set[str]:

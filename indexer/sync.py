@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
 
@@ -93,11 +94,14 @@ class Fetched:
     headers: dict[int, dict[str, Any]]
     hashes: dict[int, str]
     contiguous: bool
-    #: Decoded events, raw event rows and the blocks that have events (decoded while reading,
+    #: Decoded events, ``raw_logs`` rows (one per block with logs, see indexer.schema) and
+    #: the blocks that have events (decoded while reading,
     #: in the read-ahead thread for deep ranges).
     events: list[Event]
     raw: list[tuple[Any, ...]]
     with_events: set[int]
+    #: How many logs ``raw`` holds.
+    log_count: int = 0
     #: From the read-ahead process: its RPC counters for this range and its range size.
     rpc_counts: tuple[int, int, int] = (0, 0, 0)
     range: int = 0
@@ -133,9 +137,17 @@ class Indexer:
     def initialise(self) -> None:
         """Creates the schema and the cursor, and checks that database, manifest and chain
         describe the same deployment."""
-        schema.create(self.engine)
         dep = self.deployment
         chain_id = self.rpc.chain_id()
+        try:
+            schema.create(self.engine)
+        except schema.SchemaError as error:
+            if chain_id != DEV_CHAIN_ID or not self.settings.reset_dev_chain:
+                raise
+            # A local chain's index is thrown away with its node anyway (see below).
+            log.warning("%s; this is a local chain: re-indexing it from scratch", error)
+            schema.drop(self.engine)
+            schema.create(self.engine)
         if chain_id != dep.chain_id:
             raise DeploymentMismatch(
                 f"the node at the RPC URL serves chain {chain_id}, the manifest is for chain "
@@ -326,7 +338,9 @@ class Indexer:
             headers[number] = header
         hashes = {n: h["hash"].lower() for n, h in headers.items()}
         events, raw, with_events = self._decode(logs, hashes, headers)
-        return Fetched(first, last, headers, hashes, not deep, events, raw, with_events)
+        fetched = Fetched(first, last, headers, hashes, not deep, events, raw, with_events)
+        fetched.log_count = sum(row[2] for row in raw)
+        return fetched
 
     def _adapt(self, n_logs: int, n_blocks: int) -> None:
         """Sizes the next range to about ``target_logs`` logs at the density just seen (growing
@@ -398,7 +412,7 @@ class Indexer:
             with self.engine.begin() as conn:
                 batch = Batch(self.store, conn, journal_above)
                 apply(batch, events)
-                batch.history["events"] = raw
+                batch.history["raw_logs"] = raw
                 batch.write(conn)
                 executemany(conn, self._state_sql.upsert, block_rows)
                 self._prune(conn, new_floor, f.last)
@@ -411,7 +425,7 @@ class Indexer:
                         journal_floor=new_floor,
                         head_block=head,
                         head_seen_at=now,
-                        events_total=cur.events_total + len(raw),
+                        events_total=cur.events_total + f.log_count,
                         updated_at=now,
                     )
                 )
@@ -419,7 +433,7 @@ class Indexer:
             self.store.invalidate()
             raise
         batch.commit()
-        self.cursor = Cursor(f.last, last_hash, new_floor, cur.events_total + len(raw))
+        self.cursor = Cursor(f.last, last_hash, new_floor, cur.events_total + f.log_count)
         p = self.progress
         p.indexed, p.events_total, p.batches = f.last, self.cursor.events_total, p.batches + 1
         if self.on_commit is not None:
@@ -443,8 +457,7 @@ class Indexer:
         table = specs()
         mine = set(self.addresses)
         events: list[Event] = []
-        raw: list[tuple[Any, ...]] = []
-        with_events: set[int] = set()
+        by_block: dict[int, list[Any]] = {}
         stamps: dict[int, int] = {}
         last_pos = (-1, -1)
         if logs and any(not _is_lower_hex(logs[0][k]) for k in ("data", "transactionHash")):
@@ -468,27 +481,16 @@ class Indexer:
             topics = lg["topics"]
             data = lg["data"]
             tx = lg["transactionHash"]
-            n = len(topics)
-            t0 = topics[0] if n else None
-            spec = table.get(t0) if t0 is not None else None
-            raw.append(
-                (
-                    number,
-                    index,
-                    tx,
-                    int(lg["transactionIndex"], 16),
-                    address,
-                    spec.name if spec is not None else None,
-                    t0,
-                    topics[1] if n > 1 else None,
-                    topics[2] if n > 2 else None,
-                    topics[3] if n > 3 else None,
-                    data,
-                )
-            )
-            with_events.add(number)
+            kept = by_block.get(number)
+            if kept is None:
+                kept = by_block[number] = []
+            kept.append((index, tx, int(lg["transactionIndex"], 16), address, topics, data))
+            spec = table.get(topics[0]) if topics else None
             if spec is None:
-                log.warning("block %d log %d: unknown event %s (kept raw)", number, index, t0)
+                first_topic = topics[0] if topics else None
+                log.warning(
+                    "block %d log %d: unknown event %s (kept raw)", number, index, first_topic
+                )
                 continue
             try:
                 args = spec.decode(topics, data)
@@ -498,7 +500,12 @@ class Indexer:
             if stamp is None:
                 stamp = stamps[number] = int(headers[number]["timestamp"], 16)
             events.append((spec.name, args, number, index, tx, stamp))
-        return events, raw, with_events
+        # The raw_logs rows: one per block (logs come in block order, so dict order is).
+        raw = [
+            (number, hashes[number], len(kept), orjson.dumps(kept).decode())
+            for number, kept in by_block.items()
+        ]
+        return events, raw, set(by_block)
 
     def _record_head(self, head: int) -> None:
         if head == self._recorded_head:
@@ -523,7 +530,9 @@ class Indexer:
         try:
             with self.engine.begin() as conn:
                 counts = rollback(conn, ancestor)
-                events_total = conn.exec_driver_sql("SELECT COUNT(*) FROM events").scalar_one()
+                events_total = conn.exec_driver_sql(
+                    "SELECT COALESCE(SUM(log_count), 0) FROM raw_logs"
+                ).scalar_one()
                 conn.execute(
                     update(schema.sync_state)
                     .where(schema.sync_state.c.id == 1)
@@ -584,7 +593,7 @@ class Indexer:
         with self.engine.begin() as conn:
             batch = Batch(self.store, conn, None)
             apply(batch, events)
-            batch.history["events"] = raw
+            batch.history["raw_logs"] = raw
             block_rows = [
                 (n, hashes[n], h["parentHash"].lower(), int(h["timestamp"], 16), n in with_events)
                 for n, h in sorted(headers.items())

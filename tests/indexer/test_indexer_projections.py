@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import random
 
+import orjson
 import pytest
 from indexer_support import assert_matches_chain, diff_dumps, dump, index_once, make_indexer
 from indexer_world import World
 from sqlalchemy import text
 
+from indexer.rpc import Rpc
 from wesh import events
 
 
@@ -16,12 +18,24 @@ def test_tour_emits_every_event_and_matches_the_chain(world: World, new_db) -> N
     world.tour()
     indexer = index_once(new_db(), world.node.url, world.deployment)
     with indexer.engine.connect() as conn:
-        seen = {r[0] for r in conn.execute(text("SELECT DISTINCT event FROM events"))}
+        topics = {
+            entry[4][0]
+            for (logs,) in conn.execute(text("SELECT logs FROM raw_logs"))
+            for entry in orjson.loads(logs)
+        }
+        seen = {events.specs()[t].name for t in topics}
+        archived = conn.execute(text("SELECT SUM(log_count) FROM raw_logs")).scalar_one()
+        counted = conn.execute(text("SELECT events_total FROM sync_state")).scalar_one()
         payments = conn.execute(text("SELECT reference FROM payments ORDER BY block_number")).all()
         kinds = {r[0] for r in conn.execute(text("SELECT kind FROM transfers"))}
         appeals = {r[0] for r in conn.execute(text("SELECT kind FROM appeals"))}
         causes = {r[0] for r in conn.execute(text("SELECT cause FROM releases"))}
     assert seen == set(events.by_name()), set(events.by_name()) - seen
+    dep = world.deployment
+    logs = Rpc(world.node.url).get_logs(
+        [dep.heitje.lower(), dep.redemption.lower()], dep.start_block, world.head()
+    )
+    assert archived == counted == len(logs)  # every raw log is archived, once
     assert payments[0][0] is not None and payments[0][0].startswith("0x" + b"QR-1".hex())
     assert payments[1][0] is None  # a plain transfer() to a shop is a payment without reference
     assert kinds == {"mint", "burn", "payment", "refund", "move"}
