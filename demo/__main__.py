@@ -212,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         if state_dir != (ROOT / ".demo").resolve():
             manifest = state_dir / "deployments" / manifest.name
         manifest.unlink(missing_ok=True)  # a new chain: the old manifest means nothing
+        for suffix in ("", "-wal", "-shm"):  # nor the old chain's index and sessions
+            (state_dir / f"wesh.db{suffix}").unlink(missing_ok=True)
         start = story_start(time.time())
         log = state_dir / "logs" / "anvil.log"
         log.parent.mkdir(parents=True, exist_ok=True)

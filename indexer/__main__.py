@@ -27,7 +27,7 @@ from indexer import schema, status
 from indexer.db import describe, make_engine
 from indexer.projections import IntegrityError
 from indexer.reorg import ReorgTooDeep
-from indexer.rpc import DeterministicError, GaveUp, Rpc, RpcError
+from indexer.rpc import DeterministicError, GaveUp, Rpc, RpcError, Stopped
 from indexer.sync import DeploymentMismatch, Indexer
 from wesh import deployment as manifest
 from wesh.settings import IndexerSettings
@@ -157,8 +157,11 @@ def run(settings: IndexerSettings, engine: object, rpc: Rpc, *, once: bool, rese
     if settings.metrics_port:
         server = status.serve_metrics(indexer.progress, settings.metrics_port)
         log.info("metrics on http://127.0.0.1:%d/metrics", settings.metrics_port)
+    rpc.stop = stop
     try:
         indexer.run(once=once, stop=stop)
+    except Stopped as stopped:
+        log.info("%s", stopped)
     finally:
         if server is not None:
             server.shutdown()

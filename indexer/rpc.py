@@ -18,6 +18,7 @@ import functools
 import logging
 import random
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -88,6 +89,10 @@ class GaveUp(RpcError):
     """A transient failure outlasted the configured number of attempts."""
 
 
+class Stopped(RpcError):
+    """The indexer was asked to stop while a call was waiting to be retried."""
+
+
 class _Transient(Exception):
     def __init__(self, what: str, retry_after: float | None = None) -> None:
         super().__init__(what)
@@ -137,6 +142,8 @@ class Rpc:
         self.stats = RpcStats()
         self._id = 0
         self.refused_span = 0
+        #: Set (by the indexer's signal handler): calls waiting to retry raise Stopped.
+        self.stop: threading.Event | None = None
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
             verify=_tls(),
@@ -198,7 +205,11 @@ class Rpc:
                 self.stats.retries += 1
                 level = logging.WARNING if attempt >= 3 else logging.INFO
                 log.log(level, "RPC %s: %s; retry %d in %.2f s", what, failure.what, attempt, delay)
-                time.sleep(delay)
+                if self.stop is None:
+                    time.sleep(delay)
+                elif self.stop.wait(delay):
+                    stopped = f"{what}: {failure.what}; stopped while waiting to retry"
+                    raise Stopped(stopped) from None
 
     def call(self, method: str, *params: Any) -> Any:
         """One JSON-RPC call with retries; raises DeterministicError / RangeTooLarge / GaveUp."""

@@ -42,7 +42,7 @@ from indexer import schema
 from indexer.db import Checkpointer, executemany, sql_for
 from indexer.projections import Batch, Event, IntegrityError, Store, apply
 from indexer.reorg import find_ancestor, rollback
-from indexer.rpc import Rpc
+from indexer.rpc import Rpc, Stopped
 from wesh.deployment import DEV_CHAIN_ID, Deployment
 from wesh.events import DecodeError, specs
 from wesh.settings import IndexerSettings
@@ -131,6 +131,7 @@ class Indexer:
         self._prefetch: _Prefetcher | None = None
         self._state_sql = sql_for(engine, schema.blocks)
         self.on_commit: Callable[[int], None] | None = None
+        self._stop_event: threading.Event | None = None
         self._recorded_head: int | None = None
 
     # ---------------------------------------------------------------- set-up
@@ -254,6 +255,7 @@ class Indexer:
         if self.cursor is None:
             self.initialise()
         stop = stop or threading.Event()
+        self._stop_event = stop
         try:
             with Checkpointer(self.engine):
                 self._loop(once, stop)
@@ -690,6 +692,9 @@ class _Prefetcher:
             try:
                 kind, item = self._queue.get(timeout=1.0)
             except queue.Empty:
+                stopping = self.indexer._stop_event
+                if stopping is not None and stopping.is_set():
+                    raise Stopped("stopped while waiting for the node (read-ahead)") from None
                 if not self._process.is_alive():
                     self.indexer._prefetch = None
                     raise ChainMoved("the read-ahead process ended unexpectedly") from None

@@ -4,10 +4,16 @@ schema creation."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+from flaky_proxy import FlakyProxy
 from indexer_support import cli_env, index_once, make_indexer, run_cli
 from indexer_world import World
 from sqlalchemy import text
@@ -15,6 +21,7 @@ from sqlalchemy import text
 from indexer import schema, status
 from indexer.db import make_engine
 from wesh.anvil import free_port
+from wesh.artifacts import ROOT
 
 
 def test_catch_up_status_and_reset(world: World, new_db: Any, tmp_path: Path) -> None:
@@ -145,3 +152,45 @@ def test_schema_is_created_idempotently_with_a_version(new_db: Any) -> None:
         assert "indexer reset" in str(error)
     else:
         raise AssertionError("a schema of another version was accepted")
+
+
+def test_a_signal_stops_the_indexer_while_it_waits_for_a_dead_node(
+    world: World, tmp_path: Path
+) -> None:
+    """The node goes away while the indexer follows it: calls are retried for ever (the default),
+    and SIGTERM still ends the process at once, cleanly."""
+    world.tour()
+    manifest = world.save_manifest(tmp_path / "local.json")
+    url = f"sqlite:///{tmp_path / 'wesh.db'}"
+    with FlakyProxy(world.node.url, failure_rate=0) as proxy:
+        env = cli_env(url, proxy.url, manifest, WESH_LOG_LEVEL="INFO", WESH_RPC_TIMEOUT="1")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "indexer"],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stderr is not None
+        assert any("resuming after block" in line for line in iter(process.stderr.readline, ""))
+        engine = make_engine(url)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # until it follows the head
+            with engine.connect() as conn:
+                indexed = conn.execute(text("SELECT indexed_block FROM sync_state")).scalar()
+            if indexed == world.head():
+                break
+            time.sleep(0.1)
+        engine.dispose()
+        assert indexed == world.head()
+    time.sleep(1.5)  # the proxy is gone: every call fails and waits to be retried
+    process.send_signal(signal.SIGTERM)
+    try:
+        _, rest = process.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, rest = process.communicate()
+        raise AssertionError(rest) from None
+    assert process.returncode == 0, rest
+    assert "retry" in rest and "stopped while waiting to retry" in rest, rest
+    assert "Traceback" not in rest
