@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     BigInteger,
     Boolean,
     Column,
@@ -36,6 +37,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    event,
     inspect,
     select,
 )
@@ -444,6 +446,17 @@ pending_state = Table(
     Column("built_at", Float, nullable=False),
     **NO_ROWID,
 )
+
+# Compressing megabytes of hex per block (PostgreSQL's default for large values) costs more than
+# the disk it saves: store the archive uncompressed, out of line.
+for _archive in ("raw_logs", "pending_raw_logs"):
+    event.listen(
+        metadata,
+        "after_create",
+        DDL(f"ALTER TABLE {_archive} ALTER COLUMN logs SET STORAGE EXTERNAL").execute_if(
+            dialect="postgresql"
+        ),
+    )
 
 STATE_TABLES: tuple[Table, ...] = (
     accounts,

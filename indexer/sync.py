@@ -39,7 +39,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
 
 from indexer import schema
-from indexer.db import Checkpointer, executemany, sql_for
+from indexer.db import Checkpointer, bulk, sql_for
 from indexer.projections import Batch, Event, IntegrityError, Store, apply
 from indexer.reorg import find_ancestor, rollback
 from indexer.rpc import Rpc, Stopped
@@ -416,7 +416,7 @@ class Indexer:
                 apply(batch, events)
                 batch.history["raw_logs"] = raw
                 batch.write(conn)
-                executemany(conn, self._state_sql.upsert, block_rows)
+                bulk(conn, self._state_sql, "upsert", block_rows)
                 self._prune(conn, new_floor, f.last)
                 conn.execute(
                     update(schema.sync_state)
@@ -624,7 +624,7 @@ class Indexer:
             batch.write_pending(conn)
         pending_blocks = schema.pending(schema.blocks)
         conn.execute(pending_blocks.delete())
-        executemany(conn, sql_for(conn, schema.blocks, pending_blocks.name).insert, block_rows)
+        bulk(conn, sql_for(conn, schema.blocks, pending_blocks.name), "insert", block_rows)
         conn.execute(schema.pending_state.delete())
         conn.execute(
             schema.pending_state.insert().values(
