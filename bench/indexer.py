@@ -9,8 +9,8 @@ Run with ``make bench-indexer``. It
    in JSON-RPC batches with automine off;
 2. measures the floor: the same logs fetched with raw ``eth_getLogs`` (httpx + orjson), nothing
    else done with them;
-3. measures a full catch-up (decode, project, write, cursor) into a fresh SQLite file and a fresh
-   PostgreSQL database;
+3. measures a full catch-up (decode, project, write, cursor) into a fresh SQLite file (three
+   times: the median counts) and a fresh PostgreSQL database;
 4. measures head latency: a ``python -m indexer`` process follows the head while transactions are
    mined one at a time; for each, the time from "mined" (the node answered the send, automine) to
    "queryable" (the row is in the database) - 50 samples, p95.
@@ -55,6 +55,7 @@ MERCHANTS = 50
 SLOTS = 1000
 REWARD = 100
 LATENCY_SAMPLES = 50
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "host=127.0.0.1 port=5432 user=postgres dbname=test")
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
 ANVIL_ARGS = ["--base-fee", "0", "--gas-price", "0"]
@@ -401,9 +402,15 @@ def main() -> int:
         manifest = save(dep, Path(tmp) / "bench.json")
         print(f"generated blocks {dep.start_block}-{head} in {gen_s:.0f} s", flush=True)
 
-        db_file = Path(tmp) / "bench.db"
-        events, sqlite_s, span = catch_up(node.url, f"sqlite:///{db_file}", dep)
-        print(f"sqlite: {events} events in {sqlite_s:.2f} s", flush=True)
+        # This shared 2-core machine's speed varies by a third from one minute to the next: the
+        # SQLite figure is the median of RUNS catch-ups (each into a fresh file), all printed.
+        sqlite_runs: list[float] = []
+        for run in range(RUNS):
+            db_file = Path(tmp) / f"bench-{run}.db"
+            events, seconds, span = catch_up(node.url, f"sqlite:///{db_file}", dep)
+            sqlite_runs.append(seconds)
+            print(f"sqlite run {run + 1}: {events} events in {seconds:.2f} s", flush=True)
+        sqlite_s = statistics.median(sqlite_runs)
         count, raw_s = raw_fetch(node.url, dep, head, span)
         assert count == events, (count, events)
         print(f"raw eth_getLogs: {count} events in {raw_s:.2f} s", flush=True)
@@ -425,6 +432,9 @@ def main() -> int:
     results = {
         "events": events,
         "sqlite_events_per_s": round(events / sqlite_s),
+        "sqlite_events_per_s_best": round(events / min(sqlite_runs)),
+        "sqlite_events_per_s_worst": round(events / max(sqlite_runs)),
+        "sqlite_runs": RUNS,
         "postgres_events_per_s": round(events / pg_s),
         "raw_getlogs_events_per_s": round(events / raw_s),
         "head_latency_p95_s": round(p95(latencies), 3),
@@ -441,10 +451,16 @@ def main() -> int:
         ("events in the history", f"{events:,}", ">= 200,000", events >= 200_000),
         ("raw eth_getLogs (floor)", f"{raw_rate:,.0f} ev/s", "-", True),
         (
-            "catch-up into SQLite",
+            f"catch-up into SQLite (median of {RUNS})",
             f"{results['sqlite_events_per_s']:,.0f} ev/s",
             f">= 20,000 and >= {raw_rate / 2:,.0f} (half the floor)",
             results["sqlite_events_per_s"] >= max(20_000, raw_rate / 2),
+        ),
+        (
+            "  SQLite best / worst run",
+            f"{results['sqlite_events_per_s_best']:,}/{results['sqlite_events_per_s_worst']:,}",
+            "-",
+            True,
         ),
         ("catch-up into PostgreSQL", f"{results['postgres_events_per_s']:,.0f} ev/s", "-", True),
         (

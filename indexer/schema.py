@@ -532,6 +532,32 @@ def create(engine: Engine) -> None:
             conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
 
 
+def secondary_indexes() -> list[Index]:
+    """The indexes of the confirmed projection tables other than their primary keys: what the
+    API's queries need, and what an empty database's first catch-up builds at the end."""
+    return [ix for t in PROJECTION_TABLES for ix in sorted(t.indexes, key=lambda i: str(i.name))]
+
+
+def drop_secondary_indexes(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for ix in secondary_indexes():
+            ix.drop(conn, checkfirst=True)
+
+
+def create_secondary_indexes(engine: Engine) -> int:
+    """Creates the secondary indexes that are missing (idempotent); returns how many."""
+    created = 0
+    with engine.begin() as conn:
+        existing = {
+            ix["name"] for t in PROJECTION_TABLES for ix in inspect(conn).get_indexes(t.name)
+        }
+        for ix in secondary_indexes():
+            if ix.name not in existing:
+                ix.create(conn)
+                created += 1
+    return created
+
+
 def drop(engine: Engine) -> None:
     """Drops every indexer table (``python -m indexer reset``), of this version or an earlier."""
     metadata.drop_all(engine, checkfirst=True)

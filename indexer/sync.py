@@ -132,6 +132,7 @@ class Indexer:
         self._state_sql = sql_for(engine, schema.blocks)
         self.on_commit: Callable[[int], None] | None = None
         self._stop_event: threading.Event | None = None
+        self._indexes_checked = False
         self._recorded_head: int | None = None
 
     # ---------------------------------------------------------------- set-up
@@ -220,6 +221,14 @@ class Indexer:
         self.cursor = self._read_cursor()
         self.progress.indexed = self.cursor.indexed_block
         self.progress.events_total = self.cursor.events_total
+        if self.cursor.indexed_block < dep.start_block:
+            # An empty index: its first catch-up writes every row, and a B-tree built once from
+            # all of them costs less than one kept up to date row by row. The API's queries
+            # need these indexes, but an empty index has nothing to show yet.
+            schema.drop_secondary_indexes(self.engine)
+            log.info("first catch-up: secondary indexes are built when it reaches the tip")
+        # Checked at the tip of every run (also after a crash during a first catch-up).
+        self._indexes_checked = False
 
     def _other_dev_deployment(self, chain_id: int, start_hash: str) -> bool:
         """True when both the database and the node are anvil chains (id 31337) and the database
@@ -301,6 +310,8 @@ class Indexer:
             if cur.indexed_block < safe:
                 self._advance(head, safe)
                 return True
+            if not self._indexes_checked:
+                self._ensure_indexes()
             self._record_head(head)
             self._update_pending(head)
             return False
@@ -309,6 +320,13 @@ class Indexer:
             log.info("the chain changed while it was being read (%s): reading again", moved)
             time.sleep(min(self.settings.poll_interval, 0.5))
             return True
+
+    def _ensure_indexes(self) -> None:
+        began = time.monotonic()
+        created = schema.create_secondary_indexes(self.engine)
+        if created:
+            log.info("built %d secondary indexes in %.2f s", created, time.monotonic() - began)
+        self._indexes_checked = True
 
     # ---------------------------------------------------------------- confirmed blocks
     def _plan(self, first: int, head: int, safe: int) -> tuple[int, bool]:

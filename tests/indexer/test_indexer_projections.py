@@ -8,9 +8,9 @@ import orjson
 import pytest
 from indexer_support import assert_matches_chain, diff_dumps, dump, index_once, make_indexer
 from indexer_world import World
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
-from indexer import db
+from indexer import db, schema
 from indexer.rpc import Rpc
 from wesh import events
 
@@ -37,6 +37,12 @@ def test_tour_emits_every_event_and_matches_the_chain(world: World, new_db) -> N
         [dep.heitje.lower(), dep.redemption.lower()], dep.start_block, world.head()
     )
     assert archived == counted == len(logs)  # every raw log is archived, once
+    # The first catch-up of an empty database dropped the secondary indexes and built them at
+    # the tip: all there.
+    with indexer.engine.connect() as conn:
+        seen_ix = inspect(conn)
+        found = {ix["name"] for t in schema.PROJECTION_TABLES for ix in seen_ix.get_indexes(t.name)}
+    assert found == {ix.name for ix in schema.secondary_indexes()}
     assert payments[0][0] is not None and payments[0][0].startswith("0x" + b"QR-1".hex())
     assert payments[1][0] is None  # a plain transfer() to a shop is a payment without reference
     assert kinds == {"mint", "burn", "payment", "refund", "move"}
