@@ -157,16 +157,13 @@ class Store:
             self.warm(conn)
 
     def load(self, conn: Connection, name: str, keys: Iterable[Key]) -> None:
-        """Puts the committed rows of ``keys`` (None for no row) into the cache."""
-        self.warm_once(conn)
+        """Puts the committed rows of ``keys`` (None for no row) into an incomplete cache (a
+        complete one needs no loading: see ``apply`` and ``Batch.get``)."""
         cache = self.cache[name]
         missing = [k for k in set(keys) if k not in cache]
         if not missing:
             return
         self.size += len(missing)
-        if self.complete:  # not in a complete cache: no such row
-            cache.update(dict.fromkeys(missing))
-            return
         sql = self.sql[name]
         npk = sql.npk
         chunk = 400 if npk == 1 else 200

@@ -94,14 +94,13 @@ class Fetched:
     headers: dict[int, dict[str, Any]]
     hashes: dict[int, str]
     contiguous: bool
-    #: Decoded events, ``raw_logs`` rows (one per block with logs, see indexer.schema) and
-    #: the blocks that have events (decoded while reading,
-    #: in the read-ahead thread for deep ranges).
+    #: Decoded events, ``raw_logs`` rows (one per block with logs, see indexer.schema), the
+    #: blocks that have events and how many logs ``raw`` holds (decoded while reading: in the
+    #: read-ahead process while catching up).
     events: list[Event]
     raw: list[tuple[Any, ...]]
     with_events: set[int]
-    #: How many logs ``raw`` holds.
-    log_count: int = 0
+    log_count: int
     #: From the read-ahead process: its RPC counters for this range and its range size.
     rpc_counts: tuple[int, int, int] = (0, 0, 0)
     range: int = 0
@@ -132,6 +131,8 @@ class Indexer:
         self._state_sql = sql_for(engine, schema.blocks)
         self.on_commit: Callable[[int], None] | None = None
         self._stop_event: threading.Event | None = None
+        # Missing secondary indexes are built at the tip, once per run (after a first catch-up,
+        # also one a crash interrupted).
         self._indexes_checked = False
         self._recorded_head: int | None = None
 
@@ -227,8 +228,6 @@ class Indexer:
             # need these indexes, but an empty index has nothing to show yet.
             schema.drop_secondary_indexes(self.engine)
             log.info("first catch-up: secondary indexes are built when it reaches the tip")
-        # Checked at the tip of every run (also after a crash during a first catch-up).
-        self._indexes_checked = False
 
     def _other_dev_deployment(self, chain_id: int, start_hash: str) -> bool:
         """True when both the database and the node are anvil chains (id 31337) and the database
@@ -358,9 +357,8 @@ class Indexer:
             headers[number] = header
         hashes = {n: h["hash"].lower() for n, h in headers.items()}
         events, raw, with_events = self._decode(logs, hashes, headers)
-        fetched = Fetched(first, last, headers, hashes, not deep, events, raw, with_events)
-        fetched.log_count = sum(row[2] for row in raw)
-        return fetched
+        log_count = sum(row[2] for row in raw)
+        return Fetched(first, last, headers, hashes, not deep, events, raw, with_events, log_count)
 
     def _adapt(self, n_logs: int, n_blocks: int) -> None:
         """Sizes the next range to about ``target_logs`` logs at the density just seen (growing
