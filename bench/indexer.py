@@ -7,10 +7,12 @@ Run with ``make bench-indexer``. It
    registered 100 a transaction, claims, evidence, batched approvals (mint + approval), payments
    with a reference (Transfer + Payment), redemptions and their settlement), sending transactions
    in JSON-RPC batches with automine off;
-2. measures the floor: the same logs fetched with raw ``eth_getLogs`` (httpx + orjson), nothing
-   else done with them;
-3. measures a full catch-up (decode, project, write, cursor) into a fresh SQLite file (three
-   times: the median counts) and a fresh PostgreSQL database;
+2. after one warm-up (printed, not counted), runs three pairs of: a full catch-up (decode,
+   project, write, cursor) into a fresh SQLite file, then the floor: the same logs fetched with
+   raw ``eth_getLogs`` (the indexer's own client, the catch-up's final range size), nothing else
+   done with them. The figures are medians; the target compares each catch-up with the floor
+   measured right after it (this 2-core machine's speed drifts by a third within minutes);
+3. measures a full catch-up into a fresh PostgreSQL database;
 4. measures head latency: a ``python -m indexer`` process follows the head while transactions are
    mined one at a time; for each, the time from "mined" (the node answered the send, automine) to
    "queryable" (the row is in the database) - 50 samples, p95.
@@ -402,18 +404,35 @@ def main() -> int:
         manifest = save(dep, Path(tmp) / "bench.json")
         print(f"generated blocks {dep.start_block}-{head} in {gen_s:.0f} s", flush=True)
 
-        # This shared 2-core machine's speed varies by a third from one minute to the next: the
-        # SQLite figure is the median of RUNS catch-ups (each into a fresh file), all printed.
+        # This shared 2-core machine's speed varies by a third from one minute to the next, and
+        # the first catch-up in a process is slower (the allocator's arenas, the node's caches):
+        # one warm-up catch-up and floor first (printed, not counted), then RUNS pairs of a
+        # catch-up (into a fresh file) and the floor measured right after it, on the same node.
+        # The figures are the medians; the ratio is the median of the pairs' ratios.
+        warm_events, warm_s, span = catch_up(node.url, f"sqlite:///{Path(tmp) / 'warm.db'}", dep)
+        _, warm_raw_s = raw_fetch(node.url, dep, head, span)
+        print(
+            f"warm-up (not counted): catch-up {warm_events} events in {warm_s:.2f} s, "
+            f"raw eth_getLogs in {warm_raw_s:.2f} s",
+            flush=True,
+        )
         sqlite_runs: list[float] = []
+        raw_runs: list[float] = []
         for run in range(RUNS):
             db_file = Path(tmp) / f"bench-{run}.db"
             events, seconds, span = catch_up(node.url, f"sqlite:///{db_file}", dep)
+            count, raw_seconds = raw_fetch(node.url, dep, head, span)
+            assert count == events, (count, events)
             sqlite_runs.append(seconds)
-            print(f"sqlite run {run + 1}: {events} events in {seconds:.2f} s", flush=True)
+            raw_runs.append(raw_seconds)
+            print(
+                f"run {run + 1}: sqlite {events} events in {seconds:.2f} s, raw eth_getLogs "
+                f"in {raw_seconds:.2f} s (ratio {raw_seconds / seconds:.3f})",
+                flush=True,
+            )
         sqlite_s = statistics.median(sqlite_runs)
-        count, raw_s = raw_fetch(node.url, dep, head, span)
-        assert count == events, (count, events)
-        print(f"raw eth_getLogs: {count} events in {raw_s:.2f} s", flush=True)
+        raw_s = statistics.median(raw_runs)
+        ratio = statistics.median(r / s for r, s in zip(raw_runs, sqlite_runs, strict=True))
 
         pg_db = f"wesh_bench_{secrets.token_hex(4)}"
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
@@ -437,6 +456,9 @@ def main() -> int:
         "sqlite_runs": RUNS,
         "postgres_events_per_s": round(events / pg_s),
         "raw_getlogs_events_per_s": round(events / raw_s),
+        # SQLite catch-up rate / raw-fetch rate, median over the pairs (target: >= 0.5).
+        "sqlite_to_raw_ratio": round(ratio, 3),
+        "sqlite_warmup_events_per_s": round(warm_events / warm_s),
         "head_latency_p95_s": round(p95(latencies), 3),
         "head_latency_median_s": round(statistics.median(latencies), 3),
         "sqlite_seconds": round(sqlite_s, 2),
@@ -449,12 +471,18 @@ def main() -> int:
     raw_rate = results["raw_getlogs_events_per_s"]
     rows = [
         ("events in the history", f"{events:,}", ">= 200,000", events >= 200_000),
-        ("raw eth_getLogs (floor)", f"{raw_rate:,.0f} ev/s", "-", True),
+        (f"raw eth_getLogs (floor, median of {RUNS})", f"{raw_rate:,.0f} ev/s", "-", True),
         (
             f"catch-up into SQLite (median of {RUNS})",
             f"{results['sqlite_events_per_s']:,.0f} ev/s",
-            f">= 20,000 and >= {raw_rate / 2:,.0f} (half the floor)",
-            results["sqlite_events_per_s"] >= max(20_000, raw_rate / 2),
+            ">= 20,000",
+            results["sqlite_events_per_s"] >= 20_000,
+        ),
+        (
+            "  SQLite rate / floor (median)",
+            f"{ratio:.3f}",
+            ">= 0.5 (half the floor)",
+            ratio >= 0.5,
         ),
         (
             "  SQLite best / worst run",

@@ -3,6 +3,7 @@
     python -m indexer [run] [--once] [--database-url URL] [--rpc-url URL] [--deployment FILE]
     python -m indexer status     # progress: head, indexed block, lag (JSON)
     python -m indexer reset      # drop every indexer table (re-index from scratch)
+    python -m indexer logs --from-block N [--to-block M]   # the archived raw logs, as JSON
 
 Settings come from WESH_* environment variables (wesh.settings.IndexerSettings); flags win.
 Exit codes: 0 done (or stopped by a signal), 2 configuration or manifest problem, 3 the database,
@@ -24,6 +25,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
 from indexer import schema, status
+from indexer.archive import as_rpc_logs
 from indexer.db import describe, make_engine
 from indexer.projections import IntegrityError
 from indexer.reorg import ReorgTooDeep
@@ -39,7 +41,9 @@ EXIT_CONFIG, EXIT_MISMATCH, EXIT_RPC, EXIT_UNEXPECTED = 2, 3, 4, 1
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m indexer", description=__doc__.split("\n")[0])
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "status", "reset"])
+    parser.add_argument(
+        "command", nargs="?", default="run", choices=["run", "status", "reset", "logs"]
+    )
     parser.add_argument("--once", action="store_true", help="catch up, then exit")
     parser.add_argument("--database-url", help="SQLite or PostgreSQL URL (WESH_DATABASE_URL)")
     parser.add_argument("--rpc-url", help="the node's JSON-RPC URL (WESH_RPC_URL)")
@@ -48,6 +52,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--confirmations", type=int, help="confirmation depth (default: manifest)")
     parser.add_argument("--metrics-port", type=int, help="serve /metrics and /health on this port")
     parser.add_argument("--reset", action="store_true", help="drop the index first, re-index")
+    parser.add_argument("--from-block", type=int, default=0, help="logs: first block")
+    parser.add_argument("--to-block", type=int, help="logs: last block (default: the last indexed)")
     return parser.parse_args(argv)
 
 
@@ -108,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print(json.dumps(current.as_dict(), indent=2))
             return 0
+        if args.command == "logs":
+            return print_logs(engine, args.from_block, args.to_block)
         return run(settings, engine, rpc, once=args.once, reset=args.reset)
     except manifest.ManifestError as error:
         log.error("%s", error)
@@ -124,6 +132,30 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         rpc.close()
         engine.dispose()
+
+
+def print_logs(engine: object, from_block: int, to_block: int | None) -> int:
+    """Prints the archived raw logs of the confirmed blocks ``from_block..to_block`` as a JSON
+    array, in the form ``eth_getLogs`` returns (indexer.archive): for audits."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import Engine
+
+    assert isinstance(engine, Engine)
+    if schema.version(engine) is None:
+        log.error("no index in this database yet: run `python -m indexer` first")
+        return EXIT_CONFIG
+    upper = "" if to_block is None else " AND block_number <= :to"
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT block_number, block_hash, logs FROM raw_logs "
+                f"WHERE block_number >= :from{upper} ORDER BY block_number"
+            ),
+            {"from": from_block, "to": to_block},
+        ).all()
+    out = [lg for number, block_hash, blob in rows for lg in as_rpc_logs(number, block_hash, blob)]
+    print(json.dumps(out, indent=1))
+    return 0
 
 
 def run(settings: IndexerSettings, engine: object, rpc: Rpc, *, once: bool, reset: bool) -> int:

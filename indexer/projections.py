@@ -206,6 +206,8 @@ class Batch:
         self.history: dict[str, list[tuple[Any, ...]]] = {n: [] for n in HISTORY_NAMES}
         self.journal: list[tuple[int, str, Key, tuple[Any, ...] | None]] = []
         self._journaled: dict[tuple[str, Key], int] = {}
+        # Journal rows are numbered per block; a batch written in parts keeps counting.
+        self._seq = 0
         self.block = 0
 
     # ------------------------------------------------------------------ rows
@@ -276,6 +278,10 @@ class Batch:
 
     def write(self, conn: Connection) -> int:
         """Writes the changed rows, the history rows and the journal; returns the row count."""
+        return self.write_state(conn) + self.write_history(conn)
+
+    def write_state(self, conn: Connection) -> int:
+        """Writes the changed state rows (their values now); returns the row count."""
         written = 0
         for name in STATE_NAMES:
             keys = self.dirty[name]
@@ -287,11 +293,18 @@ class Batch:
             live = [row for key, row in overlay.items() if row is not None and key in keys]
             bulk(conn, self.store.sql[name], "upsert", live)
             written += len(live)
+        return written
+
+    def write_history(self, conn: Connection) -> int:
+        """Writes the history rows and the journal collected so far, and forgets them (a batch
+        that spans several ranges writes them range by range: see ``indexer.sync``)."""
+        written = 0
         for name in HISTORY_NAMES:
             rows_h = self.history[name]
             if rows_h:
                 bulk(conn, _history_sql(conn, name), "insert_ignore", rows_h)
                 written += len(rows_h)
+                self.history[name] = []
         if self.journal:
             # One journal row per (block, table): the keys and before-images of every row the
             # block changed in that table, as two JSON lists.
@@ -301,10 +314,12 @@ class Batch:
                 group_keys.append(key)
                 group_befores.append(before)
             entries = [
-                (block, seq, name, orjson.dumps(ks).decode(), orjson.dumps(bs).decode())
+                (block, self._seq + seq, name, orjson.dumps(ks).decode(), orjson.dumps(bs).decode())
                 for seq, ((block, name), (ks, bs)) in enumerate(groups.items())
             ]
+            self._seq += len(entries)
             bulk(conn, _history_sql(conn, "journal"), "insert", entries)
+            self.journal = []
         return written
 
     def write_pending(self, conn: Connection) -> None:

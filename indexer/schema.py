@@ -33,6 +33,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -44,7 +45,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 #: 2: raw logs archived per block (``raw_logs``) instead of one ``events`` row per log.
-SCHEMA_VERSION = 2
+#: 3: ``raw_logs.logs`` compressed (``indexer.archive``).
+SCHEMA_VERSION = 3
 #: Tables of earlier schema versions, dropped by a reset.
 RETIRED = ("events", "pending_events")
 
@@ -265,11 +267,12 @@ raw_logs = Table(
     Column("log_count", Integer, nullable=False),
     # Every log of the WESH contracts in this block, in log-index order, exactly as
     # eth_getLogs gave it (less the block number and hash, which are the row's): a JSON array
-    # of [log_index, transaction_hash, transaction_index, address, [topic0, ...], data].
+    # of [log_index, transaction_hash, transaction_index, address, [topic0, ...], data],
+    # zlib-compressed (indexer.archive: pack, unpack, as_rpc_logs).
     # One row per block, not per log: this is the audit archive, read rarely and written at
     # the speed of the chain; the tables above and below hold the decoded events, one row
     # each, for queries. Large rows: a rowid table on SQLite.
-    Column("logs", Text, nullable=False),
+    Column("logs", LargeBinary, nullable=False),
 )
 
 transfers = Table(
@@ -447,8 +450,7 @@ pending_state = Table(
     **NO_ROWID,
 )
 
-# Compressing megabytes of hex per block (PostgreSQL's default for large values) costs more than
-# the disk it saves: store the archive uncompressed, out of line.
+# The archive is compressed already (indexer.archive): PostgreSQL need not try again.
 for _archive in ("raw_logs", "pending_raw_logs"):
     event.listen(
         metadata,

@@ -34,11 +34,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
 
 from indexer import schema
+from indexer.archive import Entry, pack
 from indexer.db import Checkpointer, bulk, sql_for
 from indexer.projections import Batch, Event, IntegrityError, Store, apply
 from indexer.reorg import find_ancestor, rollback
@@ -106,6 +106,34 @@ class Fetched:
     range: int = 0
 
 
+@dataclass
+class _Read:
+    """One range as the node sent it (``Indexer._read``), before decoding."""
+
+    first: int
+    last: int
+    deep: bool
+    logs: list[dict[str, Any]]
+    headers: dict[int, dict[str, Any]]
+    rpc_counts: tuple[int, int, int] = (0, 0, 0)
+    range: int = 0
+
+
+@dataclass
+class _Unit:
+    """Ranges applied in one open transaction, not committed yet (see ``Indexer._apply_checked``):
+    their history rows, block hashes and journal are written range by range, the state rows
+    they changed once, at the commit, with the cursor."""
+
+    conn: Connection
+    batch: Batch
+    #: The cursor as committed (put back if the transaction is rolled back).
+    committed: Cursor
+    opened: float = field(default_factory=time.monotonic)
+    head: int = 0
+    ranges: int = 0
+
+
 class Indexer:
     def __init__(
         self,
@@ -125,7 +153,9 @@ class Indexer:
         self.store = Store(engine)
         self.range = settings.batch_blocks
         self.progress = Progress(confirmations=self.confirmations)
+        #: Where the next range starts: the last block applied (committed, or in ``_unit``).
         self.cursor: Cursor | None = None
+        self._unit: _Unit | None = None
         self._pending_key: tuple[int, str, int] | None = None
         self._prefetch: _Prefetcher | None = None
         self._state_sql = sql_for(engine, schema.blocks)
@@ -266,7 +296,12 @@ class Indexer:
         self._stop_event = stop
         try:
             with Checkpointer(self.engine):
-                self._loop(once, stop)
+                try:
+                    self._loop(once, stop)
+                finally:
+                    # Stopped (or failed) between two ranges: what was applied is whole and
+                    # checked (a range that failed half-way was rolled back at once).
+                    self._commit_unit()
         finally:
             self._stop_prefetch()
 
@@ -293,11 +328,18 @@ class Indexer:
     def step(self) -> bool:
         """One poll. Returns True when there is more confirmed work to do right away."""
         assert self.cursor is not None
-        head = self.rpc.block_number()
         p = self.progress
-        p.head, p.last_poll = head, time.time()
-        safe = head - self.confirmations
         cur = self.cursor
+        pf = self._prefetch
+        if pf is not None and cur.indexed_block < pf.safe:
+            # Catching up to a tip the read-ahead is reading towards: no need to ask for the head
+            # (the node answers it only after the read-ahead's current eth_getLogs, a tenth of
+            # a second). A reorganisation in between shows in the next range's parent hash.
+            head = p.head
+        else:
+            head = self.rpc.block_number()
+            p.head, p.last_poll = head, time.time()
+        safe = head - self.confirmations
         try:
             # At the confirmed tip: is the last indexed block still canonical? (While behind,
             # the parent hash of the next range's first block tells.)
@@ -309,6 +351,7 @@ class Indexer:
             if cur.indexed_block < safe:
                 self._advance(head, safe)
                 return True
+            self._commit_unit()
             if not self._indexes_checked:
                 self._ensure_indexes()
             self._record_head(head)
@@ -316,6 +359,7 @@ class Indexer:
             return False
         except ChainMoved as moved:
             self._stop_prefetch()
+            self._commit_unit()
             log.info("the chain changed while it was being read (%s): reading again", moved)
             time.sleep(min(self.settings.poll_interval, 0.5))
             return True
@@ -336,8 +380,14 @@ class Indexer:
         return min(first + self.range - 1, safe), False
 
     def _fetch(self, first: int, last: int, deep: bool) -> Fetched:
-        logs = self.rpc.get_logs(self.addresses, first, last)
-        refused = self.rpc.refused_span
+        return self._decoded(self._read(first, last, deep))
+
+    def _read(self, first: int, last: int, deep: bool, rpc: Rpc | None = None) -> _Read:
+        """The logs of a range and the headers it needs, as the node sent them (asked with
+        ``rpc``: the read-ahead's threads each have their own client)."""
+        rpc = rpc or self.rpc
+        logs = rpc.get_logs(self.addresses, first, last)
+        refused = rpc.refused_span
         if refused:  # the node refused wider ranges: start the next ones at half that
             self.range = max(1, min(self.range, refused // 2))
         else:
@@ -349,16 +399,21 @@ class Indexer:
             wanted = sorted(numbers)
         else:
             wanted = list(range(first, last + 1))
-        got = self.rpc.headers(wanted, self.settings.header_batch)
+        got = rpc.headers(wanted, self.settings.header_batch)
         headers: dict[int, dict[str, Any]] = {}
         for number, header in zip(wanted, got, strict=True):
             if header is None:
                 raise ChainMoved(f"block {number} is not there (any more)")
             headers[number] = header
-        hashes = {n: h["hash"].lower() for n, h in headers.items()}
-        events, raw, with_events = self._decode(logs, hashes, headers)
+        return _Read(first, last, deep, logs, headers)
+
+    def _decoded(self, r: _Read) -> Fetched:
+        hashes = {n: h["hash"].lower() for n, h in r.headers.items()}
+        events, raw, with_events = self._decode(r.logs, hashes, r.headers)
         log_count = sum(row[2] for row in raw)
-        return Fetched(first, last, headers, hashes, not deep, events, raw, with_events, log_count)
+        return Fetched(
+            r.first, r.last, r.headers, hashes, not r.deep, events, raw, with_events, log_count
+        )
 
     def _adapt(self, n_logs: int, n_blocks: int) -> None:
         """Sizes the next range to about ``target_logs`` logs at the density just seen (growing
@@ -378,17 +433,24 @@ class Indexer:
             self._stop_prefetch()
             pf = None
         if pf is None and last < safe:
-            # More than one range to go: catching up, so the ranges after this one are read
-            # ahead (by a process, started once per catch-up while this range is read here;
-            # following the head, one range per poll is read here).
-            self._prefetch = _Prefetcher(self, last + 1, head, safe)
-        elif pf is not None:
+            # More than one range to go: catching up, so the ranges are read ahead, this one
+            # included (by a process, started once per catch-up; following the head, one range
+            # per poll is read here).
+            pf = self._prefetch = _Prefetcher(self, first, head, safe)
+        if pf is not None:
             fetched = _without_gc(pf.take)
             if fetched is None:  # the read-ahead reached the tip it planned for: read here
                 self._stop_prefetch()
         if fetched is None:
             fetched = self._fetch(first, last, deep=deep)
         self._apply_range(fetched, head)
+        unit = self._unit
+        if unit is not None and (
+            self._prefetch is None
+            or fetched.last >= safe
+            or time.monotonic() - unit.opened >= self.settings.commit_seconds
+        ):
+            self._commit_unit()
 
     def _stop_prefetch(self) -> None:
         if self._prefetch is not None:
@@ -413,49 +475,86 @@ class Indexer:
         _without_gc(self._apply_checked, f, head)
 
     def _apply_checked(self, f: Fetched, head: int) -> None:
+        """Applies a checked range in the open transaction (opening one if needed). While
+        catching up, ranges accumulate in it for up to ``commit_seconds`` (``_advance``); the
+        state rows they change are written once, at the commit (``_commit_unit``)."""
         assert self.cursor is not None
         cur = self.cursor
         events, raw, with_events, hashes = f.events, f.raw, f.with_events, f.hashes
         # Near the head every block is journaled (all of them lie above the journal floor);
         # a deep range is not, and moves the floor up to its end.
-        journal_above = cur.journal_floor if f.contiguous else None
         new_floor = max(cur.journal_floor, f.last - self.depth) if f.contiguous else f.last
         block_rows = [
             (n, hashes[n], h["parentHash"].lower(), int(h["timestamp"], 16), n in with_events)
             for n, h in sorted(f.headers.items())
         ]
-        last_hash = hashes[f.last]
+        unit = self._unit
+        try:
+            if unit is None:
+                conn = self.engine.connect()
+                conn.begin()
+                unit = self._unit = _Unit(conn, Batch(self.store, conn, None), cur)
+            batch, conn = unit.batch, unit.conn
+            batch.journal_above = cur.journal_floor if f.contiguous else None
+            apply(batch, events)
+            batch.history["raw_logs"] = raw
+            batch.write_history(conn)
+            bulk(conn, self._state_sql, "upsert", block_rows)
+            self._prune(conn, new_floor, f.last)
+        except BaseException:
+            self._abort_unit()
+            raise
+        self.cursor = Cursor(f.last, hashes[f.last], new_floor, cur.events_total + f.log_count)
+        unit.head = head
+        unit.ranges += 1
+
+    def _commit_unit(self) -> None:
+        """Writes the open transaction's state rows and the cursor, and commits."""
+        unit, cur = self._unit, self.cursor
+        if unit is None:
+            return
+        assert cur is not None
         now = time.time()
         try:
-            with self.engine.begin() as conn:
-                batch = Batch(self.store, conn, journal_above)
-                apply(batch, events)
-                batch.history["raw_logs"] = raw
-                batch.write(conn)
-                bulk(conn, self._state_sql, "upsert", block_rows)
-                self._prune(conn, new_floor, f.last)
-                conn.execute(
-                    update(schema.sync_state)
-                    .where(schema.sync_state.c.id == 1)
-                    .values(
-                        indexed_block=f.last,
-                        indexed_hash=last_hash,
-                        journal_floor=new_floor,
-                        head_block=head,
-                        head_seen_at=now,
-                        events_total=cur.events_total + f.log_count,
-                        updated_at=now,
-                    )
+            _without_gc(unit.batch.write_state, unit.conn)
+            unit.conn.execute(
+                update(schema.sync_state)
+                .where(schema.sync_state.c.id == 1)
+                .values(
+                    indexed_block=cur.indexed_block,
+                    indexed_hash=cur.indexed_hash,
+                    journal_floor=cur.journal_floor,
+                    head_block=unit.head,
+                    head_seen_at=now,
+                    events_total=cur.events_total,
+                    updated_at=now,
                 )
+            )
+            unit.conn.commit()
         except BaseException:
-            self.store.invalidate()
+            self._abort_unit()
             raise
-        batch.commit()
-        self.cursor = Cursor(f.last, last_hash, new_floor, cur.events_total + f.log_count)
+        self._unit = None
+        unit.conn.close()
+        unit.batch.commit()
         p = self.progress
-        p.indexed, p.events_total, p.batches = f.last, self.cursor.events_total, p.batches + 1
+        p.indexed, p.events_total, p.batches = cur.indexed_block, cur.events_total, p.batches + 1
         if self.on_commit is not None:
-            self.on_commit(f.last)
+            self.on_commit(cur.indexed_block)
+
+    def _abort_unit(self) -> None:
+        """Rolls the open transaction back: the index is as last committed, and so is the
+        cursor (the ranges are read again)."""
+        unit = self._unit
+        if unit is None:
+            return
+        self._unit = None
+        self.store.invalidate()
+        self.cursor = unit.committed
+        with contextlib.suppress(Exception):
+            unit.conn.rollback()
+        with contextlib.suppress(Exception):
+            unit.conn.close()
 
     def _prune(self, conn: Connection, floor: int, last: int) -> None:
         """Forgets journal entries and hashes of event-less blocks that can no longer be rolled
@@ -475,7 +574,7 @@ class Indexer:
         table = specs()
         mine = set(self.addresses)
         events: list[Event] = []
-        by_block: dict[int, list[Any]] = {}
+        by_block: dict[int, list[Entry]] = {}
         stamps: dict[int, int] = {}
         last_pos = (-1, -1)
         if logs and any(not _is_lower_hex(logs[0][k]) for k in ("data", "transactionHash")):
@@ -519,10 +618,7 @@ class Indexer:
                 stamp = stamps[number] = int(headers[number]["timestamp"], 16)
             events.append((spec.name, args, number, index, tx, stamp))
         # The raw_logs rows: one per block (logs come in block order, so dict order is).
-        raw = [
-            (number, hashes[number], len(kept), orjson.dumps(kept).decode())
-            for number, kept in by_block.items()
-        ]
+        raw = [(number, hashes[number], len(kept), pack(kept)) for number, kept in by_block.items()]
         return events, raw, set(by_block)
 
     def _record_head(self, head: int) -> None:
@@ -538,8 +634,11 @@ class Indexer:
 
     # ---------------------------------------------------------------- reorgs
     def _reorg(self, head: int) -> None:
-        assert self.cursor is not None
         self._stop_prefetch()
+        # Ranges applied since the last commit are on the branch that is gone (or on top of
+        # it): dropped, the rollback starts from the committed index.
+        self._abort_unit()
+        assert self.cursor is not None
         cur = self.cursor
         with self.engine.connect() as conn:
             ancestor, ancestor_hash = find_ancestor(
@@ -690,10 +789,12 @@ class _Prefetcher:
     def __init__(self, indexer: Indexer, first: int, head: int, safe: int) -> None:
         self.indexer = indexer
         self.next_first = first
+        #: The confirmed tip the process reads towards.
+        self.safe = safe
         # fork: the child starts in milliseconds with the indexer's settings and decoders
         # already loaded; it uses none of the parent's connections (it makes its own client).
         context = multiprocessing.get_context("fork")
-        self._queue: Any = context.Queue(maxsize=3)
+        self._queue: Any = context.Queue(maxsize=6)
         self._stop = context.Event()
         self._process = context.Process(
             target=_read_ahead,
@@ -785,23 +886,23 @@ def _read_ahead(
                 continue
         return False
 
+    readers = _Readers(indexer, rpc, first, head, safe, stop)
     try:
-        while not stop.is_set():
-            if first > safe:
-                send("done", None)
+        while True:
+            r = readers.next(lambda: os.getppid() != parent)
+            if r is None:  # the tip, stopped, or the parent is gone
+                if readers.reached_tip:
+                    send("done", None)
                 return
-            last, deep = indexer._plan(first, head, safe)
-            before = (rpc.stats.requests, rpc.stats.retries, rpc.stats.splits)
-            fetched = indexer._fetch(first, last, deep=deep)
-            fetched.rpc_counts = (
-                rpc.stats.requests - before[0],
-                rpc.stats.retries - before[1],
-                rpc.stats.splits - before[2],
-            )
-            fetched.range = indexer.range
-            if not send("range", fetched):
-                return
-            first = last + 1
+            # A range much larger than planned (the chain got denser) is decoded and sent in
+            # parts, so that the parent starts applying the first part while the rest is
+            # decoded.
+            for n, part in enumerate(_parts(r, max(1, indexer.settings.target_logs // 4))):
+                fetched = indexer._decoded(part)
+                fetched.rpc_counts = r.rpc_counts if n == 0 else (0, 0, 0)
+                fetched.range = r.range
+                if not send("range", fetched):
+                    return
     except BaseException as error:  # handed to the parent, which raises it
         try:
             pickle.dumps(error)
@@ -809,7 +910,132 @@ def _read_ahead(
             error = RuntimeError(f"{type(error).__name__}: {error}")
         send("error", error)
     finally:
+        readers.close()
         rpc.close()
         del inherited
         out.close()
         out.join_thread()
+
+
+def _parts(r: _Read, size: int) -> list[_Read]:
+    """``r`` cut at block boundaries into ranges of about ``size`` logs or more. A cut before
+    block ``b`` needs the headers of ``b - 1`` (the first part's last block, whose hash becomes
+    the cursor) and ``b`` (whose parent hash is checked against it): always there in a range
+    near the head, which has every header; in a deep range, where both blocks have logs."""
+    logs = r.logs
+    if len(logs) < 2 * size:
+        return [r]
+    parts: list[_Read] = []
+    begin, first = 0, r.first
+    previous = int(logs[0]["blockNumber"], 16)
+    for i in range(1, len(logs)):
+        number = int(logs[i]["blockNumber"], 16)
+        if number == previous:
+            continue
+        previous = number
+        if i - begin < size or len(logs) - i < size:
+            continue
+        if number - 1 not in r.headers or number not in r.headers:
+            continue
+        parts.append(_part(r, first, number - 1, logs[begin:i]))
+        begin, first = i, number
+    parts.append(_part(r, first, r.last, logs[begin:]))
+    return parts
+
+
+def _part(r: _Read, first: int, last: int, logs: list[dict[str, Any]]) -> _Read:
+    headers = {n: h for n, h in r.headers.items() if first <= n <= last}
+    return _Read(first, last, r.deep, logs, headers, r.rpc_counts, r.range)
+
+
+class _Readers:
+    """In the read-ahead process: ``READERS`` threads ask the node for the next ranges at once,
+    each with its own client, and ``next`` hands the ranges out in chain order.
+
+    The threads mostly wait for the node's answers (without the interpreter lock), so the node
+    computes the next ranges while the process decodes the one before; and a node serves
+    several eth_getLogs calls in parallel. A range is planned when a thread is free to read it,
+    at the range size adapted to the answers so far (``Indexer._read``)."""
+
+    READERS = 3
+    #: Ranges read but not yet handed out, at most (each can be tens of megabytes).
+    AHEAD = 3
+
+    def __init__(
+        self, indexer: Indexer, rpc: Rpc, first: int, head: int, safe: int, stop: Any
+    ) -> None:
+        self.indexer, self.head, self.safe, self.stop = indexer, head, safe, stop
+        self.planned = first  # the first block of the next range to plan
+        self.expected = first  # the first block of the next range to hand out
+        self.reached_tip = False
+        self.results: dict[int, tuple[str, Any]] = {}
+        self.closed = False
+        self.cond = threading.Condition()
+        self.rpcs = [rpc] + [rpc.clone() for _ in range(self.READERS - 1)]
+        self.threads = [
+            threading.Thread(target=self._run, args=(r,), name=f"wesh-reader-{n}", daemon=True)
+            for n, r in enumerate(self.rpcs)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _halted(self) -> bool:
+        return self.closed or self.stop.is_set()
+
+    def _run(self, rpc: Rpc) -> None:
+        indexer = self.indexer
+        while True:
+            with self.cond:
+                while not self._halted() and len(self.results) >= self.AHEAD:
+                    self.cond.wait(0.2)
+                if self._halted() or self.planned > self.safe:
+                    return
+                first = self.planned
+                last, deep = indexer._plan(first, self.head, self.safe)
+                self.planned = last + 1
+            try:
+                before = (rpc.stats.requests, rpc.stats.retries, rpc.stats.splits)
+                r = indexer._read(first, last, deep, rpc)
+                r.rpc_counts = (
+                    rpc.stats.requests - before[0],
+                    rpc.stats.retries - before[1],
+                    rpc.stats.splits - before[2],
+                )
+                r.range = indexer.range
+                result: tuple[str, Any] = ("range", r)
+            except BaseException as error:  # handed on by ``next``
+                result = ("error", error)
+            with self.cond:
+                self.results[first] = result
+                self.cond.notify_all()
+            if result[0] == "error":
+                return
+
+    def next(self, parent_gone: Callable[[], bool]) -> _Read | None:
+        """The next range in chain order (raising what reading it raised); None at the tip the
+        process reads towards, when stopped, or when ``parent_gone``."""
+        with self.cond:
+            while True:
+                if self._halted() or parent_gone():
+                    return None
+                if self.expected > self.safe:
+                    self.reached_tip = True
+                    return None
+                found = self.results.pop(self.expected, None)
+                if found is not None:
+                    self.cond.notify_all()
+                    kind, item = found
+                    if kind == "error":
+                        raise item
+                    self.expected = item.last + 1
+                    return item  # type: ignore[no-any-return]
+                self.cond.wait(0.2)
+
+    def close(self) -> None:
+        with self.cond:
+            self.closed = True
+            self.cond.notify_all()
+        for thread in self.threads:
+            thread.join(timeout=5)
+        for rpc in self.rpcs[1:]:
+            rpc.close()

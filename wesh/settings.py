@@ -41,6 +41,11 @@ class IndexerSettings(BaseSettings):
     target_logs: int = Field(default=20_000, ge=1)
     #: Largest block range per eth_getLogs call, however empty the chain.
     max_batch_blocks: int = Field(default=50_000, ge=1)
+    #: While catching up, consecutive ranges are applied in one transaction for up to this many
+    #: seconds (readers see the index move on at least this often, and a crash costs at most
+    #: this much work): a state row the events of several ranges change (a claim is claimed,
+    #: submitted and approved in three ranges) is written once instead of once per range.
+    commit_seconds: float = Field(default=5.0, gt=0)
     #: Block headers per JSON-RPC batch request.
     header_batch: int = Field(default=500, ge=1)
     #: Seconds between polls of the head once caught up.

@@ -72,6 +72,8 @@ def dump(engine: Engine, tables: tuple[Any, ...] = schema.PROJECTION_TABLES) -> 
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, bytes | memoryview):  # the compressed raw-log archive
+        return bytes(value).hex()
     return int(value) if isinstance(value, bool) else value
 
 

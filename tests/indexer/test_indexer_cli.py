@@ -20,6 +20,7 @@ from sqlalchemy import text
 
 from indexer import schema, status
 from indexer.db import make_engine
+from indexer.rpc import Rpc
 from wesh.anvil import free_port
 from wesh.artifacts import ROOT
 
@@ -39,12 +40,29 @@ def test_catch_up_status_and_reset(world: World, new_db: Any, tmp_path: Path) ->
     assert state["indexed_block"] == world.head() == state["head_block"]
     assert state["lag_blocks"] == 0 and state["events"] > 50
 
+    # The raw-log archive, as eth_getLogs gave it, for audits.
+    dep = world.deployment
+    fetched = Rpc(world.node.url).get_logs(
+        [dep.heitje.lower(), dep.redemption.lower()], dep.start_block, world.head()
+    )
+    archived = run_cli("logs", "--from-block", "0", env=env)
+    assert archived.returncode == 0, archived.stderr
+    logs = json.loads(archived.stdout)
+    assert logs == [{k: lg[k] for k in sorted(logs[0])} for lg in fetched]
+    last = int(fetched[-1]["blockNumber"], 16)
+    one = json.loads(
+        run_cli("logs", "--from-block", str(last), "--to-block", str(last), env=env).stdout
+    )
+    assert one == [lg for lg in logs if lg["blockNumber"] == hex(last)] and one
+
     world.mine(4)
     behind = json.loads(run_cli("status", env=env).stdout)
     assert behind["lag_blocks"] == 4
 
     assert run_cli("reset", env=env).returncode == 0
     assert json.loads(run_cli("status", env=env).stdout) == {"indexed": False}
+    empty = run_cli("logs", env=env)
+    assert empty.returncode == 2 and "no index in this database yet" in empty.stderr
 
 
 def test_a_missing_or_broken_manifest_is_a_clear_error(tmp_path: Path) -> None:

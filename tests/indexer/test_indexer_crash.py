@@ -72,6 +72,9 @@ def test_kill_9_during_catch_up_then_restart_equals_a_clean_index(
         WESH_BATCH_BLOCKS="1",
         WESH_MAX_BATCH_BLOCKS="1",
         WESH_MAX_REORG_DEPTH="64",
+        # Several ranges per transaction, and several transactions per catch-up: kills land
+        # inside transactions and between them.
+        WESH_COMMIT_SECONDS="0.2",
         WESH_LOG_LEVEL="INFO",
     )
     url = env["WESH_DATABASE_URL"]

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import random
 
-import orjson
 import pytest
 from indexer_support import assert_matches_chain, diff_dumps, dump, index_once, make_indexer
 from indexer_world import World
 from sqlalchemy import inspect, text
 
-from indexer import db, schema
+from indexer import archive, db, schema
 from indexer.rpc import Rpc
 from wesh import events
 
@@ -22,7 +21,7 @@ def test_tour_emits_every_event_and_matches_the_chain(world: World, new_db) -> N
         topics = {
             entry[4][0]
             for (logs,) in conn.execute(text("SELECT logs FROM raw_logs"))
-            for entry in orjson.loads(logs)
+            for entry in archive.unpack(logs)
         }
         seen = {events.specs()[t].name for t in topics}
         archived = conn.execute(text("SELECT SUM(log_count) FROM raw_logs")).scalar_one()
