@@ -5,16 +5,19 @@ One ``step()`` is one poll:
 1. ask the node for the head; the confirmed tip is ``head - confirmations``;
 2. if the last indexed block is no longer canonical, roll back to the common ancestor
    (``indexer.reorg``) and carry on from there;
-3. if behind the confirmed tip, read the next range of blocks and apply it in one transaction
-   together with the cursor, the block hashes and (near the head) the undo journal;
+3. if behind the confirmed tip, read the next range of blocks and apply it in a transaction
+   together with the cursor, the block hashes and (near the head) the undo journal (while
+   catching up, consecutive ranges share one transaction for up to ``commit_seconds``: see
+   ``_apply_checked``);
 4. once at the confirmed tip, rebuild the pending tables from the unconfirmed blocks.
 
 Ranges far below the head ("deep": more than ``max_reorg_depth`` blocks down) are read with large
 eth_getLogs calls (adapted to about ``target_logs`` logs each) and only the headers of blocks that
 have events (for their timestamps and hashes) plus both ends of the range. Near the head every
 header is read and every parent hash checked, and each row change is journaled so a
-reorganisation can be undone. While catching up (more than one range behind), the next ranges
-are read and decoded in a separate process while one is applied (``_Prefetcher``).
+reorganisation can be undone. While catching up (more than one range behind), the ranges are
+read (by several threads at once: ``_Readers``) and decoded in a separate process while one is
+applied (``_Prefetcher``).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ KILLS = 20
 def _history(world: World, rng: random.Random) -> None:
     world.tour()
     world.random_actions(80, rng)
-    for n in range(120):  # many small blocks: a long catch-up with one block per batch
+    for n in range(240):  # many small blocks: a long catch-up with one block per range
         world.send(world.wesh.grant_budget(1 + n), world.city)
 
 
@@ -74,7 +74,7 @@ def test_kill_9_during_catch_up_then_restart_equals_a_clean_index(
         WESH_MAX_REORG_DEPTH="64",
         # Several ranges per transaction, and several transactions per catch-up: kills land
         # inside transactions and between them.
-        WESH_COMMIT_SECONDS="0.2",
+        WESH_COMMIT_SECONDS="0.02",
         WESH_LOG_LEVEL="INFO",
     )
     url = env["WESH_DATABASE_URL"]
