@@ -34,6 +34,7 @@ class FlakyProxy:
         self.counts: collections.Counter[str] = collections.Counter()
         self._lock = threading.Lock()
         self._turn = 0
+        self._owed_batch = False
         self._client = httpx.Client(timeout=30)
         proxy = self
 
@@ -64,13 +65,23 @@ class FlakyProxy:
     # ------------------------------------------------------------------ behaviour
     KINDS = ("429", "502", "503", "hang", "drop", "truncate", "truncate_short", "batch_partial")
 
-    def _pick(self) -> str:
-        """'ok', or (at ``failure_rate``) the next failure kind in turn."""
+    def _pick(self, is_batch: bool) -> str:
+        """'ok', or (at ``failure_rate``) the next failure kind in turn. A batch failure whose
+        turn came on a single request (answered 503 instead) is owed to the next batch request:
+        the indexer reads with several threads at once, so which request gets which turn varies
+        from run to run, and every kind must still happen."""
         with self._lock:
+            if is_batch and self._owed_batch:
+                self._owed_batch = False
+                return "batch_partial"
             if self.rng.random() >= self.failure_rate:
                 return "ok"
             self._turn += 1
-            return self.KINDS[self._turn % len(self.KINDS)]
+            what = self.KINDS[self._turn % len(self.KINDS)]
+            if what == "batch_partial" and not is_batch:
+                self._owed_batch = True
+                return "503"
+            return what
 
     def _reply(
         self,
@@ -104,9 +115,7 @@ class FlakyProxy:
             payload = {"jsonrpc": "2.0", "id": request["id"], "error": error}
             self._reply(handler, 200, json.dumps(payload).encode())
             return
-        what = self._pick()
-        if what == "batch_partial" and not isinstance(request, list):
-            what = "503"
+        what = self._pick(isinstance(request, list))
         self.counts[what] += 1
         if what == "429":
             self._reply(handler, 429, b'{"error":"too many requests"}', {"retry-after": "0"})
