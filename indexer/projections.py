@@ -158,7 +158,7 @@ class Store:
 
     def load(self, conn: Connection, name: str, keys: Iterable[Key]) -> None:
         """Puts the committed rows of ``keys`` (None for no row) into an incomplete cache (a
-        complete one needs no loading: see ``apply`` and ``Batch.get``)."""
+        complete one needs no loading: see ``apply`` and ``Batch.mut``)."""
         cache = self.cache[name]
         missing = [k for k in set(keys) if k not in cache]
         if not missing:
@@ -180,15 +180,14 @@ class Store:
         finally:
             cursor.close()
 
-    def commit(self, rows: dict[str, dict[Key, Row | None]], dirty: dict[str, set[Key]]) -> None:
+    def commit(self, rows: dict[str, dict[Key, Row | None]]) -> None:
         if self.size > self.MAX_CACHED:
             self.invalidate()
             return
-        # The batch's rows (the ones it changed, and copies of the ones it only read, which
-        # equal the cache's) become the cache's as they are: a batch is discarded after its
-        # commit, and the next one copies a row before changing it (``Batch.get``).
+        # The rows the batch changed become the cache's as they are: a batch is discarded after
+        # its commit, and the next one copies a row before changing it (``Batch.mut``).
         for name, overlay in rows.items():
-            if dirty[name]:
+            if overlay:
                 self.cache[name].update(overlay)
         self.size = sum(len(part) for part in self.cache.values())
 
@@ -201,8 +200,9 @@ class Batch:
         self.conn = conn
         #: Blocks above this number are journaled; None: none are (deep catch-up, pending).
         self.journal_above = journal_above
+        #: Every state row the batch changed, by table and key, as it is now (None: a key
+        #: ``mut`` found no row for and nothing created), in the order first touched.
         self.rows: dict[str, dict[Key, Row | None]] = {n: {} for n in STATE_NAMES}
-        self.dirty: dict[str, set[Key]] = {n: set() for n in STATE_NAMES}
         self.history: dict[str, list[tuple[Any, ...]]] = {n: [] for n in HISTORY_NAMES}
         self.journal: list[tuple[int, str, Key, tuple[Any, ...] | None]] = []
         self._journaled: dict[tuple[str, Key], int] = {}
@@ -211,12 +211,23 @@ class Batch:
         self.block = 0
 
     # ------------------------------------------------------------------ rows
-    def get(self, name: str, key: Key) -> Row | None:
-        """The row for reading (do not modify it: use ``mut``)."""
+    def mut(self, name: str, key: Key) -> Row | None:
+        """The row for changing (the batch's copy, written back at the end; None: no such row
+        yet), journaled at its first change in each block."""
         overlay = self.rows[name]
         row = overlay.get(key, _MISSING)
-        if row is not _MISSING:
-            return row  # type: ignore[return-value]
+        if row is _MISSING:
+            row = self._copy(overlay, name, key)
+        above = self.journal_above
+        if above is not None and self.block > above:
+            mark = (name, key)
+            if self._journaled.get(mark) != self.block:
+                self._journaled[mark] = self.block
+                self.journal.append((self.block, name, key, None if row is None else tuple(row)))
+        return row
+
+    def _copy(self, overlay: dict[Key, Row | None], name: str, key: Key) -> Row | None:
+        """Copies the committed row of ``key`` (None: no row) into the batch."""
         cache = self.store.cache[name]
         base = cache.get(key, _MISSING)
         if base is _MISSING:
@@ -227,21 +238,6 @@ class Batch:
                 base = cache[key]
         row = list(base) if base is not None else None  # type: ignore[arg-type]
         overlay[key] = row
-        return row
-
-    def mut(self, name: str, key: Key) -> Row | None:
-        """The row for changing: journaled (first change per block) and marked dirty."""
-        overlay = self.rows[name]
-        row = overlay.get(key, _MISSING)
-        if row is _MISSING:
-            row = self.get(name, key)
-        above = self.journal_above
-        if above is not None and self.block > above:
-            mark = (name, key)
-            if self._journaled.get(mark) != self.block:
-                self._journaled[mark] = self.block
-                self.journal.append((self.block, name, key, None if row is None else tuple(row)))
-        self.dirty[name].add(key)
         return row
 
     def put(self, name: str, key: Key, row: Row) -> Row:
@@ -284,13 +280,9 @@ class Batch:
         """Writes the changed state rows (their values now); returns the row count."""
         written = 0
         for name in STATE_NAMES:
-            keys = self.dirty[name]
-            if not keys:
-                continue
-            # In the order the batch first touched them (the overlay's): close to key order
-            # in practice, which keeps SQLite's B-tree writes local, without a sort.
-            overlay = self.rows[name]
-            live = [row for key, row in overlay.items() if row is not None and key in keys]
+            # In the order the batch first touched them: close to key order in practice, which
+            # keeps SQLite's B-tree writes local, without a sort.
+            live = [row for row in self.rows[name].values() if row is not None]
             bulk(conn, self.store.sql[name], "upsert", live)
             written += len(live)
         return written
@@ -327,15 +319,14 @@ class Batch:
         for name in (*STATE_NAMES, *HISTORY_NAMES):
             conn.exec_driver_sql(f"DELETE FROM {_pending_sql(conn, name).qname}")
         for name in STATE_NAMES:
-            overlay = self.rows[name]
-            live = [overlay[k] for k in self.dirty[name] if overlay[k] is not None]
-            bulk(conn, _pending_sql(conn, name), "insert", live)  # type: ignore[arg-type]
+            live = [row for row in self.rows[name].values() if row is not None]
+            bulk(conn, _pending_sql(conn, name), "insert", live)
         for name in HISTORY_NAMES:
             bulk(conn, _pending_sql(conn, name), "insert", self.history[name])
 
     def commit(self) -> None:
         """After the transaction committed: the new rows become the cache's."""
-        self.store.commit(self.rows, self.dirty)
+        self.store.commit(self.rows)
 
 
 _SQL: dict[tuple[str, str], TableSql] = {}

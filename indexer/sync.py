@@ -338,7 +338,7 @@ class Indexer:
             # Catching up to a tip the read-ahead is reading towards: no need to ask for the head
             # (the node answers it only after the read-ahead's current eth_getLogs, a tenth of
             # a second). A reorganisation in between shows in the next range's parent hash.
-            head = p.head
+            head, p.last_poll = p.head, time.time()
         else:
             head = self.rpc.block_number()
             p.head, p.last_poll = head, time.time()
