@@ -26,6 +26,7 @@ import contextlib
 import ctypes
 import gc
 import logging
+import marshal
 import multiprocessing
 import os
 import pickle
@@ -107,6 +108,30 @@ class Fetched:
     #: From the read-ahead process: its RPC counters for this range and its range size.
     rpc_counts: tuple[int, int, int] = (0, 0, 0)
     range: int = 0
+
+    def packed(self) -> bytes:
+        """For the pipe from the read-ahead process: ``marshal`` (plain values only: ints,
+        strings, bytes, tuples, lists, dicts, sets) writes and reads a range's hundreds of
+        thousands of small objects several times faster than pickle writes them."""
+        return marshal.dumps(
+            (
+                self.first,
+                self.last,
+                self.headers,
+                self.hashes,
+                self.contiguous,
+                self.events,
+                self.raw,
+                self.with_events,
+                self.log_count,
+                self.rpc_counts,
+                self.range,
+            )
+        )
+
+    @classmethod
+    def unpacked(cls, data: bytes) -> Fetched:
+        return cls(*marshal.loads(data))
 
 
 @dataclass
@@ -827,7 +852,7 @@ class _Prefetcher:
             if kind == "error":
                 self.indexer._prefetch = None
                 raise item
-            fetched: Fetched = item
+            fetched = Fetched.unpacked(item)
             stats = self.indexer.rpc.stats
             requests, retries, splits = fetched.rpc_counts
             stats.requests, stats.retries = stats.requests + requests, stats.retries + retries
@@ -904,7 +929,7 @@ def _read_ahead(
                 fetched = indexer._decoded(part)
                 fetched.rpc_counts = r.rpc_counts if n == 0 else (0, 0, 0)
                 fetched.range = r.range
-                if not send("range", fetched):
+                if not send("range", fetched.packed()):
                     return
     except BaseException as error:  # handed to the parent, which raises it
         try:
