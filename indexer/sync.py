@@ -603,32 +603,41 @@ class Indexer:
         mine = set(self.addresses)
         events: list[Event] = []
         by_block: dict[int, list[Entry]] = {}
-        stamps: dict[int, int] = {}
-        last_pos = (-1, -1)
-        if logs and any(not _is_lower_hex(logs[0][k]) for k in ("data", "transactionHash")):
+        keys = ("data", "transactionHash", "blockHash", "address")
+        if logs and any(not _is_lower_hex(logs[0][k]) for k in keys):
             logs = [_lowercase(lg) for lg in logs]  # nodes answer in lowercase hex; just in case
+        # Per block (logs come in block order): its number, hash, timestamp and archive list.
+        block_key = ""
+        number, expected, stamp, last_index = -1, "", 0, -1
+        kept: list[Entry] = []
         for lg in logs:
-            number = int(lg["blockNumber"], 16)
+            if lg["blockNumber"] != block_key:
+                block_key = lg["blockNumber"]
+                new_number = int(block_key, 16)
+                if new_number <= number:
+                    raise ChainMoved(f"logs out of order at block {new_number}")
+                number, last_index = new_number, -1
+                found = hashes.get(number)
+                if found is None:
+                    raise ChainMoved(f"a log of block {number} is from a block not read")
+                expected = found
+                stamp = int(headers[number]["timestamp"], 16)
+                kept = by_block[number] = []
             index = int(lg["logIndex"], 16)
-            pos = (number, index)
-            if pos <= last_pos:
+            if index <= last_index:
                 raise ChainMoved(f"logs out of order at block {number} log {index}")
-            last_pos = pos
+            last_index = index
             if lg.get("removed"):
                 raise ChainMoved(f"removed log in block {number}")
-            expected = hashes.get(number)
-            if expected is None or lg["blockHash"].lower() != expected:
+            if lg["blockHash"] != expected:
                 raise ChainMoved(f"a log of block {number} is from another branch")
-            address = lg["address"].lower()
+            address = lg["address"]
             if address not in mine:
                 log.warning("ignoring a log of %s, not a WESH contract", address)
                 continue
             topics = lg["topics"]
             data = lg["data"]
             tx = lg["transactionHash"]
-            kept = by_block.get(number)
-            if kept is None:
-                kept = by_block[number] = []
             kept.append((index, tx, int(lg["transactionIndex"], 16), address, topics, data))
             spec = table.get(topics[0]) if topics else None
             if spec is None:
@@ -641,10 +650,8 @@ class Indexer:
                 args = spec.decode(topics, data)
             except DecodeError as error:
                 raise IntegrityError(f"block {number} log {index}: {error}") from None
-            stamp = stamps.get(number)
-            if stamp is None:
-                stamp = stamps[number] = int(headers[number]["timestamp"], 16)
             events.append((spec.name, args, number, index, tx, stamp))
+        by_block = {n: entries for n, entries in by_block.items() if entries}
         # The raw_logs rows: one per block (logs come in block order, so dict order is).
         raw = [(number, hashes[number], len(kept), pack(kept)) for number, kept in by_block.items()]
         return events, raw, set(by_block)
