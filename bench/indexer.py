@@ -7,7 +7,7 @@ Run with ``make bench-indexer``. It
    registered 100 a transaction, claims, evidence, batched approvals (mint + approval), payments
    with a reference (Transfer + Payment), redemptions and their settlement), sending transactions
    in JSON-RPC batches with automine off;
-2. after one warm-up (printed, not counted), runs three pairs of: a full catch-up (decode,
+2. after one warm-up (printed, not counted), runs five pairs of: a full catch-up (decode,
    project, write, cursor) into a fresh SQLite file, then the floor: the same logs fetched with
    raw ``eth_getLogs`` (the indexer's own client, the catch-up's final range size), nothing else
    done with them. The figures are medians; the target compares each catch-up with the floor
@@ -57,7 +57,7 @@ MERCHANTS = 50
 SLOTS = 1000
 REWARD = 100
 LATENCY_SAMPLES = 50
-RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "host=127.0.0.1 port=5432 user=postgres dbname=test")
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
 ANVIL_ARGS = ["--base-fee", "0", "--gas-price", "0"]
