@@ -7,8 +7,10 @@ How a batch of blocks is applied (all of it in ONE database transaction, with th
    a long catch-up does not read at all);
 2. every event is applied in (block, log index) order to copies of those rows in memory: plain
    Python on lists, no ORM, no per-event SQL (``Batch``);
-3. the changed rows are written back as absolute values with one ``executemany`` upsert per table,
-   and the history rows (raw events, transfers, payments, ...) with one insert per table.
+3. the history rows (raw logs, transfers, payments, ...) are written with one insert per table
+   (``write_history``, after each range of a batch that spans several: see ``indexer.sync``),
+   and the changed state rows as absolute values with one upsert per table, once per batch
+   (``write_state``).
 
 Writing absolute values computed from the committed state makes a batch idempotent: replaying it
 after a crash starts from the same committed rows and writes the same values. For blocks near the
@@ -271,10 +273,6 @@ class Batch:
         for name, keys in wanted.items():
             if keys:
                 self.store.load(self.conn, name, keys)
-
-    def write(self, conn: Connection) -> int:
-        """Writes the changed rows, the history rows and the journal; returns the row count."""
-        return self.write_state(conn) + self.write_history(conn)
 
     def write_state(self, conn: Connection) -> int:
         """Writes the changed state rows (their values now); returns the row count."""

@@ -159,7 +159,6 @@ class _Unit:
     committed: Cursor
     opened: float = field(default_factory=time.monotonic)
     head: int = 0
-    ranges: int = 0
 
 
 class Indexer:
@@ -534,7 +533,6 @@ class Indexer:
             raise
         self.cursor = Cursor(f.last, hashes[f.last], new_floor, cur.events_total + f.log_count)
         unit.head = head
-        unit.ranges += 1
 
     def _commit_unit(self) -> None:
         """Writes the open transaction's state rows and the cursor, and commits."""
