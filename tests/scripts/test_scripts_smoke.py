@@ -33,7 +33,7 @@ from wesh import anvil
 from wesh.artifacts import ROOT
 
 SCRIPTS = ("deploy", "roles", "citizens", "merchants", "tasks", "review", "budget",
-           "redemptions", "report")  # fmt: skip
+           "redemptions", "report", "parameters")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +60,7 @@ def smoke() -> Iterator[tuple[City, dict[str, Run]]]:
             "budget": ["budget", "grant", "10", "--account", alias(TREASURER), "--yes"],
             "redemptions": ["redemptions", "list"],
             "report": ["report", "summary"],
+            "parameters": ["parameters", "show"],
         }
         with ThreadPoolExecutor(max_workers=3) as pool:
             futures = {name: pool.submit(city.ape_subprocess, *args) for name, args in runs.items()}
@@ -147,4 +148,10 @@ def test_redemptions_list(smoke: tuple[City, dict[str, Run]]) -> None:
 def test_report_summary(smoke: tuple[City, dict[str, Run]]) -> None:
     run = smoke[1]["report"]
     assert run.exit_code == 0 and "Budget granted / Budget toegekend" in run.output, run.output
+    _clean(run)
+
+
+def test_parameters_show(smoke: tuple[City, dict[str, Run]]) -> None:
+    run = smoke[1]["parameters"]
+    assert run.exit_code == 0 and "yearly cap" in run.output, run.output
     _clean(run)
