@@ -1,6 +1,8 @@
-"""Merchants: register shops, bars and cultural organisations from a CSV file; deactivate; list.
+"""Merchants: register shops, bars and cultural organisations from a CSV file; update what they
+show; deactivate; list.
 
     ape run merchants register merchants.csv --account merchant-manager
+    ape run merchants update merchants.csv --account merchant-manager
     ape run merchants deactivate 0x... --account merchant-manager
     ape run merchants list
 
@@ -8,7 +10,9 @@ The CSV holds what a shop shows on its door (columns ``address, name, kind, stre
 neighbourhood`` and optionally ``city, lat, lon, website``). Each shop's public document goes to
 the content store and only its CID goes on chain. IBANs do not belong in this file: they stay in
 the city's bank-accounts file used by ``redemptions sepa``. As for citizens, the whole file is
-checked first and a rerun skips shops already registered.
+checked first and a rerun skips shops already registered. ``update`` takes the same file for
+shops that moved, were renamed or have a new website: it publishes each changed document and
+points the shop's wallet at it; shops whose document is unchanged are skipped.
 """
 
 from __future__ import annotations
@@ -21,14 +25,14 @@ from ape.cli import ConnectedProviderCommand, account_option
 
 from scripts._common import ADDRESS, ScriptError, connect, fails_cleanly, table, yes_option
 from wesh import neighbourhoods
-from wesh.csv_rows import InputFileError, RowError, parse_merchants
+from wesh.csv_rows import InputFileError, MerchantRow, RowError, parse_merchants
 from wesh.metadata import get_document, merchant_document, put_document, title_of
 from wesh.money import format_euros
 
 
 @click.group()
 def cli() -> None:
-    """Register, deactivate and list merchants."""
+    """Register, update, deactivate and list merchants."""
 
 
 @cli.command(cls=ConnectedProviderCommand)
@@ -57,23 +61,59 @@ def register(provider: Any, account: Any, csv_file: Path, yes: bool) -> None:
     click.echo(f"{len(rows)} merchants in {csv_file}: {len(todo)} to register.")
     sender = chain.sender(account, yes)
     for row in todo:
-        document = merchant_document(
-            name=row.name,
-            kind=row.kind,
-            street=row.street,
-            postcode=row.postcode,
-            city=row.city,
-            neighbourhood=row.neighbourhood,
-            lat=row.lat,
-            lon=row.lon,
-            website=row.website,
-        )
-        cid = put_document(chain.store, document)
+        cid = put_document(chain.store, _document(row))
         sender.send(
             chain.wesh.register_merchant(row.address, cid),
             f"register {row.name} ({row.kind}, {row.street}) at {row.address}, document {cid}",
         )
     click.echo(f"Done: {len(todo)} registered, {len(rows) - len(todo)} skipped.")
+
+
+def _document(row: MerchantRow) -> dict[str, Any]:
+    """The public document of a merchant file's row (what the dApp shows)."""
+    return merchant_document(
+        name=row.name,
+        kind=row.kind,
+        street=row.street,
+        postcode=row.postcode,
+        city=row.city,
+        neighbourhood=row.neighbourhood,
+        lat=row.lat,
+        lon=row.lon,
+        website=row.website,
+    )
+
+
+@cli.command(cls=ConnectedProviderCommand)
+@account_option()
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@yes_option
+@fails_cleanly
+def update(provider: Any, account: Any, csv_file: Path, yes: bool) -> None:
+    """Update what the registered merchants in CSV_FILE show (name, address, kind, website)."""
+    rows = parse_merchants(csv_file)
+    chain = connect(provider)
+    current = {m.address.lower(): m.metadata_cid for m in chain.history.merchants()}
+    errors = [
+        RowError(row.line, f"{row.address} is not a registered merchant: register it first")
+        for row in rows
+        if row.address.lower() not in current
+    ]
+    if errors:
+        raise InputFileError(csv_file, errors)
+    sender = chain.sender(account, yes)
+    changed = 0
+    for row in rows:
+        cid = put_document(chain.store, _document(row))
+        if cid == current[row.address.lower()]:
+            click.echo(f"  line {row.line}: {row.name} ({row.address}) is unchanged: skipped")
+            continue
+        sender.send(
+            chain.wesh.update_merchant(row.address, cid),
+            f"update {row.name} ({row.kind}, {row.street}) at {row.address}, document {cid}",
+        )
+        changed += 1
+    click.echo(f"Done: {changed} updated, {len(rows) - changed} unchanged.")
 
 
 def _set_active(provider: Any, account: Any, address: str, active: bool, yes: bool) -> None:

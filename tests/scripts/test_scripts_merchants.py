@@ -94,3 +94,48 @@ def test_deactivated_merchants_receive_no_payments(deployed: City) -> None:
     wrong = deployed.ape("merchants", "deactivate", deployed.accounts[28],
                          "--account", alias(MERCHANT_MANAGER), "--yes", expect=1)  # fmt: skip
     assert "not a registered merchant" in wrong
+
+
+def test_update_points_a_shop_at_its_new_document(deployed: City) -> None:
+    bakery, bar = deployed.accounts[MERCHANTS[0]], deployed.accounts[MERCHANTS[1]]
+    row_bar = f"{bar};Café De Mijnlamp;café;Pancratiusplein 12;6411 JR;Centrum;;;\n"
+    first = deployed.write(
+        "merchants.csv",
+        HEADER
+        + f"{bakery};Bakkerij Coriovallum;bakkerij;Saroleastraat 48;6411 HN;Centrum;;;\n"
+        + row_bar,
+    )
+    deployed.ape("merchants", "register", str(first), "--account", alias(MERCHANT_MANAGER),
+                 "--yes")  # fmt: skip
+    moved = deployed.write(
+        "moved.csv",
+        HEADER + f"{bakery};Bakkerij Coriovallum & Zn;bakkerij;Akerstraat 7;6411 HA;Centrum;;;"
+        "https://bakkerij.example\n" + row_bar,
+    )
+    output = deployed.ape("merchants", "update", str(moved), "--account",
+                          alias(MERCHANT_MANAGER), "--yes")  # fmt: skip
+    assert output.count("tx 0x") == 1
+    assert "Café De Mijnlamp" in output and "unchanged: skipped" in output
+    assert "Done: 1 updated, 1 unchanged." in output
+    (updated,) = deployed.events("MerchantUpdated")
+    assert updated["args"]["merchant"] == bakery
+    document = json.loads((deployed.content / updated["args"]["metadata_cid"]).read_bytes())
+    assert document["address"]["street"] == "Akerstraat 7"
+    assert document["website"] == "https://bakkerij.example"
+    assert "Bakkerij Coriovallum & Zn" in deployed.ape("merchants", "list")
+    again = deployed.ape("merchants", "update", str(moved), "--account",
+                         alias(MERCHANT_MANAGER), "--yes")  # fmt: skip
+    assert "tx 0x" not in again and "Done: 0 updated, 2 unchanged." in again
+
+
+def test_update_refuses_a_file_with_an_unregistered_shop(deployed: City) -> None:
+    stranger = deployed.accounts[MERCHANTS[2]]
+    path = deployed.write(
+        "merchants.csv",
+        HEADER + f"{stranger};Boekhandel;boekhandel;Akerstraat 70;6411 HD;Centrum;;;\n",
+    )
+    nonce = deployed.nonce(MERCHANT_MANAGER)
+    output = deployed.ape("merchants", "update", str(path), "--account",
+                          alias(MERCHANT_MANAGER), "--yes", expect=1)  # fmt: skip
+    assert "line 2" in output and "not a registered merchant: register it first" in output
+    assert deployed.nonce(MERCHANT_MANAGER) == nonce
