@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from web3 import Web3
 
-from api import errors
+from api import docs_ui, errors
 from api.deps import Services
 from api.routers import auth, citizen, city, demo, merchant, public, system
 from api.settings import ApiSettings, get_settings
@@ -139,11 +139,14 @@ def build_services(settings: ApiSettings) -> Services:
 
 def create_app(settings: ApiSettings | None = None, services: Services | None = None) -> FastAPI:
     settings = settings or get_settings()
+    local_docs = docs_ui.available()
     app = FastAPI(
         title="WESH API",
         version="1.0.0",
         description=DESCRIPTION,
         license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+        # /docs from this server when swagger-ui-dist is installed (api.docs_ui), else FastAPI's.
+        docs_url=None if local_docs else "/docs",
     )
     app.state.services = services or build_services(settings)
     errors.install(app)
@@ -160,6 +163,8 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
         demo.router,
     ):
         app.include_router(router, responses=errors.PROBLEM_RESPONSES)
+    if local_docs:
+        docs_ui.mount_docs(app)
 
     web = Path(__file__).resolve().parent.parent / "web"
     if (web / "index.html").exists():

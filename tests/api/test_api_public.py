@@ -128,3 +128,21 @@ async def test_task_pages_carry_an_etag_and_answer_304_until_the_next_block(
     changed = await client.get("/tasks", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["etag"] != etag
     assert changed.json()["items"][0]["task_id"] == stack.wesh.counts()[2]
+
+
+async def test_the_api_docs_page_and_its_assets_come_from_this_server(
+    client: httpx.AsyncClient,
+) -> None:
+    page = await client.get("/docs")
+    assert page.status_code == 200
+    assert '"/docs/assets/swagger-ui-bundle.js"' in page.text and "/openapi.json" in page.text
+    assert "cdn" not in page.text.lower()  # works offline; no third party sees the reader
+    for name, media_type, size in (
+        ("swagger-ui-bundle.js", "text/javascript", 500_000),
+        ("swagger-ui.css", "text/css", 50_000),
+        ("favicon-32x32.png", "image/png", 100),
+    ):
+        asset = await client.get(f"/docs/assets/{name}")
+        assert asset.status_code == 200, name
+        assert asset.headers["content-type"].startswith(media_type)
+        assert len(asset.content) > size and "max-age" in asset.headers["cache-control"]

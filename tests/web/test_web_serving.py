@@ -9,6 +9,7 @@ import gzip
 import re
 from collections.abc import Iterator
 from types import SimpleNamespace
+from typing import Any
 
 import httpx
 import pytest
@@ -204,3 +205,31 @@ def test_the_policy_lets_in_images_from_the_configured_tile_server(template: str
     policy = security_headers(request)["Content-Security-Policy"]  # type: ignore[arg-type]
     assert f"img-src 'self' data: blob: {allowed};" in policy
     assert "connect-src 'self';" in policy
+
+
+def test_the_api_docs_render_in_a_browser_without_the_internet(browser: Any, stack: Stack) -> None:
+    """/docs draws the API's operations with Swagger UI from this server: every request to
+    another host is refused, as on a machine without internet."""
+    context = browser.new_context()
+    outside: list[str] = []
+
+    def only_local(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(stack.api_url):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    try:
+        context.route("**/*", only_local)
+        page = context.new_page()
+        page.goto(stack.api_url + "/docs")
+        page.wait_for_selector(".swagger-ui .info .title", timeout=20_000)
+        assert "WESH API" in page.inner_text(".swagger-ui .info .title")
+        page.wait_for_selector(".opblock-summary-path")
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+        assert any(p.strip() == "/tasks" for p in paths), paths
+        assert outside == []
+    finally:
+        context.close()
