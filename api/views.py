@@ -92,6 +92,17 @@ def lower(address: str) -> str:
     return address.lower()
 
 
+def caps_in(ledger: dict[str, Any], year: int) -> tuple[int, int, int]:
+    """(yearly cap, monthly cap, max open claims) in force in ``year``, from the ledger row (a
+    scheduled change applies from its year on, as the contract's ``_current_caps``)."""
+    yearly, monthly = int(ledger.get("cap_yearly", 0)), int(ledger.get("cap_monthly", 0))
+    next_year = int(ledger.get("cap_next_from_year", 0))
+    if next_year and year >= next_year:
+        yearly = int(ledger.get("cap_next_yearly", 0))
+        monthly = int(ledger.get("cap_next_monthly", 0))
+    return yearly, monthly, int(ledger.get("max_open_claims", 0))
+
+
 class PageCache:
     """Serialised public pages, kept while the indexed block stays the same (and at most
     PAGE_TTL_S). The pages are the same for everyone, so N requests between two blocks cost one
@@ -424,13 +435,7 @@ class Views:
 
     def caps(self, year: int) -> tuple[int, int, int]:
         """(yearly cap, monthly cap, max open claims) in force in ``year``."""
-        ledger = self.ledger()
-        yearly, monthly = int(ledger.get("cap_yearly", 0)), int(ledger.get("cap_monthly", 0))
-        next_year = int(ledger.get("cap_next_from_year", 0))
-        if next_year and year >= next_year:
-            yearly = int(ledger.get("cap_next_yearly", 0))
-            monthly = int(ledger.get("cap_next_monthly", 0))
-        return yearly, monthly, int(ledger.get("max_open_claims", 0))
+        return caps_in(self.ledger(), year)
 
     # -------------------------------------------------------------------- me
     def me(self, address: str, now: float) -> dict[str, Any]:
@@ -441,26 +446,19 @@ class Views:
                 sa.select(s.accounts).where(s.accounts.c.address == wallet)
             ).first()
             citizen = db.execute(sa.select(s.citizens).where(s.citizens.c.wallet == wallet)).first()
+            ledger = db.execute(sa.select(s.ledger)).first()
             earned_year = earned_month = 0
             claims: list[dict[str, Any]] = []
             if citizen is not None:
                 cid = int(citizen.citizen_id)
-                earned_year = int(
-                    db.execute(
-                        sa.select(sa.func.coalesce(sa.func.sum(s.earnings.c.amount), 0)).where(
-                            s.earnings.c.citizen_id == cid, s.earnings.c.year == year
-                        )
-                    ).scalar_one()
-                )
-                earned_month = int(
-                    db.execute(
-                        sa.select(sa.func.coalesce(sa.func.sum(s.earnings.c.amount), 0)).where(
-                            s.earnings.c.citizen_id == cid,
-                            s.earnings.c.year == year,
-                            s.earnings.c.month == month,
-                        )
-                    ).scalar_one()
-                )
+                e = s.earnings.c
+                # The year's months in one query: the year's total and this month's.
+                for row_month, amount in db.execute(
+                    sa.select(e.month, e.amount).where(e.citizen_id == cid, e.year == year)
+                ):
+                    earned_year += int(amount)
+                    if int(row_month) == month:
+                        earned_month += int(amount)
                 claims = [
                     {
                         "task_id": int(row.task_id),
@@ -483,7 +481,7 @@ class Views:
                     s.pending(s.transfers).c.receiver == wallet
                 )
             ).scalar_one()
-        yearly_cap, monthly_cap, max_open = self.caps(year)
+        yearly_cap, monthly_cap, max_open = caps_in(dict(ledger._mapping) if ledger else {}, year)
         reserved = int(citizen.reserved) if citizen else 0
         cap_left = max(0, yearly_cap - earned_year - reserved)
         if monthly_cap:
