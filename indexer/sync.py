@@ -16,22 +16,15 @@ eth_getLogs calls (adapted to about ``target_logs`` logs each) and only the head
 have events (for their timestamps and hashes) plus both ends of the range. Near the head every
 header is read and every parent hash checked, and each row change is journaled so a
 reorganisation can be undone. While catching up (more than one range behind), the ranges are
-read (by several threads at once: ``_Readers``) and decoded in a separate process while one is
-applied (``_Prefetcher``).
+read (by several threads at once) and decoded in a separate process while one is applied
+(``indexer.read_ahead``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import logging
-import marshal
-import multiprocessing
-import os
-import pickle
-import queue
-import signal
 import threading
 import time
 from collections.abc import Callable
@@ -45,8 +38,10 @@ from indexer import schema
 from indexer.archive import Entry, pack
 from indexer.db import Checkpointer, bulk, sql_for
 from indexer.projections import Batch, Event, IntegrityError, Store, apply
+from indexer.ranges import ChainMoved, Fetched, Read
+from indexer.read_ahead import Prefetcher
 from indexer.reorg import find_ancestor, rollback
-from indexer.rpc import Rpc, Stopped
+from indexer.rpc import Rpc
 from wesh.deployment import DEV_CHAIN_ID, Deployment
 from wesh.events import DecodeError, specs
 from wesh.settings import IndexerSettings
@@ -56,10 +51,6 @@ log = logging.getLogger("indexer.sync")
 
 class DeploymentMismatch(RuntimeError):
     """The database, the manifest and the chain do not describe the same deployment."""
-
-
-class ChainMoved(Exception):
-    """The node's answers were not from one consistent chain (it changed while being read)."""
 
 
 @dataclass
@@ -87,64 +78,6 @@ class Progress:
     @property
     def lag(self) -> int:
         return max(0, self.head - self.confirmations - self.indexed)
-
-
-@dataclass
-class Fetched:
-    """One range read from the node, ready to be applied."""
-
-    first: int
-    last: int
-    headers: dict[int, dict[str, Any]]
-    hashes: dict[int, str]
-    contiguous: bool
-    #: Decoded events, ``raw_logs`` rows (one per block with logs, see indexer.schema), the
-    #: blocks that have events and how many logs ``raw`` holds (decoded while reading: in the
-    #: read-ahead process while catching up).
-    events: list[Event]
-    raw: list[tuple[Any, ...]]
-    with_events: set[int]
-    log_count: int
-    #: From the read-ahead process: its RPC counters for this range and its range size.
-    rpc_counts: tuple[int, int, int] = (0, 0, 0)
-    range: int = 0
-
-    def packed(self) -> bytes:
-        """For the pipe from the read-ahead process: ``marshal`` (plain values only: ints,
-        strings, bytes, tuples, lists, dicts, sets) writes and reads a range's hundreds of
-        thousands of small objects several times faster than pickle writes them."""
-        return marshal.dumps(
-            (
-                self.first,
-                self.last,
-                self.headers,
-                self.hashes,
-                self.contiguous,
-                self.events,
-                self.raw,
-                self.with_events,
-                self.log_count,
-                self.rpc_counts,
-                self.range,
-            )
-        )
-
-    @classmethod
-    def unpacked(cls, data: bytes) -> Fetched:
-        return cls(*marshal.loads(data))
-
-
-@dataclass
-class _Read:
-    """One range as the node sent it (``Indexer._read``), before decoding."""
-
-    first: int
-    last: int
-    deep: bool
-    logs: list[dict[str, Any]]
-    headers: dict[int, dict[str, Any]]
-    rpc_counts: tuple[int, int, int] = (0, 0, 0)
-    range: int = 0
 
 
 @dataclass
@@ -184,7 +117,7 @@ class Indexer:
         self.cursor: Cursor | None = None
         self._unit: _Unit | None = None
         self._pending_key: tuple[int, str, int] | None = None
-        self._prefetch: _Prefetcher | None = None
+        self._prefetch: Prefetcher | None = None
         self._state_sql = sql_for(engine, schema.blocks)
         self.on_commit: Callable[[int], None] | None = None
         self._stop_event: threading.Event | None = None
@@ -399,7 +332,7 @@ class Indexer:
         self._indexes_checked = True
 
     # ---------------------------------------------------------------- confirmed blocks
-    def _plan(self, first: int, head: int, safe: int) -> tuple[int, bool]:
+    def plan_range(self, first: int, head: int, safe: int) -> tuple[int, bool]:
         """The last block of the range starting at ``first``, and whether it is deep."""
         deep_limit = head - self.depth
         if first <= deep_limit:
@@ -407,9 +340,9 @@ class Indexer:
         return min(first + self.range - 1, safe), False
 
     def _fetch(self, first: int, last: int, deep: bool) -> Fetched:
-        return self._decoded(self._read(first, last, deep))
+        return self.decode_range(self.read_range(first, last, deep))
 
-    def _read(self, first: int, last: int, deep: bool, rpc: Rpc | None = None) -> _Read:
+    def read_range(self, first: int, last: int, deep: bool, rpc: Rpc | None = None) -> Read:
         """The logs of a range and the headers it needs, as the node sent them (asked with
         ``rpc``: the read-ahead's threads each have their own client)."""
         rpc = rpc or self.rpc
@@ -432,9 +365,9 @@ class Indexer:
             if header is None:
                 raise ChainMoved(f"block {number} is not there (any more)")
             headers[number] = header
-        return _Read(first, last, deep, logs, headers)
+        return Read(first, last, deep, logs, headers)
 
-    def _decoded(self, r: _Read) -> Fetched:
+    def decode_range(self, r: Read) -> Fetched:
         hashes = {n: h["hash"].lower() for n, h in r.headers.items()}
         events, raw, with_events = self._decode(r.logs, hashes, r.headers)
         log_count = sum(row[2] for row in raw)
@@ -453,7 +386,7 @@ class Indexer:
     def _advance(self, head: int, safe: int) -> None:
         assert self.cursor is not None
         first = self.cursor.indexed_block + 1
-        last, deep = self._plan(first, head, safe)
+        last, deep = self.plan_range(first, head, safe)
         fetched: Fetched | None = None
         pf = self._prefetch
         if pf is not None and pf.next_first != first:
@@ -463,7 +396,7 @@ class Indexer:
             # More than one range to go: catching up, so the ranges are read ahead, this one
             # included (by a process, started once per catch-up; following the head, one range
             # per poll is read here).
-            pf = self._prefetch = _Prefetcher(self, first, head, safe)
+            pf = self._prefetch = Prefetcher(self, first, head, safe)
         if pf is not None:
             fetched = _without_gc(pf.take)
             if fetched is None:  # the read-ahead reached the tip it planned for: read here
@@ -804,271 +737,3 @@ def _lowercase(lg: dict[str, Any]) -> dict[str, Any]:
         out[key] = lg[key].lower()
     out["topics"] = [t.lower() for t in lg["topics"]]
     return out
-
-
-class _Prefetcher:
-    """Reads the next ranges in a separate process while the current one is applied.
-
-    A process, not a thread: parsing and decoding are pure Python, and in a thread they would
-    take the interpreter lock from the thread that applies and writes (SQLite gives the lock up
-    on every row it steps, and then waits to get it back). Ranges near the head are read ahead
-    too: everything read is checked when it is applied (the first block's parent is the last
-    indexed block, the blocks of a range are linked, the logs are from those blocks), so a
-    reorganisation in between is found then, and undone through the journal like any other;
-    anything unexpected stops the process and the main thread reads for itself. The process
-    sends back its log records (logged here, as if read here), its RPC counters and its adapted
-    range size with every range."""
-
-    def __init__(self, indexer: Indexer, first: int, head: int, safe: int) -> None:
-        self.indexer = indexer
-        self.next_first = first
-        #: The confirmed tip the process reads towards.
-        self.safe = safe
-        # fork: the child starts in milliseconds with the indexer's settings and decoders
-        # already loaded; it uses none of the parent's connections (it makes its own client).
-        context = multiprocessing.get_context("fork")
-        self._queue: Any = context.Queue(maxsize=6)
-        self._stop = context.Event()
-        self._process = context.Process(
-            target=_read_ahead,
-            args=(indexer, first, head, safe, self._queue, self._stop, os.getpid()),
-            name="wesh-indexer-read-ahead",
-            daemon=True,
-        )
-        self._process.start()
-
-    def take(self) -> Fetched | None:
-        while True:
-            try:
-                kind, item = self._queue.get(timeout=1.0)
-            except queue.Empty:
-                stopping = self.indexer._stop_event
-                if stopping is not None and stopping.is_set():
-                    raise Stopped("stopped while waiting for the node (read-ahead)") from None
-                if not self._process.is_alive():
-                    self.indexer._prefetch = None
-                    raise ChainMoved("the read-ahead process ended unexpectedly") from None
-                continue
-            if kind == "log":
-                logging.getLogger(item.name).handle(item)
-                continue
-            if kind == "done":
-                return None
-            if kind == "error":
-                self.indexer._prefetch = None
-                raise item
-            fetched = Fetched.unpacked(item)
-            stats = self.indexer.rpc.stats
-            requests, retries, splits = fetched.rpc_counts
-            stats.requests, stats.retries = stats.requests + requests, stats.retries + retries
-            stats.splits += splits
-            self.indexer.range = fetched.range
-            self.next_first = fetched.last + 1
-            return fetched
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join(timeout=5)
-        self._queue.close()
-        self._queue.cancel_join_thread()
-
-
-class _ToParent(logging.Handler):
-    """In the read-ahead process: hands every log record to the parent."""
-
-    def __init__(self, out: Any) -> None:
-        super().__init__()
-        self.out = out
-
-    def emit(self, record: logging.LogRecord) -> None:
-        record.msg, record.args = record.getMessage(), None
-        record.exc_info = record.exc_text = None
-        with contextlib.suppress(queue.Full):
-            self.out.put(("log", record), timeout=5)
-
-
-def _read_ahead(
-    indexer: Indexer, first: int, head: int, safe: int, out: Any, stop: Any, parent: int
-) -> None:
-    """The read-ahead process: reads the ranges from ``first`` to ``safe`` (the confirmed tip
-    when it started) and sends them to the parent, until it is done, the parent stops it or
-    the parent is gone."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    with contextlib.suppress(Exception):  # Linux: die with the parent (kill -9 included)
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
-        return
-    gc.disable()  # acyclic garbage only; see _without_gc
-    root = logging.getLogger()
-    root.handlers = [_ToParent(out)]
-    inherited = indexer.rpc  # kept referenced: its sockets are the parent's
-    indexer.rpc = rpc = inherited.clone()
-    indexer._prefetch = None
-
-    def send(kind: str, item: Any) -> bool:
-        while not stop.is_set():
-            if os.getppid() != parent:
-                return False
-            try:
-                out.put((kind, item), timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    readers = _Readers(indexer, rpc, first, head, safe, stop)
-    try:
-        while True:
-            r = readers.next(lambda: os.getppid() != parent)
-            if r is None:  # the tip, stopped, or the parent is gone
-                if readers.reached_tip:
-                    send("done", None)
-                return
-            # A range much larger than planned (the chain got denser) is decoded and sent in
-            # parts, so that the parent starts applying the first part while the rest is
-            # decoded.
-            for n, part in enumerate(_parts(r, max(1, indexer.settings.target_logs // 4))):
-                fetched = indexer._decoded(part)
-                fetched.rpc_counts = r.rpc_counts if n == 0 else (0, 0, 0)
-                fetched.range = r.range
-                if not send("range", fetched.packed()):
-                    return
-    except BaseException as error:  # handed to the parent, which raises it
-        try:
-            pickle.dumps(error)
-        except Exception:
-            error = RuntimeError(f"{type(error).__name__}: {error}")
-        send("error", error)
-    finally:
-        readers.close()
-        rpc.close()
-        del inherited
-        out.close()
-        out.join_thread()
-
-
-def _parts(r: _Read, size: int) -> list[_Read]:
-    """``r`` cut at block boundaries into ranges of about ``size`` logs or more. A cut before
-    block ``b`` needs the headers of ``b - 1`` (the first part's last block, whose hash becomes
-    the cursor) and ``b`` (whose parent hash is checked against it): always there in a range
-    near the head, which has every header; in a deep range, where both blocks have logs."""
-    logs = r.logs
-    if len(logs) < 2 * size:
-        return [r]
-    parts: list[_Read] = []
-    begin, first = 0, r.first
-    previous = int(logs[0]["blockNumber"], 16)
-    for i in range(1, len(logs)):
-        number = int(logs[i]["blockNumber"], 16)
-        if number == previous:
-            continue
-        previous = number
-        if i - begin < size or len(logs) - i < size:
-            continue
-        if number - 1 not in r.headers or number not in r.headers:
-            continue
-        parts.append(_part(r, first, number - 1, logs[begin:i]))
-        begin, first = i, number
-    parts.append(_part(r, first, r.last, logs[begin:]))
-    return parts
-
-
-def _part(r: _Read, first: int, last: int, logs: list[dict[str, Any]]) -> _Read:
-    headers = {n: h for n, h in r.headers.items() if first <= n <= last}
-    return _Read(first, last, r.deep, logs, headers, r.rpc_counts, r.range)
-
-
-class _Readers:
-    """In the read-ahead process: ``READERS`` threads ask the node for the next ranges at once,
-    each with its own client, and ``next`` hands the ranges out in chain order.
-
-    The threads mostly wait for the node's answers (without the interpreter lock), so the node
-    computes the next ranges while the process decodes the one before; and a node serves
-    several eth_getLogs calls in parallel. A range is planned when a thread is free to read it,
-    at the range size adapted to the answers so far (``Indexer._read``)."""
-
-    READERS = 3
-    #: Ranges read but not yet handed out, at most (each can be tens of megabytes).
-    AHEAD = 3
-
-    def __init__(
-        self, indexer: Indexer, rpc: Rpc, first: int, head: int, safe: int, stop: Any
-    ) -> None:
-        self.indexer, self.head, self.safe, self.stop = indexer, head, safe, stop
-        self.planned = first  # the first block of the next range to plan
-        self.expected = first  # the first block of the next range to hand out
-        self.reached_tip = False
-        self.results: dict[int, tuple[str, Any]] = {}
-        self.closed = False
-        self.cond = threading.Condition()
-        self.rpcs = [rpc] + [rpc.clone() for _ in range(self.READERS - 1)]
-        self.threads = [
-            threading.Thread(target=self._run, args=(r,), name=f"wesh-reader-{n}", daemon=True)
-            for n, r in enumerate(self.rpcs)
-        ]
-        for thread in self.threads:
-            thread.start()
-
-    def _halted(self) -> bool:
-        return self.closed or self.stop.is_set()
-
-    def _run(self, rpc: Rpc) -> None:
-        indexer = self.indexer
-        while True:
-            with self.cond:
-                while not self._halted() and len(self.results) >= self.AHEAD:
-                    self.cond.wait(0.2)
-                if self._halted() or self.planned > self.safe:
-                    return
-                first = self.planned
-                last, deep = indexer._plan(first, self.head, self.safe)
-                self.planned = last + 1
-            try:
-                before = (rpc.stats.requests, rpc.stats.retries, rpc.stats.splits)
-                r = indexer._read(first, last, deep, rpc)
-                r.rpc_counts = (
-                    rpc.stats.requests - before[0],
-                    rpc.stats.retries - before[1],
-                    rpc.stats.splits - before[2],
-                )
-                r.range = indexer.range
-                result: tuple[str, Any] = ("range", r)
-            except BaseException as error:  # handed on by ``next``
-                result = ("error", error)
-            with self.cond:
-                self.results[first] = result
-                self.cond.notify_all()
-            if result[0] == "error":
-                return
-
-    def next(self, parent_gone: Callable[[], bool]) -> _Read | None:
-        """The next range in chain order (raising what reading it raised); None at the tip the
-        process reads towards, when stopped, or when ``parent_gone``."""
-        with self.cond:
-            while True:
-                if self._halted() or parent_gone():
-                    return None
-                if self.expected > self.safe:
-                    self.reached_tip = True
-                    return None
-                found = self.results.pop(self.expected, None)
-                if found is not None:
-                    self.cond.notify_all()
-                    kind, item = found
-                    if kind == "error":
-                        raise item
-                    self.expected = item.last + 1
-                    return item  # type: ignore[no-any-return]
-                self.cond.wait(0.2)
-
-    def close(self) -> None:
-        with self.cond:
-            self.closed = True
-            self.cond.notify_all()
-        for thread in self.threads:
-            thread.join(timeout=5)
-        for rpc in self.rpcs[1:]:
-            rpc.close()

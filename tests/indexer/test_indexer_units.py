@@ -14,7 +14,7 @@ from indexer_support import assert_matches_chain, diff_dumps, dump, index_once, 
 from indexer_world import World
 from sqlalchemy import text
 
-from indexer import archive, sync
+from indexer import archive, ranges, sync
 from indexer.rpc import Rpc
 
 
@@ -148,20 +148,20 @@ def test_a_large_range_is_cut_into_parts_at_block_boundaries(deep: bool) -> None
     # A deep range has the headers of its ends and of its blocks with logs; near the head, all.
     numbers = ({100, 139} | with_logs) if deep else set(range(100, 140))
     headers = {n: {"number": hex(n)} for n in numbers}
-    r = sync._Read(100, 139, deep, logs, headers, (5, 1, 0), 40)
-    parts = sync._parts(r, 10)
-    assert len(parts) > 3
-    assert [lg for p in parts for lg in p.logs] == logs  # every log, once, in order
-    assert parts[0].first == 100 and parts[-1].last == 139
-    for before, after in itertools.pairwise(parts):
+    r = ranges.Read(100, 139, deep, logs, headers, (5, 1, 0), 40)
+    cut = ranges.parts(r, 10)
+    assert len(cut) > 3
+    assert [lg for p in cut for lg in p.logs] == logs  # every log, once, in order
+    assert cut[0].first == 100 and cut[-1].last == 139
+    for before, after in itertools.pairwise(cut):
         assert after.first == before.last + 1  # contiguous
         # The cursor's hash (the last block) and the parent check (the next first) are known.
         assert before.last in before.headers and after.first in after.headers
-    for p in parts[:-1]:
+    for p in cut[:-1]:
         assert len(p.logs) >= 10
         assert all(p.first <= int(lg["blockNumber"], 16) <= p.last for lg in p.logs)
         assert set(p.headers) == {n for n in numbers if p.first <= n <= p.last}
-    assert sync._parts(r, 1000) == [r]  # small enough: not cut
+    assert ranges.parts(r, 1000) == [r]  # small enough: not cut
 
 
 def test_the_archive_holds_every_log_as_eth_get_logs_gave_it(world: World, new_db: Any) -> None:
