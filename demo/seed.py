@@ -36,7 +36,7 @@ from wesh.anvil import Anvil
 from wesh.contract import RequestStatus, TxRequest, Wesh
 from wesh.csv_rows import parse_bank_accounts, parse_citizens, parse_merchants
 from wesh.deployment import Deployment
-from wesh.metadata import FolderStore, encode, merchant_document, put_document
+from wesh.metadata import FolderStore, encode, put_document
 from wesh.provision import NodeSender, ensure_deployment
 from wesh.signer import UnlockedSigner, transact
 from wesh.task_files import AMSTERDAM, parse_tasks
@@ -278,17 +278,7 @@ def seed(
     registrar, manager, tasks_, reviewer, treasurer = 1, 2, 3, 4, 6
     story.do(treasurer, wesh.grant_budget(heerlen.BUDGET))
     for row in parse_merchants(paths["merchants"]):
-        document = merchant_document(
-            name=row.name,
-            kind=row.kind,
-            street=row.street,
-            postcode=row.postcode,
-            city=row.city,
-            neighbourhood=row.neighbourhood,
-            lat=row.lat,
-            lon=row.lon,
-        )
-        story.do(manager, wesh.register_merchant(row.address, put_document(store, document)))
+        story.do(manager, wesh.register_merchant(row.address, put_document(store, row.document())))
     citizens = parse_citizens(paths["citizens"])
     story.do(
         registrar,

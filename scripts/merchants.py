@@ -25,8 +25,8 @@ from ape.cli import ConnectedProviderCommand, account_option
 
 from scripts._common import ADDRESS, ScriptError, connect, fails_cleanly, table, yes_option
 from wesh import neighbourhoods
-from wesh.csv_rows import InputFileError, MerchantRow, RowError, parse_merchants
-from wesh.metadata import get_document, merchant_document, put_document, title_of
+from wesh.csv_rows import InputFileError, RowError, parse_merchants
+from wesh.metadata import get_document, put_document, title_of
 from wesh.money import format_euros
 
 
@@ -61,27 +61,12 @@ def register(provider: Any, account: Any, csv_file: Path, yes: bool) -> None:
     click.echo(f"{len(rows)} merchants in {csv_file}: {len(todo)} to register.")
     sender = chain.sender(account, yes)
     for row in todo:
-        cid = put_document(chain.store, _document(row))
+        cid = put_document(chain.store, row.document())
         sender.send(
             chain.wesh.register_merchant(row.address, cid),
             f"register {row.name} ({row.kind}, {row.street}) at {row.address}, document {cid}",
         )
     click.echo(f"Done: {len(todo)} registered, {len(rows) - len(todo)} skipped.")
-
-
-def _document(row: MerchantRow) -> dict[str, Any]:
-    """The public document of a merchant file's row (what the dApp shows)."""
-    return merchant_document(
-        name=row.name,
-        kind=row.kind,
-        street=row.street,
-        postcode=row.postcode,
-        city=row.city,
-        neighbourhood=row.neighbourhood,
-        lat=row.lat,
-        lon=row.lon,
-        website=row.website,
-    )
 
 
 @cli.command(cls=ConnectedProviderCommand)
@@ -104,7 +89,7 @@ def update(provider: Any, account: Any, csv_file: Path, yes: bool) -> None:
     sender = chain.sender(account, yes)
     changed = 0
     for row in rows:
-        cid = put_document(chain.store, _document(row))
+        cid = put_document(chain.store, row.document())
         if cid == current[row.address.lower()]:
             click.echo(f"  line {row.line}: {row.name} ({row.address}) is unchanged: skipped")
             continue

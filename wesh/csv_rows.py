@@ -18,13 +18,14 @@ import io
 from collections.abc import Iterator, Sized
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from eth_typing import ChecksumAddress
 from eth_utils import is_checksum_address, is_hex_address, to_checksum_address
 
 from wesh import iban as ibans
 from wesh import neighbourhoods
+from wesh.metadata import merchant_document
 
 T = TypeVar("T")
 
@@ -256,6 +257,20 @@ class MerchantRow:
     lat: float | None
     lon: float | None
     website: str | None
+
+    def document(self) -> dict[str, Any]:
+        """The shop's public document (``wesh.metadata.merchant_document``): what the dApp shows."""
+        return merchant_document(
+            name=self.name,
+            kind=self.kind,
+            street=self.street,
+            postcode=self.postcode,
+            city=self.city,
+            neighbourhood=self.neighbourhood,
+            lat=self.lat,
+            lon=self.lon,
+            website=self.website,
+        )
 
 
 def _coordinates(row: Row, errors: list[RowError]) -> tuple[float | None, float | None, bool]:
