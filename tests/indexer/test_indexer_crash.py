@@ -26,7 +26,7 @@ KILLS = 20
 def _history(world: World, rng: random.Random) -> None:
     world.tour()
     world.random_actions(80, rng)
-    for n in range(240):  # many small blocks: a long catch-up with one block per range
+    for n in range(500):  # many small blocks: a long catch-up with one block per range
         world.send(world.wesh.grant_budget(1 + n), world.city)
 
 
