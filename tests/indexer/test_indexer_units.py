@@ -81,8 +81,9 @@ def test_a_failure_inside_a_transaction_rolls_all_of_it_back(
 
     monkeypatch.setattr(sync, "apply", failing)
     indexer = make_indexer(
-        url, world.node.url, world.deployment, batch_blocks=3, commit_seconds=600
-    )
+        url, world.node.url, world.deployment, batch_blocks=3, max_batch_blocks=3,
+        commit_seconds=600,
+    )  # fmt: skip
     start = world.deployment.start_block
     with pytest.raises(RuntimeError, match="planted failure"):
         indexer.run(once=True)
@@ -107,7 +108,12 @@ def test_a_stop_between_ranges_commits_what_was_applied(
     thrown away, and the run after it carries on from there."""
     _history(world)
     indexer = make_indexer(
-        new_db(), world.node.url, world.deployment, batch_blocks=3, commit_seconds=600
+        new_db(),
+        world.node.url,
+        world.deployment,
+        batch_blocks=3,
+        max_batch_blocks=3,  # three ranges stay well short of the head
+        commit_seconds=600,
     )
     stop = threading.Event()
     real = sync.Indexer._apply_checked
