@@ -97,3 +97,16 @@ def test_only_an_admin_changes_parameters(deployed: City) -> None:
     assert "only an admin may do this" in output and "Next:" in output
     assert deployed.nonce(REGISTRAR) == nonce
     assert not deployed.wesh.ledger().paused
+
+
+def test_the_scripts_bounds_are_the_contracts() -> None:
+    """The script checks caps and the open-claims limit before sending, with the contract's own
+    bounds: read from Heitje.vy, so the two cannot drift apart."""
+    from scripts import parameters
+    from wesh.artifacts import ROOT
+
+    source = (ROOT / "contracts" / "Heitje.vy").read_text()
+    for name in ("MAX_CAP", "MAX_OPEN_CLAIMS"):
+        found = re.search(rf"^{name}: constant\(uint256\) = ([0-9_]+)$", source, re.M)
+        assert found, name
+        assert getattr(parameters, name) == int(found.group(1)), name
