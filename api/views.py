@@ -92,6 +92,19 @@ def lower(address: str) -> str:
     return address.lower()
 
 
+def _payment(row: Any, pending: bool) -> dict[str, Any]:
+    """A row of ``payments`` (or its pending twin) as the API shows it."""
+    return {
+        "block_number": int(row.block_number),
+        "log_index": int(row.log_index),
+        "tx_hash": row.tx_hash,
+        "payer": to_checksum_address(row.payer),
+        "amount": int(row.amount),
+        "reference": row.reference,
+        "confirmed": not pending,
+    }
+
+
 def caps_in(ledger: dict[str, Any], year: int) -> tuple[int, int, int]:
     """(yearly cap, monthly cap, max open claims) in force in ``year``, from the ledger row (a
     scheduled change applies from its year on, as the contract's ``_current_caps``)."""
@@ -569,34 +582,33 @@ class Views:
                         limit
                     )
                 ).all()
-                out.extend(
-                    {
-                        "block_number": int(row.block_number),
-                        "log_index": int(row.log_index),
-                        "tx_hash": row.tx_hash,
-                        "payer": to_checksum_address(row.payer),
-                        "amount": int(row.amount),
-                        "reference": row.reference,
-                        "confirmed": not pending,
-                    }
-                    for row in reversed(rows)
-                )
+                out.extend(_payment(row, pending) for row in reversed(rows))
         return out
 
-    def payment_for_reference(self, reference: str) -> dict[str, Any] | None:
+    def request_progress(self, merchant: str, reference: str, amount: int) -> dict[str, Any]:
+        """How far a payment request of ``merchant`` for ``amount`` cents is paid.
+
+        Only payments to ``merchant`` quoting ``reference`` (its bytes32 form) count: the same
+        reference quoted to another shop pays nothing here. They add up, confirmed and on their
+        way alike; the request is paid when their sum reaches ``amount``."""
+        wallet, quoted = lower(merchant), reference.lower()
+        payments: list[dict[str, Any]] = []
         with self.engine.connect() as db:
             for table, pending in ((s.payments, False), (s.pending(s.payments), True)):
-                row = db.execute(
-                    sa.select(table).where(table.c.reference == reference.lower())
-                ).first()
-                if row is not None:
-                    return {
-                        "payer": to_checksum_address(row.payer),
-                        "amount": int(row.amount),
-                        "tx_hash": row.tx_hash,
-                        "confirmed": not pending,
-                    }
-        return None
+                rows = db.execute(
+                    sa.select(table)
+                    .where(table.c.merchant == wallet, table.c.reference == quoted)
+                    .order_by(table.c.block_number, table.c.log_index)
+                ).all()
+                payments.extend(_payment(row, pending) for row in rows)
+        received = sum(p["amount"] for p in payments)
+        return {
+            "amount": amount,
+            "received": received,
+            "remaining": max(amount - received, 0),
+            "paid": received >= amount,
+            "payments": payments,
+        }
 
     def redemptions(
         self, merchant: str | None = None, status: int | None = None
@@ -710,13 +722,16 @@ class Views:
     def indexer_progress(self) -> dict[str, Any]:
         with self.engine.connect() as db:
             row = db.execute(sa.select(s.sync_state)).first()
-        if row is None:
-            return {"indexed_block": None, "head_block": None, "lag_blocks": None}
+            if row is None:
+                return {"indexed_block": None, "head_block": None, "lag_blocks": None}
+            # Events the indexer could not place (docs/indexer.md): alert-worthy, not fatal.
+            unplaced = db.execute(sa.select(sa.func.count()).select_from(s.unplaced_events))
         return {
             "indexed_block": int(row.indexed_block),
             "head_block": int(row.head_block),
             "lag_blocks": max(0, int(row.head_block) - int(row.indexed_block)),
             "updated_at": float(row.updated_at),
+            "unplaced_events": int(unplaced.scalar_one()),
         }
 
 

@@ -85,7 +85,9 @@ class PaymentRequestOut(BaseModel):
     amount: int
     note: str
     expires_at: int
-    paid: bool
+    received: int = Field(description="cents this shop received quoting this reference")
+    remaining: int = Field(description="cents still to pay (0 once paid)")
+    paid: bool = Field(description="received >= amount")
 
 
 class PayIn(BaseModel):
@@ -240,12 +242,13 @@ def evidence_content(
 
 @router.get("/pay/{reference}", response_model=PaymentRequestOut)
 def payment_request(reference: Reference, svc: ServicesDep) -> PaymentRequestOut:
-    """What a shop's QR code asks: which shop, how much, and whether it is paid."""
+    """What a shop's QR code asks: which shop, how much, how much of it that shop has received
+    quoting this reference, and whether that is all of it (then it is paid)."""
     request = svc.payment_requests.get(reference)
     if request is None or request.expires_at < time.time():
         raise NotFound("payment_request_unknown")
     merchant = svc.views.merchant(request.merchant)
-    paid = svc.views.payment_for_reference(bytes32_of(reference)) is not None
+    progress = svc.views.request_progress(request.merchant, bytes32_of(reference), request.amount)
     return PaymentRequestOut(
         reference=reference,
         merchant=request.merchant,
@@ -253,26 +256,32 @@ def payment_request(reference: Reference, svc: ServicesDep) -> PaymentRequestOut
         amount=request.amount,
         note=request.note,
         expires_at=request.expires_at,
-        paid=paid,
+        received=progress["received"],
+        remaining=progress["remaining"],
+        paid=progress["paid"],
     )
 
 
 @router.post("/me/payments", response_model=PreparedTx)
 def pay(body: PayIn, caller: Citizen, svc: ServicesDep) -> PreparedTx:
-    """Prepares paying a shop's payment request (from its QR code)."""
+    """Prepares paying a shop's payment request (from its QR code): what is still to pay of it,
+    the whole amount unless part of it has been paid already."""
     request = svc.payment_requests.get(body.reference)
     if request is None or request.expires_at < time.time():
         raise NotFound("payment_request_unknown")
-    if svc.views.payment_for_reference(bytes32_of(body.reference)) is not None:
+    progress = svc.views.request_progress(
+        request.merchant, bytes32_of(body.reference), request.amount
+    )
+    if progress["paid"]:
         raise InvalidInput("payment_request_paid")
     merchant = svc.views.merchant(request.merchant)
     return prepare(
         svc.wesh,
         svc.chain_id,
-        svc.wesh.pay(request.merchant, request.amount, bytes.fromhex(body.reference)),
+        svc.wesh.pay(request.merchant, progress["remaining"], bytes.fromhex(body.reference)),
         caller.address,
         "pay",
-        amount=request.amount,
+        amount=progress["remaining"],
         merchant=merchant["name"] if merchant else request.merchant,
     )
 

@@ -52,6 +52,15 @@ class PaymentOut(BaseModel):
     confirmed: bool
 
 
+class PaymentRequestStatus(BaseModel):
+    reference: str
+    amount: int = Field(description="cents asked")
+    received: int = Field(description="cents paid to this shop quoting this reference")
+    remaining: int = Field(description="cents still to pay (0 once paid)")
+    paid: bool = Field(description="received >= amount")
+    payments: list[PaymentOut] = Field(description="the payments that count, oldest first")
+
+
 class CashoutIn(BaseModel):
     amount: int = Field(ge=1, le=10**15, description="cents")
 
@@ -129,7 +138,9 @@ async def payment_stream(
     seconds: Annotated[int, Query(ge=1, le=3600)] = 600,
 ) -> StreamingResponse:
     """Server-Sent Events: one ``payment`` event for every new payment (first while on its way,
-    again when confirmed), for ``seconds`` seconds (the browser reconnects by itself)."""
+    again when confirmed), for ``seconds`` seconds (the browser reconnects by itself). A payment
+    quoting a request's reference may pay only part of it: whether the request is paid is the
+    answer of ``/merchant/payment-requests/{reference}/status``."""
     merchant = caller.address
     seen: set[tuple[str, int, bool]] = {
         (p["tx_hash"], p["log_index"], p["confirmed"]) for p in svc.views.payments_to(merchant)
@@ -157,16 +168,17 @@ async def payment_stream(
     )
 
 
-@router.get("/payment-requests/{reference}/status")
+@router.get("/payment-requests/{reference}/status", response_model=PaymentRequestStatus)
 def payment_request_status(
     reference: Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")], caller: Merchant, svc: ServicesDep
-) -> dict[str, object]:
-    """Whether a payment request of this shop has been paid, and by whom."""
+) -> PaymentRequestStatus:
+    """How much of a payment request of this shop has been paid, and by whom: payments to this
+    shop quoting its reference add up; it is paid when they reach the amount asked."""
     request = svc.payment_requests.get(reference)
     if request is None or request.merchant.lower() != caller.address.lower():
         raise NotFound("payment_request_unknown")
-    payment = svc.views.payment_for_reference(bytes32_of(reference))
-    return {"reference": reference, "paid": payment is not None, "payment": payment}
+    progress = svc.views.request_progress(request.merchant, bytes32_of(reference), request.amount)
+    return PaymentRequestStatus(reference=reference, **progress)
 
 
 @router.get("/cashouts", response_model=list[CashoutOut])

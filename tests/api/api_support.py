@@ -230,6 +230,13 @@ async def sign_in(http: httpx.AsyncClient, stack: Stack, who: str) -> dict[str, 
     return dict(reply.json())
 
 
+async def signed_in(app: Any, stack: Stack, who: str) -> httpx.AsyncClient:
+    """A client of ``app`` with ``who``'s session."""
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=PUBLIC_URL)
+    await sign_in(http, stack, who)
+    return http
+
+
 def wait_until(predicate: Any, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 import pytest
-from api_support import PUBLIC_URL, Stack, sign_in
+from api_support import PUBLIC_URL, Stack, signed_in
 from web3.types import Wei
 
 from wesh.contract import Role
 
 pytestmark = pytest.mark.anyio
-
-
-async def signed_in(app: object, stack: Stack, who: str) -> httpx.AsyncClient:
-    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=PUBLIC_URL)  # type: ignore[arg-type]
-    await sign_in(http, stack, who)
-    return http
 
 
 async def test_me_matches_the_contracts_own_view(app: object, stack: Stack) -> None:
@@ -136,8 +129,10 @@ async def test_merchant_sees_a_payment_for_its_qr_request_arrive_live(
     events = await asyncio.wait_for(listener, timeout=10)
     assert request["reference"] in events[0] or "250" in events[0]
     status = (await shop.get(f"/merchant/payment-requests/{request['reference']}/status")).json()
-    assert status["paid"] is True and status["payment"]["amount"] == 250
-    assert status["payment"]["payer"] == stack.accounts["citizen"].address
+    assert (status["paid"], status["received"], status["remaining"]) == (True, 250, 0)
+    assert [(p["payer"], p["amount"]) for p in status["payments"]] == [
+        (stack.accounts["citizen"].address, 250)
+    ]
     again = await citizen.post("/me/payments", json={"reference": request["reference"]})
     assert again.status_code == 422 and again.json()["code"] == "payment_request_paid"
 

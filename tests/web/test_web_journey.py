@@ -3,7 +3,8 @@
 the city commissions a task (form with a map pin) → a citizen finds it, claims it, uploads a
 before and an after photo and hands them in → the city sees the photos side by side and approves
 → the citizen's balance and yearly-cap bar update on the open page → a shop asks for € 3,50 with
-a QR code → the citizen opens the QR link and pays → the shop sees "Betaald ... door ..." live →
+a QR code → the citizen pays one cent of it (the shop sees "nog € 3,49 te betalen", not "Betaald")
+→ the citizen opens the QR link and pays the rest → the shop sees "Betaald ... door ..." live →
 the shop cashes in → the treasurer settles with a bank reference → the shop sees "uitbetaald".
 """
 
@@ -16,6 +17,8 @@ from conftest import DESKTOP, HAND_IN, PHONE, amount_pattern, copy_to_docs, rx, 
 from photos import bench_photos
 from playwright.sync_api import expect
 from webstack import ANNA, BAKERY, OFFICER
+
+from wesh.signer import UnlockedSigner, transact
 
 TITLE = "Speeltuin aanvegen in Welten"
 
@@ -110,10 +113,22 @@ def test_whole_journey_from_commission_to_settled_cashout(visit, stack, tmp_path
     counter.evaluate("document.getElementById('ask-title').scrollIntoView()")
     copy_to_docs(counter, "merchant-qr-phone")
 
+    # --- one cent is not € 3,50: the shop sees a short payment as short, and the QR asks the rest
+    reference = bytes.fromhex(link.rsplit("/", 1)[1])
+    cent = stack.wesh.pay(stack.account(BAKERY), 1, reference)
+    transact(stack.w3, cent, UnlockedSigner(stack.account(ANNA)))
+    expect(counter.locator(".paid-short")).to_have_text(
+        rx("€ 0,01 ontvangen van € 3,50 — nog € 3,49 te betalen"), timeout=10_000
+    )
+    expect(counter.locator(".paid")).to_have_count(0)
+
     phone.goto(link)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Betalen bij Bakkerij Schandelen")
     expect(phone.get_by_text("2 krentenbollen")).to_be_visible()
-    phone.get_by_role("button", name=rx("Betaal € 3,50")).click()
+    expect(phone.locator(".paid-short")).to_have_text(
+        rx("€ 0,01 van € 3,50 is al betaald; nog € 3,49 te betalen.")
+    )
+    phone.get_by_role("button", name=rx("Betaal € 3,49")).click()
     expect(phone.locator(".paid")).to_have_text(re.compile("Betaald"))
     shot(phone, "citizen-paid-phone")
 

@@ -1,5 +1,6 @@
 // /winkel: the shop. An amount becomes a QR code; the payment shows up live (Server-Sent Events,
-// with a slower status poll as a fallback) with who paid; cash-outs and their settlement.
+// with a slower status poll as a fallback) with who paid, "Betaald" only once all of it is in;
+// cash-outs and their settlement.
 import { act, hasRole, onLeave, signInPanel, state } from './app.js';
 import { api, ApiError } from './api.js';
 import { getLang, money, parseMoney, t, time } from './i18n.js';
@@ -34,6 +35,7 @@ export async function render(view) {
   const cashoutSlot = h('div', {});
   const historySlot = h('div', {});
   let waitingFor = null;
+  let shownShort = 0;
   let cashAmount = null;
   let cashEdited = false;
   const refresh = async () => {
@@ -60,16 +62,30 @@ export async function render(view) {
     field(t('amount'), amount, t('amount_hint')),
     field(t('f_note_shop'), note),
     make, askStatus, qrSlot, paidLine);
-  const showPaid = (payment) => {
-    waitingFor = null;
-    clear(qrSlot);
-    clear(paidLine).append(
-      h('p', { class: 'paid' }, h('span', { 'aria-hidden': 'true' }, '✓ '), t('paid_badge')),
-      h('p', { class: 'paid-by' }, t('paid_by', { amount: money(payment.amount), who: shortAddress(payment.payer) })),
-      h('button', { type: 'button', class: 'btn', onclick: () => { clear(paidLine); amount.value = ''; amount.focus(); } }, t('new_payment')),
-    );
+  // The API's answer for the request on screen: "Betaald" only when this shop received all of
+  // it; a part payment is said as what it is, and the QR code stays for the rest.
+  const showStatus = (status) => {
+    if (status.reference !== waitingFor) return;
+    if (status.paid) {
+      waitingFor = null;
+      askStatus.set('');
+      clear(qrSlot);
+      const payers = [...new Set(status.payments.map((p) => shortAddress(p.payer)))].join(', ');
+      clear(paidLine).append(
+        h('p', { class: 'paid' }, h('span', { 'aria-hidden': 'true' }, '✓ '), t('paid_badge')),
+        h('p', { class: 'paid-by' }, t('paid_by', { amount: money(status.received), who: payers })),
+        h('button', { type: 'button', class: 'btn', onclick: () => { clear(paidLine); amount.value = ''; amount.focus(); } }, t('new_payment')),
+      );
+    } else if (status.received > 0 && status.received !== shownShort) {
+      shownShort = status.received; // said once per change: the line is read out (aria-live)
+      clear(paidLine).append(h('p', { class: 'paid-short' },
+        t('paid_short', { received: money(status.received), amount: money(status.amount), remaining: money(status.remaining) })));
+    } else {
+      return;
+    }
     refresh();
   };
+  const checkStatus = async (reference) => showStatus(await api(`/merchant/payment-requests/${reference}/status`));
   ask.addEventListener('submit', (event) => {
     event.preventDefault();
     busy(make, async () => {
@@ -91,6 +107,7 @@ export async function render(view) {
         return;
       }
       waitingFor = created.reference;
+      shownShort = 0;
       clear(qrSlot).append(
         h('img', { class: 'qr', src: created.qr_svg, width: 264, height: 264, alt: t('qr_alt', { amount: money(created.amount), shop: shopName }) }),
         h('p', {}, t('qr_help')),
@@ -103,23 +120,19 @@ export async function render(view) {
       const poll = async () => {
         if (waitingFor !== reference) return;
         try {
-          const result = await api(`/merchant/payment-requests/${reference}/status`);
-          if (result.paid && waitingFor === reference) {
-            askStatus.set('');
-            showPaid(result.payment);
-            return;
-          }
+          await checkStatus(reference);
         } catch {
           /* try again */
         }
-        setTimeout(poll, 3000);
+        if (waitingFor === reference) setTimeout(poll, 3000);
       };
       setTimeout(poll, 3000);
     });
   });
   view.append(ask);
 
-  // Live payments: one event per new payment.
+  // Live payments: one event per new payment; one quoting the request on screen may pay only part
+  // of it, so the API is asked how much of the request is paid.
   if (window.EventSource) {
     const stream = new EventSource('/merchant/payments/stream');
     stream.addEventListener('payment', (event) => {
@@ -130,8 +143,7 @@ export async function render(view) {
         return;
       }
       if (waitingFor && payment.reference && payment.reference.toLowerCase() === bytes32(waitingFor)) {
-        askStatus.set('');
-        showPaid(payment);
+        checkStatus(waitingFor).catch(() => { /* the poll asks again */ });
       } else {
         refresh();
       }

@@ -3,7 +3,7 @@
 import { act, hasRole, render as renderPage, signInPanel, state } from './app.js';
 import { api, ApiError } from './api.js';
 import { money, t, time } from './i18n.js';
-import { busy, h, statusLine } from './ui.js';
+import { busy, clear, h, statusLine } from './ui.js';
 
 export async function render(view, [reference]) {
   let request;
@@ -27,6 +27,10 @@ export async function render(view, [reference]) {
     outcome.append(h('p', { class: 'paid' }, h('span', { 'aria-hidden': 'true' }, '✓ '), t('paid_badge')), h('p', {}, t('pay_already')));
     return;
   }
+  // Part of it paid already (to this shop, quoting this request): the rest is what is paid here.
+  if (request.received > 0) {
+    outcome.append(h('p', { class: 'paid-short' }, t('pay_partly', { received: money(request.received), amount: money(request.amount), remaining: money(request.remaining) })));
+  }
   if (!state.session) {
     view.append(signInPanel(t('pay_signin'), () => renderPage({ focus: false })));
     return;
@@ -37,15 +41,15 @@ export async function render(view, [reference]) {
   }
   const me = await api('/me');
   view.append(h('p', {}, t('your_balance', { amount: money(me.balance) })));
-  if (me.balance < request.amount) view.append(h('p', { class: 'status status-error' }, t('pay_low', { balance: money(me.balance) })));
+  if (me.balance < request.remaining) view.append(h('p', { class: 'status status-error' }, t('pay_low', { balance: money(me.balance) })));
   const status = statusLine();
-  const button = h('button', { type: 'button', class: 'btn btn-primary btn-big' }, t('pay_button', { amount: money(request.amount) }));
+  const button = h('button', { type: 'button', class: 'btn btn-primary btn-big' }, t('pay_button', { amount: money(request.remaining) }));
   button.addEventListener('click', () =>
     busy(button, async () => {
       if (await act('/me/payments', { reference }, status)) {
         status.set('');
         button.remove();
-        outcome.append(
+        clear(outcome).append(
           h('p', { class: 'paid' }, h('span', { 'aria-hidden': 'true' }, '✓ '), t('paid_badge')),
           h('p', {}, t('pay_done')),
           h('p', {}, h('a', { href: '/burger' }, t('back_to_tasks'))),
