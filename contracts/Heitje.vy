@@ -48,6 +48,10 @@ implements: IERC20Detailed
 from .modules import access
 from .modules import calendar
 
+
+interface IRedemption:
+    def HEITJE() -> address: view
+
 initializes: access
 
 exports: (access.roles_of, access.admin_count)
@@ -71,8 +75,14 @@ MAX_SLOTS: constant(uint256) = 1_000
 # Shortest and longest time a claim stays valid.
 MIN_CLAIM_DURATION: constant(uint256) = 3_600
 MAX_CLAIM_DURATION: constant(uint256) = 365 * 86_400
-# After a rejection the citizen has at least this long to resubmit or appeal.
+# After a rejection the citizen has at least this long to resubmit or appeal;
+# after the contract is unpaused, every deadline that fell in the pause too.
 RESUBMIT_WINDOW: constant(uint256) = 7 * 86_400
+# The rejection that makes this many is final: the citizen can no longer
+# resubmit, only appeal (once) within RESUBMIT_WINDOW, after which the claim
+# can be expired like any other. Without it a citizen could hold a slot, a
+# reservation and escrow for ever by resubmitting junk.
+MAX_REJECTIONS: constant(uint256) = 3
 # Highest cap the admin can set, yearly or monthly: 100,000.00.
 MAX_CAP: constant(uint256) = 10_000_000
 # Default caps: 1,500.00 a year (under the Dutch volunteer allowance), no
@@ -90,43 +100,56 @@ MAX_TOTAL_BUDGET: constant(uint256) = 1_000_000_000_000
 MAX_NEIGHBOURHOOD: constant(uint256) = 65_535
 
 # ---- Account word: one uint256 per address ------------------------------
-# bits   0- 63 balance (cents)
-# bits  64- 71 flags: citizen, merchant, active, moved, payable
-# bits  72-103 citizen id or merchant id (stable across wallet moves)
-# bits 104-119 neighbourhood code (citizens)
-# bits 120-135 year of the earnings counters (Europe/Amsterdam)
-# bits 136-143 month of the monthly counter (1 to 12)
-# bits 144-175 earned in that year (cents)
-# bits 176-207 earned in that month (cents)
-# bits 208-239 reserved by open claims (cents)
-# bits 240-247 number of open claims
-BALANCE_MASK: constant(uint256) = 2**64 - 1
-CITIZEN_FLAG: constant(uint256) = 1 << 64
-MERCHANT_FLAG: constant(uint256) = 1 << 65
-ACTIVE_FLAG: constant(uint256) = 1 << 66
-MOVED_FLAG: constant(uint256) = 1 << 67
+# bits   0- 39 balance (cents; every balance <= total supply <= MAX_TOTAL_BUDGET < 2**40)
+# bits  40- 47 flags: citizen, merchant, active, moved, payable
+# bits  48- 79 citizen id or merchant id (stable across wallet moves)
+# bits  80- 95 neighbourhood code (citizens)
+# bits  96-111 year of the earnings counters (Europe/Amsterdam)
+# bits 112-119 month of the monthly counter (1 to 12)
+# bits 120-143 earned in that year (cents; <= MAX_CAP < 2**24)
+# bits 144-167 earned in that month (cents)
+# bits 168-191 reserved by open claims (cents)
+# bits 192-199 number of open claims
+# bits 200-215 refund window: id of the shop the citizen paid last (citizens)
+# bits 216-255 refund window: what the citizen paid that shop since and has
+#              not had back (cents; see `_transfer` for why it fits)
+BALANCE_MASK: constant(uint256) = 2**40 - 1
+CITIZEN_FLAG: constant(uint256) = 1 << 40
+MERCHANT_FLAG: constant(uint256) = 1 << 41
+ACTIVE_FLAG: constant(uint256) = 1 << 42
+MOVED_FLAG: constant(uint256) = 1 << 43
 # Set exactly when the account is an active merchant. It sits four bits
-# above CITIZEN_FLAG, and CITIZEN_FLAG one bit below MERCHANT_FLAG, so the
-# closed-loop rule is two shifts and an AND (see `transfer`).
+# above CITIZEN_FLAG, so "an active shop" is one AND (see `_transfer`).
 PAYABLE_FLAG: constant(uint256) = CITIZEN_FLAG << 4
-ID_SHIFT: constant(uint256) = 72
-NEIGHBOURHOOD_SHIFT: constant(uint256) = 104
-YEAR_SHIFT: constant(uint256) = 120
-MONTH_SHIFT: constant(uint256) = 136
-EARNED_YEAR_SHIFT: constant(uint256) = 144
-EARNED_MONTH_SHIFT: constant(uint256) = 176
-RESERVED_SHIFT: constant(uint256) = 208
-OPEN_CLAIMS_SHIFT: constant(uint256) = 240
+ID_SHIFT: constant(uint256) = 48
+NEIGHBOURHOOD_SHIFT: constant(uint256) = 80
+YEAR_SHIFT: constant(uint256) = 96
+MONTH_SHIFT: constant(uint256) = 112
+EARNED_YEAR_SHIFT: constant(uint256) = 120
+EARNED_MONTH_SHIFT: constant(uint256) = 144
+RESERVED_SHIFT: constant(uint256) = 168
+OPEN_CLAIMS_SHIFT: constant(uint256) = 192
+REFUND_SHOP_SHIFT: constant(uint256) = 200
+REFUND_AMOUNT_SHIFT: constant(uint256) = 216
+MASK_7: constant(uint256) = 2**7 - 1
 MASK_8: constant(uint256) = 2**8 - 1
 MASK_16: constant(uint256) = 2**16 - 1
+MASK_24: constant(uint256) = 2**24 - 1
 MASK_32: constant(uint256) = 2**32 - 1
 MASK_40: constant(uint256) = 2**40 - 1
 MASK_56: constant(uint256) = 2**56 - 1
 MASK_64: constant(uint256) = 2**64 - 1
 # The period (year and month) fields together.
 PERIOD_FIELDS: constant(uint256) = (2**24 - 1) << YEAR_SHIFT
+# The refund window's shop field, the distance from the id field to it, and
+# the window (shop and amount) together.
+REFUND_SHOP_FIELD: constant(uint256) = MASK_16 << REFUND_SHOP_SHIFT
+SHOP_TO_WINDOW: constant(uint256) = REFUND_SHOP_SHIFT - ID_SHIFT
+REFUND_FIELDS: constant(uint256) = (2**56 - 1) << REFUND_SHOP_SHIFT
 # One unit in the open-claims counter.
 ONE_OPEN_CLAIM: constant(uint256) = 1 << OPEN_CLAIMS_SHIFT
+# Most merchants: their ids must fit the refund window's 16-bit shop field.
+MAX_MERCHANTS: constant(uint256) = 65_535
 
 # ---- Ledger word: the global money totals --------------------------------
 # bits   0- 63 total supply (Heitjes outstanding = the city's euro liability)
@@ -165,11 +188,13 @@ TASK_CLOSED: constant(uint256) = 3
 # bits  48- 79 reward (copied from the task, so approval need not read it)
 # bits  80- 87 reason code of the last rejection
 # bit   88     appealed
+# bits  89- 95 rejections so far
 # bits  96-255 reviewer who rejected (an appeal needs another one)
 CLAIM_EXPIRES_SHIFT: constant(uint256) = 8
 CLAIM_REWARD_SHIFT: constant(uint256) = 48
 CLAIM_REASON_SHIFT: constant(uint256) = 80
 CLAIM_APPEALED_FLAG: constant(uint256) = 1 << 88
+CLAIM_REJECTIONS_SHIFT: constant(uint256) = 89
 CLAIM_REJECTER_SHIFT: constant(uint256) = 96
 CLAIM_NONE: constant(uint256) = 0
 CLAIM_CLAIMED: constant(uint256) = 1
@@ -198,6 +223,14 @@ CAP_NEXT_YEARLY_SHIFT: constant(uint256) = 64
 CAP_NEXT_MONTHLY_SHIFT: constant(uint256) = 96
 CAP_NEXT_YEAR_SHIFT: constant(uint256) = 128
 CAP_MAX_OPEN_SHIFT: constant(uint256) = 144
+
+# ---- Pause word ------------------------------------------------------------
+# bits   0- 39 start of the pause that deadlines are extended for: the last
+#              pause, or an earlier one whose grace it began in
+# bits  40- 79 when the contract was last unpaused
+# bits  80-119 when the contract was last paused
+PAUSE_RESUMED_SHIFT: constant(uint256) = 40
+PAUSE_STARTED_SHIFT: constant(uint256) = 80
 
 # ---- Counters word ---------------------------------------------------------
 # bits   0- 31 citizens registered
@@ -240,6 +273,7 @@ struct Claim:
     reason: uint256
     appealed: bool
     rejected_by: address
+    rejections: uint256
 
 
 struct Ledger:
@@ -268,6 +302,7 @@ _ledger: uint256
 # Total budget ever granted minus what was withdrawn (cents).
 _budget_granted: uint256
 _caps: uint256
+_pause: uint256
 _counters: uint256
 _tasks: HashMap[uint256, uint256]
 # Keyed by task id << 32 | citizen id.
@@ -468,7 +503,8 @@ def __init__(admin: address, yearly_cap: uint256, monthly_cap: uint256):
     @param yearly_cap The yearly earnings cap in cents.
     @param monthly_cap The monthly earnings cap in cents, 0 for none.
     """
-    assert yearly_cap > 0 and yearly_cap <= MAX_CAP and monthly_cap <= yearly_cap, "cap: caps out of range"
+    if not (yearly_cap > 0 and yearly_cap <= MAX_CAP and monthly_cap <= yearly_cap):
+        self._fail("cap: caps out of range")
     access.__init__(admin)
     self._caps = (
         yearly_cap
@@ -541,25 +577,29 @@ def allowance(_owner: address, _spender: address) -> uint256:
 def transfer(_to: address, _value: uint256) -> bool:
     """
     @notice Moves Heitjes inside the closed loop: a citizen pays an active
-            merchant, or a merchant refunds a citizen.
+            merchant, or a merchant refunds a citizen what that citizen
+            paid it and has not had back.
     @dev Reverts with a reason for any other flow (citizen to citizen,
-         to an outsider, to an inactive merchant).
+         to an outsider, to an inactive merchant, a refund to someone who
+         did not pay this shop).
     """
     sender: address = self._actor()
     sender_word: uint256 = self._accounts[sender]
     receiver_word: uint256 = self._accounts[_to]
-    # Written out here rather than calling `_transfer`: this is the hot path
-    # (a citizen paying at a shop), and the call would cost ~100 gas.
-    # The closed loop: a citizen may pay an active merchant (PAYABLE), a
-    # merchant may refund a citizen. The sender's CITIZEN bit shifted up by
-    # four lands on PAYABLE, its MERCHANT bit shifted down by one on CITIZEN.
-    if (((sender_word & CITIZEN_FLAG) << 4) | ((sender_word & MERCHANT_FLAG) >> 1)) & receiver_word == 0:
+    # A citizen paying an active shop is the hot path, written out here:
+    # calling `_transfer` costs ~100 gas. Everything else, refunds and
+    # refusals, goes through `_transfer`, which reads the (now warm) words
+    # again. The sender's CITIZEN bit shifted up by four lands on PAYABLE.
+    if (sender_word << 4) & receiver_word & PAYABLE_FLAG != 0:
+        assert sender_word & BALANCE_MASK >= _value, "heitje: amount exceeds your balance"
+        # As in `_transfer`: no field carries into another.
+        self._accounts[sender] = unsafe_sub(sender_word, _value)
+        self._accounts[_to] = unsafe_add(receiver_word, _value)
+        log Transfer(sender=sender, receiver=_to, value=_value)
+        return True
+    if sender_word & MERCHANT_FLAG == 0 or receiver_word & CITIZEN_FLAG == 0:
         self._refuse(sender_word, receiver_word)
-    assert sender_word & BALANCE_MASK >= _value, "heitje: amount exceeds your balance"
-    # See `_transfer` for why these cannot carry into other fields.
-    self._accounts[sender] = unsafe_sub(sender_word, _value)
-    self._accounts[_to] = unsafe_add(receiver_word, _value)
-    log Transfer(sender=sender, receiver=_to, value=_value)
+    self._refund(sender, _to, _value)
     return True
 
 
@@ -567,14 +607,18 @@ def transfer(_to: address, _value: uint256) -> bool:
 def transferFrom(_from: address, _to: address, _value: uint256) -> bool:
     """
     @notice Moves Heitjes on behalf of `_from`, within the same closed-loop
-            rules as `transfer`.
+            rules as `transfer`. Emits `Approval` with the allowance left
+            (as OpenZeppelin's ERC-20 did up to version 4), so that an
+            allowance mirrored from events never goes stale.
     """
     spender: address = self._actor()
     allowed: uint256 = self._allowances[_from][spender]
     if allowed != max_value(uint256):
         assert allowed >= _value, "heitje: amount exceeds allowance"
         # `allowed >= _value` was just checked.
-        self._allowances[_from][spender] = unsafe_sub(allowed, _value)
+        allowed = unsafe_sub(allowed, _value)
+        self._allowances[_from][spender] = allowed
+        log Approval(owner=_from, spender=spender, value=allowed)
     self._transfer(_from, _to, _value)
     return True
 
@@ -595,13 +639,33 @@ def pay(merchant: address, amount: uint256, reference: bytes32):
     """
     @notice A citizen pays a merchant, quoting the reference of the
             merchant's payment request (the QR code) so the merchant sees
-            which request this payment answers.
+            which request this payment answers. Only a citizen pays, and
+            never nothing: a shop's screen must not show a request as paid
+            by a refund or by a payment of 0. Unlike a plain `transfer`, a
+            payment opens the shop's refund window (see `_refund`).
     @param merchant The merchant's address.
-    @param amount The amount in cents.
+    @param amount The amount in cents, more than 0.
     @param reference The payment request's reference.
     """
+    assert amount != 0, "heitje: amount is zero"
     payer: address = self._actor()
-    self._transfer(payer, merchant, amount)
+    payer_word: uint256 = self._accounts[payer]
+    merchant_word: uint256 = self._accounts[merchant]
+    # The payer's CITIZEN bit shifted up by four lands on PAYABLE.
+    if (payer_word << 4) & merchant_word & PAYABLE_FLAG == 0:
+        self._refuse(payer_word, merchant_word)
+    assert payer_word & BALANCE_MASK >= amount, "heitje: amount exceeds your balance"
+    # The shop's id shifted up lands on the refund window's shop field.
+    shop: uint256 = (merchant_word << SHOP_TO_WINDOW) & REFUND_SHOP_FIELD
+    if payer_word & REFUND_SHOP_FIELD != shop:
+        # A new window: this shop, nothing paid to it yet.
+        payer_word = (payer_word & ~REFUND_FIELDS) | shop
+    # Balance >= amount (checked), so only the balance bits go down; the
+    # window's amount stays below 2**40 (see `_refund`), at the word's top;
+    # the shop's balance + amount <= total supply < 2**40.
+    self._accounts[payer] = unsafe_sub(unsafe_add(payer_word, amount << REFUND_AMOUNT_SHIFT), amount)
+    self._accounts[merchant] = unsafe_add(merchant_word, amount)
+    log Transfer(sender=payer, receiver=merchant, value=amount)
     log Payment(merchant=merchant, reference=reference)
 
 
@@ -612,7 +676,12 @@ def pay(merchant: address, amount: uint256, reference: bytes32):
 def set_paused(paused: bool):
     """
     @notice Switches the emergency stop on or off. It stops everything that
-            creates, locks, pays out or burns money, and the registry.
+            creates, locks, pays out or burns money, and registrations. The
+            registry's emergency tools (`set_active` to freeze an account,
+            `move_citizen` after a stolen phone) keep working. Time spent
+            paused does not count against citizens: after unpausing, every
+            claim deadline that fell in the pause (or in the grace of an
+            earlier one) runs until RESUBMIT_WINDOW after the unpause.
             Payments between citizens and merchants stay possible: they only
             move Heitjes already earned inside the closed loop (nothing
             leaves it while redemption is stopped), and nobody is stranded at
@@ -622,12 +691,21 @@ def set_paused(paused: bool):
     actor: address = self._actor()
     access._check_role(actor, access.ROLE_ADMIN)
     ledger: uint256 = self._ledger
-    assert (ledger & PAUSED_FLAG != 0) != paused, "heitje: already in that state"
+    if not ((ledger & PAUSED_FLAG != 0) != paused):
+        self._fail("heitje: already in that state")
     self._ledger = ledger ^ PAUSED_FLAG
+    window: uint256 = self._pause
     if paused:
+        window = (window & ~(MASK_40 << PAUSE_STARTED_SHIFT)) | (block.timestamp << PAUSE_STARTED_SHIFT)
+        if block.timestamp > ((window >> PAUSE_RESUMED_SHIFT) & MASK_40) + RESUBMIT_WINDOW:
+            # Not in the grace of an earlier pause: deadlines are extended
+            # from this pause's start.
+            window = (window & ~MASK_40) | block.timestamp
         log Paused(admin=actor)
     else:
+        window = (window & ~(MASK_40 << PAUSE_RESUMED_SHIFT)) | (block.timestamp << PAUSE_RESUMED_SHIFT)
         log Unpaused(admin=actor)
+    self._pause = window
 
 
 @external
@@ -654,7 +732,11 @@ def revoke_role(account: address, role: uint256):
 def set_caps(yearly: uint256, monthly: uint256, from_year: uint256):
     """
     @notice Schedules new earnings caps (cents; monthly 0 means none) from
-            1 January of `from_year` (Europe/Amsterdam), a year still to come.
+            1 January of `from_year` (Europe/Amsterdam), which must be next
+            year: a cap for a far year would limit every claim until then.
+            A second call before that replaces the first (the way to correct
+            a mistake; each call emits CapsChanged). Lowering a cap needs the
+            contract paused since an earlier block (see below).
     @dev Caps change only at a year boundary, as the Dutch volunteer
          allowance they follow does, so within a year the cap that a
          citizen's reservations were checked against never changes. A claim
@@ -669,9 +751,23 @@ def set_caps(yearly: uint256, monthly: uint256, from_year: uint256):
     year: uint256 = 0
     month: uint256 = 0
     year, month = calendar._period(block.timestamp)
-    assert yearly > 0 and yearly <= MAX_CAP and monthly <= yearly, "cap: caps out of range"
-    assert from_year > year and from_year <= MASK_16, "cap: from_year not in the future"
+    if not (yearly > 0 and yearly <= MAX_CAP and monthly <= yearly):
+        self._fail("cap: caps out of range")
+    if not (from_year == year + 1):
+        self._fail("cap: only for next year")
     caps: uint256 = self._current_caps(year)
+    monthly_now: uint256 = (caps >> CAP_MONTHLY_SHIFT) & MASK_32
+    if yearly < caps & MASK_32 or (monthly != 0 and (monthly_now == 0 or monthly < monthly_now)):
+        # Lower caps: a reservation made before this call was checked only
+        # against the caps in force, so the admin checks every open
+        # reservation off chain first. Claims stop while paused, and a pause
+        # begun in an earlier block (not in this transaction) leaves no gap
+        # between that check and this call.
+        if not (
+            self._ledger & PAUSED_FLAG != 0
+            and (self._pause >> PAUSE_STARTED_SHIFT) & MASK_40 < block.timestamp
+        ):
+            self._fail("cap: pause before lowering caps")
     self._caps = (
         (caps & ~((2**80 - 1) << CAP_NEXT_YEARLY_SHIFT))
         | (yearly << CAP_NEXT_YEARLY_SHIFT)
@@ -688,7 +784,8 @@ def set_max_open_claims(max_open_claims: uint256):
     """
     actor: address = self._actor()
     access._check_role(actor, access.ROLE_ADMIN)
-    assert max_open_claims > 0 and max_open_claims <= MAX_OPEN_CLAIMS, "cap: open-claims limit range"
+    if not (max_open_claims > 0 and max_open_claims <= MAX_OPEN_CLAIMS):
+        self._fail("cap: open-claims limit range")
     self._caps = (self._caps & ~(MASK_8 << CAP_MAX_OPEN_SHIFT)) | (max_open_claims << CAP_MAX_OPEN_SHIFT)
     log MaxOpenClaimsChanged(max_open_claims=max_open_claims, admin=actor)
 
@@ -705,7 +802,8 @@ def register_citizens(citizens: DynArray[address, MAX_BATCH], neighbourhoods: Dy
     actor: address = self._actor()
     access._check_role(actor, access.ROLE_REGISTRAR)
     self._require_running(self._ledger)
-    assert len(citizens) == len(neighbourhoods), "registry: lengths differ"
+    if not (len(citizens) == len(neighbourhoods)):
+        self._fail("registry: lengths differ")
     for i: uint256 in range(len(citizens), bound=MAX_BATCH):
         self._register_citizen(citizens[i], neighbourhoods[i], actor)
 
@@ -718,9 +816,11 @@ def set_citizen_neighbourhood(citizen: address, neighbourhood: uint256):
     actor: address = self._actor()
     access._check_role(actor, access.ROLE_REGISTRAR)
     self._require_running(self._ledger)
-    assert neighbourhood > 0 and neighbourhood <= MAX_NEIGHBOURHOOD, "registry: unknown neighbourhood"
+    if not (neighbourhood > 0 and neighbourhood <= MAX_NEIGHBOURHOOD):
+        self._fail("registry: unknown neighbourhood")
     word: uint256 = self._accounts[citizen]
-    assert word & CITIZEN_FLAG != 0, "registry: not a citizen"
+    if not (word & CITIZEN_FLAG != 0):
+        self._fail("registry: not a citizen")
     word = (word & ~(MASK_16 << NEIGHBOURHOOD_SHIFT)) | (neighbourhood << NEIGHBOURHOOD_SHIFT)
     self._accounts[citizen] = word
     log CitizenNeighbourhoodChanged(
@@ -741,10 +841,12 @@ def set_active(account: address, active: bool):
             but can still refund and cash in what it holds.
     """
     actor: address = self._actor()
-    self._require_running(self._ledger)
+    # No pause check: freezing an account is an emergency tool.
     word: uint256 = self._accounts[account]
-    assert word & (CITIZEN_FLAG | MERCHANT_FLAG) != 0, "registry: not registered"
-    assert (word & ACTIVE_FLAG != 0) != active, "registry: already in that state"
+    if not (word & (CITIZEN_FLAG | MERCHANT_FLAG) != 0):
+        self._fail("registry: not registered")
+    if not ((word & ACTIVE_FLAG != 0) != active):
+        self._fail("registry: already in that state")
     if word & MERCHANT_FLAG != 0:
         word ^= PAYABLE_FLAG
     self._accounts[account] = word ^ ACTIVE_FLAG
@@ -767,10 +869,12 @@ def move_citizen(old_wallet: address, new_wallet: address):
     """
     actor: address = self._actor()
     access._check_role(actor, access.ROLE_REGISTRAR)
-    self._require_running(self._ledger)
+    # No pause check: moving a citizen off a stolen phone is an emergency tool.
     word: uint256 = self._accounts[old_wallet]
-    assert word & CITIZEN_FLAG != 0, "registry: not a citizen"
-    assert new_wallet != empty(address) and self._accounts[new_wallet] == 0, "registry: new wallet in use"
+    if not (word & CITIZEN_FLAG != 0):
+        self._fail("registry: not a citizen")
+    if not (new_wallet != empty(address) and self._accounts[new_wallet] == 0):
+        self._fail("registry: new wallet in use")
     balance: uint256 = word & BALANCE_MASK
     self._accounts[new_wallet] = word
     self._accounts[old_wallet] = MOVED_FLAG
@@ -795,11 +899,14 @@ def register_merchant(merchant: address, metadata_cid: String[MAX_CID_LENGTH]):
     actor: address = self._actor()
     access._check_role(actor, access.ROLE_MERCHANT_MANAGER)
     self._require_running(self._ledger)
-    assert merchant != empty(address) and len(metadata_cid) > 0, "registry: invalid merchant"
-    assert self._accounts[merchant] == 0, "registry: already registered"
+    if not (merchant != empty(address) and len(metadata_cid) > 0):
+        self._fail("registry: invalid merchant")
+    if not (self._accounts[merchant] == 0):
+        self._fail("registry: already registered")
     counters: uint256 = self._counters
     merchant_id: uint256 = ((counters >> MERCHANTS_SHIFT) & MASK_32) + 1
-    assert merchant_id <= MASK_32, "registry: too many merchants"
+    if not (merchant_id <= MAX_MERCHANTS):
+        self._fail("registry: too many merchants")
     self._counters = (counters & ~(MASK_32 << MERCHANTS_SHIFT)) | (merchant_id << MERCHANTS_SHIFT)
     self._accounts[merchant] = MERCHANT_FLAG | ACTIVE_FLAG | PAYABLE_FLAG | (merchant_id << ID_SHIFT)
     log MerchantRegistered(
@@ -816,8 +923,10 @@ def update_merchant(merchant: address, metadata_cid: String[MAX_CID_LENGTH]):
     access._check_role(actor, access.ROLE_MERCHANT_MANAGER)
     self._require_running(self._ledger)
     word: uint256 = self._accounts[merchant]
-    assert word & MERCHANT_FLAG != 0, "registry: not a merchant"
-    assert len(metadata_cid) > 0, "registry: empty metadata CID"
+    if not (word & MERCHANT_FLAG != 0):
+        self._fail("registry: not a merchant")
+    if not (len(metadata_cid) > 0):
+        self._fail("registry: empty metadata CID")
     log MerchantUpdated(
         merchant_id=(word >> ID_SHIFT) & MASK_32,
         merchant=merchant,
@@ -842,7 +951,8 @@ def grant_budget(amount: uint256):
     granted: uint256 = self._budget_granted
     # Compared before adding (granted <= MAX_TOTAL_BUDGET always), so that an absurd amount is
     # refused with this reason rather than by an overflow without one.
-    assert amount > 0 and amount <= MAX_TOTAL_BUDGET - granted, "budget: amount out of range"
+    if not (amount > 0 and amount <= MAX_TOTAL_BUDGET - granted):
+        self._fail("budget: amount out of range")
     granted += amount
     self._budget_granted = granted
     # available <= granted <= MAX_TOTAL_BUDGET < 2**56: the field cannot overflow.
@@ -859,7 +969,8 @@ def withdraw_budget(amount: uint256):
     access._check_role(actor, access.ROLE_TREASURER)
     ledger: uint256 = self._ledger
     self._require_running(ledger)
-    assert amount > 0 and (ledger >> AVAILABLE_SHIFT) & MASK_56 >= amount, "budget: more than uncommitted"
+    if not (amount > 0 and (ledger >> AVAILABLE_SHIFT) & MASK_56 >= amount):
+        self._fail("budget: more than uncommitted")
     # Just checked: the available field holds at least `amount`.
     self._ledger = unsafe_sub(ledger, amount << AVAILABLE_SHIFT)
     granted: uint256 = self._budget_granted - amount
@@ -895,17 +1006,20 @@ def commission_task(
     # The API and the scripts check each term and say which one is wrong;
     # the contract refuses any term outside its bounds (each check inline
     # costs ~120 bytes of the 24 KiB the contract may have).
-    assert (
+    if not (
         len(metadata_cid) > 0
         and reward > 0 and reward <= MAX_REWARD
         and slots > 0 and slots <= MAX_SLOTS
         and claim_duration >= MIN_CLAIM_DURATION and claim_duration <= MAX_CLAIM_DURATION
         and neighbourhood > 0 and neighbourhood <= MAX_NEIGHBOURHOOD
-    ), "tasks: terms out of range"
-    assert claim_deadline > block.timestamp and claim_deadline <= MASK_40, "tasks: deadline not in future"
+    ):
+        self._fail("tasks: terms out of range")
+    if not (claim_deadline > block.timestamp and claim_deadline <= MASK_40):
+        self._fail("tasks: deadline not in future")
     # Both factors are bounded above, so the product is below 2**28.
     cost: uint256 = unsafe_mul(reward, slots)
-    assert (ledger >> AVAILABLE_SHIFT) & MASK_56 >= cost, "budget: not enough budget"
+    if not ((ledger >> AVAILABLE_SHIFT) & MASK_56 >= cost):
+        self._fail("budget: not enough budget")
     # available >= cost (checked); locked + cost <= granted < 2**56.
     self._ledger = unsafe_add(unsafe_sub(ledger, cost << AVAILABLE_SHIFT), cost << LOCKED_SHIFT)
     counters: uint256 = self._counters
@@ -945,7 +1059,8 @@ def cancel_task(task_id: uint256):
     ledger: uint256 = self._ledger
     self._require_running(ledger)
     task: uint256 = self._tasks[task_id]
-    assert (task >> TASK_STATUS_SHIFT) & MASK_8 == TASK_OPEN, "tasks: task not open"
+    if not ((task >> TASK_STATUS_SHIFT) & MASK_8 == TASK_OPEN):
+        self._fail("tasks: task not open")
     returned: uint256 = self._close_task(task_id, task, TASK_CANCELLED, ledger)
     log TaskCancelled(task_id=task_id, returned=returned, task_manager=actor)
 
@@ -960,8 +1075,10 @@ def close_task(task_id: uint256):
     ledger: uint256 = self._ledger
     self._require_running(ledger)
     task: uint256 = self._tasks[task_id]
-    assert (task >> TASK_STATUS_SHIFT) & MASK_8 == TASK_OPEN, "tasks: task not open"
-    assert block.timestamp > (task >> TASK_DEADLINE_SHIFT) & MASK_40, "tasks: deadline not passed"
+    if not ((task >> TASK_STATUS_SHIFT) & MASK_8 == TASK_OPEN):
+        self._fail("tasks: task not open")
+    if not (block.timestamp > (task >> TASK_DEADLINE_SHIFT) & MASK_40):
+        self._fail("tasks: deadline not passed")
     returned: uint256 = self._close_task(task_id, task, TASK_CLOSED, ledger)
     log TaskClosed(task_id=task_id, returned=returned, caller=actor)
 
@@ -984,7 +1101,7 @@ def claim(task_id: uint256):
     assert block.timestamp <= (task >> TASK_DEADLINE_SHIFT) & MASK_40, "tasks: deadline passed"
     assert (task >> TASK_OPEN_SHIFT) & MASK_16 > 0, "tasks: all slots taken"
     citizen_id: uint256 = (word >> ID_SHIFT) & MASK_32
-    key: uint256 = (task_id << 32) | citizen_id
+    key: uint256 = self._claim_key(task_id, citizen_id)
     assert self._claims[key] == CLAIM_NONE, "tasks: already claimed"
 
     year: uint256 = 0
@@ -994,11 +1111,11 @@ def claim(task_id: uint256):
     caps: uint256 = self._current_caps(year)
     assert (word >> OPEN_CLAIMS_SHIFT) & MASK_8 < (caps >> CAP_MAX_OPEN_SHIFT) & MASK_8, "cap: too many open claims"
     reward: uint256 = task & MASK_32
-    reserved: uint256 = (word >> RESERVED_SHIFT) & MASK_32
-    assert ((word >> EARNED_YEAR_SHIFT) & MASK_32) + reserved + reward <= caps & MASK_32, "cap: yearly limit reached"
+    reserved: uint256 = (word >> RESERVED_SHIFT) & MASK_24
+    assert ((word >> EARNED_YEAR_SHIFT) & MASK_24) + reserved + reward <= caps & MASK_32, "cap: yearly limit reached"
     monthly_cap: uint256 = (caps >> CAP_MONTHLY_SHIFT) & MASK_32
     if monthly_cap != 0:
-        assert ((word >> EARNED_MONTH_SHIFT) & MASK_32) + reserved + reward <= monthly_cap, "cap: monthly limit reached"
+        assert ((word >> EARNED_MONTH_SHIFT) & MASK_24) + reserved + reward <= monthly_cap, "cap: monthly limit reached"
     # A reservation made now may be paid next year: it must also fit a
     # lower cap already scheduled for then.
     next_year: uint256 = (caps >> CAP_NEXT_YEAR_SHIFT) & MASK_16
@@ -1033,7 +1150,8 @@ def submit(task_id: uint256, evidence_cid: String[MAX_CID_LENGTH]):
     claim: uint256 = 0
     word, key, claim = self._claim_for(task_id, citizen)
     self._require_open_claim(claim)
-    assert block.timestamp <= (claim >> CLAIM_EXPIRES_SHIFT) & MASK_40, "tasks: claim expired"
+    assert (claim >> CLAIM_REJECTIONS_SHIFT) & MASK_7 < MAX_REJECTIONS, "tasks: rejected for the last time"
+    assert not self._expired(claim), "tasks: claim expired"
     self._claims[key] = (claim & ~MASK_8) | CLAIM_SUBMITTED
     log EvidenceSubmitted(
         task_id=task_id, citizen_id=key & MASK_32, citizen=citizen, evidence_cid=evidence_cid
@@ -1071,7 +1189,8 @@ def expire_claim(task_id: uint256, citizen: address):
     claim: uint256 = 0
     word, key, claim = self._claim_for(task_id, citizen)
     self._require_open_claim(claim)
-    assert block.timestamp > (claim >> CLAIM_EXPIRES_SHIFT) & MASK_40, "tasks: claim still valid"
+    if not (self._expired(claim)):
+        self._fail("tasks: claim still valid")
     self._release(task_id, citizen, word, key, claim, CLAIM_EXPIRED, RELEASE_EXPIRED, actor, ledger)
 
 
@@ -1087,8 +1206,10 @@ def appeal(task_id: uint256):
     key: uint256 = 0
     claim: uint256 = 0
     word, key, claim = self._claim_for(task_id, citizen)
-    assert claim & (MASK_8 | CLAIM_APPEALED_FLAG) == CLAIM_REJECTED, "appeal: nothing to appeal"
-    assert block.timestamp <= (claim >> CLAIM_EXPIRES_SHIFT) & MASK_40, "tasks: claim expired"
+    if not (claim & (MASK_8 | CLAIM_APPEALED_FLAG) == CLAIM_REJECTED):
+        self._fail("appeal: nothing to appeal")
+    if not (not self._expired(claim)):
+        self._fail("tasks: claim expired")
     self._claims[key] = (claim & ~MASK_8) | CLAIM_APPEALED | CLAIM_APPEALED_FLAG
     log AppealFiled(task_id=task_id, citizen_id=key & MASK_32, citizen=citizen)
 
@@ -1139,21 +1260,31 @@ def reject_submission(task_id: uint256, citizen: address, reason: uint256):
     @notice Rejects submitted work with a reason code (the list of codes and
             their texts is published by the city). The citizen may resubmit
             or appeal while the claim is valid, and has at least
-            RESUBMIT_WINDOW after this rejection to do so.
+            RESUBMIT_WINDOW after this rejection to do so. The
+            MAX_REJECTIONS-th rejection is final: no resubmission, only an
+            appeal, and the claim expires after the window.
     """
     reviewer: address = self._actor()
     access._check_role(reviewer, access.ROLE_REVIEWER)
     self._require_running(self._ledger)
-    assert reason > 0 and reason <= MASK_8, "review: reason out of range"
+    if not (citizen != reviewer):
+        self._fail("review: own work")
+    if not (reason > 0 and reason <= MASK_8):
+        self._fail("review: reason out of range")
     word: uint256 = 0
     key: uint256 = 0
     claim: uint256 = 0
     word, key, claim = self._claim_for(task_id, citizen)
-    assert claim & MASK_8 == CLAIM_SUBMITTED, "review: nothing submitted"
+    if not (claim & MASK_8 == CLAIM_SUBMITTED):
+        self._fail("review: nothing submitted")
     expires_at: uint256 = max((claim >> CLAIM_EXPIRES_SHIFT) & MASK_40, block.timestamp + RESUBMIT_WINDOW)
-    self._claims[key] = (
-        (claim & (CLAIM_APPEALED_FLAG | (MASK_32 << CLAIM_REWARD_SHIFT)))
-        | CLAIM_REJECTED
+    # A submitted claim has been rejected fewer than MAX_REJECTIONS times
+    # (`submit` refuses after that), so the 7-bit count cannot overflow.
+    self._claims[key] = unsafe_add(
+        (claim & (CLAIM_APPEALED_FLAG | (MASK_7 << CLAIM_REJECTIONS_SHIFT) | (MASK_32 << CLAIM_REWARD_SHIFT))),
+        1 << CLAIM_REJECTIONS_SHIFT,
+    ) | (
+        CLAIM_REJECTED
         | (expires_at << CLAIM_EXPIRES_SHIFT)
         | (reason << CLAIM_REASON_SHIFT)
         | (convert(reviewer, uint256) << CLAIM_REJECTER_SHIFT)
@@ -1178,9 +1309,12 @@ def decide_appeal(task_id: uint256, citizen: address, grant: bool, reason: uint2
     key: uint256 = 0
     claim: uint256 = 0
     word, key, claim = self._claim_for(task_id, citizen)
-    assert claim & MASK_8 == CLAIM_APPEALED, "appeal: no appeal waiting"
-    assert convert(claim >> CLAIM_REJECTER_SHIFT, address) != reviewer, "appeal: needs another reviewer"
-    assert grant or (reason > 0 and reason <= MASK_8), "review: reason out of range"
+    if not (claim & MASK_8 == CLAIM_APPEALED):
+        self._fail("appeal: no appeal waiting")
+    if not (convert(claim >> CLAIM_REJECTER_SHIFT, address) != reviewer):
+        self._fail("appeal: needs another reviewer")
+    if not (grant or (reason > 0 and reason <= MASK_8)):
+        self._fail("review: reason out of range")
     log AppealDecided(task_id=task_id, citizen_id=key & MASK_32, reviewer=reviewer, granted=grant, reason=reason)
     if grant:
         year: uint256 = 0
@@ -1199,11 +1333,15 @@ def decide_appeal(task_id: uint256, citizen: address, grant: bool, reason: uint2
 def set_redemption(redemption: address):
     """
     @notice Names the Redemption contract, once, after deploying it. It is
-            the only address that may burn Heitjes.
+            the only address that may burn Heitjes, so it must be a contract
+            bound to this Heitje (its HEITJE() is this contract).
     """
     actor: address = self._actor()
     access._check_role(actor, access.ROLE_ADMIN)
-    assert self.redemption == empty(address), "redeem: contract already set"
+    if not (self.redemption == empty(address)):
+        self._fail("redeem: contract already set")
+    if not (staticcall IRedemption(redemption).HEITJE() == self):
+        self._fail("redeem: not this Heitje's contract")
     self.redemption = redemption
     log RedemptionContractSet(redemption=redemption, admin=actor)
 
@@ -1215,12 +1353,15 @@ def burn_for_redemption(merchant: address, amount: uint256):
             Only the Redemption contract calls this, for the merchant who
             asked it to (a deactivated merchant too).
     """
-    assert msg.sender == self.redemption, "redeem: only the Redemption contract"
+    if not (msg.sender == self.redemption):
+        self._fail("redeem: only the Redemption contract")
     ledger: uint256 = self._ledger
     self._require_running(ledger)
     word: uint256 = self._accounts[merchant]
-    assert word & MERCHANT_FLAG != 0, "redeem: not a merchant"
-    assert word & BALANCE_MASK >= amount, "redeem: amount exceeds balance"
+    if not (word & MERCHANT_FLAG != 0):
+        self._fail("redeem: not a merchant")
+    if not (word & BALANCE_MASK >= amount):
+        self._fail("redeem: amount exceeds balance")
     # balance >= amount (checked) and supply >= every balance.
     self._accounts[merchant] = unsafe_sub(word, amount)
     self._ledger = unsafe_sub(ledger, amount)
@@ -1249,9 +1390,9 @@ def account(owner: address) -> Account:
         id=(word >> ID_SHIFT) & MASK_32,
         neighbourhood=(word >> NEIGHBOURHOOD_SHIFT) & MASK_16,
         balance=word & BALANCE_MASK,
-        earned_year=(word >> EARNED_YEAR_SHIFT) & MASK_32,
-        earned_month=(word >> EARNED_MONTH_SHIFT) & MASK_32,
-        reserved=(word >> RESERVED_SHIFT) & MASK_32,
+        earned_year=(word >> EARNED_YEAR_SHIFT) & MASK_24,
+        earned_month=(word >> EARNED_MONTH_SHIFT) & MASK_24,
+        reserved=(word >> RESERVED_SHIFT) & MASK_24,
         open_claims=(word >> OPEN_CLAIMS_SHIFT) & MASK_8,
     )
 
@@ -1281,9 +1422,10 @@ def claim_of(task_id: uint256, citizen_id: uint256) -> Claim:
     """
     @notice A claim by citizen id (status 0: none, 1: claimed, 2: submitted,
             3: rejected, 4: appealed, 5: paid, 6: expired, 7: abandoned,
-            8: appeal denied).
+            8: appeal denied). `expires_at` is as stored: after a pause a
+            claim may stay valid longer (see `set_paused`).
     """
-    word: uint256 = self._claims[(task_id << 32) | citizen_id]
+    word: uint256 = self._claims[self._claim_key(task_id, citizen_id)]
     return Claim(
         status=word & MASK_8,
         expires_at=(word >> CLAIM_EXPIRES_SHIFT) & MASK_40,
@@ -1291,6 +1433,7 @@ def claim_of(task_id: uint256, citizen_id: uint256) -> Claim:
         reason=(word >> CLAIM_REASON_SHIFT) & MASK_8,
         appealed=word & CLAIM_APPEALED_FLAG != 0,
         rejected_by=convert(word >> CLAIM_REJECTER_SHIFT, address),
+        rejections=(word >> CLAIM_REJECTIONS_SHIFT) & MASK_7,
     )
 
 
@@ -1379,27 +1522,70 @@ def _require_running(ledger: uint256):
     """
     @dev Reverts while the emergency stop is on.
     """
-    assert ledger & PAUSED_FLAG == 0, "heitje: paused"
+    if not (ledger & PAUSED_FLAG == 0):
+        self._fail("heitje: paused")
 
 
 @internal
 def _transfer(sender: address, receiver: address, amount: uint256):
     """
-    @dev The closed loop: citizen to active merchant, or merchant to citizen.
+    @dev The closed loop: a citizen pays an active merchant, or a merchant
+         refunds a citizen (within its refund window, see `_refund`).
     """
     sender_word: uint256 = self._accounts[sender]
     receiver_word: uint256 = self._accounts[receiver]
-    # The closed loop: a citizen may pay an active merchant (PAYABLE), a
-    # merchant may refund a citizen. The sender's CITIZEN bit shifted up by
-    # four lands on PAYABLE, its MERCHANT bit shifted down by one on CITIZEN.
-    if (((sender_word & CITIZEN_FLAG) << 4) | ((sender_word & MERCHANT_FLAG) >> 1)) & receiver_word == 0:
+    # The sender's CITIZEN bit shifted up by four lands on PAYABLE.
+    if (sender_word << 4) & receiver_word & PAYABLE_FLAG != 0:
+        assert sender_word & BALANCE_MASK >= amount, "heitje: amount exceeds your balance"
+        # Balance >= amount (checked), so only the balance bits change;
+        # balance + amount <= total supply < 2**40: no carry into the flags.
+        self._accounts[sender] = unsafe_sub(sender_word, amount)
+        self._accounts[receiver] = unsafe_add(receiver_word, amount)
+        log Transfer(sender=sender, receiver=receiver, value=amount)
+        return
+    if sender_word & MERCHANT_FLAG == 0 or receiver_word & CITIZEN_FLAG == 0:
         self._refuse(sender_word, receiver_word)
-    assert sender_word & BALANCE_MASK >= amount, "heitje: amount exceeds your balance"
-    # Balance >= amount (checked), so only the balance bits change.
-    self._accounts[sender] = unsafe_sub(sender_word, amount)
-    # balance + amount <= total supply < 2**56: no carry into the flags.
-    self._accounts[receiver] = unsafe_add(receiver_word, amount)
-    log Transfer(sender=sender, receiver=receiver, value=amount)
+    self._refund(sender, receiver, amount)
+
+
+@internal
+def _refund(merchant: address, citizen: address, amount: uint256):
+    """
+    @dev A merchant gives a citizen back what the citizen paid it.
+
+         The refund window. A refund may give a citizen back at most what
+         that citizen paid this shop and has not had back, or a shop could
+         pass Heitjes from one citizen to another (past their caps). That
+         needs a record per citizen and shop; one in its own storage slot
+         would add 5,000 to 22,100 gas to every payment. So the record lives
+         in the citizen's own account word, which a payment writes anyway:
+         the shop the citizen last paid with `pay` (the dApp's QR payment)
+         and what the citizen paid it with `pay` since, less refunds. Paying
+         another shop with `pay` starts a new window, so a shop can refund
+         until its customer pays another shop. A plain ERC-20 `transfer` or
+         `transferFrom` to a shop leaves the window alone, which keeps plain
+         transfers as cheap as any ERC-20's: it cannot be refunded.
+         The window's amount stays below 2**40: refunds come only from the
+         window's shop, so what the citizen paid it since the window opened,
+         less its refunds, is at most what the citizen held then plus what
+         was minted since, all of it below MAX_TOTAL_BUDGET < 2**40.
+
+         A function of its own with a small memory frame: `transfer` calls
+         it off its hot path, and a larger callee frame would make every
+         payment's memory dearer.
+    """
+    merchant_word: uint256 = self._accounts[merchant]
+    citizen_word: uint256 = self._accounts[citizen]
+    assert merchant_word & BALANCE_MASK >= amount, "heitje: amount exceeds your balance"
+    assert (
+        citizen_word & REFUND_SHOP_FIELD == (merchant_word << SHOP_TO_WINDOW) & REFUND_SHOP_FIELD
+        and citizen_word >> REFUND_AMOUNT_SHIFT >= amount
+    ), "heitje: refund exceeds what they paid here"
+    # Balance >= amount (checked); the window holds at least `amount` (checked);
+    # the citizen's balance stays below total supply < 2**40.
+    self._accounts[merchant] = unsafe_sub(merchant_word, amount)
+    self._accounts[citizen] = unsafe_sub(unsafe_add(citizen_word, amount), amount << REFUND_AMOUNT_SHIFT)
+    log Transfer(sender=merchant, receiver=citizen, value=amount)
 
 
 @internal
@@ -1424,11 +1610,14 @@ def _register_citizen(citizen: address, neighbourhood: uint256, registrar: addre
     """
     @dev Registers one citizen with the next citizen id.
     """
-    assert citizen != empty(address) and neighbourhood > 0 and neighbourhood <= MAX_NEIGHBOURHOOD, "registry: invalid citizen"
-    assert self._accounts[citizen] == 0, "registry: already registered"
+    if not (citizen != empty(address) and neighbourhood > 0 and neighbourhood <= MAX_NEIGHBOURHOOD):
+        self._fail("registry: invalid citizen")
+    if not (self._accounts[citizen] == 0):
+        self._fail("registry: already registered")
     counters: uint256 = self._counters
     citizen_id: uint256 = (counters & MASK_32) + 1
-    assert citizen_id <= MASK_32, "registry: too many citizens"
+    if not (citizen_id <= MASK_32):
+        self._fail("registry: too many citizens")
     self._counters = (counters & ~MASK_32) | citizen_id
     self._accounts[citizen] = (
         CITIZEN_FLAG | ACTIVE_FLAG | (citizen_id << ID_SHIFT) | (neighbourhood << NEIGHBOURHOOD_SHIFT)
@@ -1468,8 +1657,8 @@ def _roll_period(word: uint256, year: uint256, month: uint256) -> uint256:
     if stored_year == year and stored_month == month:
         return word
     if stored_year != year:
-        word &= ~(MASK_32 << EARNED_YEAR_SHIFT)
-    word &= ~(MASK_32 << EARNED_MONTH_SHIFT)
+        word &= ~(MASK_24 << EARNED_YEAR_SHIFT)
+    word &= ~(MASK_24 << EARNED_MONTH_SHIFT)
     return (word & ~PERIOD_FIELDS) | (year << YEAR_SHIFT) | (month << MONTH_SHIFT)
 
 
@@ -1481,9 +1670,55 @@ def _claim_for(task_id: uint256, citizen: address) -> (uint256, uint256, uint256
          task, and the claim word. Reverts unless `citizen` is a citizen.
     """
     word: uint256 = self._accounts[citizen]
-    assert word & CITIZEN_FLAG != 0, "tasks: not a citizen"
-    key: uint256 = (task_id << 32) | ((word >> ID_SHIFT) & MASK_32)
+    if not (word & CITIZEN_FLAG != 0):
+        self._fail("tasks: not a citizen")
+    key: uint256 = self._claim_key(task_id, (word >> ID_SHIFT) & MASK_32)
     return word, key, self._claims[key]
+
+
+@internal
+@pure
+def _fail(reason: String[80]):
+    """
+    @dev Reverts with `reason`. Each `assert cond, "reason"` compiles its own
+         copy of the revert encoding (~120 bytes), and 24 KiB (EIP-170) is
+         all a contract may hold: off the hot paths (payments, claims,
+         approvals) a refusal is `if not cond: self._fail("reason")`, which
+         keeps that encoding once. Same revert data, same gas until it fails.
+    """
+    raise reason
+
+
+@internal
+@pure
+def _claim_key(task_id: uint256, citizen_id: uint256) -> uint256:
+    """
+    @dev The key of a claim: task id << 32 | citizen id. Task ids run from 1
+         and fit 64 bits (the counters word), so a task id outside that range
+         does not exist and is refused: unchecked, `task_id + k * 2**224`
+         would address the same claim as `task_id`.
+    """
+    if not (task_id != 0 and task_id <= MASK_64):
+        self._fail("tasks: no such task")
+    return (task_id << 32) | citizen_id
+
+
+@internal
+@view
+def _expired(claim: uint256) -> bool:
+    """
+    @dev Whether a claim's time ran out. Time spent paused does not count: a
+         deadline that fell in the last pause (or in the grace of an earlier
+         one it began in) runs until RESUBMIT_WINDOW after the unpause.
+         Callers run only while unpaused.
+    """
+    expires_at: uint256 = (claim >> CLAIM_EXPIRES_SHIFT) & MASK_40
+    if block.timestamp <= expires_at:
+        return False
+    window: uint256 = self._pause
+    if expires_at < window & MASK_40:
+        return True
+    return block.timestamp > ((window >> PAUSE_RESUMED_SHIFT) & MASK_40) + RESUBMIT_WINDOW
 
 
 @internal
@@ -1494,7 +1729,8 @@ def _require_open_claim(claim: uint256):
          rejected and not under appeal.
     """
     status: uint256 = claim & MASK_8
-    assert status == CLAIM_CLAIMED or status == CLAIM_REJECTED, "tasks: no open claim"
+    if not (status == CLAIM_CLAIMED or status == CLAIM_REJECTED):
+        self._fail("tasks: no open claim")
 
 
 @internal
@@ -1508,7 +1744,7 @@ def _approve(task_id: uint256, citizen: address, reviewer: address, year: uint25
     word: uint256 = self._accounts[citizen]
     assert word & CITIZEN_FLAG != 0, "review: not a citizen"
     citizen_id: uint256 = (word >> ID_SHIFT) & MASK_32
-    key: uint256 = (task_id << 32) | citizen_id
+    key: uint256 = self._claim_key(task_id, citizen_id)
     claim: uint256 = self._claims[key]
     assert claim & MASK_8 == CLAIM_SUBMITTED, "review: nothing submitted"
     reward: uint256 = (claim >> CLAIM_REWARD_SHIFT) & MASK_32
