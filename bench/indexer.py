@@ -12,7 +12,8 @@ Run with ``make bench-indexer``. It
    raw ``eth_getLogs`` (the indexer's own client, the catch-up's final range size), nothing else
    done with them. The figures are medians; the target compares each catch-up with the floor
    measured right after it (this 2-core machine's speed drifts by a third within minutes);
-3. measures a full catch-up into a fresh PostgreSQL database;
+3. measures a full catch-up into a fresh PostgreSQL database (on the server the tests use: the
+   one on 127.0.0.1:5432 when it answers, otherwise a throwaway one; tests/servers.py);
 4. measures head latency: a ``python -m indexer`` process follows the head while transactions are
    mined one at a time; for each, the time from "mined" (the node answered the send, automine) to
    "queryable" (the row is in the database) - 50 samples, p95.
@@ -50,6 +51,11 @@ from wesh.deployment import Deployment, save
 from wesh.settings import IndexerSettings
 from wesh.signer import UnlockedSigner
 
+# The tests' PostgreSQL: the configured one when it answers, otherwise a throwaway one.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+import servers
+
 RESULTS = Path(__file__).parent / "results" / "indexer.json"
 CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"
 CITIZENS = int(os.environ.get("BENCH_CITIZENS", "20000"))
@@ -58,8 +64,6 @@ SLOTS = 1000
 REWARD = 100
 LATENCY_SAMPLES = 50
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "host=127.0.0.1 port=5432 user=postgres dbname=test")
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
 ANVIL_ARGS = ["--base-fee", "0", "--gas-price", "0"]
 TARGETS = {"sqlite_events_per_s": 20_000, "head_latency_p95_s": 1.0}
 
@@ -435,15 +439,16 @@ def main() -> int:
         ratio = statistics.median(r / s for r, s in zip(raw_runs, sqlite_runs, strict=True))
 
         pg_db = f"wesh_bench_{secrets.token_hex(4)}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{pg_db}"')
-        try:
-            pg_events, pg_s, _ = catch_up(node.url, PG_URL.format(db=pg_db), dep)
-        finally:
-            with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{pg_db}" WITH (FORCE)')
+        with servers.postgres() as pg:
+            with psycopg.connect(pg.conninfo(), autocommit=True) as admin:
+                admin.execute(f'CREATE DATABASE "{pg_db}"')
+            try:
+                pg_events, pg_s, _ = catch_up(node.url, pg.url(pg_db), dep)
+            finally:
+                with psycopg.connect(pg.conninfo(), autocommit=True) as admin:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{pg_db}" WITH (FORCE)')
         assert pg_events == events
-        print(f"postgres: {events} events in {pg_s:.2f} s", flush=True)
+        print(f"postgres ({pg}): {events} events in {pg_s:.2f} s", flush=True)
 
         latencies = head_latency(node, manifest, Path(tmp) / "follow.db")
 

@@ -81,7 +81,7 @@ def signed_in_page(
 
 def main() -> int:
     if not Path(CHROMIUM).exists():
-        print(f"{CHROMIUM} missing: apt-get install -y chromium fonts-dejavu-core", file=sys.stderr)
+        print(f"{CHROMIUM} missing: `make chromium` installs it", file=sys.stderr)
         return 2
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="wesh-bench-web-") as folder:

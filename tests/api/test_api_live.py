@@ -16,26 +16,23 @@ import httpx
 import psycopg
 import pytest
 from api_support import Stack, wait_until
+from servers import Postgres
 
 from wesh.anvil import free_port
 
-PG = "host=127.0.0.1 port=5432 user=postgres connect_timeout=5"
 PUBLIC_URL = "http://localhost:8000"
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
+def pg_url(pg_server: Postgres) -> Iterator[str]:
+    """A database of its own on the session's PostgreSQL (tests/servers.py), dropped after."""
     name = f"wesh_api_{secrets.token_hex(4)}"
-    try:
-        admin = psycopg.connect(f"{PG} dbname=test", autocommit=True)
-    except psycopg.OperationalError as error:
-        pytest.fail(f"PostgreSQL is not reachable on 127.0.0.1:5432: {error}", pytrace=False)
-    with admin:
+    with psycopg.connect(pg_server.conninfo(), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        yield pg_server.url(name)
     finally:
-        with psycopg.connect(f"{PG} dbname=test", autocommit=True) as admin:
+        with psycopg.connect(pg_server.conninfo(), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -8,12 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 
 from api.state import EphemeralStore, RedisStore, SqlStore
 from indexer.db import make_engine
-
-REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 @pytest.fixture(params=["database", "redis"])
@@ -21,11 +18,8 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EphemeralS
     if request.param == "database":
         yield SqlStore(make_engine(f"sqlite:///{tmp_path / 'state.db'}"))
         return
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.ConnectionError as error:
-        pytest.fail(f"Redis is not reachable at {REDIS_URL} ({error}); .ci/run starts it")
-    yield RedisStore(REDIS_URL)
+    # The session's Redis (tests/servers.py): the configured one, or else a throwaway one.
+    yield RedisStore(request.getfixturevalue("redis_url"))
 
 
 def test_a_nonce_can_be_taken_exactly_once(store: EphemeralStore) -> None:

@@ -52,11 +52,11 @@ WALLET_JS = Path(__file__).with_name("injected_wallet.js").read_text()
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
-    """Debian's Chromium with the flags from TOOLCHAIN.md; a clear failure when it is missing."""
+    """Debian's Chromium with the flags above; a clear failure when it is missing."""
     if not CHROMIUM.exists():
         pytest.fail(
             f"Chromium not found at {CHROMIUM}: the browser tests need Debian's chromium "
-            "(`apt-get install -y chromium fonts-dejavu-core`; .ci/run installs it). "
+            "(`make chromium` installs it, and `make test` runs that first). "
             "Never `playwright install`.",
             pytrace=False,
         )
