@@ -1,14 +1,16 @@
 """``python -m indexer`` / ``wesh-indexer``: follow a WESH deployment into SQL.
 
     python -m indexer [run] [--once] [--database-url URL] [--rpc-url URL] [--deployment FILE]
-    python -m indexer status     # progress: head, indexed block, lag (JSON)
+    python -m indexer status     # progress: head, indexed block, lag, unplaced events (JSON)
+    python -m indexer unplaced   # the events it could not place, with the reason (JSON)
     python -m indexer reset      # drop every indexer table (re-index from scratch)
     python -m indexer logs --from-block N [--to-block M]   # the archived raw logs, as JSON
 
 Settings come from WESH_* environment variables (wesh.settings.IndexerSettings); flags win.
 Exit codes: 0 done (or stopped by a signal), 2 configuration or manifest problem, 3 the database,
 manifest and chain disagree or a reorganisation is deeper than the undo journal, 4 the node kept
-failing (with a limited number of attempts), 1 anything unexpected.
+failing (with a limited number of attempts), 1 anything unexpected. An event the indexer cannot
+place is recorded, with a warning, and never stops it (docs/indexer.md, "Events it cannot place").
 """
 
 from __future__ import annotations
@@ -42,7 +44,10 @@ EXIT_CONFIG, EXIT_MISMATCH, EXIT_RPC, EXIT_UNEXPECTED = 2, 3, 4, 1
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m indexer", description=__doc__.split("\n")[0])
     parser.add_argument(
-        "command", nargs="?", default="run", choices=["run", "status", "reset", "logs"]
+        "command",
+        nargs="?",
+        default="run",
+        choices=["run", "status", "reset", "logs", "unplaced"],
     )
     parser.add_argument("--once", action="store_true", help="catch up, then exit")
     parser.add_argument("--database-url", help="SQLite or PostgreSQL URL (WESH_DATABASE_URL)")
@@ -116,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "logs":
             return print_logs(engine, args.from_block, args.to_block)
+        if args.command == "unplaced":
+            return print_unplaced(engine)
         return run(settings, engine, rpc, once=args.once, reset=args.reset)
     except manifest.ManifestError as error:
         log.error("%s", error)
@@ -154,6 +161,24 @@ def print_logs(engine: object, from_block: int, to_block: int | None) -> int:
             {"from": from_block, "to": to_block},
         ).all()
     out = [lg for number, block_hash, blob in rows for lg in as_rpc_logs(number, block_hash, blob)]
+    print(json.dumps(out, indent=1))
+    return 0
+
+
+def print_unplaced(engine: object) -> int:
+    """Prints the confirmed events the indexer could not place (``unplaced_events``) as a JSON
+    array, oldest first (docs/indexer.md, "Events it cannot place")."""
+    from sqlalchemy import select
+    from sqlalchemy.engine import Engine
+
+    assert isinstance(engine, Engine)
+    table = schema.unplaced_events
+    with engine.connect() as conn:
+        if table.name not in schema.existing_tables(conn):
+            log.error("no index of this schema version in this database: run `python -m indexer`")
+            return EXIT_CONFIG
+        rows = conn.execute(select(table).order_by(table.c.block_number, table.c.log_index))
+        out = [{**row, "args": json.loads(row["args"])} for row in rows.mappings()]
     print(json.dumps(out, indent=1))
     return 0
 

@@ -19,11 +19,20 @@ reorganisation can be rolled back exactly (``indexer.reorg``).
 
 The same code computes the pending state: the unconfirmed blocks applied on top of the confirmed
 rows, written to the ``pending_*`` twins instead and never merged into the cache.
+
+An event the projections cannot place (it contradicts what the index holds, say a release of a
+claim that has no row; its log cannot be decoded; its handler fails) makes ``apply`` raise
+``Unplaceable``, with the batch half-changed: the caller throws the batch away (rolls its
+transaction back) and applies the same events again with that event in ``Batch.unplaceable``,
+which ``apply`` then records in ``unplaced_events`` instead of applying (``indexer.sync``;
+docs/indexer.md, "Events it cannot place"). So a handler that fails half-way leaves nothing of
+itself, and the handlers need no undo of their own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -35,6 +44,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from indexer import schema
 from indexer.db import TableSql, bulk, sql_for
+from wesh.events import by_name
 
 ZERO = "0x" + "0" * 40
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -56,6 +66,30 @@ Event = tuple[str, tuple[Any, ...], int, int, str, int]
 
 class IntegrityError(RuntimeError):
     """The events contradict each other (a bug or a node serving a broken chain)."""
+
+
+#: The name of the event ``indexer.sync`` makes of a log it cannot decode; its args are (the name
+#: its topic0 stands for, why, topics, data).
+UNDECODABLE = "(undecodable)"
+#: What a handler may raise on an event it cannot place, besides IntegrityError: an error of the
+#: handler itself (the database's errors are none of these: they stop the indexer as before).
+HANDLER_ERRORS = (LookupError, TypeError, ValueError, ArithmeticError)
+#: An event's position: (block number, log index).
+Position = tuple[int, int]
+
+
+class Unplaceable(Exception):
+    """``apply`` could not place ``event``: the batch is half-changed and must be thrown away.
+
+    ``cause`` is ``inconsistent`` (an IntegrityError: the event contradicts the index),
+    ``undecodable`` (its log does not have the layout its topic0 promises) or ``handler_error``
+    (its handler failed otherwise: most likely a bug of the indexer)."""
+
+    def __init__(self, event: Event, cause: str, reason: str) -> None:
+        super().__init__(f"block {event[2]} log {event[3]} ({event[0]}): {cause}: {reason}")
+        self.event = event
+        self.cause = cause
+        self.reason = reason
 
 
 @lru_cache(maxsize=65_536)
@@ -211,6 +245,12 @@ class Batch:
         # Journal rows are numbered per block; a batch written in parts keeps counting.
         self._seq = 0
         self.block = 0
+        #: Set per range by ``indexer.sync``: the block hashes, and the events ``apply`` records
+        #: as unplaced instead of applying them: position -> (cause, reason).
+        self.hashes: Mapping[int, str] = {}
+        self.unplaceable: Mapping[Position, tuple[str, str]] = {}
+        #: How many events the batch recorded as unplaced.
+        self.unplaced = 0
 
     # ------------------------------------------------------------------ rows
     def mut(self, name: str, key: Key) -> Row | None:
@@ -253,6 +293,31 @@ class Batch:
         if row is None:
             raise IntegrityError(f"block {self.block}: no {name} row {key} for an event about it")
         return row
+
+    def unplace(self, ev: Event, cause: str, reason: str) -> None:
+        """Records an event as unplaced (a history row: rolled back with its block)."""
+        name, args, block, log_index, tx, timestamp = ev
+        if name == UNDECODABLE:
+            name, _, topics, data = args
+            shown: Any = {"topics": topics, "data": data}
+        else:
+            spec = by_name().get(name)
+            values = [_json_value(v) for v in args]
+            shown = dict(zip(spec.arg_names, values, strict=True)) if spec else values
+        self.history["unplaced_events"].append(
+            (
+                block,
+                log_index,
+                tx,
+                self.hashes.get(block, ""),
+                timestamp,
+                name,
+                json.dumps(shown),
+                cause,
+                reason,
+            )
+        )
+        self.unplaced += 1
 
     def ledger(self) -> Row:
         row = self.mut("ledger", LEDGER_KEY)
@@ -325,6 +390,13 @@ class Batch:
     def commit(self) -> None:
         """After the transaction committed: the new rows become the cache's."""
         self.store.commit(self.rows)
+
+
+def _json_value(value: Any) -> Any:
+    """An argument as JSON shows it exactly (JavaScript reads integers above 2**53 wrongly)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
+        return str(value)
+    return value
 
 
 _SQL: dict[tuple[str, str], TableSql] = {}
@@ -812,6 +884,11 @@ def _released(b: Batch, evs: list[Event], i: int) -> None:
     )
 
 
+@handles(UNDECODABLE, _none)
+def _undecodable(b: Batch, evs: list[Event], i: int) -> None:
+    raise IntegrityError(evs[i][1][1])
+
+
 # ---------------------------------------------------------------- redemption
 @handles("RedemptionRequested", lambda a, _t: [("redemptions", (a[0],))])
 def _redemption_requested(b: Batch, evs: list[Event], i: int) -> None:
@@ -844,7 +921,9 @@ def _redemption_paid(b: Batch, evs: list[Event], i: int) -> None:
 
 
 def apply(b: Batch, evs: list[Event]) -> None:
-    """Applies decoded events, in chain order, to the batch."""
+    """Applies decoded events, in chain order, to the batch; records those of
+    ``b.unplaceable`` as unplaced instead. Raises ``Unplaceable`` (the batch is half-changed
+    then) for an event it cannot place."""
     b.store.warm_once(b.conn)
     if not b.store.complete:  # read the rows the batch will touch in a few queries
         wanted: dict[str, set[Key]] = {n: set() for n in STATE_NAMES}
@@ -856,11 +935,28 @@ def apply(b: Batch, evs: list[Event]) -> None:
                     wanted[table].add(key)
         b.prefetch(wanted)
     handlers = HANDLERS
+    skip = b.unplaceable
     for i, ev in enumerate(evs):
         handler = handlers.get(ev[0])
-        if handler is not None:
-            b.block = ev[2]
+        if handler is None:
+            continue
+        b.block = ev[2]
+        if skip and (ev[2], ev[3]) in skip:
+            b.unplace(ev, *skip[ev[2], ev[3]])
+            continue
+        try:
             handler(b, evs, i)
+        except IntegrityError as error:
+            cause = "undecodable" if ev[0] == UNDECODABLE else "inconsistent"
+            raise Unplaceable(ev, cause, str(error)) from error
+        except HANDLER_ERRORS as error:
+            reason = f"{type(error).__name__}: {error}"
+            raise Unplaceable(ev, "handler_error", reason) from error
+
+
+def count_unplaced(conn: Connection) -> int:
+    """How many confirmed events ``unplaced_events`` holds."""
+    return int(conn.exec_driver_sql("SELECT COUNT(*) FROM unplaced_events").scalar_one())
 
 
 def table_names() -> tuple[str, ...]:

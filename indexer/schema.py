@@ -8,7 +8,9 @@ Four kinds of table (see docs/indexer.md):
   so that a reorganisation can put the old row back.
 * **history** tables hold one row per event (``transfers``, ``payments``, ...), keyed by the
   event's position ``(block_number, log_index)``, and ``raw_logs`` one row per block: every raw
-  log, for audit. A rollback deletes the rows above the common ancestor.
+  log, for audit. A rollback deletes the rows above the common ancestor. ``unplaced_events`` is
+  one of them: the events the projections could not apply (see ``indexer.projections.apply``
+  and docs/indexer.md, "Events it cannot place").
 * **pending** twins (``pending_<name>``) of both: what the unconfirmed blocks between the
   confirmed tip and the head change, rebuilt on every poll. Confirmed tables only ever receive
   confirmed blocks.
@@ -46,7 +48,12 @@ from sqlalchemy.engine import Connection, Engine
 
 #: 2: raw logs archived per block (``raw_logs``) instead of one ``events`` row per log.
 #: 3: ``raw_logs.logs`` compressed (``indexer.archive``).
-SCHEMA_VERSION = 3
+#: 4: ``unplaced_events`` (and its pending twin): events the projections cannot place.
+SCHEMA_VERSION = 4
+#: Earlier versions whose databases ``create`` upgrades in place: every version since only added
+#: tables (which ``create`` makes). So an index stopped by an event it could not place (version
+#: 3 stopped there) carries on from where it stopped, without a re-index.
+UPGRADED_IN_PLACE = (3,)
 #: Tables of earlier schema versions, dropped by a reset.
 RETIRED = ("events", "pending_events")
 
@@ -384,6 +391,26 @@ citizen_moves = Table(
     **NO_ROWID,
 )
 
+unplaced_events = Table(
+    "unplaced_events",
+    metadata,
+    *_pos(),
+    Column("block_hash", HASH, nullable=False),
+    Column("block_timestamp", BigInteger, nullable=False),
+    # The event's name (for an undecodable log: the name its topic0 stands for).
+    Column("event", String(40), nullable=False),
+    # Its decoded arguments as a JSON object (uint256 values above 2**53 as decimal strings);
+    # for an undecodable log, {"topics": [...], "data": "0x..."}.
+    Column("args", Text, nullable=False),
+    # inconsistent (the event contradicts the index: IntegrityError), undecodable (the log does
+    # not have the layout its topic0 promises), handler_error (the handler failed otherwise:
+    # most likely a bug of the indexer).
+    Column("cause", String(16), nullable=False),
+    # Why, in words.
+    Column("reason", Text, nullable=False),
+    **NO_ROWID,
+)
+
 # --------------------------------------------------------------------------- meta
 schema_version = Table(
     "schema_version",
@@ -482,6 +509,7 @@ HISTORY_TABLES: tuple[Table, ...] = (
     releases,
     budget_changes,
     citizen_moves,
+    unplaced_events,
 )
 PROJECTION_TABLES = STATE_TABLES + HISTORY_TABLES
 
@@ -520,16 +548,19 @@ def version(engine: Engine) -> int | None:
 
 
 def create(engine: Engine) -> None:
-    """Creates every table that is missing (idempotent) and records the schema version; raises
-    SchemaError, changing nothing, if the database holds another version."""
+    """Creates every table that is missing (idempotent) and records the schema version,
+    upgrading a version of ``UPGRADED_IN_PLACE``; raises SchemaError, changing nothing, if the
+    database holds another version."""
     found = version(engine)
-    if found is not None and found != SCHEMA_VERSION:
+    if found is not None and found != SCHEMA_VERSION and found not in UPGRADED_IN_PLACE:
         raise SchemaError(
             f"the database has indexer schema version {found}, this code needs "
             f"{SCHEMA_VERSION}: run `python -m indexer reset` to re-index from scratch"
         )
     metadata.create_all(engine, checkfirst=True)
     with engine.begin() as conn:
+        if found is not None and found != SCHEMA_VERSION:  # upgraded: its new tables are made
+            conn.execute(schema_version.delete())
         if conn.execute(select(schema_version.c.version)).first() is None:
             conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
 

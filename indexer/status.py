@@ -1,9 +1,10 @@
-"""Progress for health checks and metrics: head, indexed block, lag.
+"""Progress for health checks and metrics: head, indexed block, lag, unplaced events.
 
 ``python -m indexer status`` reads it from the database (and asks the node for its head when it
 can), so it works whether or not an indexer is running. A running indexer can also serve the same
 figures as Prometheus text on ``/metrics`` (``--metrics-port``), and ``/health`` answers 200 while
-the lag is within bounds.
+the lag is within bounds. Events the indexer could not place (``unplaced_events``) are counted
+in both, and are alert-worthy but do not make ``/health`` fail: the indexer goes on.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from indexer import schema
+from indexer.projections import count_unplaced
 from indexer.rpc import Rpc, RpcError
 from indexer.sync import Progress
 
@@ -34,6 +36,8 @@ class Status:
     #: Blocks the confirmed index trails the confirmed tip (head - confirmations) by.
     lag_blocks: int
     events: int
+    #: Confirmed events recorded as unplaced (docs/indexer.md, "Events it cannot place").
+    unplaced_events: int
     pending_from: int | None
     pending_head: int | None
     updated_at: float
@@ -47,10 +51,13 @@ def read(engine: Engine, confirmations: int, rpc: Rpc | None = None) -> Status |
     """The indexer's progress from the database; None when nothing was indexed yet."""
     names = schema.existing_tables
     with engine.connect() as conn:
-        if "sync_state" not in names(conn):
+        tables = names(conn)
+        if "sync_state" not in tables:
             return None
         row = conn.execute(select(schema.sync_state)).mappings().first()
         pending = conn.execute(select(schema.pending_state)).mappings().first()
+        # An index of schema version 3 has none until the indexer upgrades it.
+        unplaced = count_unplaced(conn) if schema.unplaced_events.name in tables else 0
     if row is None:
         return None
     head = int(row["head_block"])
@@ -71,6 +78,7 @@ def read(engine: Engine, confirmations: int, rpc: Rpc | None = None) -> Status |
         confirmations=confirmations,
         lag_blocks=max(0, head - confirmations - indexed),
         events=int(row["events_total"]),
+        unplaced_events=unplaced,
         pending_from=int(pending["from_block"]) if pending else None,
         pending_head=int(pending["head_block"]) if pending else None,
         updated_at=float(row["updated_at"]),
@@ -94,6 +102,12 @@ def metrics_text(progress: Progress) -> str:
         ),
         ("wesh_indexer_events_total", "counter", "Confirmed events indexed", progress.events_total),
         ("wesh_indexer_reorgs_total", "counter", "Reorganisations rolled back", progress.reorgs),
+        (
+            "wesh_indexer_unplaced_events",
+            "gauge",
+            "Confirmed events recorded as unplaced (alert: see docs/indexer.md)",
+            progress.unplaced,
+        ),
         (
             "wesh_indexer_last_poll_timestamp_seconds",
             "gauge",

@@ -11,6 +11,12 @@ One ``step()`` is one poll:
    ``_apply_checked``);
 4. once at the confirmed tip, rebuild the pending tables from the unconfirmed blocks.
 
+An event the projections cannot place never stops the indexer: its range's transaction (and the
+ranges before it in the same transaction) is rolled back, the event is remembered, and the ranges
+are applied again from the last commit with that event recorded in ``unplaced_events`` instead
+of applied (``_apply_checked``, ``_unplaceable_found``; docs/indexer.md, "Events it cannot
+place").
+
 Ranges far below the head ("deep": more than ``max_reorg_depth`` blocks down) are read with large
 eth_getLogs calls (adapted to about ``target_logs`` logs each) and only the headers of blocks that
 have events (for their timestamps and hashes) plus both ends of the range. Near the head every
@@ -27,7 +33,7 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +43,16 @@ from sqlalchemy.engine import Connection, Engine
 from indexer import schema
 from indexer.archive import Entry, pack
 from indexer.db import Checkpointer, bulk, sql_for
-from indexer.projections import Batch, Event, IntegrityError, Store, apply
+from indexer.projections import (
+    UNDECODABLE,
+    Batch,
+    Event,
+    Position,
+    Store,
+    Unplaceable,
+    apply,
+    count_unplaced,
+)
 from indexer.ranges import ChainMoved, Fetched, Read
 from indexer.read_ahead import Prefetcher
 from indexer.reorg import find_ancestor, rollback
@@ -47,6 +62,8 @@ from wesh.events import DecodeError, specs
 from wesh.settings import IndexerSettings
 
 log = logging.getLogger("indexer.sync")
+#: Where an event found unplaceable in an unconfirmed block is recorded.
+PENDING_NOTE = "pending_unplaced_events (an unconfirmed block; unplaced_events once confirmed)"
 
 
 class DeploymentMismatch(RuntimeError):
@@ -70,6 +87,8 @@ class Progress:
     confirmations: int = 0
     events_total: int = 0
     reorgs: int = 0
+    #: Confirmed events recorded in ``unplaced_events`` (alert-worthy, not fatal).
+    unplaced: int = 0
     batches: int = 0
     pending_blocks: int = 0
     last_poll: float = 0.0
@@ -125,6 +144,9 @@ class Indexer:
         # also one a crash interrupted).
         self._indexes_checked = False
         self._recorded_head: int | None = None
+        #: Events found unplaceable above the last commit: (block, block hash, log index) ->
+        #: (cause, reason). Applied again, they are recorded instead (``_unplaceable_in``).
+        self._unplaceable: dict[tuple[int, str, int], tuple[str, str]] = {}
 
     # ---------------------------------------------------------------- set-up
     def initialise(self) -> None:
@@ -212,6 +234,8 @@ class Indexer:
         self.cursor = self._read_cursor()
         self.progress.indexed = self.cursor.indexed_block
         self.progress.events_total = self.cursor.events_total
+        with self.engine.connect() as conn:
+            self.progress.unplaced = count_unplaced(conn)
         if self.cursor.indexed_block < dep.start_block:
             # An empty index: its first catch-up writes every row, and a B-tree built once from
             # all of them costs less than one kept up to date row by row. The API's queries
@@ -409,6 +433,9 @@ class Indexer:
             self._prefetch is None
             or fetched.last >= safe
             or time.monotonic() - unit.opened >= self.settings.commit_seconds
+            # An event found unplaceable is committed as soon as it is recorded: the next one
+            # found then rolls back only the ranges after it.
+            or any(block <= fetched.last for block, _, _ in self._unplaceable)
         ):
             self._commit_unit()
 
@@ -456,11 +483,19 @@ class Indexer:
                 unit = self._unit = _Unit(conn, Batch(self.store, conn, None), cur)
             batch, conn = unit.batch, unit.conn
             batch.journal_above = cur.journal_floor if f.contiguous else None
+            batch.hashes, batch.unplaceable = hashes, self._unplaceable_in(hashes)
             apply(batch, events)
             batch.history["raw_logs"] = raw
             batch.write_history(conn)
             bulk(conn, self._state_sql, "upsert", block_rows)
             self._prune(conn, new_floor, f.last)
+        except Unplaceable as error:
+            # The batch is half-changed: everything since the last commit is dropped, and read
+            # and applied again (the next step starts from the committed cursor), this event
+            # recorded instead of applied.
+            self._abort_unit()
+            self._unplaceable_found(error, hashes, confirmed=True)
+            return
         except BaseException:
             self._abort_unit()
             raise
@@ -498,6 +533,11 @@ class Indexer:
         unit.batch.commit()
         p = self.progress
         p.indexed, p.events_total, p.batches = cur.indexed_block, cur.events_total, p.batches + 1
+        p.unplaced += unit.batch.unplaced
+        if self._unplaceable:  # those at or below the cursor are recorded now
+            self._unplaceable = {
+                key: why for key, why in self._unplaceable.items() if key[0] > cur.indexed_block
+            }
         if self.on_commit is not None:
             self.on_commit(cur.indexed_block)
 
@@ -579,8 +619,10 @@ class Indexer:
                 continue
             try:
                 args = spec.decode(topics, data)
-            except DecodeError as error:
-                raise IntegrityError(f"block {number} log {index}: {error}") from None
+            except DecodeError as error:  # recorded as unplaced (it is in the archive as it is)
+                bad = (spec.name, str(error), list(topics), data)
+                events.append((UNDECODABLE, bad, number, index, tx, stamp))
+                continue
             events.append((spec.name, args, number, index, tx, stamp))
         by_block = {n: entries for n, entries in by_block.items() if entries}
         # The raw_logs rows: one per block (logs come in block order, so dict order is).
@@ -597,6 +639,36 @@ class Indexer:
                 .where(schema.sync_state.c.id == 1)
                 .values(head_block=head, head_seen_at=time.time())
             )
+
+    # ---------------------------------------------------------------- unplaceable events
+    def _unplaceable_in(self, hashes: Mapping[int, str]) -> dict[Position, tuple[str, str]]:
+        """The events found unplaceable in these blocks (of these hashes: a block that was
+        replaced by a reorganisation is another block)."""
+        if not self._unplaceable:
+            return {}
+        return {
+            (block, log_index): why
+            for (block, block_hash, log_index), why in self._unplaceable.items()
+            if hashes.get(block) == block_hash
+        }
+
+    def _unplaceable_found(
+        self, error: Unplaceable, hashes: Mapping[int, str], *, confirmed: bool
+    ) -> None:
+        name, args, block, log_index, tx, _ = error.event
+        self._unplaceable[(block, hashes[block], log_index)] = (error.cause, error.reason)
+        log.warning(
+            "block %d log %d (%s, tx %s) cannot be placed (%s: %s): its effects are not applied, "
+            'it is recorded in %s and indexing goes on (docs/indexer.md, "Events it cannot '
+            'place")',
+            block,
+            log_index,
+            args[0] if name == UNDECODABLE else name,
+            tx,
+            error.cause,
+            error.reason,
+            "unplaced_events" if confirmed else PENDING_NOTE,
+        )
 
     # ---------------------------------------------------------------- reorgs
     def _reorg(self, head: int) -> None:
@@ -616,6 +688,7 @@ class Indexer:
                 events_total = conn.exec_driver_sql(
                     "SELECT COALESCE(SUM(log_count), 0) FROM raw_logs"
                 ).scalar_one()
+                unplaced = count_unplaced(conn)
                 conn.execute(
                     update(schema.sync_state)
                     .where(schema.sync_state.c.id == 1)
@@ -646,6 +719,7 @@ class Indexer:
         self.progress.reorgs += 1
         self.progress.indexed = ancestor
         self.progress.events_total = int(events_total)
+        self.progress.unplaced = unplaced
         self._pending_key = None
 
     # ---------------------------------------------------------------- pending
@@ -673,15 +747,21 @@ class Indexer:
             if headers[n]["parentHash"].lower() != hashes[n - 1]:
                 raise ChainMoved(f"block {n} does not follow block {n - 1}")
         events, raw, with_events = fetched.events, fetched.raw, fetched.with_events
-        with self.engine.begin() as conn:
-            batch = Batch(self.store, conn, None)
-            apply(batch, events)
-            batch.history["raw_logs"] = raw
-            block_rows = [
-                (n, hashes[n], h["parentHash"].lower(), int(h["timestamp"], 16), n in with_events)
-                for n, h in sorted(headers.items())
-            ]
-            self._write_pending_tx(conn, batch, block_rows, first, head, hashes[head])
+        block_rows = [
+            (n, hashes[n], h["parentHash"].lower(), int(h["timestamp"], 16), n in with_events)
+            for n, h in sorted(headers.items())
+        ]
+        while True:  # once more for each event found unplaceable (a finite number)
+            try:
+                with self.engine.begin() as conn:
+                    batch = Batch(self.store, conn, None)
+                    batch.hashes, batch.unplaceable = hashes, self._unplaceable_in(hashes)
+                    apply(batch, events)
+                    batch.history["raw_logs"] = raw
+                    self._write_pending_tx(conn, batch, block_rows, first, head, hashes[head])
+                break
+            except Unplaceable as error:  # rolled back; the batch was never merged
+                self._unplaceable_found(error, hashes, confirmed=False)
         self._pending_key = key
         self.progress.pending_blocks = head - first + 1
 

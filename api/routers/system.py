@@ -15,6 +15,9 @@ router = APIRouter(tags=["system"])
 INDEXED = Gauge("wesh_indexed_block", "Last block the indexer applied")
 HEAD = Gauge("wesh_head_block", "Chain head the indexer last saw")
 LAG = Gauge("wesh_indexer_lag_blocks", "Blocks between the head and the indexed block")
+UNPLACED = Gauge(
+    "wesh_indexer_unplaced_events", "Events the indexer could not place (see docs/indexer.md)"
+)
 
 
 @router.get("/health")
@@ -44,6 +47,7 @@ def metrics(svc: ServicesDep) -> Response:
             INDEXED.set(progress["indexed_block"])
             HEAD.set(progress["head_block"])
             LAG.set(progress["lag_blocks"])
+            UNPLACED.set(progress["unplaced_events"])
     except Exception:  # metrics must answer even when the database does not
         pass
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

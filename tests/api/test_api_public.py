@@ -109,8 +109,10 @@ async def test_health_ready_and_metrics(client: httpx.AsyncClient) -> None:
     assert (await client.get("/health")).json() == {"status": "ok"}
     ready = (await client.get("/ready")).json()
     assert ready["status"] == "ready" and ready["lag_blocks"] == 0
+    assert ready["unplaced_events"] == 0  # events the indexer could not place: alert-worthy
     metrics = (await client.get("/metrics")).text
     assert "wesh_api_requests_total" in metrics and "wesh_indexed_block" in metrics
+    assert "wesh_indexer_unplaced_events 0.0" in metrics
 
 
 async def test_task_pages_carry_an_etag_and_answer_304_until_the_next_block(
