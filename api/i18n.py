@@ -126,6 +126,16 @@ REASONS: dict[str, tuple[str, str]] = {
         "Je saldo is te laag voor dit bedrag.",
         "Your balance is too low for this amount.",
     ),
+    "heitje: amount is zero": (
+        "Kies een bedrag hoger dan nul.",
+        "Please choose an amount above zero.",
+    ),
+    "heitje: refund exceeds what they paid here": (
+        "Je kunt een inwoner alleen terugbetalen wat die hier met een betaalverzoek betaalde en nog"
+        " niet terugkreeg, en alleen tot die inwoner bij een andere winkel betaalt.",
+        "You can only refund a resident what they paid here with a payment request and have not"
+        " had back, and only until they pay at another shop.",
+    ),
     "heitje: amount exceeds allowance": (
         "Dit bedrag is hoger dan je hebt toegestaan.",
         "This amount is more than you allowed.",
@@ -185,6 +195,16 @@ REASONS: dict[str, tuple[str, str]] = {
         "Je hebt voor deze klus niets openstaan.",
         "You have nothing open for this task.",
     ),
+    "tasks: no such task": (
+        "Deze klus bestaat niet. Kies een klus uit de lijst.",
+        "This task does not exist. Please pick a task from the list.",
+    ),
+    "tasks: rejected for the last time": (
+        "Dit werk is drie keer afgewezen; opnieuw inleveren kan niet meer. Je kunt binnen 7 dagen"
+        " bezwaar maken bij een andere beoordelaar.",
+        "This work was rejected three times and cannot be handed in again. You can appeal to"
+        " another reviewer within 7 days.",
+    ),
     "tasks: claim expired": (
         "De tijd voor deze klus is verlopen. Neem een nieuwe klus aan.",
         "The time for this task has run out. Please take on a new task.",
@@ -222,9 +242,16 @@ REASONS: dict[str, tuple[str, str]] = {
         "You already have the maximum number of open tasks. Finish one first.",
     ),
     "cap: caps out of range": ("Deze limieten kunnen niet.", "These limits are out of range."),
-    "cap: from_year not in the future": (
-        "Een nieuwe limiet geldt pas vanaf een volgend jaar.",
-        "A new limit can only apply from a coming year.",
+    "cap: only for next year": (
+        "Een nieuwe limiet geldt vanaf 1 januari van volgend jaar, niet eerder en niet later.",
+        "A new limit applies from 1 January of next year, no sooner and no later.",
+    ),
+    "cap: pause before lowering caps": (
+        "Een lagere limiet kan alleen als WESH eerst is gepauzeerd (in een eerdere transactie),"
+        " zodat de openstaande reserveringen gecontroleerd kunnen worden. Pauzeer, controleer, en"
+        " stel dan de limiet in.",
+        "A lower limit needs WESH paused first (in an earlier transaction), so that the open"
+        " reservations can be checked. Pause, check, then set the limit.",
     ),
     "cap: open-claims limit range": (
         "Dit maximum aantal open klussen kan niet.",
@@ -291,6 +318,10 @@ REASONS: dict[str, tuple[str, str]] = {
     "redeem: only the Redemption contract": (
         "Inwisselen gaat via het inwisselcontract.",
         "Cashing in goes through the Redemption contract.",
+    ),
+    "redeem: not this Heitje's contract": (
+        "Dat adres is geen inwisselcontract van deze Heitje.",
+        "That address is not a Redemption contract of this Heitje.",
     ),
     "redeem: contract already set": (
         "Het inwisselcontract is al ingesteld.",

@@ -228,9 +228,7 @@ CAP_MAX_OPEN_SHIFT: constant(uint256) = 144
 # bits   0- 39 start of the pause that deadlines are extended for: the last
 #              pause, or an earlier one whose grace it began in
 # bits  40- 79 when the contract was last unpaused
-# bits  80-119 when the contract was last paused
 PAUSE_RESUMED_SHIFT: constant(uint256) = 40
-PAUSE_STARTED_SHIFT: constant(uint256) = 80
 
 # ---- Counters word ---------------------------------------------------------
 # bits   0- 31 citizens registered
@@ -303,6 +301,9 @@ _ledger: uint256
 _budget_granted: uint256
 _caps: uint256
 _pause: uint256
+# Set by pausing, for the rest of that transaction only (EIP-1153): lowering
+# a cap needs a pause made in an earlier transaction (see `set_caps`).
+_paused_in_this_transaction: transient(bool)
 _counters: uint256
 _tasks: HashMap[uint256, uint256]
 # Keyed by task id << 32 | citizen id.
@@ -696,7 +697,7 @@ def set_paused(paused: bool):
     self._ledger = ledger ^ PAUSED_FLAG
     window: uint256 = self._pause
     if paused:
-        window = (window & ~(MASK_40 << PAUSE_STARTED_SHIFT)) | (block.timestamp << PAUSE_STARTED_SHIFT)
+        self._paused_in_this_transaction = True
         if block.timestamp > ((window >> PAUSE_RESUMED_SHIFT) & MASK_40) + RESUBMIT_WINDOW:
             # Not in the grace of an earlier pause: deadlines are extended
             # from this pause's start.
@@ -736,7 +737,7 @@ def set_caps(yearly: uint256, monthly: uint256, from_year: uint256):
             year: a cap for a far year would limit every claim until then.
             A second call before that replaces the first (the way to correct
             a mistake; each call emits CapsChanged). Lowering a cap needs the
-            contract paused since an earlier block (see below).
+            contract paused in an earlier transaction (see below).
     @dev Caps change only at a year boundary, as the Dutch volunteer
          allowance they follow does, so within a year the cap that a
          citizen's reservations were checked against never changes. A claim
@@ -760,13 +761,11 @@ def set_caps(yearly: uint256, monthly: uint256, from_year: uint256):
     if yearly < caps & MASK_32 or (monthly != 0 and (monthly_now == 0 or monthly < monthly_now)):
         # Lower caps: a reservation made before this call was checked only
         # against the caps in force, so the admin checks every open
-        # reservation off chain first. Claims stop while paused, and a pause
-        # begun in an earlier block (not in this transaction) leaves no gap
-        # between that check and this call.
-        if not (
-            self._ledger & PAUSED_FLAG != 0
-            and (self._pause >> PAUSE_STARTED_SHIFT) & MASK_40 < block.timestamp
-        ):
+        # reservation off chain first, while paused: no claim can be made
+        # then, so none falls between that check and this call. A pause in
+        # this same transaction (a multisig batch of pause, set_caps,
+        # unpause) left no moment for the check and is refused.
+        if self._ledger & PAUSED_FLAG == 0 or self._paused_in_this_transaction:
             self._fail("cap: pause before lowering caps")
     self._caps = (
         (caps & ~((2**80 - 1) << CAP_NEXT_YEARLY_SHIFT))

@@ -63,6 +63,15 @@ NEXT_STEPS: dict[str, str] = {
     "ask another reviewer",
     "redeem: request is not open": "that request was paid already (see redemptions list --all)",
     "tasks: task not open": "the task is cancelled or closed already (see tasks list --all)",
+    "tasks: no such task": "check the task id (see tasks list --all)",
+    "cap: pause before lowering caps": "lower caps only while paused (in an earlier "
+    "transaction): ape run parameters pause, then run caps again (it checks every "
+    "reservation), then unpause",
+    "cap: only for next year": "caps are scheduled from 1 January of next year only",
+    "redeem: not this Heitje's contract": "deploy a Redemption contract for this Heitje "
+    "(ape run deploy contracts) and name that one",
+    "heitje: refund exceeds what they paid here": "a shop refunds a citizen only what the "
+    "citizen paid it with a payment request and has not had back",
 }
 
 yes_option = click.option(

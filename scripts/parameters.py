@@ -1,18 +1,21 @@
 """The admin's parameters: the earnings caps of a coming year, the open-claims limit, pausing.
 
     ape run parameters show
-    ape run parameters caps 1500 --monthly 250 --from-year 2028 --account city-admin   # euros
+    ape run parameters caps 1500 --monthly 250 --account city-admin     # euros, from next 1 January
     ape run parameters open-claims 3 --account city-admin
     ape run parameters pause --account city-admin
     ape run parameters unpause --account city-admin
 
-Caps change only from 1 January of a coming year (Europe/Amsterdam), as the volunteer allowance
-they follow does. Before scheduling a cap, ``caps`` checks every citizen's open reservations:
-a claim made now may be paid after 1 January, and a citizen whose open claims already reserve
-more than the new cap could then earn more than it in that year. The contract cannot see that
-(it would have to visit every citizen), so the script refuses, names the citizen and says what
-to do. Only an admin may change parameters; in production the admin is a multisig (see
-``ape run roles``).
+Caps change only from 1 January of next year (Europe/Amsterdam), as the volunteer allowance
+they follow does. Lowering a cap needs WESH paused (in an earlier transaction; the contract checks
+that): while paused no claim can be made, so ``caps`` checks every citizen's open reservations
+and nothing can change between that check and ``set_caps``. A claim made now may be paid after
+1 January, and a citizen whose open claims already reserve more than the new cap could then
+earn more than it in that year. The contract cannot see that (it would have to visit every
+citizen), so the script refuses, names the citizen and says what to do. Raising a cap needs no
+pause and no check. A second ``caps`` before 1 January replaces the scheduled change; the
+confirmation shows the change it replaces. Only an admin may change parameters; in production the
+admin is a multisig (see ``ape run roles``): pause in one transaction, then run ``caps``.
 """
 
 from __future__ import annotations
@@ -75,25 +78,37 @@ def largest_reservation(chain: Chain) -> tuple[int, int, str]:
 @account_option()
 @click.argument("yearly", type=EUROS)
 @click.option("--monthly", type=EUROS, default="0", help="monthly cap in euros (0: none)")
-@click.option("--from-year", type=int, help="first year of the new caps (default: next year)")
+@click.option("--from-year", type=int, help="first year of the new caps (only next year)")
 @yes_option
 @fails_cleanly
 def caps(
     provider: Any, account: Any, yearly: int, monthly: int, from_year: int | None, yes: bool
 ) -> None:
-    """Schedule a YEARLY cap in euros (and a monthly one) from 1 January of a coming year."""
+    """Schedule a YEARLY cap in euros (and a monthly one) from 1 January of next year."""
     chain = connect(provider)
     year, _ = chain.wesh.period()
     from_year = year + 1 if from_year is None else from_year
-    if from_year <= year:
+    if from_year != year + 1:
         raise ScriptError(
-            f"caps change only from 1 January of a coming year: --from-year {year + 1} or later"
+            f"caps change only from 1 January of next year: --from-year {year + 1} "
+            "(or leave it out)"
         )
     if not 0 < yearly <= MAX_CAP:
         raise ScriptError(f"the yearly cap must be more than 0 and at most {format_euros(MAX_CAP)}")
     if monthly > yearly:
         raise ScriptError("the monthly cap cannot be more than the yearly cap")
-    reserved, citizen_id, wallet = largest_reservation(chain)
+    now = chain.wesh.caps()
+    lowering = yearly < now.yearly or (monthly != 0 and (now.monthly == 0 or monthly < now.monthly))
+    if not lowering:
+        reserved, citizen_id, wallet = 0, 0, ""
+    elif not chain.wesh.ledger().paused:
+        raise ScriptError(
+            "a lower cap needs WESH paused first, so that no claim can be made between the check "
+            "of every open reservation and the new cap. Next: ape run parameters pause, then run "
+            "this command again, then ape run parameters unpause"
+        )
+    else:
+        reserved, citizen_id, wallet = largest_reservation(chain)
     binding = min(yearly, monthly) if monthly else yearly
     if reserved > binding:
         which = "monthly" if monthly and monthly < yearly else "yearly"
@@ -105,9 +120,16 @@ def caps(
             "paid or released (ape run review waiting)"
         )
     monthly_text = f", monthly {format_euros(monthly)}" if monthly else ", no monthly cap"
+    replaces = ""
+    if now.next_from_year:
+        pending = format_euros(now.next_monthly) if now.next_monthly else "none"
+        replaces = (
+            f" (replaces the change scheduled for {now.next_from_year}: yearly "
+            f"{format_euros(now.next_yearly)}, monthly {pending})"
+        )
     chain.sender(account, yes).send(
         chain.wesh.set_caps(yearly, monthly, from_year),
-        f"caps from 1 January {from_year}: yearly {format_euros(yearly)}{monthly_text}",
+        f"caps from 1 January {from_year}: yearly {format_euros(yearly)}{monthly_text}{replaces}",
     )
     click.echo(
         f"Scheduled. Largest open reservation now: {format_euros(reserved)}"

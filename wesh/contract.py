@@ -93,6 +93,8 @@ class ClaimView:
     reason: int
     appealed: bool
     rejected_by: ChecksumAddress
+    # Rejections so far; the MAX_REJECTIONS-th is final (no resubmission, only an appeal).
+    rejections: int
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,7 @@ class Wesh:
     def claim(self, task_id: int, citizen_id: int) -> ClaimView:
         values = list(self.heitje.functions.claim_of(task_id, citizen_id).call())
         values[0] = ClaimStatus(values[0])
-        values[-1] = to_checksum_address(values[-1])
+        values[5] = to_checksum_address(values[5])
         return ClaimView(*values)
 
     def ledger(self) -> LedgerView:

@@ -1,5 +1,5 @@
-"""`ape run parameters`: caps for a coming year (never below an open reservation), the
-open-claims limit, pause and unpause; only an admin may change them."""
+"""`ape run parameters`: caps for next year (lowered only while paused, never below an open
+reservation), the open-claims limit, pause and unpause; only an admin may change them."""
 
 from __future__ import annotations
 
@@ -12,12 +12,17 @@ def _year(city: City) -> int:
     return city.wesh.period()[0]
 
 
+def _pause(city: City) -> None:
+    city.ape("parameters", "pause", "--account", alias(ADMIN), "--yes")
+
+
 def test_show_and_schedule_caps_for_next_year(deployed: City) -> None:
     year = _year(deployed)
     show = deployed.ape("parameters", "show")
     assert f"yearly cap {year}" in show and "€ 1.500,00" in show
     assert "open claims per citizen" in show and "paused" in show
 
+    _pause(deployed)  # a lower cap: checked while no claim can be made
     output = deployed.ape("parameters", "caps", "1200", "--monthly", "200",
                           "--account", alias(ADMIN), "--yes")  # fmt: skip
     assert f"caps from 1 January {year + 1}: yearly € 1.200,00, monthly € 200,00" in output
@@ -35,6 +40,7 @@ def test_a_cap_below_an_open_reservation_is_refused(deployed: City) -> None:
     deployed.grant_budget(200)
     (task,) = deployed.commission(("Zwerfvuil prikken", "25", 2))
     deployed.act(CITIZENS[1], deployed.wesh.claim_task(task))  # citizen 2 reserves € 25
+    _pause(deployed)
     nonce = deployed.nonce(ADMIN)
     output = deployed.ape("parameters", "caps", "20", "--account", alias(ADMIN), "--yes",
                           expect=1)  # fmt: skip
@@ -52,12 +58,34 @@ def test_a_cap_below_an_open_reservation_is_refused(deployed: City) -> None:
     assert deployed.wesh.caps().next_yearly == 2_500
 
 
-def test_caps_change_only_from_a_coming_year_and_within_bounds(deployed: City) -> None:
+def test_a_lower_cap_needs_a_pause_first(deployed: City) -> None:
+    nonce = deployed.nonce(ADMIN)
+    output = deployed.ape("parameters", "caps", "1000", "--account", alias(ADMIN), "--yes",
+                          expect=1)  # fmt: skip
+    assert "a lower cap needs WESH paused first" in output
+    assert "Next: ape run parameters pause" in output
+    assert deployed.nonce(ADMIN) == nonce
+    assert deployed.wesh.caps().next_from_year == 0
+
+
+def test_a_higher_cap_needs_no_pause_and_a_second_replaces_the_first(deployed: City) -> None:
+    year = _year(deployed)
+    deployed.ape("parameters", "caps", "1600", "--account", alias(ADMIN), "--yes")
+    assert deployed.wesh.caps().next_yearly == 160_000
+    again = deployed.ape("parameters", "caps", "1700", "--monthly", "0", "--account",
+                         alias(ADMIN), "--yes")  # fmt: skip
+    assert f"replaces the change scheduled for {year + 1}: yearly € 1.600,00" in again
+    assert deployed.wesh.caps().next_yearly == 170_000
+    assert not deployed.wesh.ledger().paused
+
+
+def test_caps_change_only_from_next_year_and_within_bounds(deployed: City) -> None:
     year = _year(deployed)
     nonce = deployed.nonce(ADMIN)
-    now = deployed.ape("parameters", "caps", "1000", "--from-year", str(year),
-                       "--account", alias(ADMIN), "--yes", expect=1)  # fmt: skip
-    assert f"--from-year {year + 1} or later" in now
+    for wrong in (year, year + 2):
+        refused = deployed.ape("parameters", "caps", "1000", "--from-year", str(wrong),
+                               "--account", alias(ADMIN), "--yes", expect=1)  # fmt: skip
+        assert f"only from 1 January of next year: --from-year {year + 1}" in refused
     above = deployed.ape("parameters", "caps", "100", "--monthly", "200",
                          "--account", alias(ADMIN), "--yes", expect=1)  # fmt: skip
     assert "monthly cap cannot be more than the yearly cap" in above
