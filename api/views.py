@@ -20,6 +20,7 @@ from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
 
 from indexer import schema as s
+from wesh import deadlines
 from wesh.contract import Role
 from wesh.metadata import ContentStore, get_document
 from wesh.neighbourhoods import NEIGHBOURHOODS
@@ -462,6 +463,8 @@ class Views:
             ledger = db.execute(sa.select(s.ledger)).first()
             earned_year = earned_month = 0
             claims: list[dict[str, Any]] = []
+            grace_from = int(ledger.pause_grace_from) if ledger else 0
+            resumed_at = int(ledger.resumed_at) if ledger else 0
             if citizen is not None:
                 cid = int(citizen.citizen_id)
                 e = s.earnings.c
@@ -476,10 +479,15 @@ class Views:
                     {
                         "task_id": int(row.task_id),
                         "status": int(row.status),
-                        "expires_at": int(row.expires_at),
+                        # As the contract decides it: a deadline in a pause gets a grace.
+                        "expires_at": deadlines.effective_expiry(
+                            int(row.expires_at), grace_from, resumed_at
+                        ),
                         "reward": int(row.reward),
                         "reason": int(row.reason),
                         "appealed": bool(row.appealed),
+                        "rejections": int(row.rejections),
+                        "final": deadlines.is_final(int(row.rejections)),
                         "evidence_cid": row.evidence_cid,
                     }
                     for row in db.execute(
@@ -658,6 +666,8 @@ class Views:
                 if int(row.rejected_by, 16)
                 else None,
                 "reason": int(row.reason),
+                # Rejections so far: one more than MAX_REJECTIONS - 1 is final.
+                "rejections": int(row.rejections),
                 "title": row.title_nl or f"Klus {row.task_id}",
             }
             for row in rows

@@ -44,6 +44,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from indexer import schema
 from indexer.db import TableSql, bulk, sql_for
+from wesh import deadlines
 from wesh.events import by_name
 
 ZERO = "0x" + "0" * 40
@@ -506,12 +507,19 @@ def _approval(b: Batch, evs: list[Event], i: int) -> None:
 # ---------------------------------------------------------------- admin
 @handles("Paused", _none)
 def _paused(b: Batch, evs: list[Event], i: int) -> None:
-    b.ledger()[L.paused] = True
+    timestamp = evs[i][5]
+    ledger = b.ledger()
+    ledger[L.paused] = True
+    # As Heitje.set_paused: a pause within the grace of the last one extends from its start.
+    if not deadlines.in_grace(timestamp, ledger[L.resumed_at]):
+        ledger[L.pause_grace_from] = timestamp
 
 
 @handles("Unpaused", _none)
 def _unpaused(b: Batch, evs: list[Event], i: int) -> None:
-    b.ledger()[L.paused] = False
+    ledger = b.ledger()
+    ledger[L.paused] = False
+    ledger[L.resumed_at] = evs[i][5]
 
 
 def caps_in_force(row: Row | tuple[Any, ...], year: int) -> tuple[int, int, int, int, int]:
@@ -832,6 +840,7 @@ def _rejected(b: Batch, evs: list[Event], i: int) -> None:
     row[CL.expires_at] = expires_at
     row[CL.reason] = reason
     row[CL.rejected_by] = reviewer
+    row[CL.rejections] += 1
     b.history["reviews"].append(
         (block, log_index, tx, task_id, citizen_id, reviewer, "rejected", reason, expires_at, 0)
     )

@@ -49,11 +49,13 @@ from sqlalchemy.engine import Connection, Engine
 #: 2: raw logs archived per block (``raw_logs``) instead of one ``events`` row per log.
 #: 3: ``raw_logs.logs`` compressed (``indexer.archive``).
 #: 4: ``unplaced_events`` (and its pending twin): events the projections cannot place.
-SCHEMA_VERSION = 4
-#: Earlier versions whose databases ``create`` upgrades in place: every version since only added
-#: tables (which ``create`` makes). So an index stopped by an event it could not place (version
-#: 3 stopped there) carries on from where it stopped, without a re-index.
-UPGRADED_IN_PLACE = (3,)
+#: 5: ``claims.rejections`` (the third rejection is final) and the ledger's pause window
+#:    (``pause_grace_from``, ``resumed_at``: deadlines that fell in a pause get a grace).
+SCHEMA_VERSION = 5
+#: Earlier versions whose databases ``create`` upgrades in place (when a version only adds
+#: tables, which ``create`` makes). None today: version 5 came with contracts deployed anew
+#: (issue "Hardening"), whose index starts empty; version 4 upgraded 3 in place.
+UPGRADED_IN_PLACE: tuple[int, ...] = ()
 #: Tables of earlier schema versions, dropped by a reset.
 RETIRED = ("events", "pending_events")
 
@@ -182,6 +184,8 @@ claims = Table(
     _int("reason"),
     _bool("appealed"),
     Column("rejected_by", ADDR, nullable=False),
+    # Rejections so far; the contract's MAX_REJECTIONS-th is final (no resubmission).
+    _int("rejections"),
     Column("evidence_cid", Text, nullable=True),
     _int("claimed_block"),
     _int("updated_block"),
@@ -243,6 +247,10 @@ ledger = Table(
     _int("budget_granted"),
     _int("budget_available"),
     _bool("paused"),
+    # The contract's pause window: a claim deadline at or after ``pause_grace_from`` runs until
+    # RESUBMIT_WINDOW after ``resumed_at`` (wesh.deadlines).
+    _int("pause_grace_from"),
+    _int("resumed_at"),
     _int("cap_yearly"),
     _int("cap_monthly"),
     _int("cap_next_yearly"),

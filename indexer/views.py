@@ -115,7 +115,7 @@ def claim(conn: Connection, task_id: int, citizen_id: int, *, pending: bool = Fa
     c = schema.claims.c
     row = _row(conn, schema.claims, pending, c.task_id == task_id, c.citizen_id == citizen_id)
     if row is None:
-        return ClaimView(ClaimStatus.NONE, 0, 0, 0, False, to_checksum_address(ZERO))
+        return ClaimView(ClaimStatus.NONE, 0, 0, 0, False, to_checksum_address(ZERO), 0)
     return ClaimView(
         status=ClaimStatus(int(row["status"])),
         expires_at=int(row["expires_at"]),
@@ -123,6 +123,7 @@ def claim(conn: Connection, task_id: int, citizen_id: int, *, pending: bool = Fa
         reason=int(row["reason"]),
         appealed=bool(row["appealed"]),
         rejected_by=to_checksum_address(row["rejected_by"]),
+        rejections=int(row["rejections"]),
     )
 
 

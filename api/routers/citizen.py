@@ -28,6 +28,9 @@ class ClaimOut(BaseModel):
     reward: int
     reason: int
     appealed: bool
+    # Rejections so far; `final`: the last allowed one was made, so only an appeal is left.
+    rejections: int
+    final: bool
     evidence_cid: str | None
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from api.deps import ServicesDep
 from api.errors import InvalidInput, NotFound
-from wesh import reasons
+from wesh import deadlines, reasons
 from wesh.metadata import is_cid
 from wesh.neighbourhoods import NEIGHBOURHOODS
 
@@ -117,6 +117,8 @@ class ConfigOut(BaseModel):
     rpc_urls: list[str]
     map_tiles_url: str
     map_attribution: str
+    # The contract's MAX_REJECTIONS: the rejection that makes this many is final.
+    max_rejections: int
 
 
 def json_response(payload: Any) -> Response:
@@ -143,6 +145,7 @@ def config(svc: ServicesDep) -> ConfigOut:
         rpc_urls=[rpc_url] if rpc_url else [],
         map_tiles_url=svc.settings.map_tiles_url,
         map_attribution=svc.settings.map_attribution,
+        max_rejections=deadlines.MAX_REJECTIONS,
     )
 
 

@@ -304,8 +304,13 @@ async function taskActions(area, task) {
     return;
   }
   area.append(h('p', { class: `claim-state claim-${claim.status}`, role: 'status' }, await claimLine(claim)));
-  if (claim.status === 3) area.append(h('p', {}, t('status_3_next', { date: dateTime(claim.expires_at) })));
-  if (claim.status === 1 || claim.status === 3) area.append(evidenceForm(task, () => renderPage({ focus: false })));
+  // The third rejection is final: no new photos, only an appeal (the contract's MAX_REJECTIONS).
+  const finalRejection = claim.status === 3 && claim.final;
+  if (claim.status === 3) {
+    const next = finalRejection ? (claim.appealed ? 'status_3_final_appealed' : 'status_3_final') : 'status_3_next';
+    area.append(h('p', {}, t(next, { date: dateTime(claim.expires_at) })));
+  }
+  if (claim.status === 1 || (claim.status === 3 && !finalRejection)) area.append(evidenceForm(task, () => renderPage({ focus: false })));
   if (claim.status === 3 && !claim.appealed) {
     const appeal = h('button', { type: 'button', class: 'btn' }, t('appeal'));
     const appealStatus = statusLine();

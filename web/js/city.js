@@ -267,6 +267,8 @@ async function reviewItem(item, selection) {
   const li = h('li', { class: 'card review', 'aria-labelledby': titleId },
     h('h3', { id: titleId }, item.title),
     h('p', { class: 'meta' }, t('submission_of', { task: item.task_id, citizen: `${item.citizen_id} (${shortAddress(item.citizen)})`, amount: money(item.reward) })),
+    // Handed in again after a rejection: say which time, and when a rejection would be final.
+    item.rejections ? h('p', { class: 'callout', role: 'note' }, t(item.rejections + 1 >= state.config.max_rejections ? 'resubmitted_last' : 'resubmitted', { n: item.rejections + 1 })) : '',
     await photos(item));
   const body = { task_id: item.task_id, citizen: item.citizen };
   if (selection) {

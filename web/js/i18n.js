@@ -196,6 +196,14 @@ const T = {
     'Je kunt het werk verbeteren en opnieuw inleveren vóór {date}, of bezwaar maken.',
     'You can improve the work and hand it in again before {date}, or appeal.',
   ],
+  status_3_final: [
+    'Dit werk is drie keer afgekeurd en kan niet opnieuw worden ingeleverd. Je kunt nog bezwaar maken vóór {date}; een andere beoordelaar kijkt dan.',
+    'This work was rejected three times and cannot be handed in again. You can still appeal before {date}; another reviewer will then look at it.',
+  ],
+  status_3_final_appealed: [
+    'Dit werk is drie keer afgekeurd en kan niet opnieuw worden ingeleverd.',
+    'This work was rejected three times and cannot be handed in again.',
+  ],
   status_4: ['Bezwaar ingediend. Een andere beoordelaar kijkt ernaar.', 'Appeal filed. Another reviewer is looking at it.'],
   status_5: ['Goedgekeurd en betaald: {amount}.', 'Approved and paid: {amount}.'],
   status_6: ['Verlopen: de tijd voor deze klus was om.', 'Expired: the time for this task ran out.'],
@@ -361,6 +369,11 @@ const T = {
   select_for_batch: ['Selecteer voor goedkeuren in één keer', 'Select for approving at once'],
   approve_batch: ['{n} geselecteerde goedkeuren', 'Approve {n} selected'],
   batch_done: ['{n} inzendingen goedgekeurd en betaald.', '{n} submissions approved and paid.'],
+  resubmitted: ['Dit is de {n}e keer dat dit werk is ingeleverd.', 'This work has been handed in {n} times.'],
+  resubmitted_last: [
+    'Dit is de {n}e keer dat dit werk is ingeleverd: afkeuren is nu definitief (alleen bezwaar blijft mogelijk).',
+    'This work has been handed in {n} times: a rejection is now final (only an appeal remains).',
+  ],
   appeal_earlier: ['Eerder afgekeurd om: {reason}', 'Rejected earlier because: {reason}'],
   appeal_grant: ['Bezwaar toekennen en betalen', 'Grant appeal and pay'],
   appeal_deny: ['Bezwaar afwijzen', 'Deny appeal'],
