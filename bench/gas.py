@@ -26,6 +26,7 @@ BATCH = 50
 TARGETS = {
     "transfer_to_merchant": (34_026, "Solady plain ERC-20 transfer 34,026; floor 33,376"),
     "pay_merchant": (36_000, "the same plus one small event"),
+    "refund_to_citizen": (36_000, "a transfer plus the refund-window check (issue #11)"),
     "approve_first": (50_000, "naive escrow + token 99,055"),
     "approve_repeat": (45_000, "naive 64,855"),
     "batch_approve_50_per_item": (20_000, "naive 37,119 (repeat) / 71,319 (first)"),
@@ -69,6 +70,8 @@ def main() -> int:
         run(wesh.transfer(merchant.address, 100), alice)  # the merchant now holds Heitjes too
         gas["transfer_to_merchant"] = run(wesh.transfer(merchant.address, 100), alice)
         gas["pay_merchant"] = run(wesh.pay(merchant.address, 250, b"WESH-7K2Q9P"), alice)
+        # Within the refund window the payment just opened (at most what alice paid with pay).
+        gas["refund_to_citizen"] = run(wesh.transfer(alice.address, 100), merchant)
         gas["redeem"] = run(wesh.redeem(200), merchant)
 
         batch = citizens[1 : BATCH + 1]
