@@ -680,9 +680,9 @@ def set_paused(paused: bool):
             creates, locks, pays out or burns money, and registrations. The
             registry's emergency tools (`set_active` to freeze an account,
             `move_citizen` after a stolen phone) keep working. Time spent
-            paused does not count against citizens: after unpausing, every
-            claim deadline that fell in the pause (or in the grace of an
-            earlier one) runs until RESUBMIT_WINDOW after the unpause.
+            paused does not count against citizens: no claim expires while
+            paused or in the RESUBMIT_WINDOW after the unpause (a deadline
+            from the pause's start to then runs until that window's end).
             Payments between citizens and merchants stay possible: they only
             move Heitjes already earned inside the closed loop (nothing
             leaves it while redemption is stopped), and nobody is stranded at
@@ -1707,9 +1707,9 @@ def _claim_key(task_id: uint256, citizen_id: uint256) -> uint256:
 def _expired(claim: uint256) -> bool:
     """
     @dev Whether a claim's time ran out. Time spent paused does not count: a
-         deadline that fell in the last pause (or in the grace of an earlier
-         one it began in) runs until RESUBMIT_WINDOW after the unpause.
-         Callers run only while unpaused.
+         deadline from the start of the last pause (or of an earlier one it
+         began in the grace of) on runs at least until RESUBMIT_WINDOW after
+         the unpause. Callers run only while unpaused.
     """
     expires_at: uint256 = (claim >> CLAIM_EXPIRES_SHIFT) & MASK_40
     if block.timestamp <= expires_at:

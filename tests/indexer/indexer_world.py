@@ -106,7 +106,6 @@ class World:
         w, city, (rev1, rev2) = self.wesh, self.city, self.reviewers[:2]
         shop, shop2 = self.merchants[:2]
         c = self.citizens
-        self.send(w.set_caps(200_000, 50_000, w.period()[0] + 1), self.wesh_admin())
         self.send(w.set_max_open_claims(5), self.wesh_admin())
         self.send(w.grant_role(rev2.address, Role.TREASURER), self.wesh_admin())
         self.send(w.revoke_role(rev2.address, Role.TREASURER), self.wesh_admin())
@@ -132,8 +131,9 @@ class World:
         self.send(w.claim_task(t3), c[4])
         self.send(w.cancel_task(t2), city)
         self.send(w.pay(shop.address, 150, b"QR-1"), c[0])
-        self.send(w.transfer(shop2.address, 100), c[1])
-        self.send(w.transfer(c[1].address, 40), shop2)
+        self.send(w.transfer(shop2.address, 60), c[1])  # plain: not refundable
+        self.send(w.pay(shop2.address, 100, b"QR-2"), c[1])
+        self.send(w.transfer(c[1].address, 40), shop2)  # a refund within the window
         self.send(w.approve(shop.address, 2**256 - 1), c[0])
         self.send(w.redeem(100), shop)
         self.send(w.redeem(30), shop2)
@@ -150,6 +150,9 @@ class World:
         self.send(w.expire_claim(t3, c[4].address), city)
         self.send(w.close_task(t3), city)
         self.send(w.set_paused(True), self.wesh_admin())
+        # A monthly cap where none is in force lowers the caps: only while paused. (At the end:
+        # no claim expires in the 7 days after an unpause, and c[4]'s had to above.)
+        self.send(w.set_caps(200_000, 50_000, w.period()[0] + 1), self.wesh_admin())
         self.send(w.set_paused(False), self.wesh_admin())
 
     def wesh_admin(self) -> UnlockedSigner:

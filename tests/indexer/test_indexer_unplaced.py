@@ -359,20 +359,19 @@ def test_an_event_failing_half_way_leaves_nothing_of_itself(
     assert a == b, diff_dumps(a, b)
 
 
-def test_an_index_of_schema_version_3_is_upgraded_in_place(new_db: Any) -> None:
-    """Version 4 only added ``unplaced_events``: an index that version 3 stopped at such an
-    event carries on from there, without a re-index."""
+def test_an_index_of_an_earlier_schema_version_is_refused_with_the_next_step(
+    new_db: Any,
+) -> None:
+    """Version 5 came with contracts deployed anew (claims' rejections, the pause window): an
+    index of version 3 or 4 is of the old contracts, so it is refused, nothing changed, with
+    the command that re-indexes."""
     engine = make_engine(new_db())
     schema.create(engine)
     with engine.begin() as conn:
-        conn.execute(text("DROP TABLE pending_unplaced_events"))
-        conn.execute(text("DROP TABLE unplaced_events"))
-        conn.execute(text("UPDATE schema_version SET version = 3"))
+        conn.execute(text("UPDATE schema_version SET version = 4"))
         conn.execute(text("INSERT INTO blocks VALUES (5, 'h', 'p', 1, true)"))
-    assert schema.version(engine) == 3
-    schema.create(engine)
-    assert schema.version(engine) == schema.SCHEMA_VERSION == 4
+    with pytest.raises(schema.SchemaError, match="python -m indexer reset"):
+        schema.create(engine)
+    assert schema.version(engine) == 4
     with engine.connect() as conn:
-        assert {"unplaced_events", "pending_unplaced_events"} <= schema.existing_tables(conn)
-        assert conn.execute(text("SELECT COUNT(*) FROM schema_version")).scalar_one() == 1
         assert conn.execute(text("SELECT number FROM blocks")).scalar_one() == 5
