@@ -12,7 +12,7 @@ the helpers that walk a task through its lifecycle.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import boa
@@ -34,6 +34,25 @@ def start_clock() -> int:
     """Pins the chain clock to START for the whole session (each test rolls back to it)."""
     boa.env.evm.patch.timestamp = START
     return START
+
+
+@pytest.fixture(scope="session", autouse=True)
+def calls_are_transactions() -> Iterator[None]:
+    """Ends a transaction after every call a test makes, as a chain does: transient storage
+    (EIP-1153) is cleared. Titanoboa runs each call as a bare message and would keep it, so a
+    flag a contract sets "for this transaction only" would outlive the transaction."""
+    evm = boa.env.evm
+    execute = evm.execute_code
+
+    def execute_as_a_transaction(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return execute(*args, **kwargs)
+        finally:
+            evm.vm.state.clear_transient_storage()
+
+    evm.execute_code = execute_as_a_transaction
+    yield
+    evm.execute_code = execute
 
 
 def _actor(alias: str) -> Any:

@@ -4,6 +4,10 @@ The model says, for every action, whether the contracts must accept it and, if n
 reason (the contracts' checks in their order); when accepted, it applies the same change. The
 state machine compares the contracts' whole storage with the model after every step, decoding the
 packed words with the bit layout constants parsed from Heitje.vy (nothing is copied by hand).
+
+The model keeps what the contract keeps, the way it keeps it: each citizen's refund window (the
+shop paid last with `pay` and what was paid to it since, less refunds), each claim's rejections,
+and the pause word (the start of the pause deadlines are extended for, and the last unpause).
 """
 
 from __future__ import annotations
@@ -34,7 +38,13 @@ NOT_A_SHOP = "heitje: Heitjes can only be paid to registered shops"
 SHOP_CLOSED = "heitje: this shop no longer accepts Heitjes"
 NOT_A_HOLDER = "heitje: only registered citizens and merchants hold Heitjes"
 MERCHANT_ONLY_REFUNDS = "heitje: merchants can only refund citizens"
+REFUND_TOO_MUCH = "heitje: refund exceeds what they paid here"
 PAUSED = "heitje: paused"
+NO_SUCH_TASK = "tasks: no such task"
+LAST_TIME = "tasks: rejected for the last time"
+PAUSE_FIRST = "cap: pause before lowering caps"
+MAX_REJECTIONS = K("MAX_REJECTIONS")
+RESUBMIT_WINDOW = K("RESUBMIT_WINDOW")
 
 
 # ------------------------------------------------------------ storage words
@@ -54,6 +64,8 @@ class AccountWord:
     earned_month: int
     reserved: int
     open_claims: int
+    refund_shop: int
+    refund_amount: int
 
     @classmethod
     def decode(cls, word: int) -> AccountWord:
@@ -68,10 +80,12 @@ class AccountWord:
             neighbourhood=(word >> K("NEIGHBOURHOOD_SHIFT")) & K("MASK_16"),
             year=(word >> K("YEAR_SHIFT")) & K("MASK_16"),
             month=(word >> K("MONTH_SHIFT")) & K("MASK_8"),
-            earned_year=(word >> K("EARNED_YEAR_SHIFT")) & K("MASK_32"),
-            earned_month=(word >> K("EARNED_MONTH_SHIFT")) & K("MASK_32"),
-            reserved=(word >> K("RESERVED_SHIFT")) & K("MASK_32"),
+            earned_year=(word >> K("EARNED_YEAR_SHIFT")) & K("MASK_24"),
+            earned_month=(word >> K("EARNED_MONTH_SHIFT")) & K("MASK_24"),
+            reserved=(word >> K("RESERVED_SHIFT")) & K("MASK_24"),
             open_claims=(word >> K("OPEN_CLAIMS_SHIFT")) & K("MASK_8"),
+            refund_shop=(word >> K("REFUND_SHOP_SHIFT")) & K("MASK_16"),
+            refund_amount=(word >> K("REFUND_AMOUNT_SHIFT")) & K("MASK_40"),
         )
 
     def earned_in(self, year: int, month: int) -> tuple[int, int]:
@@ -131,6 +145,7 @@ class ClaimWord:
     reason: int
     appealed: bool
     rejected_by: int
+    rejections: int
 
     @classmethod
     def decode(cls, word: int) -> ClaimWord:
@@ -141,6 +156,23 @@ class ClaimWord:
             reason=(word >> K("CLAIM_REASON_SHIFT")) & K("MASK_8"),
             appealed=bool(word & K("CLAIM_APPEALED_FLAG")),
             rejected_by=word >> K("CLAIM_REJECTER_SHIFT"),
+            rejections=(word >> K("CLAIM_REJECTIONS_SHIFT")) & K("MASK_7"),
+        )
+
+
+@dataclass(frozen=True)
+class PauseWord:
+    """The pause word's deadline fields: the start of the pause deadlines are extended for, and
+    the last unpause."""
+
+    extended_from: int
+    resumed_at: int
+
+    @classmethod
+    def decode(cls, word: int) -> PauseWord:
+        return cls(
+            extended_from=word & K("MASK_40"),
+            resumed_at=(word >> K("PAUSE_RESUMED_SHIFT")) & K("MASK_40"),
         )
 
 
@@ -186,6 +218,11 @@ def claim_key(task_id: int, citizen_id: int) -> int:
     return (task_id << 32) | citizen_id
 
 
+def is_task_id(task_id: int) -> bool:
+    """Task ids run from 1 and fit 64 bits; the contract refuses any other (`_claim_key`)."""
+    return 1 <= task_id <= K("MASK_64")
+
+
 # -------------------------------------------------------------------- model
 @dataclass
 class Citizen:
@@ -200,6 +237,10 @@ class Citizen:
     earned_month: int = 0
     reserved: int = 0
     open_claims: int = 0
+    # The refund window: the id of the shop paid last with `pay`, and what was paid to it with
+    # `pay` since, less its refunds.
+    refund_shop: int = 0
+    refund_amount: int = 0
     # Where the balance came from and went: the closed loop in numbers.
     approved_in: int = 0
     refunds_in: int = 0
@@ -250,6 +291,7 @@ class Claim:
     reason: int = 0
     appealed: bool = False
     rejected_by: str = ZERO_ADDRESS
+    rejections: int = 0
 
 
 @dataclass
@@ -272,11 +314,18 @@ class Model:
     locked: int = 0
     available: int = 0
     paused: bool = False
+    # The pause word: deadlines at or after `extended_from` run until RESUBMIT_WINDOW after
+    # `resumed_at` (see `expired`).
+    extended_from: int = 0
+    resumed_at: int = 0
     tasks: dict[int, Task] = field(default_factory=dict)
     claims: dict[tuple[int, int], Claim] = field(default_factory=dict)
     requests: list[Request] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     allowances: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Per (citizen id, merchant id), ever: paid with `pay`, and refunded.
+    paid_with_pay: dict[tuple[int, int], int] = field(default_factory=dict)
+    refunded: dict[tuple[int, int], int] = field(default_factory=dict)
 
     # ------------------------------------------------------------ lookups
     def citizen_at(self, wallet: str) -> Citizen | None:
@@ -308,26 +357,42 @@ class Model:
         return self.tasks_before + len(self.tasks) + 1
 
     # ------------------------------------------------------------ transfers
-    def transfer_refusal(self, sender: str, receiver: str, amount: int) -> str | None:
-        """The contract's closed-loop check, then the balance check."""
+    def loop_refusal(self, sender: str, receiver: str) -> str | None:
+        """The contract's `_refuse`: why a flow other than citizen to active shop or merchant
+        to citizen breaks the closed loop (None for those two)."""
         from_citizen, from_merchant = self.citizen_at(sender), self.merchant_at(sender)
         to_citizen, to_merchant = self.citizen_at(receiver), self.merchant_at(receiver)
-        allowed = (from_citizen is not None and to_merchant is not None and to_merchant.active) or (
-            from_merchant is not None and to_citizen is not None
-        )
-        if not allowed:
-            if from_merchant is not None:
-                return MERCHANT_ONLY_REFUNDS
-            if from_citizen is None:
-                return NOT_A_HOLDER
-            if to_citizen is not None:
-                return C2C
-            if to_merchant is not None:
-                return SHOP_CLOSED
-            return NOT_A_SHOP
+        if from_citizen is not None and to_merchant is not None and to_merchant.active:
+            return None
+        if from_merchant is not None and to_citizen is not None:
+            return None
+        if from_merchant is not None:
+            return MERCHANT_ONLY_REFUNDS
+        if from_citizen is None:
+            return NOT_A_HOLDER
+        if to_citizen is not None:
+            return C2C
+        if to_merchant is not None:
+            return SHOP_CLOSED
+        return NOT_A_SHOP
+
+    def refund_room(self, merchant: Merchant, citizen: Citizen) -> int | None:
+        """What `merchant` may refund `citizen`: the window's amount if the window is this
+        shop's; None if it is not (then not even nothing can be refunded)."""
+        return citizen.refund_amount if citizen.refund_shop == merchant.id else None
+
+    def transfer_refusal(self, sender: str, receiver: str, amount: int) -> str | None:
+        """`transfer`: a payment (the hot path) or a refund within the window, else `_refuse`."""
+        refusal = self.loop_refusal(sender, receiver)
+        if refusal:
+            return refusal
         if self.balance_of(sender) < amount:
             return "heitje: amount exceeds your balance"
-        return None
+        merchant, citizen = self.merchant_at(sender), self.citizen_at(receiver)
+        if merchant is None or citizen is None:
+            return None
+        room = self.refund_room(merchant, citizen)
+        return REFUND_TOO_MUCH if room is None or amount > room else None
 
     def apply_transfer(self, sender: str, receiver: str, amount: int) -> None:
         from_citizen, from_merchant = self.citizen_at(sender), self.merchant_at(sender)
@@ -338,12 +403,40 @@ class Model:
             to_merchant.balance += amount
             to_merchant.received += amount
         elif from_merchant is not None and to_citizen is not None:
+            assert amount <= (self.refund_room(from_merchant, to_citizen) or 0)
             from_merchant.balance -= amount
             from_merchant.refunded += amount
             to_citizen.balance += amount
             to_citizen.refunds_in += amount
+            to_citizen.refund_amount -= amount
+            pair = (to_citizen.id, from_merchant.id)
+            self.refunded[pair] = self.refunded.get(pair, 0) + amount
         else:  # pragma: no cover - the model refuses every other flow first
             raise AssertionError("the closed loop let an impossible flow through")
+
+    def pay_refusal(self, sender: str, receiver: str, amount: int) -> str | None:
+        """`pay`: something, by a citizen, to an active shop, within the balance."""
+        if amount == 0:
+            return "heitje: amount is zero"
+        from_citizen, to_merchant = self.citizen_at(sender), self.merchant_at(receiver)
+        if from_citizen is None or to_merchant is None or not to_merchant.active:
+            refusal = self.loop_refusal(sender, receiver)
+            # A merchant paying a citizen is a refund to `transfer`; `pay` refuses it.
+            return refusal or MERCHANT_ONLY_REFUNDS
+        if from_citizen.balance < amount:
+            return "heitje: amount exceeds your balance"
+        return None
+
+    def apply_pay(self, sender: str, receiver: str, amount: int) -> None:
+        """A payment with `pay`: a new window when the shop differs, then the amount added."""
+        citizen, merchant = self.citizen_at(sender), self.merchant_at(receiver)
+        assert citizen is not None and merchant is not None
+        if citizen.refund_shop != merchant.id:
+            citizen.refund_shop, citizen.refund_amount = merchant.id, 0
+        citizen.refund_amount += amount
+        pair = (citizen.id, merchant.id)
+        self.paid_with_pay[pair] = self.paid_with_pay.get(pair, 0) + amount
+        self.apply_transfer(sender, receiver, amount)
 
     def transfer_from_refusal(
         self, owner: str, spender: str, receiver: str, amount: int
@@ -460,11 +553,29 @@ class Model:
         )
 
     def claim_for(self, wallet: str, task_id: int) -> tuple[str | None, Claim | None]:
-        """The contract's `_claim_for`: refused unless `wallet` is a citizen; the claim or None."""
+        """The contract's `_claim_for`: refused unless `wallet` is a citizen and `task_id` can
+        be a task (`_claim_key`); the claim or None."""
         citizen = self.citizen_at(wallet)
         if citizen is None:
             return "tasks: not a citizen", None
+        if not is_task_id(task_id):
+            return NO_SUCH_TASK, None
         return None, self.claims.get((task_id, citizen.id))
+
+    def expired(self, claim: Claim, now: int) -> bool:
+        """The contract's `_expired`: a deadline at or after the start of the (merged) pause
+        runs until RESUBMIT_WINDOW after the unpause."""
+        if now <= claim.expires_at:
+            return False
+        if claim.expires_at < self.extended_from:
+            return True
+        return now > self.resumed_at + RESUBMIT_WINDOW
+
+    def valid_until(self, claim: Claim) -> int:
+        """The last second the claim is valid (for the clock the state machine moves)."""
+        if claim.expires_at < self.extended_from:
+            return claim.expires_at
+        return max(claim.expires_at, self.resumed_at + RESUBMIT_WINDOW)
 
     def submit_refusal(self, wallet: str, task_id: int, evidence: str, now: int) -> str | None:
         if self.paused:
@@ -476,7 +587,9 @@ class Model:
             return refusal
         if claim is None or claim.status not in AWAITING_EVIDENCE:
             return "tasks: no open claim"
-        if now > claim.expires_at:
+        if claim.rejections >= MAX_REJECTIONS:
+            return LAST_TIME
+        if self.expired(claim, now):
             return "tasks: claim expired"
         return None
 
@@ -491,7 +604,7 @@ class Model:
             return refusal
         if claim is None or claim.status not in AWAITING_EVIDENCE:
             return "tasks: no open claim"
-        if expire and not now > claim.expires_at:
+        if expire and not self.expired(claim, now):
             return "tasks: claim still valid"
         return None
 
@@ -519,7 +632,7 @@ class Model:
             return refusal
         if claim is None or claim.status != CLAIM["REJECTED"] or claim.appealed:
             return "appeal: nothing to appeal"
-        if now > claim.expires_at:
+        if self.expired(claim, now):
             return "tasks: claim expired"
         return None
 
@@ -539,6 +652,8 @@ class Model:
         citizen = self.citizen_at(wallet)
         if citizen is None:
             return "review: not a citizen"
+        if not is_task_id(task_id):
+            return NO_SUCH_TASK
         claim = self.claims.get((task_id, citizen.id))
         if (
             claim is None
@@ -579,9 +694,11 @@ class Model:
         self.locked -= reward
         return reward
 
-    def reject_refusal(self, wallet: str, task_id: int, reason: int) -> str | None:
+    def reject_refusal(self, reviewer: str, wallet: str, task_id: int, reason: int) -> str | None:
         if self.paused:
             return PAUSED
+        if wallet == reviewer:
+            return "review: own work"
         if not 0 < reason <= K("MASK_8"):
             return "review: reason out of range"
         refusal, claim = self.claim_for(wallet, task_id)
@@ -595,9 +712,10 @@ class Model:
         claim = self.claim_for(wallet, task_id)[1]
         assert claim is not None
         claim.status = CLAIM["REJECTED"]
-        claim.expires_at = max(claim.expires_at, now + K("RESUBMIT_WINDOW"))
+        claim.expires_at = max(claim.expires_at, now + RESUBMIT_WINDOW)
         claim.reason = reason
         claim.rejected_by = reviewer
+        claim.rejections += 1
 
     def decide_refusal(
         self, reviewer: str, wallet: str, task_id: int, grant: bool, reason: int
@@ -619,8 +737,7 @@ class Model:
 
     # ------------------------------------------------------------- registry
     def move_refusal(self, old: str, new: str) -> str | None:
-        if self.paused:
-            return PAUSED
+        """No pause check: moving a citizen off a stolen phone is an emergency tool."""
         if self.citizen_at(old) is None:
             return "registry: not a citizen"
         if new == ZERO_ADDRESS or self.registered(new):
@@ -634,8 +751,7 @@ class Model:
         self.retired.append(old)
 
     def set_active_refusal(self, address: str, active: bool) -> str | None:
-        if self.paused:
-            return PAUSED
+        """No pause check: freezing an account is an emergency tool."""
         account = self.citizen_at(address) or self.merchant_at(address)
         if account is None:
             return "registry: not registered"
@@ -699,12 +815,33 @@ class Model:
         return None
 
     # ---------------------------------------------------------------- admin
+    def set_paused(self, paused: bool, now: int) -> None:
+        """The contract's `set_paused`: a pause begun within the grace of the last unpause keeps
+        the earlier start; an unpause records when."""
+        self.paused = paused
+        if paused and now > self.resumed_at + RESUBMIT_WINDOW:
+            self.extended_from = now
+        if not paused:
+            self.resumed_at = now
+
+    def lowers_caps(self, yearly: int, monthly: int, now: int) -> bool:
+        """Whether caps would lower one in force (a monthly cap where none is in force too)."""
+        in_force = self.caps_in_force(amsterdam_period(now)[0])
+        return yearly < in_force.yearly or (
+            monthly != 0 and (in_force.monthly == 0 or monthly < in_force.monthly)
+        )
+
     def set_caps_refusal(self, yearly: int, monthly: int, from_year: int, now: int) -> str | None:
+        """Lowering needs the contract paused in an earlier transaction: every call of the
+        state machine is a transaction of its own (see conftest), so a pause always is (the
+        same-transaction case, a multisig batch, is a unit test)."""
         year, _ = amsterdam_period(now)
         if not (0 < yearly <= K("MAX_CAP") and monthly <= yearly):
             return "cap: caps out of range"
-        if not (year < from_year <= K("MASK_16")):
-            return "cap: from_year not in the future"
+        if from_year != year + 1:
+            return "cap: only for next year"
+        if self.lowers_caps(yearly, monthly, now) and not self.paused:
+            return PAUSE_FIRST
         return None
 
     def apply_set_caps(self, yearly: int, monthly: int, from_year: int, now: int) -> None:

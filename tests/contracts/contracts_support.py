@@ -10,6 +10,8 @@ import ast
 import datetime as dt
 import operator
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -156,6 +158,8 @@ def only_event(contract, name: str):  # type: ignore[no-untyped-def]
 # A quiet Wednesday in spring, Amsterdam time: far from any month or daylight-saving boundary.
 START = amsterdam(2027, 3, 10, 12)
 DAY = 86_400
+# A reference of a payment request (the QR code a shop shows).
+PAYMENT_REFERENCE = b"QR-2027-000001".ljust(32, b"\0")
 # A CIDv1 (raw, sha2-256) as the API computes it, and a second one for evidence.
 TASK_CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"
 EVIDENCE_CID = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"
@@ -219,6 +223,11 @@ class Flow:
     @staticmethod
     def set_time(timestamp: int) -> None:
         boa.env.evm.patch.timestamp = timestamp
+
+    @staticmethod
+    def next_block() -> None:
+        """The next block: the block number goes up by one and the clock by a block time."""
+        boa.env.time_travel(blocks=1)
 
     # reads
     def citizen_id(self, wallet: Any) -> int:
@@ -306,8 +315,20 @@ class Flow:
 
     # money
     def pay(self, who: Any, shop: Any, amount: int) -> None:
+        """A plain ERC-20 transfer to a shop (not refundable)."""
         with boa.env.prank(who):
             self.heitje.transfer(shop, amount)
+
+    def pay_request(
+        self, who: Any, shop: Any, amount: int, reference: bytes = PAYMENT_REFERENCE
+    ) -> None:
+        """A payment with `pay` (the dApp's QR payment): it opens the shop's refund window."""
+        with boa.env.prank(who):
+            self.heitje.pay(shop, amount, reference)
+
+    def refund(self, shop: Any, who: Any, amount: int) -> None:
+        with boa.env.prank(shop):
+            self.heitje.transfer(who, amount)
 
     def redeem(self, shop: Any, amount: int) -> int:
         with boa.env.prank(shop):
@@ -316,3 +337,23 @@ class Flow:
     # admin
     def as_admin(self) -> Any:
         return boa.env.prank(self.people.admin)
+
+    def set_paused(self, paused: bool) -> None:
+        with boa.env.prank(self.people.admin):
+            self.heitje.set_paused(paused)
+
+    @contextmanager
+    def paused_to_lower_caps(self) -> Iterator[None]:
+        """What lowering a cap needs: the admin pauses (a transaction of its own), checks every
+        open reservation off chain while a block passes, the body runs, and the admin unpauses."""
+        self.set_paused(True)
+        self.next_block()
+        yield
+        self.set_paused(False)
+
+    def lower_caps(self, yearly: int, monthly: int, from_year: int | None = None) -> None:
+        """Schedules caps for next year that lower one in force, the only way the contract
+        takes it: paused in an earlier transaction."""
+        year = int(self.heitje.period()[0]) + 1 if from_year is None else from_year
+        with self.paused_to_lower_caps(), self.as_admin():
+            self.heitje.set_caps(yearly, monthly, year)

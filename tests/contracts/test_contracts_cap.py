@@ -1,11 +1,12 @@
 """Rule 3, the cap: yearly (and optional monthly) earnings limits, reservations against them, caps
-scheduled for a coming year, and the Europe/Amsterdam year boundary."""
+scheduled for next year only (raised freely, lowered only while paused in an earlier transaction),
+and the Europe/Amsterdam year boundary."""
 
 from __future__ import annotations
 
 import boa
 import pytest
-from contracts_support import amsterdam, heitje_constant, only_event, utc
+from contracts_support import ROLE, amsterdam, heitje_constant, only_event, utc
 
 DEFAULT_YEARLY_CAP = heitje_constant("DEFAULT_YEARLY_CAP")
 DEFAULT_MONTHLY_CAP = heitje_constant("DEFAULT_MONTHLY_CAP")
@@ -154,11 +155,27 @@ def test_yearly_cap_binds_even_when_each_month_stays_under_its_cap(monthly, citi
 
 
 # ----------------------------------------------------------------- set_caps
-def test_set_caps_schedules_caps_for_a_coming_year_and_emits(heitje, flow, admin):
+def test_set_caps_schedules_caps_for_next_year_and_emits(heitje, flow, admin):
     year = heitje.period()[0]
     with boa.env.prank(admin):
-        heitje.set_caps(120_000, 12_000, year + 1)
+        heitje.set_caps(200_000, 0, year + 1)
     event = only_event(heitje, "CapsChanged")
+    assert (event.yearly, event.monthly, event.from_year, event.admin) == (
+        200_000,
+        0,
+        year + 1,
+        admin,
+    )
+    caps = heitje.caps()
+    assert (caps.yearly, caps.monthly) == (DEFAULT_YEARLY_CAP, DEFAULT_MONTHLY_CAP)
+    assert (caps.next_yearly, caps.next_monthly, caps.next_from_year) == (200_000, 0, year + 1)
+
+
+def test_lower_caps_scheduled_while_paused_are_recorded_and_emitted(heitje, flow, admin):
+    year = heitje.period()[0]
+    with flow.paused_to_lower_caps(), boa.env.prank(admin):
+        heitje.set_caps(120_000, 12_000, year + 1)
+        event = only_event(heitje, "CapsChanged")
     assert (event.yearly, event.monthly, event.from_year, event.admin) == (
         120_000,
         12_000,
@@ -177,13 +194,20 @@ def test_set_caps_schedules_caps_for_a_coming_year_and_emits(heitje, flow, admin
 @pytest.mark.parametrize("years_ahead", [0, -1])
 def test_set_caps_refuses_the_current_or_a_past_year(heitje, admin, years_ahead):
     year = heitje.period()[0]
-    with boa.env.prank(admin), boa.reverts("cap: from_year not in the future"):
-        heitje.set_caps(120_000, 0, year + years_ahead)
+    with boa.env.prank(admin), boa.reverts("cap: only for next year"):
+        heitje.set_caps(200_000, 0, year + years_ahead)
+
+
+def test_set_caps_refuses_the_year_after_next(heitje, admin):
+    year = heitje.period()[0]
+    with boa.env.prank(admin), boa.reverts("cap: only for next year"):
+        heitje.set_caps(200_000, 0, year + 2)
+    assert heitje.caps().next_from_year == 0
 
 
 def test_set_caps_refuses_a_year_beyond_16_bits(heitje, admin):
-    with boa.env.prank(admin), boa.reverts("cap: from_year not in the future"):
-        heitje.set_caps(120_000, 0, MASK_16 + 1)
+    with boa.env.prank(admin), boa.reverts("cap: only for next year"):
+        heitje.set_caps(200_000, 0, MASK_16 + 1)
 
 
 @pytest.mark.parametrize(
@@ -197,19 +221,141 @@ def test_set_caps_refuses_caps_out_of_range(heitje, admin, yearly, monthly):
         heitje.set_caps(yearly, monthly, year + 1)
 
 
-def test_set_caps_again_replaces_the_schedule(heitje, admin):
+def test_set_caps_again_replaces_the_pending_schedule_and_emits(heitje, admin):
     year = heitje.period()[0]
     with boa.env.prank(admin):
-        heitje.set_caps(120_000, 0, year + 1)
-        heitje.set_caps(90_000, 5_000, year + 2)
+        heitje.set_caps(300_000, 0, year + 1)
+        heitje.set_caps(200_000, 0, year + 1)
+        event = only_event(heitje, "CapsChanged")
+    assert (event.yearly, event.monthly, event.from_year) == (200_000, 0, year + 1)
     caps = heitje.caps()
-    assert (caps.next_yearly, caps.next_monthly, caps.next_from_year) == (90_000, 5_000, year + 2)
+    assert (caps.next_yearly, caps.next_monthly, caps.next_from_year) == (200_000, 0, year + 1)
 
 
-def test_scheduled_lower_cap_limits_new_reservations(heitje, flow, admin, citizen):
+def test_replacing_a_pending_raise_with_a_lower_cap_needs_the_pause(heitje, flow, admin):
     year = heitje.period()[0]
     with boa.env.prank(admin):
-        heitje.set_caps(50_000, 0, year + 1)
+        heitje.set_caps(300_000, 0, year + 1)
+        with boa.reverts("cap: pause before lowering caps"):
+            heitje.set_caps(DEFAULT_YEARLY_CAP - 1, 0, year + 1)
+    flow.lower_caps(DEFAULT_YEARLY_CAP - 1, 0)
+    assert heitje.caps().next_yearly == DEFAULT_YEARLY_CAP - 1
+
+
+# ------------------------------------------------------- lowering a cap
+def test_raising_caps_needs_no_pause(heitje, admin):
+    year = heitje.period()[0]
+    assert heitje.ledger().paused is False
+    with boa.env.prank(admin):
+        heitje.set_caps(DEFAULT_YEARLY_CAP + 1, 0, year + 1)
+    assert heitje.caps().next_yearly == DEFAULT_YEARLY_CAP + 1
+
+
+def test_lowering_the_yearly_cap_without_a_pause_is_refused(heitje, admin):
+    year = heitje.period()[0]
+    with boa.env.prank(admin), boa.reverts("cap: pause before lowering caps"):
+        heitje.set_caps(DEFAULT_YEARLY_CAP - 1, 0, year + 1)
+    assert heitje.caps().next_from_year == 0
+
+
+def test_adding_a_monthly_cap_where_none_is_in_force_without_a_pause_is_refused(heitje, admin):
+    assert heitje.caps().monthly == 0
+    year = heitje.period()[0]
+    with boa.env.prank(admin), boa.reverts("cap: pause before lowering caps"):
+        heitje.set_caps(DEFAULT_YEARLY_CAP, MAX_CAP // 100, year + 1)
+
+
+def test_lowering_the_monthly_cap_without_a_pause_is_refused(monthly, admin):
+    year = monthly.heitje.period()[0]
+    with boa.env.prank(admin), boa.reverts("cap: pause before lowering caps"):
+        monthly.heitje.set_caps(YEARLY_WITH_MONTHLY, MONTHLY - 1, year + 1)
+
+
+def test_raising_the_monthly_cap_or_dropping_it_needs_no_pause(monthly, admin):
+    year = monthly.heitje.period()[0]
+    with boa.env.prank(admin):
+        monthly.heitje.set_caps(YEARLY_WITH_MONTHLY, MONTHLY + 1, year + 1)
+        monthly.heitje.set_caps(YEARLY_WITH_MONTHLY, 0, year + 1)
+    caps = monthly.heitje.caps()
+    assert (caps.next_yearly, caps.next_monthly) == (YEARLY_WITH_MONTHLY, 0)
+
+
+def test_lowering_caps_after_a_pause_in_an_earlier_block_is_accepted(heitje, flow, admin):
+    year = heitje.period()[0]
+    flow.set_paused(True)
+    flow.next_block()
+    with boa.env.prank(admin):
+        heitje.set_caps(DEFAULT_YEARLY_CAP - 1, 1_000, year + 1)
+    caps = heitje.caps()
+    assert (caps.next_yearly, caps.next_monthly, caps.next_from_year) == (
+        DEFAULT_YEARLY_CAP - 1,
+        1_000,
+        year + 1,
+    )
+
+
+def test_lowering_caps_in_the_pauses_block_but_a_later_transaction_is_accepted(heitje, flow, admin):
+    """The rule is a pause in an earlier transaction, not block: a node simulating `set_caps`
+    runs it in the pause's block."""
+    year = heitje.period()[0]
+    block, timestamp = boa.env.evm.patch.block_number, flow.now()
+    flow.set_paused(True)
+    with boa.env.prank(admin):
+        heitje.set_caps(DEFAULT_YEARLY_CAP - 1, 0, year + 1)
+    assert (boa.env.evm.patch.block_number, flow.now()) == (block, timestamp)
+    assert heitje.caps().next_yearly == DEFAULT_YEARLY_CAP - 1
+
+
+def test_lowering_caps_after_the_pause_ended_is_refused(heitje, flow, admin):
+    year = heitje.period()[0]
+    flow.set_paused(True)
+    flow.next_block()
+    flow.set_paused(False)
+    with boa.env.prank(admin), boa.reverts("cap: pause before lowering caps"):
+        heitje.set_caps(DEFAULT_YEARLY_CAP - 1, 0, year + 1)
+
+
+# A multisig's batch: pause, set_caps and unpause in one transaction.
+PAUSE_SET_CAPS_UNPAUSE = """
+# pragma version 0.4.3
+interface Heitje:
+    def set_paused(paused: bool): nonpayable
+    def set_caps(yearly: uint256, monthly: uint256, from_year: uint256): nonpayable
+
+@external
+def batch(heitje: Heitje, yearly: uint256, monthly: uint256, from_year: uint256):
+    extcall heitje.set_paused(True)
+    extcall heitje.set_caps(yearly, monthly, from_year)
+    extcall heitje.set_paused(False)
+"""
+
+
+@pytest.fixture
+def multisig(heitje, admin):
+    """An admin contract that runs a batch of calls in one transaction, as a multisig does."""
+    batch = boa.loads(PAUSE_SET_CAPS_UNPAUSE)
+    with boa.env.prank(admin):
+        heitje.grant_role(batch.address, ROLE["ADMIN"])
+    return batch
+
+
+def test_lowering_caps_in_one_batch_with_pause_and_unpause_is_refused(heitje, multisig):
+    year = heitje.period()[0]
+    with boa.reverts("cap: pause before lowering caps"):
+        multisig.batch(heitje.address, DEFAULT_YEARLY_CAP - 1, 0, year + 1)
+    assert heitje.caps().next_from_year == 0
+    assert heitje.ledger().paused is False
+
+
+def test_raising_caps_in_one_batch_with_pause_and_unpause_is_accepted(heitje, multisig):
+    year = heitje.period()[0]
+    multisig.batch(heitje.address, DEFAULT_YEARLY_CAP + 1, 0, year + 1)
+    assert heitje.caps().next_yearly == DEFAULT_YEARLY_CAP + 1
+
+
+# ------------------------------------------------------- scheduled caps
+def test_scheduled_lower_cap_limits_new_reservations(heitje, flow, citizen):
+    flow.lower_caps(50_000, 0)
     task_id = flow.commission(reward=50_001)
     with boa.env.prank(citizen), boa.reverts("cap: yearly limit reached"):
         heitje.claim(task_id)
@@ -219,19 +365,15 @@ def test_scheduled_lower_cap_limits_new_reservations(heitje, flow, admin, citize
         heitje.claim(task_id)
 
 
-def test_scheduled_lower_cap_does_not_limit_this_years_earnings(heitje, flow, admin, citizen):
-    year = heitje.period()[0]
-    with boa.env.prank(admin):
-        heitje.set_caps(50_000, 0, year + 1)
+def test_scheduled_lower_cap_does_not_limit_this_years_earnings(heitje, flow, citizen):
+    flow.lower_caps(50_000, 0)
     flow.earn(citizen, 50_000)
     flow.earn(citizen, 50_000)
     assert heitje.account(citizen).earned_year == 100_000
 
 
-def test_scheduled_monthly_cap_limits_new_reservations(heitje, flow, admin, citizen):
-    year = heitje.period()[0]
-    with boa.env.prank(admin):
-        heitje.set_caps(DEFAULT_YEARLY_CAP, 20_000, year + 1)
+def test_scheduled_monthly_cap_limits_new_reservations(heitje, flow, citizen):
+    flow.lower_caps(DEFAULT_YEARLY_CAP, 20_000)
     task_id = flow.commission(reward=20_001)
     with boa.env.prank(citizen), boa.reverts("cap: monthly limit reached"):
         heitje.claim(task_id)
@@ -249,10 +391,9 @@ def test_scheduled_higher_cap_does_not_raise_this_years_cap(heitje, flow, admin,
         heitje.claim(task_id)
 
 
-def test_scheduled_caps_take_effect_on_1_january_amsterdam_time(heitje, flow, admin):
+def test_scheduled_caps_take_effect_on_1_january_amsterdam_time(heitje, flow):
     flow.set_time(amsterdam(2027, 6, 1))
-    with boa.env.prank(admin):
-        heitje.set_caps(120_000, 10_000, 2028)
+    flow.lower_caps(120_000, 10_000, 2028)
     flow.set_time(NEW_YEAR_2028 - 1)
     assert heitje.caps().yearly == DEFAULT_YEARLY_CAP
     flow.set_time(NEW_YEAR_2028)
@@ -261,10 +402,9 @@ def test_scheduled_caps_take_effect_on_1_january_amsterdam_time(heitje, flow, ad
     assert (caps.next_yearly, caps.next_monthly, caps.next_from_year) == (0, 0, 0)
 
 
-def test_scheduled_cap_limits_claims_from_the_new_year(heitje, flow, admin, citizen):
+def test_scheduled_cap_limits_claims_from_the_new_year(heitje, flow, citizen):
     flow.set_time(amsterdam(2027, 6, 1))
-    with boa.env.prank(admin):
-        heitje.set_caps(120_000, 0, 2028)
+    flow.lower_caps(120_000, 0, 2028)
     flow.set_time(NEW_YEAR_2028)
     flow.earn(citizen, 120_000)
     task_id = flow.commission(reward=1)
@@ -274,25 +414,32 @@ def test_scheduled_cap_limits_claims_from_the_new_year(heitje, flow, admin, citi
 
 def test_caps_scheduled_after_a_change_took_effect_keep_the_new_caps(heitje, flow, admin):
     flow.set_time(amsterdam(2027, 6, 1))
-    with boa.env.prank(admin):
-        heitje.set_caps(120_000, 10_000, 2028)
+    flow.lower_caps(120_000, 10_000, 2028)
     flow.set_time(amsterdam(2028, 2, 1))
     with boa.env.prank(admin):
-        heitje.set_caps(130_000, 0, 2030)
+        heitje.set_caps(130_000, 0, 2029)
     caps = heitje.caps()
     assert (caps.yearly, caps.monthly) == (120_000, 10_000)
-    assert (caps.next_yearly, caps.next_monthly, caps.next_from_year) == (130_000, 0, 2030)
-    flow.set_time(amsterdam(2030, 1, 1))
+    assert (caps.next_yearly, caps.next_monthly, caps.next_from_year) == (130_000, 0, 2029)
+    flow.set_time(amsterdam(2029, 1, 1))
     assert (heitje.caps().yearly, heitje.caps().monthly) == (130_000, 0)
+
+
+def test_lowering_is_judged_against_the_caps_in_force_after_a_change(heitje, flow, admin):
+    flow.set_time(amsterdam(2027, 6, 1))
+    flow.lower_caps(120_000, 10_000, 2028)
+    flow.set_time(amsterdam(2028, 2, 1))
+    with boa.env.prank(admin), boa.reverts("cap: pause before lowering caps"):
+        heitje.set_caps(130_000, 9_999, 2029)
 
 
 def test_set_max_open_claims_keeps_a_scheduled_cap(heitje, admin):
     year = heitje.period()[0]
     with boa.env.prank(admin):
-        heitje.set_caps(120_000, 0, year + 1)
+        heitje.set_caps(200_000, 0, year + 1)
         heitje.set_max_open_claims(7)
     caps = heitje.caps()
-    assert (caps.next_yearly, caps.next_from_year, caps.max_open_claims) == (120_000, year + 1, 7)
+    assert (caps.next_yearly, caps.next_from_year, caps.max_open_claims) == (200_000, year + 1, 7)
 
 
 # ----------------------------------------------------------- year boundary

@@ -1,7 +1,10 @@
-"""Rule 4, the claim lifecycle: claim, submit, resubmit, expire, abandon, and where a freed slot's
-money goes."""
+"""Rule 4, the claim lifecycle: claim, submit, resubmit, expire, abandon, where a freed slot's
+money goes, and the task ids a claim can be addressed by."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 import boa
 import pytest
@@ -22,6 +25,8 @@ RELEASE = prefixed_constants(HEITJE_SOURCE, "RELEASE_")
 DEFAULT_MAX_OPEN_CLAIMS = heitje_constant("DEFAULT_MAX_OPEN_CLAIMS")
 MAX_OPEN_CLAIMS = heitje_constant("MAX_OPEN_CLAIMS")
 RESUBMIT_WINDOW = heitje_constant("RESUBMIT_WINDOW")
+MASK_64 = heitje_constant("MASK_64")
+NO_SUCH_TASK = "tasks: no such task"
 
 
 # ------------------------------------------------------------------- claim
@@ -432,3 +437,140 @@ def test_freed_slot_of_a_closed_task_returns_to_the_budget(heitje, flow, citizen
     assert event_names(heitje) == ["ClaimReleased"]
     ledger = heitje.ledger()
     assert (ledger.budget_available, ledger.escrow_locked) == (BUDGET, 0)
+
+
+# ---------------------------------------------------------------- task ids
+# A claim's key is task id << 32 | citizen id, so task id + 2**224 would reach the same claim.
+# Every function that takes a task id and a claim must refuse ids outside [1, MASK_64]:
+# name -> (caller, function, arguments given the world and the task id, the world's task).
+TAKES_A_TASK_ID = {
+    "submit": ("citizen", "submit", lambda w, t: (t, EVIDENCE_CID), "claimed_task"),
+    "abandon": ("citizen", "abandon", lambda w, t: (t,), "claimed_task"),
+    "expire_claim": (
+        "outsider",
+        "expire_claim",
+        lambda w, t: (t, w.citizen),
+        "stale_task",
+    ),
+    "appeal": ("citizen", "appeal", lambda w, t: (t,), "rejected_task"),
+    "approve_submission": (
+        "reviewer",
+        "approve_submission",
+        lambda w, t: (t, w.citizen),
+        "submitted_task",
+    ),
+    "approve_submissions": (
+        "reviewer",
+        "approve_submissions",
+        lambda w, t: ([t], [w.citizen]),
+        "submitted_task",
+    ),
+    "reject_submission": (
+        "reviewer",
+        "reject_submission",
+        lambda w, t: (t, w.citizen, 1),
+        "submitted_task",
+    ),
+    "decide_appeal": (
+        "second_reviewer",
+        "decide_appeal",
+        lambda w, t: (t, w.citizen, True, 0),
+        "appealed_task",
+    ),
+}
+# Ids that are no task: 0, the first beyond 64 bits, and a real id plus 2**224 (the alias).
+BAD_IDS = {
+    "zero": lambda task_id: 0,
+    "beyond 64 bits": lambda task_id: MASK_64 + 1,
+    "aliased": lambda task_id: task_id + 2**224,
+}
+
+
+@dataclass
+class ClaimsWorld:
+    heitje: Any
+    people: Any
+    claimed_task: int
+    stale_task: int
+    rejected_task: int
+    submitted_task: int
+    appealed_task: int
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.people, name)
+
+    def call(self, name: str, task_id: int) -> None:
+        caller, function, arguments, _ = TAKES_A_TASK_ID[name]
+        with boa.env.prank(getattr(self.people, caller)):
+            getattr(self.heitje, function)(*arguments(self, task_id))
+
+    def real_task(self, name: str) -> int:
+        return int(getattr(self, TAKES_A_TASK_ID[name][3]))
+
+
+@pytest.fixture
+def claims_world(heitje, flow, people):
+    """`citizen` holds a claim in every state a call with a task id acts on."""
+    with boa.env.prank(people.admin):
+        heitje.set_max_open_claims(MAX_OPEN_CLAIMS)
+    stale_task = flow.claimed(people.citizen, duration=3_600, slots=2)
+    claimed_task = flow.claimed(people.citizen)
+    rejected_task = flow.rejected(people.citizen)
+    submitted_task = flow.submitted(people.citizen)
+    appealed_task = flow.rejected(people.citizen)
+    flow.appeal(appealed_task, people.citizen)
+    flow.travel(2 * 3_600)
+    return ClaimsWorld(
+        heitje, people, claimed_task, stale_task, rejected_task, submitted_task, appealed_task
+    )
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+@pytest.mark.parametrize("name", TAKES_A_TASK_ID)
+def test_a_task_id_outside_64_bits_is_refused(claims_world, flow, name, bad):
+    real = claims_world.real_task(name)
+    claim_before = flow.claim_of(real, claims_world.citizen)
+    ledger_before = claims_world.heitje.ledger()
+    with boa.reverts(NO_SUCH_TASK):
+        claims_world.call(name, BAD_IDS[bad](real))
+    assert flow.claim_of(real, claims_world.citizen) == claim_before
+    assert claims_world.heitje.ledger() == ledger_before
+
+
+@pytest.mark.parametrize("name", TAKES_A_TASK_ID)
+def test_the_same_call_with_the_real_task_id_is_accepted(claims_world, flow, name):
+    real = claims_world.real_task(name)
+    before = flow.claim_of(real, claims_world.citizen).status
+    claims_world.call(name, real)
+    assert flow.claim_of(real, claims_world.citizen).status != before
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_claim_of_refuses_a_task_id_outside_64_bits(claims_world, flow, bad):
+    citizen_id = flow.citizen_id(claims_world.citizen)
+    with boa.reverts(NO_SUCH_TASK):
+        claims_world.heitje.claim_of(BAD_IDS[bad](claims_world.claimed_task), citizen_id)
+
+
+def test_claim_of_the_highest_task_id_is_answered(heitje, flow, citizen):
+    assert heitje.claim_of(MASK_64, flow.citizen_id(citizen)).status == CLAIM["NONE"]
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_claiming_a_task_id_outside_64_bits_is_refused(claims_world, bad):
+    with boa.env.prank(claims_world.other_citizen), boa.reverts("tasks: task not open"):
+        claims_world.heitje.claim(BAD_IDS[bad](claims_world.claimed_task))
+
+
+def test_an_aliased_id_cannot_expire_a_claim_into_the_budget(claims_world, flow, outsider):
+    """The attack: expiring the real claim through task id + 2**224 found no task under that
+    id, so its reward went back to the budget and the real task lost the slot for good."""
+    heitje, task_id, citizen = claims_world.heitje, claims_world.stale_task, claims_world.citizen
+    with boa.env.prank(outsider), boa.reverts(NO_SUCH_TASK):
+        heitje.expire_claim(task_id + 2**224, citizen)
+    assert flow.claim_of(task_id, citizen).status == CLAIM["CLAIMED"]
+    assert heitje.task(task_id).slots_open == 1
+    with boa.env.prank(outsider):
+        heitje.expire_claim(task_id, citizen)
+    assert only_event(heitje, "ClaimReleased").returned_to_budget == 0
+    assert heitje.task(task_id).slots_open == 2

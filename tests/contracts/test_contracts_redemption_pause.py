@@ -1,4 +1,5 @@
-"""Rule 5, redemption (merchants cash in, the treasurer settles), and the emergency stop."""
+"""Rule 5, redemption (merchants cash in, the treasurer settles), and the emergency stop: what it
+stops, the registry's emergency tools that keep working, and the grace deadlines get after it."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ from typing import Any
 import boa
 import pytest
 from contracts_support import (
+    DAY,
     EVIDENCE_CID,
+    HEITJE_SOURCE,
     MERCHANT_CID,
     ROLE,
     TASK_CID,
     event_names,
+    heitje_constant,
     only_event,
+    prefixed_constants,
     redemption_constant,
 )
 
@@ -22,14 +27,17 @@ SEPA = "NOTPROVIDED-2027-0001"
 ZERO = "0x" + "00" * 20
 REQUEST_OPEN = redemption_constant("STATUS_OPEN")
 REQUEST_PAID = redemption_constant("STATUS_PAID")
+RESUBMIT_WINDOW = heitje_constant("RESUBMIT_WINDOW")
+CLAIM = prefixed_constants(HEITJE_SOURCE, "CLAIM_")
 
 
 @pytest.fixture
 def takings(heitje, flow, people):
-    """The merchant received 60.00 from two citizens; the other merchant 10.00."""
+    """The merchant received 60.00 from two citizens (the 40.00 from `citizen` with `pay`, so
+    refundable to them); the other merchant 10.00."""
     flow.earn(people.citizen, 4_000)
     flow.earn(people.other_citizen, 3_000)
-    flow.pay(people.citizen, people.merchant, 4_000)
+    flow.pay_request(people.citizen, people.merchant, 4_000)
     flow.pay(people.other_citizen, people.merchant, 2_000)
     flow.pay(people.other_citizen, people.other_merchant, 1_000)
     return heitje
@@ -189,14 +197,6 @@ PAUSED = {
         "set_citizen_neighbourhood",
         lambda w: (w.citizen, 2),
     ),
-    "set_active citizen": ("registrar", "heitje", "set_active", lambda w: (w.citizen, False)),
-    "set_active merchant": (
-        "merchant_manager",
-        "heitje",
-        "set_active",
-        lambda w: (w.merchant, False),
-    ),
-    "move_citizen": ("registrar", "heitje", "move_citizen", lambda w: (w.citizen, w.outsider)),
     "register_merchant": (
         "merchant_manager",
         "heitje",
@@ -348,9 +348,10 @@ def test_approve_and_transfer_from_work_while_paused(paused_world):
     assert heitje.balanceOf(paused_world.citizen) == 500
 
 
-def test_admin_settings_work_while_paused(paused_world):
+def test_admin_settings_work_while_paused(paused_world, flow):
     heitje = paused_world.heitje
     year = heitje.period()[0]
+    flow.next_block()
     with boa.env.prank(paused_world.admin):
         heitje.grant_role(paused_world.outsider, ROLE["REVIEWER"])
         heitje.set_caps(100_000, 0, year + 1)
@@ -365,3 +366,156 @@ def test_paused_flag_is_visible_in_the_ledger(paused_world):
     with boa.env.prank(paused_world.admin):
         heitje.set_paused(False)
     assert only_event(heitje, "Unpaused").admin == paused_world.admin
+
+
+# ------------------------------------------------------- emergency tools
+@pytest.mark.parametrize(
+    ("manager", "who"), [("registrar", "citizen"), ("merchant_manager", "merchant")]
+)
+def test_set_active_works_while_paused(paused_world, manager, who):
+    heitje, account = paused_world.heitje, getattr(paused_world, who)
+    with boa.env.prank(getattr(paused_world, manager)):
+        heitje.set_active(account, False)
+    assert heitje.account(account).active is False
+    assert heitje.ledger().paused is True
+
+
+def test_a_shop_frozen_while_paused_takes_no_payments(paused_world):
+    """Payments go on during a pause, so freezing a shop must work then."""
+    heitje = paused_world.heitje
+    with boa.env.prank(paused_world.merchant_manager):
+        heitje.set_active(paused_world.other_merchant, False)
+    with (
+        boa.env.prank(paused_world.other_citizen),
+        boa.reverts("heitje: this shop no longer accepts Heitjes"),
+    ):
+        heitje.transfer(paused_world.other_merchant, 1)
+
+
+def test_move_citizen_works_while_paused(paused_world, flow):
+    heitje = paused_world.heitje
+    new_wallet = boa.env.generate_address("new_wallet")
+    before = heitje.account(paused_world.citizen)
+    with boa.env.prank(paused_world.registrar):
+        heitje.move_citizen(paused_world.citizen, new_wallet)
+    assert event_names(heitje) == ["Transfer", "CitizenMoved"]
+    after = heitje.account(new_wallet)
+    assert (after.id, after.balance, after.reserved, after.open_claims) == (
+        before.id,
+        before.balance,
+        before.reserved,
+        before.open_claims,
+    )
+    assert heitje.account(paused_world.citizen).moved is True
+    with boa.env.prank(paused_world.admin):
+        heitje.set_paused(False)
+    flow.approve(paused_world.submitted_task, new_wallet)
+    assert flow.claim_of(paused_world.submitted_task, new_wallet).status == CLAIM["PAID"]
+
+
+# ---------------------------------------------------- deadlines and pauses
+@pytest.fixture
+def expiring(heitje, flow, citizen):
+    """`citizen` claimed a task whose claim runs out a day from now; returns (task, expiry)."""
+    task_id = flow.claimed(citizen, duration=DAY)
+    return task_id, flow.claim_of(task_id, citizen).expires_at
+
+
+def pause_over(flow, start: int, end: int) -> None:
+    """The admin pauses at `start` and unpauses at `end`."""
+    flow.set_time(start)
+    flow.set_paused(True)
+    flow.set_time(end)
+    flow.set_paused(False)
+
+
+def test_claim_expiring_during_a_pause_can_be_submitted_within_the_grace(
+    heitje, flow, citizen, expiring
+):
+    task_id, expires_at = expiring
+    pause_over(flow, expires_at - 3_600, expires_at + 3 * DAY)
+    flow.set_time(expires_at + 3 * DAY + RESUBMIT_WINDOW)
+    flow.submit(task_id, citizen)
+    assert flow.claim_of(task_id, citizen).status == CLAIM["SUBMITTED"]
+
+
+def test_claim_expiring_during_a_pause_cannot_be_expired_within_the_grace(
+    heitje, flow, citizen, outsider, expiring
+):
+    task_id, expires_at = expiring
+    pause_over(flow, expires_at - 3_600, expires_at + 3 * DAY)
+    flow.set_time(expires_at + 3 * DAY + RESUBMIT_WINDOW)
+    with boa.env.prank(outsider), boa.reverts("tasks: claim still valid"):
+        heitje.expire_claim(task_id, citizen)
+    assert flow.claim_of(task_id, citizen).expires_at == expires_at
+
+
+def test_claim_expiring_during_a_pause_expires_when_the_grace_ends(
+    heitje, flow, citizen, outsider, expiring
+):
+    task_id, expires_at = expiring
+    pause_over(flow, expires_at - 3_600, expires_at + 3 * DAY)
+    flow.set_time(expires_at + 3 * DAY + RESUBMIT_WINDOW + 1)
+    with boa.env.prank(citizen), boa.reverts("tasks: claim expired"):
+        heitje.submit(task_id, EVIDENCE_CID)
+    with boa.env.prank(outsider):
+        heitje.expire_claim(task_id, citizen)
+    assert flow.claim_of(task_id, citizen).status == CLAIM["EXPIRED"]
+
+
+def test_claim_expiring_at_the_second_the_pause_starts_gets_the_grace(
+    heitje, flow, citizen, expiring
+):
+    task_id, expires_at = expiring
+    pause_over(flow, expires_at, expires_at + DAY)
+    flow.set_time(expires_at + DAY + RESUBMIT_WINDOW)
+    flow.submit(task_id, citizen)
+    assert flow.claim_of(task_id, citizen).status == CLAIM["SUBMITTED"]
+
+
+def test_claim_expired_before_the_pause_gets_no_grace(heitje, flow, citizen, outsider, expiring):
+    task_id, expires_at = expiring
+    pause_over(flow, expires_at + 1, expires_at + DAY)
+    with boa.env.prank(citizen), boa.reverts("tasks: claim expired"):
+        heitje.submit(task_id, EVIDENCE_CID)
+    with boa.env.prank(outsider):
+        heitje.expire_claim(task_id, citizen)
+    assert flow.claim_of(task_id, citizen).status == CLAIM["EXPIRED"]
+
+
+def test_rejection_window_ending_during_a_pause_can_be_appealed_within_the_grace(
+    heitje, flow, citizen
+):
+    task_id = flow.rejected(citizen, duration=DAY)
+    expires_at = flow.claim_of(task_id, citizen).expires_at
+    pause_over(flow, expires_at - DAY, expires_at + DAY)
+    flow.set_time(expires_at + DAY + RESUBMIT_WINDOW)
+    flow.appeal(task_id, citizen)
+    assert flow.claim_of(task_id, citizen).status == CLAIM["APPEALED"]
+
+
+def test_pause_within_the_grace_of_an_earlier_one_keeps_the_earlier_start(
+    heitje, flow, citizen, expiring
+):
+    """Deadlines that fell in the first pause stay extended through a second one begun within
+    the first one's grace: the second pause's start alone would have left them expired."""
+    task_id, expires_at = expiring
+    first_unpause = expires_at + DAY
+    pause_over(flow, expires_at - 3_600, first_unpause)
+    second_unpause = first_unpause + RESUBMIT_WINDOW + DAY
+    pause_over(flow, first_unpause + RESUBMIT_WINDOW, second_unpause)
+    flow.set_time(second_unpause + RESUBMIT_WINDOW)
+    flow.submit(task_id, citizen)
+    assert flow.claim_of(task_id, citizen).status == CLAIM["SUBMITTED"]
+
+
+def test_pause_after_the_grace_of_an_earlier_one_extends_only_its_own_deadlines(
+    heitje, flow, citizen, outsider, expiring
+):
+    task_id, expires_at = expiring
+    first_unpause = expires_at + DAY
+    pause_over(flow, expires_at - 3_600, first_unpause)
+    pause_over(flow, first_unpause + RESUBMIT_WINDOW + 1, first_unpause + RESUBMIT_WINDOW + DAY)
+    with boa.env.prank(outsider):
+        heitje.expire_claim(task_id, citizen)
+    assert flow.claim_of(task_id, citizen).status == CLAIM["EXPIRED"]

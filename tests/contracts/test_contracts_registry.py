@@ -1,5 +1,5 @@
-"""The registry: citizens (registrar) and merchants (merchant manager), wallet moves and the
-active flag."""
+"""The registry: citizens (registrar) and merchants (merchant manager), wallet moves (with the
+refund window) and the active flag."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from contracts_support import MERCHANT_CID, event_names, events, heitje_constant
 
 MAX_NEIGHBOURHOOD = heitje_constant("MAX_NEIGHBOURHOOD")
 MAX_BATCH = heitje_constant("MAX_BATCH")
+MAX_MERCHANTS = heitje_constant("MAX_MERCHANTS")
 ZERO = "0x" + "00" * 20
 
 
@@ -255,6 +256,22 @@ def test_moved_citizen_finishes_open_claims_from_the_new_wallet(
     assert (account.reserved, account.open_claims) == (0, 0)
 
 
+def test_move_citizen_carries_the_refund_window(
+    heitje, flow, registrar, citizen, other_citizen, merchant
+):
+    flow.earn(citizen, 3_000)
+    flow.pay_request(citizen, merchant, 1_000)
+    flow.earn(other_citizen, 500)
+    flow.pay(other_citizen, merchant, 500)
+    (new_wallet,) = fresh(1)
+    with boa.env.prank(registrar):
+        heitje.move_citizen(citizen, new_wallet)
+    with boa.env.prank(merchant), boa.reverts("heitje: refund exceeds what they paid here"):
+        heitje.transfer(new_wallet, 1_001)
+    flow.refund(merchant, new_wallet, 1_000)
+    assert heitje.balanceOf(new_wallet) == 3_000
+
+
 def test_old_wallet_is_retired_and_holds_nothing(heitje, registrar, citizen, busy_citizen):
     (new_wallet,) = fresh(1)
     with boa.env.prank(registrar):
@@ -373,3 +390,21 @@ def test_update_merchant_refuses_a_non_merchant(heitje, merchant_manager, citize
 def test_update_merchant_refuses_an_empty_cid(heitje, merchant_manager, merchant):
     with boa.env.prank(merchant_manager), boa.reverts("registry: empty metadata CID"):
         heitje.update_merchant(merchant, "")
+
+
+def test_register_merchant_refuses_more_than_max_merchants(heitje, merchant_manager):
+    """Merchant ids must fit the refund window's shop field. The counter is written as if the
+    city had registered all but one of MAX_MERCHANTS shops."""
+    counters = heitje._storage._counters
+    merchants_shift = heitje_constant("MERCHANTS_SHIFT")
+    word = counters.get()
+    word &= ~(heitje_constant("MASK_32") << merchants_shift)
+    boa.env.set_storage(
+        heitje.address, counters.slot, word | (MAX_MERCHANTS - 1) << merchants_shift
+    )
+    last, one_too_many = fresh(2)
+    with boa.env.prank(merchant_manager):
+        heitje.register_merchant(last, MERCHANT_CID)
+        assert heitje.account(last).id == MAX_MERCHANTS
+        with boa.reverts("registry: too many merchants"):
+            heitje.register_merchant(one_too_many, MERCHANT_CID)

@@ -1,4 +1,5 @@
-"""Review (approve, batch approve, reject) and the appeal path with an independent reviewer."""
+"""Review (approve, batch approve, reject), the final rejection, and the appeal path with an
+independent reviewer."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import boa
 import pytest
 from contracts_support import (
     BUDGET,
+    DAY,
+    EVIDENCE_CID,
     HEITJE_SOURCE,
     event_names,
     events,
+    heitje_constant,
     only_event,
     prefixed_constants,
 )
@@ -16,6 +20,9 @@ from contracts_support import (
 CLAIM = prefixed_constants(HEITJE_SOURCE, "CLAIM_")
 RELEASE = prefixed_constants(HEITJE_SOURCE, "RELEASE_")
 ZERO = "0x" + "00" * 20
+MAX_REJECTIONS = heitje_constant("MAX_REJECTIONS")
+RESUBMIT_WINDOW = heitje_constant("RESUBMIT_WINDOW")
+LAST_TIME = "tasks: rejected for the last time"
 
 
 @pytest.fixture
@@ -192,6 +199,13 @@ def test_reject_needs_submitted_work(heitje, flow, reviewer, citizen, state):
         heitje.reject_submission(task_id, citizen, 1)
 
 
+def test_reviewer_cannot_reject_own_work(heitje, flow, reviewer_citizen):
+    task_id = flow.submitted(reviewer_citizen)
+    with boa.env.prank(reviewer_citizen), boa.reverts("review: own work"):
+        heitje.reject_submission(task_id, reviewer_citizen, 1)
+    assert flow.claim_of(task_id, reviewer_citizen).status == CLAIM["SUBMITTED"]
+
+
 def test_reject_of_a_non_citizen_is_refused(heitje, flow, reviewer, outsider):
     task_id = flow.commission()
     with boa.env.prank(reviewer), boa.reverts("tasks: not a citizen"):
@@ -346,3 +360,109 @@ def test_decided_appeal_cannot_be_decided_again(heitje, flow, second_reviewer, c
     flow.decide(task_id, citizen, False, 3)
     with boa.env.prank(second_reviewer), boa.reverts("appeal: no appeal waiting"):
         heitje.decide_appeal(task_id, citizen, True, 0)
+
+
+# ---------------------------------------------------------- final rejection
+def reject_until_final(flow, task_id: int, who) -> None:
+    """Rejects submitted work MAX_REJECTIONS times, the citizen resubmitting in between."""
+    for _ in range(MAX_REJECTIONS - 1):
+        flow.reject(task_id, who)
+        flow.submit(task_id, who)
+    flow.reject(task_id, who)
+
+
+@pytest.fixture
+def finally_rejected(flow, citizen) -> int:
+    """A two-slot task of 13.00 whose work by `citizen` was rejected MAX_REJECTIONS times."""
+    task_id = flow.submitted(citizen, reward=1_300, slots=2)
+    reject_until_final(flow, task_id, citizen)
+    assert flow.claim_of(task_id, citizen).rejections == MAX_REJECTIONS
+    return task_id
+
+
+def test_claim_of_counts_the_rejections(heitje, flow, citizen):
+    task_id = flow.submitted(citizen)
+    assert flow.claim_of(task_id, citizen).rejections == 0
+    for count in range(1, MAX_REJECTIONS + 1):
+        flow.reject(task_id, citizen)
+        assert flow.claim_of(task_id, citizen).rejections == count
+        if count < MAX_REJECTIONS:
+            flow.submit(task_id, citizen)
+            assert flow.claim_of(task_id, citizen).rejections == count
+
+
+def test_the_rejection_before_the_final_one_allows_a_resubmission(heitje, flow, citizen):
+    task_id = flow.submitted(citizen)
+    for _ in range(MAX_REJECTIONS - 1):
+        flow.reject(task_id, citizen)
+        flow.submit(task_id, citizen)
+    assert flow.claim_of(task_id, citizen).status == CLAIM["SUBMITTED"]
+
+
+def test_resubmission_after_the_final_rejection_is_refused(heitje, flow, citizen, finally_rejected):
+    with boa.env.prank(citizen), boa.reverts(LAST_TIME):
+        heitje.submit(finally_rejected, EVIDENCE_CID)
+    claim = flow.claim_of(finally_rejected, citizen)
+    assert (claim.status, claim.rejections) == (CLAIM["REJECTED"], MAX_REJECTIONS)
+
+
+def test_final_rejection_can_be_appealed_within_the_window(heitje, flow, citizen, finally_rejected):
+    flow.set_time(flow.claim_of(finally_rejected, citizen).expires_at)
+    flow.appeal(finally_rejected, citizen)
+    flow.decide(finally_rejected, citizen, True)
+    assert flow.claim_of(finally_rejected, citizen).status == CLAIM["PAID"]
+    assert heitje.balanceOf(citizen) == 1_300
+
+
+def test_final_rejection_cannot_be_appealed_after_the_window(
+    heitje, flow, citizen, finally_rejected
+):
+    flow.set_time(flow.claim_of(finally_rejected, citizen).expires_at + 1)
+    with boa.env.prank(citizen), boa.reverts("tasks: claim expired"):
+        heitje.appeal(finally_rejected)
+
+
+def test_final_rejection_cannot_be_expired_within_the_window(
+    heitje, flow, citizen, outsider, finally_rejected
+):
+    flow.set_time(flow.claim_of(finally_rejected, citizen).expires_at)
+    with boa.env.prank(outsider), boa.reverts("tasks: claim still valid"):
+        heitje.expire_claim(finally_rejected, citizen)
+
+
+def test_final_rejection_expires_after_the_window_and_its_slot_reopens(
+    heitje, flow, citizen, outsider, finally_rejected
+):
+    flow.set_time(flow.claim_of(finally_rejected, citizen).expires_at + 1)
+    assert flow.now() <= heitje.task(finally_rejected).claim_deadline
+    with boa.env.prank(outsider):
+        heitje.expire_claim(finally_rejected, citizen)
+    assert only_event(heitje, "ClaimReleased").returned_to_budget == 0
+    assert heitje.task(finally_rejected).slots_open == 2
+    account = heitje.account(citizen)
+    assert (account.reserved, account.open_claims) == (0, 0)
+
+
+def test_junk_resubmissions_end_with_the_final_rejection(heitje, flow, citizen, outsider):
+    """The citizen who resubmits junk at the end of every window once held the slot, the
+    reservation and the escrow for ever (417 days and counting). Now the final rejection
+    ends it: no resubmission, and after the window the claim expires into the budget."""
+    task_id = flow.claimed(citizen, reward=1_300, slots=1, duration=DAY)
+    for _ in range(MAX_REJECTIONS):
+        flow.set_time(flow.claim_of(task_id, citizen).expires_at)
+        flow.submit(task_id, citizen, evidence="bafkrei-the-same-junk")
+        flow.reject(task_id, citizen)
+    expires_at = flow.claim_of(task_id, citizen).expires_at
+    flow.set_time(expires_at)
+    with boa.env.prank(citizen), boa.reverts(LAST_TIME):
+        heitje.submit(task_id, "bafkrei-the-same-junk")
+    flow.set_time(expires_at + 1)
+    ledger_before = heitje.ledger()
+    with boa.env.prank(outsider):
+        heitje.expire_claim(task_id, citizen)
+    assert only_event(heitje, "ClaimReleased").returned_to_budget == 1_300
+    ledger = heitje.ledger()
+    assert ledger.escrow_locked == ledger_before.escrow_locked - 1_300
+    assert ledger.budget_available == ledger_before.budget_available + 1_300
+    assert flow.claim_of(task_id, citizen).status == CLAIM["EXPIRED"]
+    assert heitje.account(citizen).reserved == 0

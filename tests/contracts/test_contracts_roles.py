@@ -162,10 +162,27 @@ def test_set_redemption_only_once(heitje, admin, outsider):
         heitje.set_redemption(outsider)
 
 
-def test_set_redemption_names_the_contract_and_emits(heitje_deployer, admin, outsider):
+def test_set_redemption_names_the_contract_and_emits(heitje_deployer, redemption_deployer, admin):
     fresh = heitje_deployer.deploy(admin, YEARLY, MONTHLY)
+    redemption = redemption_deployer.deploy(fresh.address)
     with boa.env.prank(admin):
-        fresh.set_redemption(outsider)
+        fresh.set_redemption(redemption.address)
     event = only_event(fresh, "RedemptionContractSet")
-    assert (event.redemption, event.admin) == (outsider, admin)
-    assert fresh.redemption() == outsider
+    assert (event.redemption, event.admin) == (redemption.address, admin)
+    assert fresh.redemption() == redemption.address
+
+
+def test_set_redemption_refuses_a_redemption_of_another_heitje(heitje_deployer, redemption, admin):
+    """`redemption` is bound to the wired Heitje: it may not burn on a fresh one."""
+    fresh = heitje_deployer.deploy(admin, YEARLY, MONTHLY)
+    with boa.env.prank(admin), boa.reverts("redeem: not this Heitje's contract"):
+        fresh.set_redemption(redemption.address)
+    assert fresh.redemption() == ZERO
+
+
+def test_set_redemption_refuses_an_address_without_code(heitje_deployer, admin, outsider):
+    """Asking a wallet for HEITJE() fails (no code), so this refusal carries no reason text."""
+    fresh = heitje_deployer.deploy(admin, YEARLY, MONTHLY)
+    with boa.env.prank(admin), boa.reverts():
+        fresh.set_redemption(outsider)
+    assert fresh.redemption() == ZERO

@@ -12,10 +12,22 @@ rewards, slots, caps and amounts come from the contracts' constants. Settings: 1
 to 50 steps each, derandomized and without an example database, so every run (and CI) explores
 the same sequences; WESH_MACHINE_EXAMPLES=n changes the number of examples for a local deep run.
 
+The runs reach every rule of the review fixes: payments with `pay` to different shops and
+refunds within and beyond each citizen's refund window (a shop refunding someone who paid another
+shop, or paid it by plain transfer); task ids outside 64 bits (the claim-key alias); rejections up
+to the final one and the claim's expiry after it; pauses during which the clock runs past claim
+deadlines (which then get the grace after the unpause), pauses begun within an earlier one's
+grace, the registry's emergency tools while paused; caps for next year raised and lowered, with
+and without a pause. After every step, besides the storage comparison: a refund never exceeded
+what that citizen paid that shop with `pay` and had not had back; no claim outlives a final
+rejection (never submitted again, and expirable once its window passed, unless appealed); a
+payment (`pay`) was only ever made by a citizen, and for more than nothing.
+
 One thing the contract cannot enforce is left to the admin and kept out of the random runs:
 scheduling a cap below what a citizen has already reserved (the claim was checked against the
 caps known when it was made; paid after New Year it would take the citizen past the lower cap).
-`set_caps` lifts such a cap above the largest reservation before calling the contract.
+The contract makes the admin pause for that check (in an earlier transaction); `set_caps` here
+lifts such a cap above the largest reservation before calling the contract, as that check would.
 """
 
 from __future__ import annotations
@@ -30,7 +42,10 @@ import pytest
 from contracts_model import (
     AWAITING_EVIDENCE,
     CLAIM,
+    LAST_TIME,
     LIVE,
+    MAX_REJECTIONS,
+    PAUSED,
     REQUEST_PAID,
     TASK_OPEN,
     ZERO_ADDRESS,
@@ -41,6 +56,7 @@ from contracts_model import (
     LedgerWord,
     Merchant,
     Model,
+    PauseWord,
     TaskWord,
     claim_key,
     request_word,
@@ -79,7 +95,10 @@ RESUBMIT_WINDOW = heitje_constant("RESUBMIT_WINDOW")
 DEFAULT_YEARLY_CAP = heitje_constant("DEFAULT_YEARLY_CAP")
 DEFAULT_MONTHLY_CAP = heitje_constant("DEFAULT_MONTHLY_CAP")
 MASK_8 = heitje_constant("MASK_8")
+MASK_64 = heitje_constant("MASK_64")
 MAX_UINT256 = 2**256 - 1
+# Added to a task id, this reaches the same claim key (task id << 32 wraps at 2**256).
+ALIAS = 2 ** (256 - 32)
 ERROR_SELECTOR = keccak(b"Error(string)")[:4]
 
 CITIZENS = 4
@@ -123,11 +142,52 @@ modes = st.integers(min_value=0, max_value=9)
 reasons = st.integers(min_value=0, max_value=MASK_8 + 1)
 amount_modes = st.integers(min_value=0, max_value=9)
 raw_amounts = st.integers(min_value=1, max_value=MAX_REWARD)
+# Caps: any, at the bounds, or just around the caps in force (raising and lowering them).
 caps_values = st.one_of(
     st.integers(min_value=1, max_value=MAX_CAP),
     st.sampled_from([0, 1, MAX_REWARD // 2, DEFAULT_YEARLY_CAP, MAX_CAP, MAX_CAP + 1]),
+    st.sampled_from(["in force", "in force + 1", "in force - 1"]),
 )
-TRAVELS = ["day", "hour", "deadline", "week", "deadline", "month start", "new year"]
+MONTHLY_CAPS = [
+    "none",
+    "quarter",
+    "equal",
+    "above",
+    "in force",
+    "in force + 1",
+    "in force - 1",
+]
+# 0: the task id plus ALIAS (the same claim's key); 1: task id 0; 2: the first id beyond 64 bits;
+# otherwise the task id itself.
+aliasings = st.integers(min_value=0, max_value=24)
+TRAVELS = [
+    "day",
+    "hour",
+    "deadline",
+    "week",
+    "deadline",
+    "month start",
+    "new year",
+    "grace end",
+]
+# How long a pause lasts: no time, an hour, to around the next claim deadline (which then falls
+# in the pause), or more than the resubmit window.
+PAUSE_LENGTHS = ["none", "hour", "past a deadline", "past a claim's deadline", "eight days"]
+# After an unpause: nothing; a claim whose deadline fell in the pause resubmitted or appealed, or
+# expired around the end of the grace; a second pause within the grace (the earlier start is
+# kept) or just after it (a fresh start).
+AFTER_PAUSE = [
+    "nothing",
+    "use the grace",
+    "use the grace",
+    "pause within the grace",
+    "pause after the grace",
+]
+
+
+def aliased(task_id: int, aliasing: int) -> int:
+    """The task id a call uses: see `aliasings`."""
+    return {0: task_id + ALIAS, 1: 0, 2: MASK_64 + 1}.get(aliasing, task_id)
 
 
 def revert_reason(output: bytes) -> str:
@@ -208,6 +268,9 @@ class WeshMachine(RuleBasedStateMachine):
         self.spare = list(w.spare)
         self.spender = str(self.people.outsider)
         self.reviewers = [str(self.people.reviewer), str(self.people.second_reviewer)]
+        # Every payment made with `pay`: (whether the contract took the payer for a citizen,
+        # the amount), from the call's own events.
+        self.payments: list[tuple[bool, int]] = []
 
     def teardown(self) -> None:
         self._anchor.__exit__(None, None, None)
@@ -320,8 +383,12 @@ class WeshMachine(RuleBasedStateMachine):
         for i, (wallet, percent) in enumerate(zip(wallets, spend, strict=True)):
             shop = self.model.merchants[i % MERCHANTS].address
             amount = reward * percent // 100
-            self.call(None, wallet, self.heitje.transfer, shop, amount)
-            self.model.apply_transfer(wallet, shop, amount)
+            if amount:
+                self.call(None, wallet, self.heitje.pay, shop, amount, b"\x01" * 32)
+                self.model.apply_pay(wallet, shop, amount)
+            else:
+                self.call(None, wallet, self.heitje.transfer, shop, amount)
+                self.model.apply_transfer(wallet, shop, amount)
 
     @rule(
         reward=rewards,
@@ -417,9 +484,10 @@ class WeshMachine(RuleBasedStateMachine):
         return max(self.model.tasks), citizen.wallet
 
     @precondition(lambda self: self.has_claims(AWAITING_EVIDENCE))
-    @rule(pick=picks, mode=modes, empty=st.integers(min_value=0, max_value=19))
-    def submit(self, pick: int, mode: int, empty: int) -> None:
+    @rule(pick=picks, mode=modes, empty=st.integers(min_value=0, max_value=19), aliasing=aliasings)
+    def submit(self, pick: int, mode: int, empty: int, aliasing: int) -> None:
         task_id, wallet = self.target_claim(pick, mode, AWAITING_EVIDENCE)
+        task_id = aliased(task_id, aliasing)
         evidence = "" if empty == 0 else EVIDENCE_CID
         expected = self.model.submit_refusal(wallet, task_id, evidence, self.now())
         self.call(expected, wallet, self.heitje.submit, task_id, evidence)
@@ -427,10 +495,11 @@ class WeshMachine(RuleBasedStateMachine):
             self.model.apply_submit(wallet, task_id)
 
     @precondition(lambda self: self.has_claims(AWAITING_EVIDENCE))
-    @rule(pick=picks, mode=modes, expire=st.booleans())
-    def release(self, pick: int, mode: int, expire: bool) -> None:
+    @rule(pick=picks, mode=modes, expire=st.booleans(), aliasing=aliasings)
+    def release(self, pick: int, mode: int, expire: bool, aliasing: int) -> None:
         """The citizen abandons a claim, or anyone expires one that ran out."""
         task_id, wallet = self.target_claim(pick, mode, AWAITING_EVIDENCE)
+        task_id = aliased(task_id, aliasing)
         now = self.now()
         expected = self.model.release_refusal(wallet, task_id, expire, now)
         if expire:
@@ -450,14 +519,18 @@ class WeshMachine(RuleBasedStateMachine):
         reject=st.integers(min_value=0, max_value=2),
         reason=reasons,
         second=st.booleans(),
+        aliasing=aliasings,
     )
-    def review(self, pick: int, mode: int, reject: int, reason: int, second: bool) -> None:
+    def review(
+        self, pick: int, mode: int, reject: int, reason: int, second: bool, aliasing: int
+    ) -> None:
         """A reviewer approves submitted work, or (a third of the time) rejects it."""
         task_id, wallet = self.target_claim(pick, mode, {CLAIM["SUBMITTED"]})
+        task_id = aliased(task_id, aliasing)
         reviewer = self.reviewers[second]
         now = self.now()
         if reject == 0:
-            expected = self.model.reject_refusal(wallet, task_id, reason)
+            expected = self.model.reject_refusal(reviewer, wallet, task_id, reason)
             self.call(expected, reviewer, self.heitje.reject_submission, task_id, wallet, reason)
             if expected is None:
                 self.model.apply_reject(reviewer, wallet, task_id, reason, now)
@@ -492,9 +565,17 @@ class WeshMachine(RuleBasedStateMachine):
         grant=st.booleans(),
         reason=reasons,
         second=st.booleans(),
+        aliasing=aliasings,
     )
     def appeal_path(
-        self, pick: int, mode: int, decide: bool, grant: bool, reason: int, second: bool
+        self,
+        pick: int,
+        mode: int,
+        decide: bool,
+        grant: bool,
+        reason: int,
+        second: bool,
+        aliasing: int,
     ) -> None:
         """A citizen appeals a rejection, or a reviewer decides an appeal."""
         now = self.now()
@@ -504,12 +585,14 @@ class WeshMachine(RuleBasedStateMachine):
             decide = mode != 9
         if not decide:
             task_id, wallet = self.target_claim(pick, mode, {CLAIM["REJECTED"]})
+            task_id = aliased(task_id, aliasing)
             expected = self.model.appeal_refusal(wallet, task_id, now)
             self.call(expected, wallet, self.heitje.appeal, task_id)
             if expected is None:
                 self.model.apply_appeal(wallet, task_id)
             return
         task_id, wallet = self.target_claim(pick, mode, {CLAIM["APPEALED"]})
+        task_id = aliased(task_id, aliasing)
         reviewer = self.reviewers[second]
         expected = self.model.decide_refusal(reviewer, wallet, task_id, grant, reason)
         self.call(expected, reviewer, self.heitje.decide_appeal, task_id, wallet, grant, reason)
@@ -519,17 +602,79 @@ class WeshMachine(RuleBasedStateMachine):
             else:
                 self.model.apply_release(wallet, task_id, CLAIM["DENIED"], now)
 
+    @precondition(lambda self: self.has_claims({CLAIM["SUBMITTED"], CLAIM["REJECTED"]}))
+    @rule(
+        pick=picks,
+        wait=st.booleans(),
+        rounds=st.integers(1, MAX_REJECTIONS + 1),
+        then=st.sampled_from(["leave it", "expire it", "appeal"]),
+    )
+    def junk_until_final(self, pick: int, wait: bool, rounds: int, then: str = "") -> None:
+        """Work under review or rejected: the reviewer rejects it and the citizen resubmits
+        junk, round after round (with `wait`, each resubmission at the last valid second). The
+        MAX_REJECTIONS-th rejection is final, and a resubmission after it is refused. Then the
+        claim is left, or expired by anyone a second after its window, or appealed."""
+        keys = sorted(
+            key
+            for key, claim in self.model.claims.items()
+            if claim.status in {CLAIM["SUBMITTED"], CLAIM["REJECTED"]}
+        )
+        if not keys:
+            return
+        task_id, citizen_id = keys[pick % len(keys)]
+        wallet = self.model.citizen_by_id(citizen_id).wallet
+        reviewer = self.reviewers[pick % 2]
+        for _ in range(rounds):
+            claim = self.model.claims[(task_id, citizen_id)]
+            if claim.status != CLAIM["SUBMITTED"]:
+                if wait and not self.model.expired(claim, self.now()):
+                    boa.env.evm.patch.timestamp = max(self.now(), self.model.valid_until(claim))
+                expected = self.model.submit_refusal(wallet, task_id, EVIDENCE_CID, self.now())
+                self.call(expected, wallet, self.heitje.submit, task_id, EVIDENCE_CID)
+                if expected is not None:
+                    return
+                self.model.apply_submit(wallet, task_id)
+            reason = 1 + pick % MASK_8
+            expected = self.model.reject_refusal(reviewer, wallet, task_id, reason)
+            self.call(expected, reviewer, self.heitje.reject_submission, task_id, wallet, reason)
+            if expected is not None:
+                return
+            self.model.apply_reject(reviewer, wallet, task_id, reason, self.now())
+        claim = self.model.claims[(task_id, citizen_id)]
+        if then == "expire it":
+            self.set_clock(self.model.valid_until(claim) + 1)
+            expected = self.model.release_refusal(wallet, task_id, True, self.now())
+            self.call(expected, self.people.outsider, self.heitje.expire_claim, task_id, wallet)
+            if expected is None:
+                self.model.apply_release(wallet, task_id, CLAIM["EXPIRED"], self.now())
+        elif then == "appeal":
+            expected = self.model.appeal_refusal(wallet, task_id, self.now())
+            self.call(expected, wallet, self.heitje.appeal, task_id)
+            if expected is None:
+                self.model.apply_appeal(wallet, task_id)
+
     # ----------------------------------------------------------------- time
     @rule(travel=st.sampled_from(TRAVELS), nudge=st.integers(min_value=-2, max_value=2))
     def travel(self, travel: str, nudge: int) -> None:
-        """Moves the clock forward: a little, to the second around the next deadline or expiry,
-        or to just around a month start or New Year (Amsterdam time)."""
-        now = self.now()
+        """Moves the clock forward: a little, to the second around the next deadline or the end
+        of a claim's validity (a grace after a pause included), to around the end of the last
+        pause's grace, or to just around a month start or New Year (Amsterdam time)."""
+        self.set_clock(self.travel_target(travel, nudge))
+        self.check_views()
+
+    def travel_target(self, travel: str, nudge: int) -> int:
+        now, model = self.now(), self.model
         moments = sorted(
-            {t.deadline for t in self.model.tasks.values() if t.deadline > now}
-            | {c.expires_at for c in self.model.claims.values() if c.expires_at > now}
+            {t.deadline for t in model.tasks.values() if t.deadline > now}
+            | {c.expires_at for c in model.claims.values() if c.expires_at > now}
+            | {
+                model.valid_until(c)
+                for c in model.claims.values()
+                if c.status in AWAITING_EVIDENCE and model.valid_until(c) > now
+            }
         )
-        target = {
+        grace_end = model.resumed_at + RESUBMIT_WINDOW
+        return {
             "hour": now + 3_600 + nudge,
             "day": now + DAY + nudge,
             "week": now + 7 * DAY + nudge,
@@ -537,30 +682,43 @@ class WeshMachine(RuleBasedStateMachine):
             "new year": next_new_year(now) + nudge,
             # To the second around the next claim deadline or claim expiry.
             "deadline": (moments[0] if moments else now + DAY) + nudge // 2,
+            "grace end": (grace_end if grace_end > now else now + DAY) + nudge // 2,
         }[travel]
-        boa.env.evm.patch.timestamp = max(target, now + 1)
-        self.check_views()
+
+    def set_clock(self, target: int) -> None:
+        """Moves the clock to `target`, or a second on if that is not later."""
+        boa.env.evm.patch.timestamp = max(target, self.now() + 1)
 
     # ---------------------------------------------------------------- money
     @rule(
-        flow=st.sampled_from(["pay", "pay", "refund", "stray"]),
+        flow=st.sampled_from(["pay", "pay", "refund", "refund", "stray"]),
         sender=st.integers(min_value=0, max_value=11),
         receiver=st.integers(min_value=0, max_value=11),
         amount_mode=amount_modes,
         raw=raw_amounts,
-        how=st.sampled_from(["transfer", "pay", "transferFrom"]),
+        how=st.sampled_from(["transfer", "pay", "pay", "transferFrom"]),
     )
     def money(
         self, flow: str, sender: int, receiver: int, amount_mode: int, raw: int, how: str
     ) -> None:
-        """A citizen pays a shop, a shop refunds a citizen, or any other flow is tried (citizen
-        to citizen included); by transfer, pay with a reference, or through an allowance."""
+        """A citizen pays a shop (with `pay`, which opens the shop's refund window, or by plain
+        transfer, which does not), a shop refunds a citizen (mostly one whose window is this
+        shop's, by as much as it allows, a cent more, or anyone), or any other flow is tried
+        (citizen to citizen included); by transfer, `pay` with a reference, or through an
+        allowance. A shop's `pay` is tried too, and refused."""
         shops, citizens = self.model.merchants, self.model.citizens
         if flow == "pay":
             source, target = citizens[sender % CITIZENS].wallet, shops[receiver % MERCHANTS].address
         elif flow == "refund":
-            source, target = shops[sender % MERCHANTS].address, citizens[receiver % CITIZENS].wallet
-            how = "transfer" if how == "pay" else how
+            shop = shops[sender % MERCHANTS]
+            source = shop.address
+            windows = [c for c in citizens if c.refund_shop == shop.id and c.refund_amount]
+            if windows and receiver < 8:
+                target = windows[receiver % len(windows)].wallet
+            else:
+                target = citizens[receiver % CITIZENS].wallet
+            if how == "pay" and raw % 4:
+                how = "transfer"
         else:
             source = self.wallet(sender % 10)
             target = (
@@ -570,7 +728,7 @@ class WeshMachine(RuleBasedStateMachine):
                 if receiver == 10
                 else shops[1].address
             )
-        amount = self.amount(amount_mode, raw, self.model.balance_of(source))
+        amount = self.amount(amount_mode, raw, self.room(source, target))
         if how == "transferFrom":
             allowance = self.model.allowances.get((source, self.spender), 0)
             if allowance < amount and amount % 2:
@@ -582,18 +740,52 @@ class WeshMachine(RuleBasedStateMachine):
             self.call(expected, self.spender, self.heitje.transferFrom, source, target, amount)
             if expected is None:
                 self.model.apply_transfer_from(source, self.spender, target, amount)
+                self.check_transfer_from_events(source, allowance)
             return
-        expected = self.model.transfer_refusal(source, target, amount)
         if how == "pay":
+            expected = self.model.pay_refusal(source, target, amount)
             reference = amount.to_bytes(32, "big")
             self.call(expected, source, self.heitje.pay, target, amount, reference)
             if expected is None:
-                names = [type(log).__name__ for log in self.heitje.get_logs()]
-                assert names == ["Transfer", "Payment"]
-        else:
-            self.call(expected, source, self.heitje.transfer, target, amount)
+                self.model.apply_pay(source, target, amount)
+                self.record_payment(target, reference)
+            return
+        expected = self.model.transfer_refusal(source, target, amount)
+        self.call(expected, source, self.heitje.transfer, target, amount)
         if expected is None:
             self.model.apply_transfer(source, target, amount)
+
+    def room(self, source: str, target: str) -> int:
+        """What `source` can move to `target`: its balance, and for a refund no more than the
+        citizen's window with this shop."""
+        balance = self.model.balance_of(source)
+        merchant, citizen = self.model.merchant_at(source), self.model.citizen_at(target)
+        if merchant is None or citizen is None:
+            return balance
+        return min(balance, self.model.refund_room(merchant, citizen) or 0)
+
+    def record_payment(self, merchant: str, reference: bytes) -> None:
+        """A payment's events: its Transfer (payer, shop, amount), then Payment (shop,
+        reference). Records whether the contract holds the payer for a citizen, and the amount."""
+        logs = self.heitje.get_logs()
+        assert [type(log).__name__ for log in logs] == ["Transfer", "Payment"]
+        transfer, payment = logs
+        assert (str(transfer.receiver), str(payment.merchant)) == (merchant, merchant)
+        assert payment.reference == reference
+        payer = self.heitje.account(transfer.sender)
+        self.payments.append((bool(payer.is_citizen), int(transfer.value)))
+
+    def check_transfer_from_events(self, owner: str, allowance: int) -> None:
+        """`transferFrom` logs the allowance left (Approval) before its Transfer, unless the
+        allowance is unlimited."""
+        names = [type(log).__name__ for log in self.heitje.get_logs()]
+        if allowance == MAX_UINT256:
+            assert names == ["Transfer"]
+            return
+        assert names == ["Approval", "Transfer"]
+        approval = self.heitje.get_logs()[0]
+        assert (str(approval.owner), str(approval.spender)) == (owner, self.spender)
+        assert approval.value == self.model.allowances[(owner, self.spender)]
 
     @precondition(lambda self: any(m.balance for m in self.model.merchants) or self.model.requests)
     @rule(action=st.sampled_from(["redeem", "redeem", "mark paid"]), data=st.data())
@@ -642,6 +834,7 @@ class WeshMachine(RuleBasedStateMachine):
                 "merchant active",
                 "caps",
                 "caps",
+                "caps at next year's edge",
                 "open claims",
                 "pause",
             ]
@@ -669,8 +862,18 @@ class WeshMachine(RuleBasedStateMachine):
         elif action == "caps":
             self.set_caps(
                 data.draw(caps_values, label="yearly"),
-                data.draw(st.sampled_from(["none", "quarter", "equal", "above"]), label="monthly"),
-                data.draw(st.sampled_from([1, 2, 0, -1]), label="years ahead"),
+                data.draw(st.sampled_from(MONTHLY_CAPS), label="monthly"),
+                data.draw(st.sampled_from([1, 1, 2, 0, -1]), label="years ahead"),
+                data.draw(st.booleans(), label="pause first"),
+            )
+        elif action == "caps at next year's edge":
+            # Next year's caps equal to or a cent above those in force (raising needs no pause;
+            # a monthly cap where none is in force is a lowering), with or without a pause.
+            self.set_caps(
+                data.draw(st.sampled_from(["in force", "in force + 1"]), label="yearly"),
+                data.draw(st.sampled_from(["none", "in force", "in force + 1"]), label="monthly"),
+                1,
+                data.draw(st.booleans(), label="pause first"),
             )
         elif action == "open claims":
             limit = data.draw(
@@ -683,7 +886,15 @@ class WeshMachine(RuleBasedStateMachine):
             self.set_max_open_claims(limit)
         else:
             who, other = data.draw(people, label="who"), data.draw(people, label="other")
-            self.pause_episode(who, other, data.draw(raw_amounts, label="amount"))
+            self.pause_episode(
+                who,
+                other,
+                data.draw(raw_amounts, label="amount"),
+                data.draw(st.sampled_from(PAUSE_LENGTHS), label="length"),
+                data.draw(st.sampled_from(AFTER_PAUSE), label="after"),
+                data.draw(st.integers(min_value=0, max_value=3), label="caps while paused"),
+                data.draw(caps_values, label="yearly"),
+            )
 
     def budget(self, withdraw: bool, amount: Any) -> None:
         if amount == "available":
@@ -739,20 +950,33 @@ class WeshMachine(RuleBasedStateMachine):
         expected = None if paused != self.model.paused else "heitje: already in that state"
         self.call(expected, self.people.admin, self.heitje.set_paused, paused)
         if expected is None:
-            self.model.paused = paused
+            self.model.set_paused(paused, self.now())
 
-    def pause_episode(self, who: int, other: int, amount: Any) -> None:
-        """The admin pauses; while paused, one citizen, reviewer, treasurer or shop action is
-        tried (refused unless it is a payment, a refund or a settlement); then the admin
-        unpauses. A pause inside one step keeps the rest of the run doing business."""
+    def pause_episode(
+        self,
+        who: int,
+        other: int,
+        amount: Any,
+        length: str,
+        after: str,
+        caps_while_paused: int,
+        yearly: int | str,
+    ) -> None:
+        """The admin pauses; while paused the clock may run (past claim deadlines, which then
+        get the grace after the unpause), one citizen, reviewer, treasurer, shop or registry
+        action is tried (refused unless it is a payment, a refund, a settlement or an emergency
+        tool: set_active, move_citizen), the admin may lower caps (a block after the pause);
+        then the admin unpauses, and sometimes pauses again within the grace of this pause or
+        just after it. A pause inside one step keeps the rest of the run doing business."""
         self.set_paused(True)
         self.set_paused(True)  # already paused: refused
+        self.pass_paused_time(length, who % 5 - 2)
         raw = amount
         tries = [
             lambda: self.claim(who, other, 0),
-            lambda: self.submit(other, 0, 1),
-            lambda: self.review(other, 0, 1, 1, who % 2 == 1),
-            lambda: self.release(other, 0, who % 2 == 1),
+            lambda: self.submit(other, 0, 1, 9),
+            lambda: self.review(other, 0, 1, 1, who % 2 == 1, 9),
+            lambda: self.release(other, 0, who % 2 == 1, 9),
             lambda: self.money("pay", who, other, 0, raw, "pay"),
             lambda: self.money("refund", who, other, 0, raw, "transferFrom"),
             lambda: self.redeem(self.model.merchants[who % MERCHANTS].address, raw),
@@ -760,10 +984,76 @@ class WeshMachine(RuleBasedStateMachine):
             lambda: self.commission(raw % MAX_REWARD + 1, 1, DAY, DAY, 1),
             lambda: self.budget(who % 2 == 1, raw),
             lambda: self.move_citizen(who, other),
+            lambda: self.set_active(who % 2 == 0, who, other % 2 == 0),
+            lambda: self.junk_until_final(other, False, 1),
         ]
         tries[(who * 10 + other) % len(tries)]()
+        if caps_while_paused == 0:
+            self.set_caps(yearly, MONTHLY_CAPS[other % len(MONTHLY_CAPS)], 1, False)
         self.set_paused(False)
         self.set_paused(False)  # already running: refused
+        if after == "use the grace":
+            self.use_the_grace(who, other % 5 - 2)
+        elif after == "pause within the grace":
+            self.set_clock(self.now() + (who + 1) * RESUBMIT_WINDOW // 10)
+        elif after == "pause after the grace":
+            self.set_clock(self.model.resumed_at + RESUBMIT_WINDOW + 1)
+        if after.startswith("pause"):
+            self.set_paused(True)
+            self.pass_paused_time(length, other % 5 - 2)
+            self.set_paused(False)
+        self.check_views()
+
+    def use_the_grace(self, who: int, nudge: int) -> None:
+        """Right after an unpause, acts on a claim whose deadline passed but fell at or after
+        the start of the pause: the citizen resubmits (or appeals, if rejected), or anyone
+        expires it, at once or around the end of the grace."""
+        now, model = self.now(), self.model
+        in_grace = sorted(
+            key
+            for key, claim in model.claims.items()
+            if claim.status in AWAITING_EVIDENCE and model.extended_from <= claim.expires_at < now
+        )
+        if not in_grace:
+            return
+        task_id, citizen_id = in_grace[who % len(in_grace)]
+        wallet, claim = model.citizen_by_id(citizen_id).wallet, model.claims[in_grace[0]]
+        claim = model.claims[(task_id, citizen_id)]
+        if who % 3 == 0:
+            expected = model.submit_refusal(wallet, task_id, EVIDENCE_CID, now)
+            self.call(expected, wallet, self.heitje.submit, task_id, EVIDENCE_CID)
+            if expected is None:
+                model.apply_submit(wallet, task_id)
+            return
+        if who % 3 == 1 and claim.status == CLAIM["REJECTED"]:
+            expected = model.appeal_refusal(wallet, task_id, now)
+            self.call(expected, wallet, self.heitje.appeal, task_id)
+            if expected is None:
+                model.apply_appeal(wallet, task_id)
+            return
+        if who % 2:
+            self.set_clock(model.resumed_at + RESUBMIT_WINDOW + nudge)
+        expected = model.release_refusal(wallet, task_id, True, self.now())
+        self.call(expected, self.people.outsider, self.heitje.expire_claim, task_id, wallet)
+        if expected is None:
+            model.apply_release(wallet, task_id, CLAIM["EXPIRED"], self.now())
+
+    def pass_paused_time(self, length: str, nudge: int) -> None:
+        """Lets time pass while paused: see PAUSE_LENGTHS."""
+        if length == "hour":
+            self.set_clock(self.now() + 3_600)
+        elif length == "past a deadline":
+            self.set_clock(self.travel_target("deadline", nudge))
+        elif length == "past a claim's deadline":
+            now = self.now()
+            waiting = [
+                c.expires_at
+                for c in self.model.claims.values()
+                if c.status in AWAITING_EVIDENCE and c.expires_at >= now
+            ]
+            self.set_clock(min(waiting, default=now) + 1 + abs(nudge) * 3_600)
+        elif length == "eight days":
+            self.set_clock(self.now() + RESUBMIT_WINDOW + DAY + nudge)
 
     def set_max_open_claims(self, limit: int) -> None:
         expected = None if 0 < limit <= MAX_OPEN_CLAIMS else "cap: open-claims limit range"
@@ -779,16 +1069,34 @@ class WeshMachine(RuleBasedStateMachine):
                 limit,
             )
 
-    def set_caps(self, yearly: int, monthly: str, years_ahead: int) -> None:
-        monthly_cap = {"none": 0, "quarter": yearly // 4, "equal": yearly, "above": yearly + 1}[
-            monthly
-        ]
+    def set_caps(
+        self, yearly: int | str, monthly: str, years_ahead: int, pause_first: bool
+    ) -> None:
+        """The admin schedules caps: for next year (or a refused other year), raising or
+        lowering the caps in force; lowering only goes through while paused (in an earlier
+        transaction: here in the same block), so with `pause_first` the admin pauses for it and
+        unpauses after."""
+        paused_here = pause_first and not self.model.paused
+        if paused_here:
+            self.set_paused(True)
         now = self.now()
+        in_force = self.model.caps_in_force(amsterdam_period(now)[0])
+        if isinstance(yearly, str):
+            yearly = in_force.yearly + {"in force": 0, "in force + 1": 1}.get(yearly, -1)
+        monthly_cap = {
+            "none": 0,
+            "quarter": yearly // 4,
+            "equal": yearly,
+            "above": yearly + 1,
+            "in force": in_force.monthly,
+            "in force + 1": in_force.monthly + 1,
+            "in force - 1": max(in_force.monthly - 1, 0),
+        }[monthly]
         from_year = amsterdam_period(now)[0] + years_ahead
         if self.model.set_caps_refusal(yearly, monthly_cap, from_year, now) is None:
-            # The admin's duty (the contract cannot check it): a lower cap must still cover
-            # what citizens have already reserved, or those claims, paid after New Year, would
-            # take them past it. See the suite's report.
+            # The admin's duty, checked while paused (the contract cannot check it): a lower cap
+            # must still cover what citizens have already reserved, or those claims, paid after
+            # New Year, would take them past it. See the suite's report.
             # So a cap drawn below the largest reservation is lifted above it (by the drawn
             # amount, to keep variety).
             reserved = max(c.reserved for c in self.model.citizens)
@@ -801,6 +1109,8 @@ class WeshMachine(RuleBasedStateMachine):
         if expected is None:
             self.model.apply_set_caps(yearly, monthly_cap, from_year, now)
             self.check_views()
+        if paused_here:
+            self.set_paused(False)
 
     def check_views(self) -> None:
         """The views the city's dashboard reads: period, caps in force and the ledger totals."""
@@ -841,6 +1151,28 @@ class WeshMachine(RuleBasedStateMachine):
     def storage_matches_the_model_and_the_invariants_hold(self) -> None:
         self.check_everything()
 
+    def check_final_rejections(self) -> None:
+        """No claim outlives a final rejection: no claim is rejected more than MAX_REJECTIONS
+        times or submitted after the last; a finally rejected claim (not appealed) refuses a
+        resubmission, and anyone can expire it exactly once its window (and any grace) passed.
+        The two calls are tried and rolled back."""
+        for (task_id, citizen_id), claim in sorted(self.model.claims.items()):
+            assert claim.rejections <= MAX_REJECTIONS
+            if claim.rejections < MAX_REJECTIONS:
+                continue
+            assert claim.status != CLAIM["SUBMITTED"]
+            if claim.status != CLAIM["REJECTED"]:
+                continue
+            wallet = self.model.citizen_by_id(citizen_id).wallet
+            expire: str | None = PAUSED
+            resubmit = PAUSED
+            if not self.model.paused:
+                expired = self.model.expired(claim, self.now())
+                expire, resubmit = None if expired else "tasks: claim still valid", LAST_TIME
+            with boa.env.anchor():
+                self.call(resubmit, wallet, self.heitje.submit, task_id, EVIDENCE_CID)
+                self.call(expire, self.people.outsider, self.heitje.expire_claim, task_id, wallet)
+
     def check_everything(self) -> None:
         heitje, model, now = self.heitje, self.model, self.now()
         storage = heitje._storage
@@ -850,6 +1182,7 @@ class WeshMachine(RuleBasedStateMachine):
         ledger = LedgerWord.decode(storage._ledger.get())
         granted = storage._budget_granted.get()
         caps_word = CapsWord.decode(storage._caps.get())
+        pause_word = PauseWord.decode(storage._pause.get())
         # The contract's own period is compared with zoneinfo whenever the clock moves (`travel`)
         # and through the period every claim and approval writes into an account word.
         year, month = amsterdam_period(now)
@@ -882,6 +1215,9 @@ class WeshMachine(RuleBasedStateMachine):
         # Caps: the raw word is the model's; `check_views` compares the view when it can change.
         assert caps_word == model.caps
         in_force = caps_word.in_force(year)
+
+        # The pause word: where deadlines are extended from, and the last unpause.
+        assert pause_word == PauseWord(model.extended_from, model.resumed_at)
 
         # Accounts: exactly the citizens, retired wallets and shops, each as the model says.
         expected_accounts = (
@@ -929,8 +1265,25 @@ class WeshMachine(RuleBasedStateMachine):
             assert word.open_claims == len(mine)
             # The closed loop: a citizen's money comes only from approved work and refunds.
             assert word.balance == citizen.approved_in + citizen.refunds_in - citizen.spent
+            # The refund window: the shop paid last with `pay`, and what is left to refund.
+            assert (word.refund_shop, word.refund_amount) == (
+                citizen.refund_shop,
+                citizen.refund_amount,
+            )
+        # A refund never exceeded what that citizen paid that shop with `pay` and had not had
+        # back: per pair, ever, and the open window is at most what was paid there.
+        for pair, refunded in model.refunded.items():
+            assert refunded <= model.paid_with_pay.get(pair, 0)
+        for citizen in model.citizens:
+            if citizen.refund_shop:
+                pair = (citizen.id, citizen.refund_shop)
+                paid, refunded = model.paid_with_pay.get(pair, 0), model.refunded.get(pair, 0)
+                assert citizen.refund_amount <= paid - refunded
+        # A payment (`pay`) is only ever a citizen's, and for more than nothing.
+        assert all(by_citizen and amount > 0 for by_citizen, amount in self.payments)
         for merchant in model.merchants:
             word = words[merchant.address]
+            assert (word.refund_shop, word.refund_amount) == (0, 0)
             assert (word.merchant, word.citizen, word.id) == (True, False, merchant.id)
             assert (word.active, word.payable) == (merchant.active, merchant.active)
             assert word.balance == merchant.balance
@@ -947,10 +1300,17 @@ class WeshMachine(RuleBasedStateMachine):
         }
         assert claims == {
             claim_key(task_id, citizen_id): ClaimWord(
-                c.status, c.expires_at, c.reward, c.reason, c.appealed, int(c.rejected_by, 16)
+                c.status,
+                c.expires_at,
+                c.reward,
+                c.reason,
+                c.appealed,
+                int(c.rejected_by, 16),
+                c.rejections,
             )
             for (task_id, citizen_id), c in model.claims.items()
         }
+        self.check_final_rejections()
 
         # Redemption: every request as the model says; totals add up.
         rstorage = self.redemption._storage

@@ -75,6 +75,30 @@ def test_transfer_from_spends_allowance_and_moves_balance(
     assert heitje.balanceOf(merchant) == 400
 
 
+def test_transfer_from_emits_approval_with_the_allowance_left(
+    heitje, flow, citizen, merchant, outsider
+):
+    flow.earn(citizen, 1_000)
+    with boa.env.prank(citizen):
+        heitje.approve(outsider, 600)
+    with boa.env.prank(outsider):
+        heitje.transferFrom(citizen, merchant, 400)
+    assert event_names(heitje) == ["Approval", "Transfer"]
+    approval = only_event(heitje, "Approval")
+    assert (approval.owner, approval.spender, approval.value) == (citizen, outsider, 200)
+
+
+def test_transfer_from_with_an_unlimited_allowance_emits_no_approval(
+    heitje, flow, citizen, merchant, outsider
+):
+    flow.earn(citizen, 1_000)
+    with boa.env.prank(citizen):
+        heitje.approve(outsider, MAX_UINT256)
+    with boa.env.prank(outsider):
+        heitje.transferFrom(citizen, merchant, 400)
+    assert event_names(heitje) == ["Transfer"]
+
+
 def test_transfer_from_beyond_allowance_is_refused(heitje, flow, citizen, merchant, outsider):
     flow.earn(citizen, 1_000)
     with boa.env.prank(citizen):
