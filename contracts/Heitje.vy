@@ -1695,9 +1695,11 @@ def _claim_key(task_id: uint256, citizen_id: uint256) -> uint256:
     @dev The key of a claim: task id << 32 | citizen id. Task ids run from 1
          and fit 64 bits (the counters word), so a task id outside that range
          does not exist and is refused: unchecked, `task_id + k * 2**224`
-         would address the same claim as `task_id`.
+         would address the same claim as `task_id`. Citizen ids fit 32 bits: a
+         larger one (possible only through `claim_of`) would reach another
+         task's claims, and is refused the same way.
     """
-    if not (task_id != 0 and task_id <= MASK_64):
+    if not (task_id != 0 and task_id <= MASK_64 and citizen_id <= MASK_32):
         self._fail("tasks: no such task")
     return (task_id << 32) | citizen_id
 
