@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import IntEnum, IntFlag
 from typing import Any, cast
 
 from eth_typing import ChecksumAddress
@@ -21,42 +20,7 @@ from web3.exceptions import ContractLogicError
 from web3.types import BlockIdentifier, TxParams
 
 from wesh import artifacts
-
-
-class Role(IntFlag):
-    """The role bits of ``contracts/modules/access.vy``."""
-
-    ADMIN = 1
-    REGISTRAR = 2
-    MERCHANT_MANAGER = 4
-    TASK_MANAGER = 8
-    REVIEWER = 16
-    TREASURER = 32
-
-
-class TaskStatus(IntEnum):
-    NONE = 0
-    OPEN = 1
-    CANCELLED = 2
-    CLOSED = 3
-
-
-class ClaimStatus(IntEnum):
-    NONE = 0
-    CLAIMED = 1
-    SUBMITTED = 2
-    REJECTED = 3
-    APPEALED = 4
-    PAID = 5
-    EXPIRED = 6
-    ABANDONED = 7
-    DENIED = 8
-
-
-class RequestStatus(IntEnum):
-    NONE = 0
-    OPEN = 1
-    PAID = 2
+from wesh.rules import ClaimStatus, RequestStatus, Role, TaskStatus
 
 
 @dataclass(frozen=True)

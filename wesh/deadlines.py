@@ -7,15 +7,14 @@ Two rules of contracts/Heitje.vy that decide whether a citizen can still act on 
   stays valid until ``RESUBMIT_WINDOW`` after the unpause.
 * The ``MAX_REJECTIONS``-th rejection is final: no resubmission, only an appeal.
 
-The constants equal the contract's (tests/wesh checks them against the Vyper source).
+The constants live in wesh.rules (checked there against the Vyper source).
 """
 
 from __future__ import annotations
 
-#: After a rejection, and after an unpause, a citizen has at least this long (seconds).
-RESUBMIT_WINDOW = 7 * 86_400
-#: The rejection that makes this many is final.
-MAX_REJECTIONS = 3
+from wesh.rules import MAX_REJECTIONS, RESUBMIT_WINDOW
+
+__all__ = ["MAX_REJECTIONS", "RESUBMIT_WINDOW", "effective_expiry", "in_grace", "is_final"]
 
 
 def in_grace(timestamp: int, resumed_at: int) -> bool:
