@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from wesh.calendar import Caps, amsterdam_period
 
 
-def _utc(*parts: int) -> int:
-    return int(datetime(*parts, tzinfo=UTC).timestamp())
+def _utc(year: int, month: int, day: int, hour: int, minute: int, second: int) -> int:
+    return int(datetime(year, month, day, hour, minute, second, tzinfo=UTC).timestamp())
 
 
 def test_new_year_starts_at_midnight_in_amsterdam_not_utc() -> None:
