@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from api.deps import ServicesDep
 from api.errors import InvalidInput, NotFound
-from wesh import deadlines, reasons
+from wesh import reasons, rules
 from wesh.metadata import is_cid
 from wesh.neighbourhoods import NEIGHBOURHOODS
 
@@ -119,6 +119,15 @@ class ConfigOut(BaseModel):
     map_attribution: str
     # The contract's MAX_REJECTIONS: the rejection that makes this many is final.
     max_rejections: int
+    # wesh.rules: the kinds of task (Dutch words, the dApp translates them), the contract's bounds
+    # for a task, and the status numbers of tasks and claims with their names.
+    categories: list[str]
+    max_reward: int
+    max_slots: int
+    min_claim_duration: int
+    max_claim_duration: int
+    task_statuses: dict[str, str]
+    claim_statuses: dict[str, str]
 
 
 def json_response(payload: Any) -> Response:
@@ -145,7 +154,14 @@ def config(svc: ServicesDep) -> ConfigOut:
         rpc_urls=[rpc_url] if rpc_url else [],
         map_tiles_url=svc.settings.map_tiles_url,
         map_attribution=svc.settings.map_attribution,
-        max_rejections=deadlines.MAX_REJECTIONS,
+        max_rejections=rules.MAX_REJECTIONS,
+        categories=list(rules.CATEGORIES),
+        max_reward=rules.MAX_REWARD,
+        max_slots=rules.MAX_SLOTS,
+        min_claim_duration=rules.MIN_CLAIM_DURATION,
+        max_claim_duration=rules.MAX_CLAIM_DURATION,
+        task_statuses={str(n): name for n, name in rules.status_names(rules.TaskStatus).items()},
+        claim_statuses={str(n): name for n, name in rules.status_names(rules.ClaimStatus).items()},
     )
 
 

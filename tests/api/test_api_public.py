@@ -9,6 +9,7 @@ import pytest
 from api_support import Stack
 
 from api.views import BLOCK_CHECK_S
+from wesh import rules
 
 pytestmark = pytest.mark.anyio
 
@@ -93,6 +94,19 @@ async def test_config_names_chain_and_token(client: httpx.AsyncClient, stack: St
         "decimals": 2,
         "name": "'t Heerlens Heitje",
     }
+
+
+async def test_config_gives_the_dapp_the_task_rules(client: httpx.AsyncClient) -> None:
+    """The dApp's forms and labels take categories, bounds and status names from here (wesh.rules),
+    so nothing in web/ writes them down a second time."""
+    body = (await client.get("/config")).json()
+    assert body["categories"] == list(rules.CATEGORIES)
+    assert (body["max_reward"], body["max_slots"]) == (rules.MAX_REWARD, rules.MAX_SLOTS)
+    assert body["min_claim_duration"] == rules.MIN_CLAIM_DURATION
+    assert body["max_claim_duration"] == rules.MAX_CLAIM_DURATION
+    assert body["max_rejections"] == rules.MAX_REJECTIONS
+    assert body["task_statuses"]["1"] == "open"
+    assert body["claim_statuses"] == {str(s.value): s.name.lower() for s in rules.ClaimStatus}
 
 
 async def test_public_documents_are_served_but_evidence_is_not(
