@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from multiformats import CID, multihash
 
+from wesh import rules
 from wesh.artifacts import ROOT
 from wesh.deployment import DEV_CHAIN_ID
 
@@ -33,8 +34,6 @@ TASK_SCHEMA = "wesh.task/1"
 MERCHANT_SCHEMA = "wesh.merchant/1"
 #: Largest document whose CID matches IPFS's (one unixfs chunk).
 MAX_DOCUMENT_BYTES = 256 * 1024
-#: The contracts accept CIDs up to this length (Heitje.MAX_CID_LENGTH).
-MAX_CID_LENGTH = 100
 
 
 class ContentError(Exception):
@@ -132,10 +131,6 @@ def _bilingual(nl: str, en: str | None) -> dict[str, str]:
     return {"nl": nl, "en": en} if en else {"nl": nl}
 
 
-#: Kinds of task, for filters and icons; Dutch words, as the dApp shows them.
-CATEGORIES = ("schilderen", "stickers", "onkruid", "zwerfafval", "graffiti", "groen", "overig")
-
-
 def task_document(
     *,
     title: str,
@@ -150,7 +145,7 @@ def task_document(
     claim_duration: int,
     title_en: str | None = None,
     description_en: str | None = None,
-    category: str = "overig",
+    category: str = rules.DEFAULT_CATEGORY,
 ) -> dict[str, Any]:
     """The public document of a task (``wesh.task/1``). Dutch first; English when given.
 
@@ -168,7 +163,7 @@ def task_document(
         "slots": slots,
         "claim_deadline": datetime.fromtimestamp(claim_deadline, UTC).isoformat(),
         "claim_duration": claim_duration,
-        "category": category if category in CATEGORIES else "overig",
+        "category": category if category in rules.CATEGORIES else rules.DEFAULT_CATEGORY,
     }
 
 

@@ -29,8 +29,9 @@ import yaml
 
 from wesh import neighbourhoods
 from wesh.csv_rows import Column, InputFileError, Row, RowError, read_rows
-from wesh.metadata import CATEGORIES, task_document
+from wesh.metadata import task_document
 from wesh.money import AmountError, parse_euros
+from wesh.rules import CATEGORIES
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
