@@ -46,11 +46,17 @@ chromium:
 	@test -x $(CHROMIUM) && test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || \
 		tools/apt-install chromium fonts-dejavu-core
 
+# The lock holds everything `make install` puts in .venv: the run-time dependencies of the API
+# and the indexer, the `scripts` extra (ape, Vyper, titanoboa) and the `dev` extra (tests, lint).
 requirements.lock: pyproject.toml
 	@test -x $(UV) || { $(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q "uv==$(UV_VERSION)"; }
-	$(UV) pip compile -q pyproject.toml --extra dev --universal --python-version 3.11 -o $@
+	$(UV) pip compile -q pyproject.toml --extra scripts --extra dev --universal --python-version 3.11 -o $@
 
+# After a contract changed: the compiled contracts shipped in the package (wesh/compiled/, what
+# everything deploys and decodes with; tests/build fails while they are older than contracts/),
+# then ape's own build of the same sources for the admin scripts.
 compile: install
+	$(PY) -m wesh.artifacts
 	$(VENV)/bin/ape compile
 
 # PostgreSQL and Redis: the running ones when they answer, otherwise throwaway servers that the
