@@ -19,29 +19,44 @@ Every problem is reported with its line number, and nothing is sent while any re
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import yaml
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from wesh import neighbourhoods
 from wesh.csv_rows import Column, InputFileError, Row, RowError, read_rows
-from wesh.metadata import task_document
-from wesh.money import AmountError, parse_euros
-from wesh.rules import CATEGORIES
+from wesh.money import parse_euros
+from wesh.rules import (
+    AMSTERDAM,
+    CATEGORIES,
+    DEFAULT_CATEGORY,
+    MAX_CLAIM_DURATION,
+    MAX_DESCRIPTION,
+    MAX_REWARD,
+    MAX_SLOTS,
+    MAX_TITLE,
+    MIN_CLAIM_DURATION,
+)
+from wesh.task_terms import TaskTerms
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-# The contract's bounds (Heitje.vy), checked here so each term gets its own message.
-MAX_REWARD = 150_000
-MAX_SLOTS = 1_000
-MIN_CLAIM_DURATION = 3_600
-MAX_CLAIM_DURATION = 365 * 86_400
-MAX_TITLE = 120
-MAX_DESCRIPTION = 4_000
+__all__ = [
+    "AMSTERDAM",  # scripts and tests read task files' dates in it; its home is wesh.rules
+    "FIELDS",
+    "REQUIRED",
+    "TASK_COLUMNS",
+    "TaskRow",
+    "describe_duration",
+    "parse_deadline",
+    "parse_duration",
+    "parse_tasks",
+]
 
 FIELDS = (
     "title",
@@ -82,24 +97,51 @@ _DURATION = re.compile(
     r"^(\d+)\s*(d|dag|dagen|day|days|h|u|uur|hour|hours|w|week|weken|weeks)?$", re.IGNORECASE
 )
 _UNIT_SECONDS = {"d": 86_400, "h": 3_600, "u": 3_600, "w": 7 * 86_400}
+_NO_STREET = "location street is missing (where is the task? e.g. 'Aambos, bij de vijver')"
 
 
 @dataclass(frozen=True)
 class TaskRow:
-    """One checked task: its on-chain terms and its public document."""
+    """One checked task: the line it came from and its terms (what goes on chain and into its
+    public document)."""
 
     line: int
-    title: str
-    neighbourhood: int
-    reward: int  # cents per slot
-    slots: int
-    claim_deadline: int  # unix time
-    claim_duration: int  # seconds
-    document: dict[str, Any]
+    terms: TaskTerms
+
+    @property
+    def title(self) -> str:
+        return self.terms.title
+
+    @property
+    def neighbourhood(self) -> int:
+        return self.terms.neighbourhood
+
+    @property
+    def reward(self) -> int:
+        """Cents per slot."""
+        return self.terms.reward
+
+    @property
+    def slots(self) -> int:
+        return self.terms.slots
+
+    @property
+    def claim_deadline(self) -> int:
+        """Unix time."""
+        return self.terms.claim_deadline
+
+    @property
+    def claim_duration(self) -> int:
+        """Seconds."""
+        return self.terms.claim_duration
 
     @property
     def cost(self) -> int:
-        return self.reward * self.slots
+        return self.terms.cost
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        return self.terms.document()
 
 
 def parse_duration(value: object) -> int:
@@ -137,109 +179,160 @@ def parse_deadline(value: object) -> int:
     return int(moment.timestamp())
 
 
+class _Problems:
+    """A row's problems, each filed under the field it is about and reported in field order,
+    so a field that could not be read is not reported a second time by TaskTerms."""
+
+    _ORDER = ("", *FIELDS)  # "": problems with the row as a whole (unknown fields)
+
+    def __init__(self) -> None:
+        self._by_field: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self._by_field.setdefault(field, []).append(message)
+
+    def __contains__(self, field: str) -> bool:
+        return field in self._by_field
+
+    def __bool__(self) -> bool:
+        return bool(self._by_field)
+
+    def messages(self) -> list[str]:
+        order = {field: i for i, field in enumerate(self._ORDER)}
+        fields = sorted(self._by_field, key=lambda field: order.get(field, len(order)))
+        return [message for field in fields for message in self._by_field[field]]
+
+
 def _task(line: int, data: dict[str, Any], now: int, errors: list[RowError]) -> TaskRow | None:
-    before = len(errors)
-
-    def fail(message: str) -> None:
-        errors.append(RowError(line, message))
-
+    """The row at ``line`` as a TaskRow; else None, with each of its problems added to
+    ``errors``."""
+    problems = _Problems()
     for key in data:
         if key not in FIELDS:
-            fail(f"unknown field {key!r} (fields: {', '.join(FIELDS)})")
+            problems.add("", f"unknown field {key!r} (fields: {', '.join(FIELDS)})")
     missing = [key for key in REQUIRED if data.get(key) in (None, "")]
     for key in missing:
-        fail(f"{key} is missing")
-    if missing:
-        return None
+        problems.add(key, f"{key} is missing")
+    terms = None if missing else _terms(_values(data, now, problems), problems)
+    errors.extend(RowError(line, message) for message in problems.messages())
+    return TaskRow(line, terms) if terms is not None and not problems else None
 
-    title = str(data["title"]).strip()
-    description = str(data["description"]).strip()
-    if len(title) > MAX_TITLE:
-        fail(f"title is {len(title)} characters; at most {MAX_TITLE}")
-    if len(description) > MAX_DESCRIPTION:
-        fail(f"description is {len(description)} characters; at most {MAX_DESCRIPTION}")
 
-    hood = None
+def _values(data: dict[str, Any], now: int, problems: _Problems) -> dict[str, Any]:
+    """The row's friendly values (euros, "14 days", dates, neighbourhood names) as TaskTerms
+    takes them; a value that cannot be read is a problem instead."""
+    values: dict[str, Any] = {
+        "title": str(data["title"]).strip(),
+        "description": str(data["description"]).strip(),
+        "category": str(data.get("category") or DEFAULT_CATEGORY).strip().lower(),
+    }
+    for key in ("title_en", "description_en"):
+        if data.get(key):
+            values[key] = str(data[key]).strip()
+    for key, read in _READERS.items():
+        try:
+            values[key] = read(data[key])
+        except ValueError as error:
+            problems.add(key, str(error))
+    if values.get("claim_deadline", now + 1) <= now:
+        del values["claim_deadline"]
+        problems.add("claim_deadline", f"claim_deadline {data['claim_deadline']} is in the past")
+    values.update(_place(data, values.get("neighbourhood"), problems))
+    return values
+
+
+def _neighbourhood_code(value: object) -> int:
+    return neighbourhoods.lookup(value if isinstance(value, int) else str(value)).code
+
+
+def _reward(value: object) -> int:
     try:
-        hood = neighbourhoods.lookup(data["neighbourhood"])
-    except neighbourhoods.UnknownNeighbourhood as error:
-        fail(str(error))
+        return parse_euros(value if isinstance(value, int | float) else str(value))
+    except ValueError as error:
+        raise ValueError(f"reward: {error}") from None
 
+
+def _slots(value: object) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"slots {value!r} is not a whole number") from None
+
+
+#: How each required term is read from its friendly form; ValueError says what is wrong.
+_READERS: dict[str, Callable[[Any], int]] = {
+    "neighbourhood": _neighbourhood_code,
+    "reward": _reward,
+    "slots": _slots,
+    "claim_deadline": parse_deadline,
+    "claim_duration": parse_duration,
+}
+
+
+def _place(data: dict[str, Any], hood_code: int | None, problems: _Problems) -> dict[str, Any]:
+    """Street, lat and lon (under ``location`` in YAML, columns in CSV), the coordinates checked
+    against the neighbourhood's centre (a swapped pair or a typo is far away)."""
     location = data.get("location")
-    if isinstance(location, dict):
-        street, lat, lon = location.get("street"), location.get("lat"), location.get("lon")
+    place = location if isinstance(location, dict) else data
+    street, lat, lon = place.get("street"), place.get("lat"), place.get("lon")
+    values: dict[str, Any] = {}
+    if street:
+        values["street"] = str(street).strip()
     else:
-        street, lat, lon = data.get("street"), data.get("lat"), data.get("lon")
-    if not street:
-        fail("location street is missing (where is the task? e.g. 'Aambos, bij de vijver')")
-    latitude = longitude = 0.0
+        problems.add("street", _NO_STREET)
     try:
         latitude = float(str(lat).replace(",", "."))
         longitude = float(str(lon).replace(",", "."))
     except ValueError:
-        fail(f"location lat/lon {lat!r}/{lon!r} are not numbers")
-    else:
-        if hood:
-            problem = neighbourhoods.check_location(hood, latitude, longitude)
-            if problem:
-                fail(problem)
+        problems.add("lat", f"location lat/lon {lat!r}/{lon!r} are not numbers")
+        return values
+    values.update(lat=latitude, lon=longitude)
+    if hood_code is not None:
+        problem = neighbourhoods.check_location(
+            neighbourhoods.by_code(hood_code), latitude, longitude
+        )
+        if problem:
+            problems.add("lat", problem)
+    return values
 
-    reward = 0
+
+def _terms(values: dict[str, Any], problems: _Problems) -> TaskTerms | None:
+    """TaskTerms checks the bounds; each refusal becomes a problem in the file's words (a field
+    with a problem already, such as one that could not be read, is not reported again)."""
     try:
-        reward = parse_euros(data["reward"])
-    except AmountError as error:
-        fail(f"reward: {error}")
-    else:
-        if not 0 < reward <= MAX_REWARD:
-            fail(f"reward must be more than 0 and at most {MAX_REWARD // 100} euros")
-
-    slots = 0
-    try:
-        slots = int(str(data["slots"]).strip())
-    except ValueError:
-        fail(f"slots {data['slots']!r} is not a whole number")
-    else:
-        if not 0 < slots <= MAX_SLOTS:
-            fail(f"slots must be 1 to {MAX_SLOTS}")
-
-    deadline = duration = 0
-    try:
-        deadline = parse_deadline(data["claim_deadline"])
-    except ValueError as error:
-        fail(str(error))
-    else:
-        if deadline <= now:
-            fail(f"claim_deadline {data['claim_deadline']} is in the past")
-    try:
-        duration = parse_duration(data["claim_duration"])
-    except ValueError as error:
-        fail(str(error))
-    else:
-        if not MIN_CLAIM_DURATION <= duration <= MAX_CLAIM_DURATION:
-            fail("claim_duration must be at least 1 hour and at most 365 days")
-
-    category = str(data.get("category") or "overig").strip().lower()
-    if category not in CATEGORIES:
-        fail(f"category {category!r} is not one of {', '.join(CATEGORIES)}")
-
-    if len(errors) > before or hood is None:
+        return TaskTerms.model_validate(values)
+    except ValidationError as refusal:
+        for error in refusal.errors():
+            field = str(error["loc"][0]) if error["loc"] else ""
+            if field not in problems and not (field == "lon" and "lat" in problems):
+                problems.add(field, _in_words(field, error, values))
         return None
-    document = task_document(
-        title=title,
-        description=description,
-        title_en=str(data["title_en"]).strip() if data.get("title_en") else None,
-        description_en=str(data["description_en"]).strip() if data.get("description_en") else None,
-        neighbourhood=hood.code,
-        street=str(street).strip(),
-        lat=latitude,
-        lon=longitude,
-        reward=reward,
-        slots=slots,
-        claim_deadline=deadline,
-        claim_duration=duration,
-        category=category,
-    )
-    return TaskRow(line, title, hood.code, reward, slots, deadline, duration, document)
+
+
+def _in_words(field: str, error: ErrorDetails, values: dict[str, Any]) -> str:
+    """What a TaskTerms refusal means for the person who wrote the file."""
+    if field in ("title", "title_en", "description", "description_en"):
+        text = str(values.get(field, ""))
+        limit = MAX_TITLE if field.startswith("title") else MAX_DESCRIPTION
+        return (
+            f"{field} is {len(text)} characters; at most {limit}" if text else f"{field} is empty"
+        )
+    if field == "street":
+        return _NO_STREET
+    if field == "reward":
+        return f"reward must be more than 0 and at most {MAX_REWARD // 100} euros"
+    if field == "slots":
+        return f"slots must be 1 to {MAX_SLOTS}"
+    if field == "claim_duration":
+        return (
+            f"claim_duration must be at least {describe_duration(MIN_CLAIM_DURATION)} "
+            f"and at most {describe_duration(MAX_CLAIM_DURATION)}"
+        )
+    if field == "category":
+        return f"category {values.get(field)!r} is not one of {', '.join(CATEGORIES)}"
+    if field in ("lat", "lon"):
+        return f"location {field}: {error['msg']}"
+    return f"{field}: {error['msg']}"
 
 
 def _yaml_items(path: Path) -> list[tuple[int, Any]]:
@@ -308,4 +401,5 @@ def describe_duration(seconds: int) -> str:
     delta = timedelta(seconds=seconds)
     if delta.days and not delta.seconds:
         return f"{delta.days} day{'s' if delta.days != 1 else ''}"
-    return f"{seconds // 3600} hours"
+    hours = seconds // 3600
+    return f"{hours} hour{'s' if hours != 1 else ''}"
