@@ -1,9 +1,9 @@
 """Heerlen's neighbourhoods: the city-side table behind the neighbourhood codes on chain.
 
-The contracts store only a 16-bit code per citizen and per task (PRODUCT.md: "coarse neighbourhood
-codes", never an address). This table gives each code its name, its place in the city and a centre
-point, so that scripts can accept "Schandelen" instead of 4, the web map can centre on it, and the
-statistics exports can be joined to CBS figures.
+The contracts store only a 16-bit code per citizen and per task: a coarse neighbourhood code,
+never an address (docs/product.md, "What never goes on chain"). This table gives each code its
+name, its place in the city and a centre point, so that scripts can accept "Schandelen" instead
+of 4, the web map can centre on it, and the statistics exports can be joined to CBS figures.
 
 Codes are permanent: once a code is used on chain it must keep its meaning. Add new neighbourhoods
 at the end with a new code; never renumber. Another municipality running WESH replaces this table
@@ -21,8 +21,6 @@ import difflib
 import math
 from dataclasses import dataclass
 
-#: CBS gemeentecode of Heerlen.
-CBS_MUNICIPALITY = "GM0917"
 MUNICIPALITY = "Heerlen"
 
 #: A task location farther than this from its neighbourhood's centre is most likely a typo

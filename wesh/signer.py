@@ -1,4 +1,4 @@
-"""Who signs and sends a ``TxRequest``: an unlocked node account (anvil) or a local key.
+"""Who signs and sends a ``TxRequest``: an unlocked node account (anvil's dev accounts).
 
 The ape scripts sign with ape accounts instead (see ``scripts/_common.py``); the API never signs
 for users, it hands the ``TxRequest`` to their wallet.
@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any, Protocol, cast
 
-from eth_account import Account
-from eth_account.signers.local import LocalAccount
 from eth_utils import to_checksum_address
 from hexbytes import HexBytes
 from web3 import Web3
@@ -34,27 +32,6 @@ class UnlockedSigner:
 
     def send(self, w3: Web3, tx: dict[str, Any]) -> bytes:
         return bytes(w3.eth.send_transaction(cast(TxParams, {**tx, "from": self.address})))
-
-
-class KeySigner:
-    """A local private key (never committed; anvil's public dev keys in tests)."""
-
-    def __init__(self, key: str) -> None:
-        self.account: LocalAccount = Account.from_key(key)
-        self.address: str = self.account.address
-
-    def send(self, w3: Web3, tx: dict[str, Any]) -> bytes:
-        full = {
-            **tx,
-            "from": self.address,
-            "nonce": w3.eth.get_transaction_count(self.account.address, "pending"),
-            "chainId": w3.eth.chain_id,
-        }
-        full.setdefault("gas", w3.eth.estimate_gas(cast(TxParams, full)))
-        if "maxFeePerGas" not in full and "gasPrice" not in full:
-            full["gasPrice"] = w3.eth.gas_price
-        signed = self.account.sign_transaction(full)
-        return bytes(w3.eth.send_raw_transaction(signed.raw_transaction))
 
 
 def transact(w3: Web3, tx: TxRequest | dict[str, Any], signer: Signer) -> TxReceipt:
