@@ -2,7 +2,8 @@
 
 Run with ``make bench-gas``. Deploys to a fresh anvil, runs every operation as its own transaction,
 prints a table and writes ``bench/results/gas.json``. Targets come from issue #2; the references
-are TOOLCHAIN.md's measurements of plain ERC-20s (Solady, floor) and of a naive escrow.
+are measurements of plain ERC-20s (Solady, floor) and of a naive escrow (docs/toolchain.md, "Gas
+references").
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@
         (ERC-20, 2 decimals, 1.00 = one euro), the registry of citizens and
         merchants, the city's budget and the task escrow, the per-citizen
         earnings cap, and merchant redemption.
-        The rules it enforces are those of PRODUCT.md:
+        The rules it enforces are those of docs/product.md:
         - closed loop: Heitjes are minted only when approved work is paid,
           move only from a citizen to an active merchant (a payment) or from
           a merchant back to a citizen (a refund), and leave only through a

@@ -1,6 +1,6 @@
 """IBAN and BIC checks (ISO 13616 mod-97, ISO 9362), for the SEPA payout files.
 
-Merchants' IBANs live only in a city-side file (PRODUCT.md: never on chain). A typo there sends
+Merchants' IBANs live only in a city-side file, never on chain (docs/product.md). A typo there sends
 real euros to a stranger or gets the whole bank file refused, so every IBAN is checked before a
 payout file is written: country, length for that country, characters, and the mod-97 check digits.
 """
