@@ -39,25 +39,3 @@ export async function api(path, { method = 'GET', body, form, signal } = {}) {
   if (response.status === 204) return null;
   return response.json();
 }
-
-// The API's config (/config), read once.
-let configPromise = null;
-export function config() {
-  configPromise = configPromise || api('/config');
-  return configPromise;
-}
-
-// Waits until the indexer has seen block `block` (the page then shows the new state).
-export async function waitIndexed(block, timeoutMs = 60000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const ready = await api('/ready');
-      if (ready && ready.indexed_block >= block) return true;
-    } catch {
-      /* the indexer is starting or behind: keep waiting */
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  return false;
-}

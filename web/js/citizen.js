@@ -1,28 +1,17 @@
 // The citizen's pages (mobile first): /burger (tasks as a list or a map, balance, yearly cap,
 // my tasks), /burger/klus/<id> (a task: claim, photos, appeal), /burger/geschiedenis (history).
-import { act, announce, assetBase, hasRole, onLeave, render as renderPage, runTx, signInPanel, state } from './app.js';
 import { api, ApiError } from './api.js';
+import { claimStatus, config } from './config.js';
+import { historyList } from './history.js';
 import { date, dateTime, duration, getLang, money, t } from './i18n.js';
-import { busy, clear, field, h, shortAddress, statusLine } from './ui.js';
+import { hoodName, neighbourhoods } from './neighbourhoods.js';
+import { announce, assetBase, onLeave, rerender } from './page.js';
+import { reasonText } from './reasons.js';
+import { hasRole, session } from './session.js';
+import { signInPanel } from './signin.js';
+import { act, runTx } from './transactions.js';
+import { busy, clear, field, h, statusLine } from './ui.js';
 import * as wallet from './wallet.js';
-
-let hoods = null;
-async function neighbourhoods() {
-  hoods = hoods || (await api('/neighbourhoods'));
-  return hoods;
-}
-
-function hoodName(code) {
-  const found = (hoods || []).find((n) => n.code === code);
-  return found ? found.name : String(code);
-}
-
-let reasons = null;
-export async function reasonText(code) {
-  reasons = reasons || (await api('/reasons'));
-  const found = reasons.find((r) => r.code === code);
-  return found ? found[getLang() === 'en' ? 'en' : 'nl'] : String(code);
-}
 
 function title(task) {
   return getLang() === 'en' ? task.title_en || task.title : task.title;
@@ -46,7 +35,7 @@ export async function render(view, [rest]) {
 // ---------------------------------------------------------------- start page
 async function startPage(view) {
   view.append(h('h1', {}, t('citizen_title')), h('p', { class: 'lead' }, t('citizen_intro')));
-  if (!state.session) {
+  if (!session()) {
     view.append(signInPanel(t('signin_why_citizen')));
   } else if (!hasRole('citizen')) {
     view.append(h('p', { class: 'callout', role: 'note' }, t('not_citizen')));
@@ -93,7 +82,7 @@ async function meCard(me) {
   watch.addEventListener('click', () =>
     busy(watch, async () => {
       try {
-        if (!wallet.current()) await wallet.restore(state.session.address);
+        if (!wallet.current()) await wallet.restore(session().address);
         if (!wallet.current()) throw new wallet.WalletError(t('wallet_not_connected'));
         await wallet.watchAsset();
         status.set(t('watch_asset_done'), 'ok');
@@ -129,17 +118,23 @@ async function meCard(me) {
   return card;
 }
 
+// Claims whose deadline runs: to hand in (claimed) or to hand in again or appeal (rejected).
+const RUNNING = new Set(['claimed', 'rejected']);
+// Claims that ended without pay and cannot be taken on again (one claim per citizen per task).
+const ENDED = new Set(['expired', 'abandoned']);
+
 // A claim whose time ran out is still "claimed" on chain until someone expires it: say so.
 function timedOut(claim) {
-  return (claim.status === 1 || claim.status === 3) && claim.expires_at * 1000 < Date.now();
+  return RUNNING.has(claimStatus(claim)) && claim.expires_at * 1000 < Date.now();
 }
 
 async function claimLine(claim) {
-  if (timedOut(claim)) return t('status_6');
-  const key = `status_${claim.status}`;
-  if (claim.status === 1) return t(key, { date: dateTime(claim.expires_at) });
-  if (claim.status === 3 || claim.status === 8) return t(key, { reason: await reasonText(claim.reason) });
-  if (claim.status === 5) return t(key, { amount: money(claim.reward) });
+  if (timedOut(claim)) return t('status_expired');
+  const status = claimStatus(claim);
+  const key = `status_${status}`;
+  if (status === 'claimed') return t(key, { date: dateTime(claim.expires_at) });
+  if (status === 'rejected' || status === 'denied') return t(key, { reason: await reasonText(claim.reason) });
+  if (status === 'paid') return t(key, { amount: money(claim.reward) });
   return t(key);
 }
 
@@ -158,9 +153,10 @@ async function myTasks(me) {
       } catch {
         /* keep the number */
       }
-      return h('li', { class: `claim claim-${claim.status}` },
+      const status = claimStatus(claim);
+      return h('li', { class: `claim claim-${status}` },
         h('a', { href: `/burger/klus/${claim.task_id}` }, name),
-        h('span', { class: 'badge' }, t(`status_short_${claim.status}`)),
+        h('span', { class: 'badge' }, t(`status_short_${status}`)),
         h('p', {}, await claimLine(claim)));
     }),
   );
@@ -180,6 +176,7 @@ function taskCard(task) {
 }
 
 async function taskSection() {
+  const hoods = await neighbourhoods();
   const section = h('section', { 'aria-labelledby': 'tasks-title', class: 'tasks' });
   const list = h('div', { id: 'task-list' });
   const mapSlot = h('div', { id: 'task-map-slot', hidden: true });
@@ -213,7 +210,7 @@ async function taskSection() {
     clear(mapSlot).append(h('p', { class: 'hint' }, t('map_loading')));
     try {
       const { taskMap } = await import('./map.js');
-      await taskMap(mapSlot, tasks, state.config, { base: assetBase(), title, money, hoodName });
+      await taskMap(mapSlot, tasks, config(), { base: assetBase(), title, money, hoodName });
     } catch {
       clear(mapSlot).append(h('p', { class: 'status status-error' }, t('map_failed')));
     }
@@ -272,11 +269,25 @@ async function taskPage(view, taskId) {
   await taskActions(area, task);
 }
 
+// A button that has the API prepare the transaction at `path` and runs it; once it is through,
+// the page is drawn again and says `done` under its title.
+function actionButton(label, className, path, done, status) {
+  const button = h('button', { type: 'button', class: className }, label);
+  button.addEventListener('click', () =>
+    busy(button, async () => {
+      if (await act(path, undefined, status)) {
+        await rerender({ focus: false });
+        announce(done);
+      }
+    }),
+  );
+  return button;
+}
+
 async function taskActions(area, task) {
   clear(area);
-  const status = statusLine();
-  if (!state.session) {
-    area.append(signInPanel(t('claim_signin'), () => renderPage({ focus: false })));
+  if (!session()) {
+    area.append(signInPanel(t('claim_signin'), () => rerender({ focus: false })));
     return;
   }
   if (!hasRole('citizen')) {
@@ -286,56 +297,39 @@ async function taskActions(area, task) {
   const me = await api('/me');
   const claim = me.claims.find((c) => c.task_id === task.task_id);
   if (!claim) {
-    const button = h('button', { type: 'button', class: 'btn btn-primary' }, t('claim'));
-    button.addEventListener('click', () =>
-      busy(button, async () => {
-        if (await act(`/me/tasks/${task.task_id}/claim`, undefined, status)) {
-          await renderPage({ focus: false });
-          announce(t('claim_done'));
-        }
-      }),
-    );
-    area.append(button, status);
+    const status = statusLine();
+    area.append(actionButton(t('claim'), 'btn btn-primary', `/me/tasks/${task.task_id}/claim`, t('claim_done'), status), status);
     return;
   }
+  area.append(...(await claimActions(task, claim)));
+}
+
+// Where the citizen's claim on this task stands, and what they can do next.
+async function claimActions(task, claim) {
+  const status = claimStatus(claim);
   // One claim per citizen per task (the contract's rule): a claim that ended stays ended.
-  if ([6, 7].includes(claim.status) || timedOut(claim)) {
-    area.append(h('p', { class: 'claim-state claim-6', role: 'status' }, await claimLine(claim)));
-    return;
+  if (ENDED.has(status) || timedOut(claim)) {
+    return [h('p', { class: 'claim-state claim-ended', role: 'status' }, await claimLine(claim))];
   }
-  area.append(h('p', { class: `claim-state claim-${claim.status}`, role: 'status' }, await claimLine(claim)));
-  // The third rejection is final: no new photos, only an appeal (the contract's MAX_REJECTIONS).
-  const finalRejection = claim.status === 3 && claim.final;
-  if (claim.status === 3) {
-    const next = finalRejection ? (claim.appealed ? 'status_3_final_appealed' : 'status_3_final') : 'status_3_next';
-    area.append(h('p', {}, t(next, { date: dateTime(claim.expires_at) })));
+  const parts = [h('p', { class: `claim-state claim-${status}`, role: 'status' }, await claimLine(claim))];
+  const rejected = status === 'rejected';
+  // The last rejection is final (/config max_rejections): no new photos, only an appeal.
+  const finalRejection = rejected && claim.final;
+  if (rejected) {
+    const next = finalRejection ? (claim.appealed ? 'status_rejected_final_appealed' : 'status_rejected_final') : 'status_rejected_next';
+    parts.push(h('p', {}, t(next, { date: dateTime(claim.expires_at), n: config().max_rejections })));
   }
-  if (claim.status === 1 || (claim.status === 3 && !finalRejection)) area.append(evidenceForm(task, () => renderPage({ focus: false })));
-  if (claim.status === 3 && !claim.appealed) {
-    const appeal = h('button', { type: 'button', class: 'btn' }, t('appeal'));
+  if (status === 'claimed' || (rejected && !finalRejection)) parts.push(evidenceForm(task, () => rerender({ focus: false })));
+  const path = (action) => `/me/tasks/${task.task_id}/${action}`;
+  if (rejected && !claim.appealed) {
     const appealStatus = statusLine();
-    appeal.addEventListener('click', () =>
-      busy(appeal, async () => {
-        if (await act(`/me/tasks/${task.task_id}/appeal`, undefined, appealStatus)) {
-          await renderPage({ focus: false });
-          announce(t('appeal_done'));
-        }
-      }),
-    );
-    area.append(h('div', { class: 'actions' }, appeal), appealStatus);
+    parts.push(h('div', { class: 'actions' }, actionButton(t('appeal'), 'btn', path('appeal'), t('appeal_done'), appealStatus)), appealStatus);
   }
-  if (claim.status === 1) {
-    const abandon = h('button', { type: 'button', class: 'btn btn-ghost' }, t('abandon'));
-    abandon.addEventListener('click', () =>
-      busy(abandon, async () => {
-        if (await act(`/me/tasks/${task.task_id}/abandon`, undefined, status)) {
-          await renderPage({ focus: false });
-          announce(t('abandon_done'));
-        }
-      }),
-    );
-    area.append(h('div', { class: 'actions' }, abandon), status);
+  if (status === 'claimed') {
+    const abandonStatus = statusLine();
+    parts.push(h('div', { class: 'actions' }, actionButton(t('abandon'), 'btn btn-ghost', path('abandon'), t('abandon_done'), abandonStatus)), abandonStatus);
   }
+  return parts;
 }
 
 // A phone photo is often 3-12 MB: scale it to at most 2000 px (JPEG) before uploading, which
@@ -413,30 +407,12 @@ function evidenceForm(task, done) {
 }
 
 // -------------------------------------------------------------- history page
-export async function historyList(items, merchants) {
-  const names = new Map(merchants.map((m) => [m.address.toLowerCase(), m.name]));
-  const who = (address) => names.get(address.toLowerCase()) || shortAddress(address);
-  if (!items.length) return h('p', {}, t('history_none'));
-  return h('ul', { class: 'plain history' },
-    items.map((item) => {
-      let label;
-      if (item.kind === 'mint') label = t('kind_mint');
-      else if (item.kind === 'burn') label = t('kind_burn');
-      else label = t(`kind_${item.kind}_${item.direction}`, { who: who(item.counterparty) });
-      const sign = item.direction === 'in' ? '+' : '−';
-      return h('li', { class: `history-item ${item.direction}` },
-        h('span', { class: 'what' }, label),
-        h('span', { class: 'amount' }, `${sign} ${money(item.amount)}`),
-        item.timestamp ? h('span', { class: 'when' }, dateTime(item.timestamp)) : null);
-    }));
-}
-
 async function historyPage(view) {
   view.append(h('p', {}, h('a', { href: '/burger', class: 'back' }, `← ${t('back_to_tasks')}`)), h('h1', {}, t('history')));
-  if (!state.session) {
+  if (!session()) {
     view.append(signInPanel(t('signin_why_citizen')));
     return;
   }
   const [items, merchants] = await Promise.all([api('/me/history'), api('/merchants')]);
-  view.append(await historyList(items, merchants));
+  view.append(historyList(items, merchants));
 }

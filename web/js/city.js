@@ -1,11 +1,16 @@
 // /gemeente: the city dashboard. Overview (budget, escrow, liability, statistics), commission a
 // task (form with a map pin), review queue (photos side by side, approve / reject with a reason,
 // batch approve), appeals, and cash-outs to settle.
-import { act, announce, assetBase, hasRole, render as renderPage, signInPanel, state } from './app.js';
 import { api } from './api.js';
 import { barChart } from './chart.js';
-import { reasonText } from './citizen.js';
-import { getLang, money, monthName, parseMoney, roleName, t } from './i18n.js';
+import { config } from './config.js';
+import { getLang, has, money, monthName, parseMoney, roleName, t } from './i18n.js';
+import { hoodName, neighbourhoods } from './neighbourhoods.js';
+import { announce, assetBase, rerender } from './page.js';
+import { reasonSelect, reasonText } from './reasons.js';
+import { hasRole, session } from './session.js';
+import { signInPanel } from './signin.js';
+import { act } from './transactions.js';
 import { busy, clear, field, h, shortAddress, statusLine, uid } from './ui.js';
 
 const SECTIONS = [
@@ -15,14 +20,14 @@ const SECTIONS = [
   ['bezwaren', 'tab_appeals', 'reviewer'],
   ['uitbetalingen', 'tab_payouts', 'treasurer'],
 ];
-const CATEGORIES = ['schilderen', 'stickers', 'onkruid', 'zwerfafval', 'graffiti', 'groen', 'overig'];
+// The times to do a task the form offers (the contract's bounds, from /config, limit them).
 const DURATIONS = [3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400, 28 * 86400];
 
 export async function render(view, [rest]) {
   const section = (rest || '').split('/')[0];
   const current = SECTIONS.find(([path]) => path === section) || SECTIONS[0];
   view.append(h('h1', {}, `${t('city_title')}: ${t(current[1])}`));
-  if (!state.session) {
+  if (!session()) {
     view.append(signInPanel(t('signin_why_city')));
     return;
   }
@@ -44,12 +49,12 @@ export async function render(view, [rest]) {
 }
 
 function again() {
-  return renderPage({ focus: false });
+  return rerender({ focus: false });
 }
 
 // ------------------------------------------------------------------ overview
 async function overview(body) {
-  const [budget, stats, hoods] = await Promise.all([api('/city/budget'), api('/statistics'), api('/neighbourhoods')]);
+  const [budget, stats] = await Promise.all([api('/city/budget'), api('/statistics'), neighbourhoods()]);
   const cell = (label, value, id) => h('div', { class: 'stat' }, h('dt', { id }, label), h('dd', {}, money(value)));
   body.append(h('section', { class: 'card', 'aria-labelledby': 'budget-title' },
     h('h2', { id: 'budget-title' }, t('budget')),
@@ -73,11 +78,10 @@ async function overview(body) {
       byMonth.set(c.month, (byMonth.get(c.month) || 0) + c.amount_paid);
       byHood.set(c.neighbourhood, (byHood.get(c.neighbourhood) || 0) + c.amount_paid);
     }
-    const name = (code) => (hoods.find((n) => n.code === code) || { name: String(code) }).name;
     section.append(
       h('div', { class: 'charts' },
         barChart(t('stats_by_month'), [...byMonth.entries()].sort().map(([m, v]) => ({ label: monthName(m), value: v })), money, [t('col_month'), t('col_amount')]),
-        barChart(t('stats_by_hood'), [...byHood.entries()].sort((a, b) => b[1] - a[1]).map(([code, v]) => ({ label: name(code), value: v })), money, [t('col_hood'), t('col_amount')])),
+        barChart(t('stats_by_hood'), [...byHood.entries()].sort((a, b) => b[1] - a[1]).map(([code, v]) => ({ label: hoodName(code), value: v })), money, [t('col_hood'), t('col_amount')])),
       h('div', { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': t('stats') }, h('table', { class: 'data' },
         h('caption', {}, t('stats')),
         h('thead', {}, h('tr', {}, [t('col_month'), t('col_hood'), t('col_people'), t('col_tasks'), t('col_amount')].map((c) => h('th', { scope: 'col' }, c)))),
@@ -114,38 +118,50 @@ function grantForm() {
 
 // ---------------------------------------------------------------- commission
 async function commission(body) {
-  const hoods = await api('/neighbourhoods');
+  const hoods = await neighbourhoods();
+  const inputs = commissionInputs(hoods);
+  const mapSlot = h('div', { class: 'map-slot' }, h('p', { class: 'hint' }, t('map_loading')));
+  const status = statusLine();
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('commission_button'));
+  const form = commissionForm(inputs, mapSlot, submit, status);
+  const centre = () => centreOnNeighbourhood(inputs, hoods);
+  centre();
+  body.append(form);
+  const pin = pinPicker(mapSlot, inputs);
+  inputs.neighbourhood.addEventListener('change', () => pin.move(centre()));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(submit, () => sendCommission(inputs, status));
+  });
+}
+
+// The form's fields, with the contract's bounds from /config (categories, places, durations)
+// and the deadline 30 days ahead.
+function commissionInputs(hoods) {
+  const rules = config();
+  const durations = DURATIONS.filter((d) => d >= rules.min_claim_duration && d <= rules.max_claim_duration);
   const inputs = {
     title: h('input', { type: 'text', name: 'title', required: true, maxlength: '120' }),
     title_en: h('input', { type: 'text', name: 'title_en', maxlength: '120', lang: 'en' }),
     description: h('textarea', { name: 'description', required: true, rows: '3', maxlength: '4000' }),
     description_en: h('textarea', { name: 'description_en', rows: '3', maxlength: '4000', lang: 'en' }),
-    category: h('select', { name: 'category' }, CATEGORIES.map((c) => h('option', { value: c }, t(`cat_${c}`)))),
+    category: h('select', { name: 'category' }, rules.categories.map((c) => h('option', { value: c }, has(`cat_${c}`) ? t(`cat_${c}`) : c))),
     neighbourhood: h('select', { name: 'neighbourhood', required: true }, hoods.map((n) => h('option', { value: String(n.code) }, n.name))),
     street: h('input', { type: 'text', name: 'street', required: true, maxlength: '200' }),
     lat: h('input', { type: 'text', name: 'lat', inputmode: 'decimal', required: true }),
     lon: h('input', { type: 'text', name: 'lon', inputmode: 'decimal', required: true }),
     reward: h('input', { type: 'text', name: 'reward', inputmode: 'decimal', required: true }),
-    slots: h('input', { type: 'number', name: 'slots', min: '1', max: '1000', value: '1', required: true }),
+    slots: h('input', { type: 'number', name: 'slots', min: '1', max: String(rules.max_slots), value: '1', required: true }),
     deadline: h('input', { type: 'date', name: 'deadline', required: true }),
-    duration: h('select', { name: 'duration' }, DURATIONS.map((d) => h('option', { value: String(d), selected: d === 14 * 86400 }, durationLabel(d)))),
+    duration: h('select', { name: 'duration' }, durations.map((d) => h('option', { value: String(d), selected: d === 14 * 86400 }, durationLabel(d)))),
   };
   const inThirtyDays = new Date(Date.now() + 30 * 86400000);
   inputs.deadline.value = inThirtyDays.toISOString().slice(0, 10);
-  const setCentre = () => {
-    const hood = hoods.find((n) => String(n.code) === inputs.neighbourhood.value);
-    if (!hood) return;
-    inputs.lat.value = hood.lat.toFixed(6);
-    inputs.lon.value = hood.lon.toFixed(6);
-    if (pin) pin.move(hood.lat, hood.lon);
-  };
-  let pin = null;
-  inputs.neighbourhood.addEventListener('change', setCentre);
-  setCentre();
-  const mapSlot = h('div', { class: 'map-slot' }, h('p', { class: 'hint' }, t('map_loading')));
-  const status = statusLine();
-  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('commission_button'));
-  const form = h('form', { class: 'card commission', novalidate: true, 'aria-labelledby': 'commission-title' },
+  return inputs;
+}
+
+function commissionForm(inputs, mapSlot, submit, status) {
+  return h('form', { class: 'card commission', novalidate: true, 'aria-labelledby': 'commission-title' },
     h('h2', { id: 'commission-title' }, t('tab_commission')),
     field(t('f_title'), inputs.title),
     field(t('f_title_en'), inputs.title_en),
@@ -162,10 +178,25 @@ async function commission(body) {
     h('div', { class: 'row' }, field(t('f_reward'), inputs.reward, t('amount_hint')), field(t('f_slots'), inputs.slots)),
     h('div', { class: 'row' }, field(t('f_deadline'), inputs.deadline), field(t('f_duration'), inputs.duration)),
     submit, status);
-  body.append(form);
+}
+
+// Puts the chosen neighbourhood's centre in the coordinate fields; returns it ([lat, lon]), or
+// null when no neighbourhood is chosen.
+function centreOnNeighbourhood(inputs, hoods) {
+  const hood = hoods.find((n) => String(n.code) === inputs.neighbourhood.value);
+  if (!hood) return null;
+  inputs.lat.value = hood.lat.toFixed(6);
+  inputs.lon.value = hood.lon.toFixed(6);
+  return [hood.lat, hood.lon];
+}
+
+// The map to put the pin on (loaded when the form opens; a click fills the coordinate fields).
+// Returns { move([lat, lon]) }, which moves the pin once the map is there.
+function pinPicker(mapSlot, inputs) {
+  let pin = null;
   import('./map.js')
     .then(({ pinMap }) =>
-      pinMap(mapSlot, state.config, {
+      pinMap(mapSlot, config(), {
         base: assetBase(),
         lat: Number(inputs.lat.value),
         lon: Number(inputs.lon.value),
@@ -180,43 +211,54 @@ async function commission(body) {
     .catch(() => {
       clear(mapSlot).append(h('p', { class: 'hint' }, t('map_failed')));
     });
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    busy(submit, async () => {
-      const reward = parseMoney(inputs.reward.value);
-      const missing = ['title', 'description', 'street'].filter((k) => inputs[k].value.trim().length < 2);
-      if (!reward) missing.push('reward');
-      for (const [key, input] of Object.entries(inputs)) {
-        if (missing.includes(key)) input.setAttribute('aria-invalid', 'true');
-        else input.removeAttribute('aria-invalid');
-      }
-      if (missing.length) {
-        status.set(t('check_fields', { fields: missing.map(fieldName).join(', ') }), 'error');
-        inputs[missing[0]].focus();
-        return;
-      }
-      const deadline = Math.floor(new Date(`${inputs.deadline.value}T23:59:00`).getTime() / 1000);
-      const payload = {
-        title: inputs.title.value.trim(),
-        title_en: inputs.title_en.value.trim() || null,
-        description: inputs.description.value.trim(),
-        description_en: inputs.description_en.value.trim() || null,
-        category: inputs.category.value,
-        neighbourhood: Number(inputs.neighbourhood.value),
-        street: inputs.street.value.trim(),
-        lat: Number(inputs.lat.value.replace(',', '.')),
-        lon: Number(inputs.lon.value.replace(',', '.')),
-        reward,
-        slots: Number(inputs.slots.value),
-        claim_deadline: deadline,
-        claim_duration: Number(inputs.duration.value),
-      };
-      if (await act('/city/tasks', payload, status)) {
-        await again();
-        announce(t('commission_done'));
-      }
-    });
-  });
+  return {
+    move(point) {
+      if (pin && point) pin.move(...point);
+    },
+  };
+}
+
+// The task as the API takes it, or the fields a person must correct (marked aria-invalid).
+function readCommission(inputs) {
+  const reward = parseMoney(inputs.reward.value);
+  const missing = ['title', 'description', 'street'].filter((k) => inputs[k].value.trim().length < 2);
+  if (!reward) missing.push('reward');
+  for (const [key, input] of Object.entries(inputs)) {
+    if (missing.includes(key)) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  }
+  if (missing.length) return { missing };
+  const deadline = Math.floor(new Date(`${inputs.deadline.value}T23:59:00`).getTime() / 1000);
+  return {
+    task: {
+      title: inputs.title.value.trim(),
+      title_en: inputs.title_en.value.trim() || null,
+      description: inputs.description.value.trim(),
+      description_en: inputs.description_en.value.trim() || null,
+      category: inputs.category.value,
+      neighbourhood: Number(inputs.neighbourhood.value),
+      street: inputs.street.value.trim(),
+      lat: Number(inputs.lat.value.replace(',', '.')),
+      lon: Number(inputs.lon.value.replace(',', '.')),
+      reward,
+      slots: Number(inputs.slots.value),
+      claim_deadline: deadline,
+      claim_duration: Number(inputs.duration.value),
+    },
+  };
+}
+
+async function sendCommission(inputs, status) {
+  const { task, missing } = readCommission(inputs);
+  if (missing) {
+    status.set(t('check_fields', { fields: missing.map(fieldName).join(', ') }), 'error');
+    inputs[missing[0]].focus();
+    return;
+  }
+  if (await act('/city/tasks', task, status)) {
+    await again();
+    announce(t('commission_done'));
+  }
 }
 
 function fieldName(key) {
@@ -256,11 +298,6 @@ async function photos(item) {
   return wrap;
 }
 
-async function reasonSelect() {
-  const reasons = await api('/reasons');
-  return h('select', { name: 'reason' }, reasons.map((r) => h('option', { value: String(r.code) }, r[getLang() === 'en' ? 'en' : 'nl'])));
-}
-
 async function reviewItem(item, selection) {
   const status = statusLine();
   const titleId = uid('review');
@@ -268,7 +305,7 @@ async function reviewItem(item, selection) {
     h('h3', { id: titleId }, item.title),
     h('p', { class: 'meta' }, t('submission_of', { task: item.task_id, citizen: `${item.citizen_id} (${shortAddress(item.citizen)})`, amount: money(item.reward) })),
     // Handed in again after a rejection: say which time, and when a rejection would be final.
-    item.rejections ? h('p', { class: 'callout', role: 'note' }, t(item.rejections + 1 >= state.config.max_rejections ? 'resubmitted_last' : 'resubmitted', { n: item.rejections + 1 })) : '',
+    item.rejections ? h('p', { class: 'callout', role: 'note' }, t(item.rejections + 1 >= config().max_rejections ? 'resubmitted_last' : 'resubmitted', { n: item.rejections + 1 })) : '',
     await photos(item));
   const body = { task_id: item.task_id, citizen: item.citizen };
   if (selection) {

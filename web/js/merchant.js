@@ -1,10 +1,13 @@
 // /winkel: the shop. An amount becomes a QR code; the payment shows up live (Server-Sent Events,
 // with a slower status poll as a fallback) with who paid, "Betaald" only once all of it is in;
 // cash-outs and their settlement.
-import { act, hasRole, onLeave, signInPanel, state } from './app.js';
 import { api, ApiError } from './api.js';
+import { historyList } from './history.js';
 import { getLang, money, parseMoney, t, time } from './i18n.js';
-import { historyList } from './citizen.js';
+import { onLeave } from './page.js';
+import { hasRole, session } from './session.js';
+import { signInPanel } from './signin.js';
+import { act } from './transactions.js';
 import { busy, clear, field, h, shortAddress, statusLine } from './ui.js';
 
 // Cents as the amount field shows them ("3,50" in Dutch, "3.50" in English); empty for zero.
@@ -13,7 +16,7 @@ const bytes32 = (reference) => `0x${reference.toLowerCase().padEnd(64, '0')}`;
 
 export async function render(view) {
   view.append(h('h1', {}, t('merchant_title')));
-  if (!state.session) {
+  if (!session()) {
     view.append(signInPanel(t('signin_why_merchant')));
     return;
   }
@@ -22,46 +25,72 @@ export async function render(view) {
     return;
   }
   const [me, merchants] = await Promise.all([api('/me'), api('/merchants')]);
-  const shop = merchants.find((m) => m.address.toLowerCase() === state.session.address.toLowerCase());
-  const shopName = shop ? shop.name : shortAddress(state.session.address);
+  const shop = merchants.find((m) => m.address.toLowerCase() === session().address.toLowerCase());
+  const shopName = shop ? shop.name : shortAddress(session().address);
   view.querySelector('h1').textContent = `${t('merchant_title')}: ${shopName}`;
 
-  const balance = h('p', { class: 'balance', id: 'balance' }, money(me.balance));
-  view.append(h('section', { class: 'card me', 'aria-labelledby': 'bal-title' },
+  const balance = balanceCard(me);
+  const lists = { received: h('div', {}), cashouts: h('div', {}), history: h('div', {}) };
+  let cashout = null;
+  const refresh = () => refreshShop({ balance, lists, merchants, cashout });
+  const request = paymentRequestForm(shopName, refresh);
+  cashout = cashoutForm(me, lists.cashouts, refresh);
+  view.append(balance.card, request.form);
+  listenForPayments(request, refresh);
+  view.append(
+    h('section', { class: 'card', 'aria-labelledby': 'recv-title' }, h('h2', { id: 'recv-title' }, t('received')), lists.received),
+    cashout.form,
+    h('section', { class: 'card', 'aria-labelledby': 'hist-title' }, h('h2', { id: 'hist-title' }, t('history')), lists.history),
+  );
+  await refresh();
+  watchCashouts(lists.cashouts);
+}
+
+// ------------------------------------------------------------------ balance
+function balanceCard(me) {
+  const amount = h('p', { class: 'balance', id: 'balance' }, money(me.balance));
+  const card = h('section', { class: 'card me', 'aria-labelledby': 'bal-title' },
     h('h2', { id: 'bal-title' }, t('balance')),
-    h('div', { 'aria-live': 'polite', 'aria-atomic': 'true' }, balance)));
-
-  const received = h('div', {});
-  const cashoutSlot = h('div', {});
-  const historySlot = h('div', {});
-  let waitingFor = null;
-  let shownShort = 0;
-  let cashAmount = null;
-  let cashEdited = false;
-  const refresh = async () => {
-    const [fresh, payments, cashouts, history] = await Promise.all([
-      api('/me'), api('/merchant/payments'), api('/merchant/cashouts'), api('/me/history'),
-    ]);
-    balance.textContent = money(fresh.balance);
-    if (cashAmount && !cashEdited) cashAmount.value = euros(fresh.balance);
-    clear(received).append(paymentList(payments));
-    clear(cashoutSlot).append(cashoutList(cashouts));
-    clear(historySlot).append(await historyList(history, merchants));
-    return fresh;
+    h('div', { 'aria-live': 'polite', 'aria-atomic': 'true' }, amount));
+  return {
+    card,
+    show(cents) {
+      amount.textContent = money(cents);
+    },
   };
+}
 
-  // ----- ask for a payment
+// Reads the balance, the payments, the cash-outs and the history again and shows them.
+async function refreshShop({ balance, lists, merchants, cashout }) {
+  const [fresh, payments, cashouts, history] = await Promise.all([
+    api('/me'), api('/merchant/payments'), api('/merchant/cashouts'), api('/me/history'),
+  ]);
+  balance.show(fresh.balance);
+  if (cashout) cashout.follow(fresh.balance);
+  clear(lists.received).append(paymentList(payments));
+  clear(lists.cashouts).append(cashoutList(cashouts));
+  clear(lists.history).append(historyList(history, merchants));
+  return fresh;
+}
+
+// ------------------------------------------------------- asking for a payment
+// The form that turns an amount into a QR code, and what it says while the request is on screen.
+// Returns { form, waitingFor(), check(reference) }.
+function paymentRequestForm(shopName, refresh) {
   const amount = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', name: 'amount', required: true });
   const note = h('input', { type: 'text', name: 'note', maxlength: '140' });
   const askStatus = statusLine();
   const qrSlot = h('div', { class: 'qr-slot' });
   const paidLine = h('div', { class: 'pay-outcome', 'aria-live': 'assertive', 'aria-atomic': 'true' });
   const make = h('button', { type: 'submit', class: 'btn btn-primary' }, t('make_qr'));
-  const ask = h('form', { class: 'card', 'aria-labelledby': 'ask-title', novalidate: true },
+  const form = h('form', { class: 'card', 'aria-labelledby': 'ask-title', novalidate: true },
     h('h2', { id: 'ask-title' }, t('ask_payment')),
     field(t('amount'), amount, t('amount_hint')),
     field(t('f_note_shop'), note),
     make, askStatus, qrSlot, paidLine);
+  let waitingFor = null;
+  let shownShort = 0;
+
   // The API's answer for the request on screen: "Betaald" only when this shop received all of
   // it; a part payment is said as what it is, and the QR code stays for the rest.
   const showStatus = (status) => {
@@ -70,12 +99,11 @@ export async function render(view) {
       waitingFor = null;
       askStatus.set('');
       clear(qrSlot);
-      const payers = [...new Set(status.payments.map((p) => shortAddress(p.payer)))].join(', ');
-      clear(paidLine).append(
-        h('p', { class: 'paid' }, h('span', { 'aria-hidden': 'true' }, '✓ '), t('paid_badge')),
-        h('p', { class: 'paid-by' }, t('paid_by', { amount: money(status.received), who: payers })),
-        h('button', { type: 'button', class: 'btn', onclick: () => { clear(paidLine); amount.value = ''; amount.focus(); } }, t('new_payment')),
-      );
+      clear(paidLine).append(...paidOutcome(status, () => {
+        clear(paidLine);
+        amount.value = '';
+        amount.focus();
+      }));
     } else if (status.received > 0 && status.received !== shownShort) {
       shownShort = status.received; // said once per change: the line is read out (aria-live)
       clear(paidLine).append(h('p', { class: 'paid-short' },
@@ -85,8 +113,23 @@ export async function render(view) {
     }
     refresh();
   };
-  const checkStatus = async (reference) => showStatus(await api(`/merchant/payment-requests/${reference}/status`));
-  ask.addEventListener('submit', (event) => {
+  const check = async (reference) => showStatus(await api(`/merchant/payment-requests/${reference}/status`));
+
+  // Fallback for networks that hold event streams back: ask every few seconds.
+  const poll = (reference) => {
+    const ask = async () => {
+      if (waitingFor !== reference) return;
+      try {
+        await check(reference);
+      } catch {
+        /* try again */
+      }
+      if (waitingFor === reference) setTimeout(ask, 3000);
+    };
+    setTimeout(ask, 3000);
+  };
+
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
     busy(make, async () => {
       const cents = parseMoney(amount.value);
@@ -108,92 +151,56 @@ export async function render(view) {
       }
       waitingFor = created.reference;
       shownShort = 0;
-      clear(qrSlot).append(
-        h('img', { class: 'qr', src: created.qr_svg, width: 264, height: 264, alt: t('qr_alt', { amount: money(created.amount), shop: shopName }) }),
-        h('p', {}, t('qr_help')),
-        h('p', {}, h('a', { href: created.link, class: 'pay-link' }, created.link)),
-        h('p', { class: 'hint' }, t('pay_expires', { time: time(created.expires_at) })),
-      );
+      clear(qrSlot).append(...qrCode(created, shopName));
       askStatus.set(t('waiting_payment', { amount: money(created.amount) }), 'busy');
-      // Fallback for networks that hold event streams back: ask every few seconds.
-      const reference = created.reference;
-      const poll = async () => {
-        if (waitingFor !== reference) return;
-        try {
-          await checkStatus(reference);
-        } catch {
-          /* try again */
-        }
-        if (waitingFor === reference) setTimeout(poll, 3000);
-      };
-      setTimeout(poll, 3000);
+      poll(created.reference);
     });
   });
-  view.append(ask);
-
-  // Live payments: one event per new payment; one quoting the request on screen may pay only part
-  // of it, so the API is asked how much of the request is paid.
-  if (window.EventSource) {
-    const stream = new EventSource('/merchant/payments/stream');
-    stream.addEventListener('payment', (event) => {
-      let payment;
-      try {
-        payment = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      if (waitingFor && payment.reference && payment.reference.toLowerCase() === bytes32(waitingFor)) {
-        checkStatus(waitingFor).catch(() => { /* the poll asks again */ });
-      } else {
-        refresh();
-      }
-    });
-    onLeave(() => stream.close());
-  }
-
-  // ----- received, cash-out, history
-  view.append(h('section', { class: 'card', 'aria-labelledby': 'recv-title' }, h('h2', { id: 'recv-title' }, t('received')), received));
-  cashAmount = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', name: 'cashout', value: euros(me.balance) });
-  cashAmount.addEventListener('input', () => {
-    cashEdited = true;
-  });
-  const cashStatus = statusLine();
-  const cashButton = h('button', { type: 'submit', class: 'btn' }, t('cashout_button'));
-  const cashForm = h('form', { class: 'card', 'aria-labelledby': 'cash-title', novalidate: true },
-    h('h2', { id: 'cash-title' }, t('cashout')),
-    h('p', {}, t('cashout_intro')),
-    field(t('amount'), cashAmount, t('amount_hint')),
-    cashButton, cashStatus,
-    h('h3', {}, t('cashouts')), cashoutSlot);
-  cashForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    busy(cashButton, async () => {
-      const cents = parseMoney(cashAmount.value);
-      if (!cents) {
-        cashStatus.set(t('amount_invalid'), 'error');
-        cashAmount.focus();
-        return;
-      }
-      if (await act('/merchant/cashouts', { amount: cents }, cashStatus)) {
-        cashStatus.set(t('cashout_done'), 'ok');
-        cashEdited = false;
-        await refresh();
-      }
-    });
-  });
-  view.append(cashForm, h('section', { class: 'card', 'aria-labelledby': 'hist-title' }, h('h2', { id: 'hist-title' }, t('history')), historySlot));
-  await refresh();
-  // Settlement happens at the city: look again every few seconds while the page is open.
-  const timer = setInterval(async () => {
-    try {
-      clear(cashoutSlot).append(cashoutList(await api('/merchant/cashouts')));
-    } catch {
-      /* next time */
-    }
-  }, 5000);
-  onLeave(() => clearInterval(timer));
+  return { form, waitingFor: () => waitingFor, check };
 }
 
+function qrCode(created, shopName) {
+  return [
+    h('img', { class: 'qr', src: created.qr_svg, width: 264, height: 264, alt: t('qr_alt', { amount: money(created.amount), shop: shopName }) }),
+    h('p', {}, t('qr_help')),
+    h('p', {}, h('a', { href: created.link, class: 'pay-link' }, created.link)),
+    h('p', { class: 'hint' }, t('pay_expires', { time: time(created.expires_at) })),
+  ];
+}
+
+// "Betaald", by whom, and a button for the next payment.
+function paidOutcome(status, next) {
+  const payers = [...new Set(status.payments.map((p) => shortAddress(p.payer)))].join(', ');
+  return [
+    h('p', { class: 'paid' }, h('span', { 'aria-hidden': 'true' }, '✓ '), t('paid_badge')),
+    h('p', { class: 'paid-by' }, t('paid_by', { amount: money(status.received), who: payers })),
+    h('button', { type: 'button', class: 'btn', onclick: next }, t('new_payment')),
+  ];
+}
+
+// Live payments: one event per new payment; one quoting the request on screen may pay only part
+// of it, so the API is asked how much of the request is paid.
+function listenForPayments(request, refresh) {
+  if (!window.EventSource) return;
+  const stream = new EventSource('/merchant/payments/stream');
+  stream.addEventListener('payment', (event) => {
+    let payment;
+    try {
+      payment = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    const waitingFor = request.waitingFor();
+    if (waitingFor && payment.reference && payment.reference.toLowerCase() === bytes32(waitingFor)) {
+      request.check(waitingFor).catch(() => { /* the poll asks again */ });
+    } else {
+      refresh();
+    }
+  });
+  onLeave(() => stream.close());
+}
+
+// ------------------------------------------------------- received, cash-outs
 function paymentList(payments) {
   if (!payments.length) return h('p', {}, t('received_none'));
   return h('ul', { class: 'plain history' },
@@ -202,6 +209,46 @@ function paymentList(payments) {
         h('span', { class: 'what' }, t('kind_payment_in', { who: shortAddress(p.payer) })),
         h('span', { class: 'amount' }, `+ ${money(p.amount)}`),
         h('span', { class: 'when' }, p.confirmed ? t('confirmed') : t('on_its_way')))));
+}
+
+// The cash-out form: the amount starts as the whole balance and follows it until the shop types
+// another. Returns { form, follow(balance) }.
+function cashoutForm(me, cashoutSlot, refresh) {
+  const amount = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', name: 'cashout', value: euros(me.balance) });
+  let edited = false;
+  amount.addEventListener('input', () => {
+    edited = true;
+  });
+  const status = statusLine();
+  const button = h('button', { type: 'submit', class: 'btn' }, t('cashout_button'));
+  const form = h('form', { class: 'card', 'aria-labelledby': 'cash-title', novalidate: true },
+    h('h2', { id: 'cash-title' }, t('cashout')),
+    h('p', {}, t('cashout_intro')),
+    field(t('amount'), amount, t('amount_hint')),
+    button, status,
+    h('h3', {}, t('cashouts')), cashoutSlot);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(button, async () => {
+      const cents = parseMoney(amount.value);
+      if (!cents) {
+        status.set(t('amount_invalid'), 'error');
+        amount.focus();
+        return;
+      }
+      if (await act('/merchant/cashouts', { amount: cents }, status)) {
+        status.set(t('cashout_done'), 'ok');
+        edited = false;
+        await refresh();
+      }
+    });
+  });
+  return {
+    form,
+    follow(balance) {
+      if (!edited) amount.value = euros(balance);
+    },
+  };
 }
 
 function cashoutList(cashouts) {
@@ -215,3 +262,14 @@ function cashoutList(cashouts) {
           c.status === 'paid' ? t('cashout_paid', { ref: c.payment_reference || '' }) : t('cashout_open')))));
 }
 
+// Settlement happens at the city: look again every few seconds while the page is open.
+function watchCashouts(cashoutSlot) {
+  const timer = setInterval(async () => {
+    try {
+      clear(cashoutSlot).append(cashoutList(await api('/merchant/cashouts')));
+    } catch {
+      /* next time */
+    }
+  }, 5000);
+  onLeave(() => clearInterval(timer));
+}

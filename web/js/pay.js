@@ -1,8 +1,11 @@
 // /betalen/<reference>: the page a shop's QR code opens. Shows the shop and the amount, signs the
 // citizen in if needed, pays with one tap and says "Betaald" big enough to show at the counter.
-import { act, hasRole, render as renderPage, signInPanel, state } from './app.js';
 import { api, ApiError } from './api.js';
 import { money, t, time } from './i18n.js';
+import { rerender } from './page.js';
+import { hasRole, session } from './session.js';
+import { signInPanel } from './signin.js';
+import { act } from './transactions.js';
 import { busy, clear, h, statusLine } from './ui.js';
 
 export async function render(view, [reference]) {
@@ -31,8 +34,8 @@ export async function render(view, [reference]) {
   if (request.received > 0) {
     outcome.append(h('p', { class: 'paid-short' }, t('pay_partly', { received: money(request.received), amount: money(request.amount), remaining: money(request.remaining) })));
   }
-  if (!state.session) {
-    view.append(signInPanel(t('pay_signin'), () => renderPage({ focus: false })));
+  if (!session()) {
+    view.append(signInPanel(t('pay_signin'), () => rerender({ focus: false })));
     return;
   }
   if (!hasRole('citizen')) {

@@ -1,7 +1,8 @@
 // Wallets: EIP-6963 discovery of every installed wallet (with the legacy window.ethereum as a
 // fallback), the EIP-1193 calls WESH needs, and on the local demo chain a "demo wallet" that
 // signs with the node's unlocked accounts through the API's /demo/rpc.
-import { api, config } from './api.js';
+import { api } from './api.js';
+import { loadConfig } from './config.js';
 import { t } from './i18n.js';
 
 const announced = new Map();
@@ -161,7 +162,7 @@ export async function restore(address) {
     return null;
   }
   if (!saved) return null;
-  const cfg = await config();
+  const cfg = await loadConfig();
   let entry = null;
   if (saved.startsWith('demo:') && cfg.demo) {
     const demoAddress = saved.slice(5);
@@ -193,7 +194,7 @@ export async function chainOf(entry = active) {
 
 // Switches the wallet to WESH's chain, adding the chain first when the wallet does not know it.
 export async function switchChain() {
-  const cfg = await config();
+  const cfg = await loadConfig();
   const chainId = hexChain(cfg.chain_id);
   try {
     await active.provider.request({ method: 'wallet_switchEthereumChain', params: [{ chainId }] });
@@ -222,7 +223,7 @@ export async function signIn(entry) {
 }
 
 export async function watchAsset() {
-  const cfg = await config();
+  const cfg = await loadConfig();
   return call(active.provider, 'wallet_watchAsset', {
     type: 'ERC20',
     options: {

@@ -1,0 +1,98 @@
+// The sign-in panel every page uses: every wallet found (EIP-6963), a clear word when there is
+// none, and on the demo chain the demo accounts. Signing in is Sign-In with Ethereum
+// (wallet.signIn); the session it gives is kept in session.js.
+import { api, ApiError } from './api.js';
+import { config } from './config.js';
+import { roleName, t } from './i18n.js';
+import { onLeave, rerender } from './page.js';
+import { setSession } from './session.js';
+import { busy, clear, h, shortAddress, statusLine } from './ui.js';
+import * as wallet from './wallet.js';
+
+function walletButton(entry, onSignedIn, status) {
+  const icon = entry.info.icon && /^data:image\//.test(entry.info.icon) ? h('img', { src: entry.info.icon, alt: '', width: 24, height: 24 }) : null;
+  const button = h('button', { type: 'button', class: 'btn btn-wallet' }, icon, t('signin_with', { name: entry.info.name }));
+  button.addEventListener('click', () =>
+    busy(button, async () => {
+      status.set(t('signin_busy'), 'busy');
+      try {
+        setSession(await wallet.signIn(entry));
+        status.set(t('signin_done'), 'ok');
+        await onSignedIn();
+      } catch (error) {
+        wallet.disconnect();
+        status.set(error instanceof wallet.WalletError || error instanceof ApiError ? error.message : t('error_generic'), 'error');
+      }
+    }),
+  );
+  return button;
+}
+
+function demoLabel(account) {
+  if (account.merchant_id) return t('demo_merchant', { name: account.name || shortAddress(account.address) });
+  if (account.citizen_id) return t('demo_citizen', { id: account.citizen_id });
+  const city = account.roles.filter((r) => r !== 'city');
+  if (city.length) return t('demo_city', { roles: city.map(roleName).join(', ') });
+  return t('demo_none');
+}
+
+// The demo chain's accounts, each a button that signs in with the demo wallet.
+function demoAccounts(open, onSignedIn, status) {
+  const list = h('div', { class: 'demo-accounts' }, h('p', {}, t('loading')));
+  api('/demo/accounts')
+    .then((accounts) => {
+      clear(list);
+      // Everyone with a part to play, and one account without any (to see that refusal).
+      const unregistered = accounts.find((account) => !account.roles.length);
+      const shown = accounts.filter((account) => account.roles.length).concat(unregistered ? [unregistered] : []);
+      list.append(
+        h('ul', { class: 'plain' },
+          shown.map((account) => {
+            const entry = {
+              info: { name: demoLabel(account), uuid: `demo-${account.address}`, rdns: 'demo', icon: '' },
+              provider: wallet.demoProvider(account.address, config().chain_id),
+            };
+            const button = walletButton(entry, onSignedIn, status);
+            button.classList.add('btn-demo');
+            clear(button).append(demoLabel(account), ' ', h('span', { class: 'addr' }, shortAddress(account.address)));
+            return h('li', {}, button);
+          })),
+      );
+    })
+    .catch(() => {
+      clear(list);
+    });
+  return h('details', { class: 'demo', open },
+    h('summary', {}, t('demo_title')),
+    h('p', { class: 'hint' }, t('demo_text')),
+    list);
+}
+
+// The panel. `why` says what signing in is for on this page; onSignedIn runs after signing in
+// (by default the page is drawn again, now signed in).
+export function signInPanel(why, onSignedIn = async () => rerender({ focus: true })) {
+  const status = statusLine();
+  const section = h('section', { class: 'card signin', 'aria-labelledby': 'signin-title' });
+  const body = h('div', {});
+  section.append(h('h2', { id: 'signin-title' }, t('signin_title')), h('p', {}, why), body, status);
+  const fill = () => {
+    clear(body);
+    const found = wallet.wallets();
+    if (found.length) {
+      if (found.length > 1) body.append(h('p', { class: 'hint' }, t('choose_wallet')));
+      body.append(h('div', { class: 'wallets' }, found.map((entry) => walletButton(entry, onSignedIn, status))));
+    } else {
+      body.append(
+        h('div', { class: 'callout', role: 'note' },
+          h('h3', {}, t('no_wallet_title')),
+          h('p', {}, t('no_wallet_text')),
+          h('p', {}, t('no_wallet_list'))),
+      );
+    }
+    if (config().demo) body.append(demoAccounts(!found.length, onSignedIn, status));
+  };
+  fill();
+  const stop = wallet.onWalletsChanged(fill);
+  onLeave(stop);
+  return section;
+}
