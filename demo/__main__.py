@@ -17,8 +17,10 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from web3 import Web3
 
@@ -190,89 +192,132 @@ def main(argv: list[str] | None = None) -> int:
     supervisor = Supervisor(state_dir)
     # SIGINT too: a process started in the background by a non-interactive shell inherits
     # SIGINT as ignored, and Python then never raises KeyboardInterrupt.
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, _on_signal)
+    _handle_stop_signals(_on_signal)
     try:
-        supervisor.end_previous_run(say)
-        try:
-            anvil.anvil_path()
-        except anvil.AnvilNotFound as error:
-            say(f"{error}")
-            return 2
-        port = args.port
-        if port_in_use(port):
-            port = anvil.free_port()
-            say(
-                f"port {args.port} is in use by another program: the demo chain uses port {port}. "
-                f"ape scripts need APE_FOUNDRY_HOST=http://127.0.0.1:{port}"
-            )
-        # Where `ape run ... --network ethereum:local:foundry` looks (wesh.deployment), unless the
-        # demo runs in another folder (tests do).
-        manifest = manifest_path(NETWORK, DEV_CHAIN_ID)
-        if state_dir != (ROOT / ".demo").resolve():
-            manifest = state_dir / "deployments" / manifest.name
-        manifest.unlink(missing_ok=True)  # a new chain: the old manifest means nothing
-        for suffix in ("", "-wal", "-shm"):  # nor the old chain's index and sessions
-            (state_dir / f"wesh.db{suffix}").unlink(missing_ok=True)
-        start = story_start(time.time())
-        log = state_dir / "logs" / "anvil.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        say(f"starting anvil on 127.0.0.1:{port}")
-        accounts = ["--accounts", str(heerlen.ACCOUNTS)]
-        node = anvil.start(port, timestamp=start - 3600, extra=accounts, log=log)
-        supervisor.adopt("anvil", node.process, log)
-        content = state_dir / "content"
-        seeded = seed(
-            node,
-            state_dir=state_dir,
-            manifest=manifest,
-            store=FolderStore(content),
-            start=start,
-            log=say,
-        )
-        w3 = Web3(Web3.HTTPProvider(node.url))
-        wesh = Wesh(w3, seeded.deployment.heitje, seeded.deployment.redemption)
-
-        urls: list[str] = []
-        if not args.no_services:
-            env = service_env(
-                rpc_url=node.url, manifest=manifest, content_dir=content, state_dir=state_dir
-            )
-            api_port = 8000 if not port_in_use(8000) else anvil.free_port()
-            if api_port != 8000:
-                say(f"port 8000 is in use by another program: the API uses port {api_port}")
-            for service in [*wesh_services(api_port, anvil.free_port()), *SERVICES]:
-                say(f"starting {service.name}")
-                child = supervisor.start(service, env)
-                if supervisor.wait_ready(service, child):
-                    urls.append(f"{service.name:<11} {service.url or 'running'}")
-                else:
-                    say(f"{service.name} did not come up: see {child.log}")
-        default_dir = state_dir == (ROOT / ".demo").resolve()
-        print(banner(seeded, wesh, node.url, state_dir, urls, default_dir), flush=True)
-        if args.no_wait:
-            return 0
-        reported: set[str] = set()
-        while True:
-            for child in supervisor.exited():
-                if child.name == "anvil":
-                    say(f"anvil stopped unexpectedly (see {child.log}); stopping the demo")
-                    return 1
-                if child.name not in reported:
-                    reported.add(child.name)
-                    say(
-                        f"{child.name} stopped (exit code {child.process.returncode}): see "
-                        f"{child.log}; the chain keeps running"
-                    )
-            time.sleep(0.5)
+        return run(args, state_dir, supervisor)
     except (KeyboardInterrupt, Stop):
         say("stopping / stoppen ...")
         return 0
     finally:
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+        _handle_stop_signals(signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
         supervisor.stop_all()
         say("everything the demo started has stopped")
+
+
+def _handle_stop_signals(handler: Callable[[int, FrameType | None], Any] | int) -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, handler)
+
+
+def run(args: argparse.Namespace, state_dir: Path, supervisor: Supervisor) -> int:
+    """Brings the demo up and prints the banner; then, unless ``--no-wait``, keeps it running."""
+    supervisor.end_previous_run(say)
+    try:
+        anvil.anvil_path()
+    except anvil.AnvilNotFound as error:
+        say(f"{error}")
+        return 2
+    port = chain_port(args.port)
+    manifest = forget_previous_chain(state_dir)
+    start = story_start(time.time())
+    node = start_chain(supervisor, state_dir, port, start)
+    content = state_dir / "content"
+    seeded = seed(
+        node,
+        state_dir=state_dir,
+        manifest=manifest,
+        store=FolderStore(content),
+        start=start,
+        log=say,
+    )
+    w3 = Web3(Web3.HTTPProvider(node.url))
+    wesh = Wesh(w3, seeded.deployment.heitje, seeded.deployment.redemption)
+    urls = (
+        []
+        if args.no_services
+        else start_services(supervisor, node.url, manifest, content, state_dir)
+    )
+    default_dir = state_dir == (ROOT / ".demo").resolve()
+    print(banner(seeded, wesh, node.url, state_dir, urls, default_dir), flush=True)
+    if args.no_wait:
+        return 0
+    return keep_running(supervisor)
+
+
+def chain_port(port: int) -> int:
+    """``port`` when it is free, else another free one (said loudly: the scripts need it)."""
+    if not port_in_use(port):
+        return port
+    other = anvil.free_port()
+    say(
+        f"port {port} is in use by another program: the demo chain uses port {other}. "
+        f"ape scripts need APE_FOUNDRY_HOST=http://127.0.0.1:{other}"
+    )
+    return other
+
+
+def forget_previous_chain(state_dir: Path) -> Path:
+    """Removes the previous chain's manifest, index and sessions; returns where the manifest of
+    the new chain goes."""
+    # Where `ape run ... --network ethereum:local:foundry` looks (wesh.deployment), unless the
+    # demo runs in another folder (tests do).
+    manifest = manifest_path(NETWORK, DEV_CHAIN_ID)
+    if state_dir != (ROOT / ".demo").resolve():
+        manifest = state_dir / "deployments" / manifest.name
+    manifest.unlink(missing_ok=True)  # a new chain: the old manifest means nothing
+    for suffix in ("", "-wal", "-shm"):  # nor the old chain's index and sessions
+        (state_dir / f"wesh.db{suffix}").unlink(missing_ok=True)
+    return manifest
+
+
+def start_chain(supervisor: Supervisor, state_dir: Path, port: int, start: int) -> anvil.Anvil:
+    """anvil on ``port``, its genesis an hour before the story starts, watched by the
+    supervisor."""
+    log = state_dir / "logs" / "anvil.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    say(f"starting anvil on 127.0.0.1:{port}")
+    accounts = ["--accounts", str(heerlen.ACCOUNTS)]
+    node = anvil.start(port, timestamp=start - 3600, extra=accounts, log=log)
+    supervisor.adopt("anvil", node.process, log)
+    return node
+
+
+def start_services(
+    supervisor: Supervisor, rpc_url: str, manifest: Path, content: Path, state_dir: Path
+) -> list[str]:
+    """The indexer, the API (port 8000 when free) and the ``SERVICES`` later parts add; returns
+    a line with the URL of each one that came up."""
+    env = service_env(rpc_url=rpc_url, manifest=manifest, content_dir=content, state_dir=state_dir)
+    api_port = 8000 if not port_in_use(8000) else anvil.free_port()
+    if api_port != 8000:
+        say(f"port 8000 is in use by another program: the API uses port {api_port}")
+    urls: list[str] = []
+    for service in [*wesh_services(api_port, anvil.free_port()), *SERVICES]:
+        say(f"starting {service.name}")
+        child = supervisor.start(service, env)
+        if supervisor.wait_ready(service, child):
+            urls.append(f"{service.name:<11} {service.url or 'running'}")
+        else:
+            say(f"{service.name} did not come up: see {child.log}")
+    return urls
+
+
+def keep_running(supervisor: Supervisor) -> int:
+    """Until a signal stops the demo (``Stop``) or anvil dies (1); a service that stops is
+    reported once, and the chain keeps running."""
+    reported: set[str] = set()
+    while True:
+        for child in supervisor.exited():
+            if child.name == "anvil":
+                say(f"anvil stopped unexpectedly (see {child.log}); stopping the demo")
+                return 1
+            if child.name not in reported:
+                reported.add(child.name)
+                say(
+                    f"{child.name} stopped (exit code {child.process.returncode}): see "
+                    f"{child.log}; the chain keeps running"
+                )
+        time.sleep(0.5)
 
 
 if __name__ == "__main__":

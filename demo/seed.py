@@ -37,7 +37,7 @@ from wesh.contract import RequestStatus, TxRequest, Wesh
 from wesh.csv_rows import parse_bank_accounts, parse_citizens, parse_merchants
 from wesh.deployment import Deployment
 from wesh.metadata import FolderStore, encode, put_document
-from wesh.provision import NodeSender, ensure_deployment
+from wesh.provision import DeployResult, NodeSender, ensure_deployment
 from wesh.signer import UnlockedSigner, transact
 from wesh.task_files import AMSTERDAM, parse_tasks
 
@@ -248,6 +248,12 @@ class Story:
         self.do(citizen, self.contracts.pay(self.accounts[shop], cents, reference.encode()))
 
 
+#: Who acts in the story: anvil's dev account numbers (``demo.heerlen`` gives each its part).
+REGISTRAR, MERCHANT_MANAGER, TASK_MANAGER, REVIEWER, TREASURER = 1, 2, 3, 4, 6
+BAKERY, BAR, BOOKSHOP, THEATRE, BIKES = range(7, 12)
+ANOUK, BRAM, CHANTAL, DIRK, ESRA, FENNA, GIJS, HANNEKE, ILIAS, JOKE = range(12, 22)
+
+
 def seed(
     node: Anvil,
     *,
@@ -260,12 +266,35 @@ def seed(
     """Deploys and seeds the demo chain ``node`` whose genesis lies before ``start``."""
     w3 = Web3(Web3.HTTPProvider(node.url, request_kwargs={"timeout": 60}))
     story = Story(w3, node, store, log)
-    accounts = story.accounts
     clock = Clock(node, start)
     now = int(time.time())
-    paths = write_examples(state_dir / "examples", accounts, now)
+    paths = write_examples(state_dir / "examples", story.accounts, now)
 
-    # Day 0: the city deploys (the `ape run deploy contracts` code path) and sets up.
+    result = deploy_and_register(story, clock, paths, manifest)  # day 0
+    task_ids = commission_tasks(story, clock, paths["tasks"], start)  # day 1
+    claim_and_review(story, clock, task_ids)  # days 2-9
+    pay_at_shops(story, clock)  # days 10-12
+    sepa_file = cash_out(story, clock, state_dir, paths["bank_accounts"], start)  # days 13-15
+    leave_work_open(story, clock, task_ids)  # days 16-20
+    clock.to_now()
+
+    return Seeded(
+        deployment=result.deployment,
+        manifest=result.path,
+        accounts=story.accounts,
+        task_ids=task_ids,
+        transactions=story.count,
+        sepa_file=sepa_file,
+        examples=state_dir / "examples",
+    )
+
+
+def deploy_and_register(
+    story: Story, clock: Clock, paths: dict[str, Path], manifest: Path
+) -> DeployResult:
+    """Day 0: the city deploys (the ``ape run deploy contracts`` code path), grants the budget
+    and registers the shops and the citizens from the example files."""
+    w3, accounts, store, log = story.w3, story.accounts, story.store, story.log
     clock.at(0, 9)
     roles = {accounts[s.account]: s.roles for s in heerlen.STAFF if s.account != 0}
     admin = NodeSender(w3, UnlockedSigner(accounts[0]), log=lambda _: None)
@@ -275,25 +304,32 @@ def seed(
     story.wesh = wesh
     log(f"deployed Heitje {wesh.heitje.address}, Redemption {wesh.redemption.address}")
 
-    registrar, manager, tasks_, reviewer, treasurer = 1, 2, 3, 4, 6
-    story.do(treasurer, wesh.grant_budget(heerlen.BUDGET))
+    story.do(TREASURER, wesh.grant_budget(heerlen.BUDGET))
     for row in parse_merchants(paths["merchants"]):
-        story.do(manager, wesh.register_merchant(row.address, put_document(store, row.document())))
+        story.do(
+            MERCHANT_MANAGER,
+            wesh.register_merchant(row.address, put_document(store, row.document())),
+        )
     citizens = parse_citizens(paths["citizens"])
     story.do(
-        registrar,
+        REGISTRAR,
         wesh.register_citizens([c.address for c in citizens], [c.neighbourhood for c in citizens]),
     )
     log(f"registered {len(heerlen.SHOPS)} shops and {len(citizens)} citizens")
+    return result
 
-    # Day 1: the task manager commissions a dozen tasks (deadlines are relative to today).
+
+def commission_tasks(story: Story, clock: Clock, tasks_file: Path, start: int) -> dict[str, int]:
+    """Day 1: the task manager commissions a dozen tasks from the example file (deadlines are
+    relative to that day); returns each plan's task id."""
+    wesh = story.contracts
     clock.at(1, 10)
     task_ids: dict[str, int] = {}
-    rows = parse_tasks(paths["tasks"], now=start + 86_400)
+    rows = parse_tasks(tasks_file, now=start + 86_400)
     for plan, task in zip(heerlen.TASKS, rows, strict=True):
-        cid = put_document(store, task.document)
+        cid = put_document(story.store, task.document)
         receipt = story.do(
-            tasks_,
+            TASK_MANAGER,
             wesh.commission_task(
                 cid,
                 task.reward,
@@ -305,129 +341,131 @@ def seed(
         )
         event = wesh.heitje.events.TaskCommissioned().process_receipt(receipt, DISCARD)[0]
         task_ids[plan.key] = int(event["args"]["task_id"])
-    log(f"commissioned {len(task_ids)} tasks")
-    t = task_ids
-    anouk, bram, chantal, dirk, esra, fenna, gijs, hanneke, ilias, joke = range(12, 22)
-    bakery, bar, bookshop, theatre, bikes = range(7, 12)
+    story.log(f"commissioned {len(task_ids)} tasks")
+    return task_ids
 
-    # Days 2-9: claims, photos, reviews.
+
+def claim_and_review(story: Story, clock: Clock, t: dict[str, int]) -> None:
+    """Days 2-9: claims, photos and reviews; two submissions are rejected with a reason, handed
+    in again and approved."""
+    wesh, accounts = story.contracts, story.accounts
     clock.at(2, 9.5)
     for who, key in (
-        (anouk, "bench"),
-        (bram, "graffiti"),
-        (dirk, "stickers"),
-        (esra, "bulbs"),
-        (fenna, "brook"),
-        (chantal, "playground"),
-        (gijs, "moss"),
-        (joke, "leaves"),
+        (ANOUK, "bench"),
+        (BRAM, "graffiti"),
+        (DIRK, "stickers"),
+        (ESRA, "bulbs"),
+        (FENNA, "brook"),
+        (CHANTAL, "playground"),
+        (GIJS, "moss"),
+        (JOKE, "leaves"),
     ):
         story.claim(who, t[key])
     clock.at(3, 15)
-    story.submit(anouk, t["bench"], "Twee lagen groen, het bankje ziet er weer netjes uit.")
-    story.submit(bram, t["graffiti"], "Alle kleine tags zijn weg.")
-    story.submit(dirk, t["stickers"], "Veertien palen stickervrij.")
-    story.submit(chantal, t["playground"])
+    story.submit(ANOUK, t["bench"], "Twee lagen groen, het bankje ziet er weer netjes uit.")
+    story.submit(BRAM, t["graffiti"], "Alle kleine tags zijn weg.")
+    story.submit(DIRK, t["stickers"], "Veertien palen stickervrij.")
+    story.submit(CHANTAL, t["playground"])
     clock.at(4, 11)
     story.do(
-        reviewer,
+        REVIEWER,
         wesh.approve_submissions(
             [
-                (t["bench"], accounts[anouk]),
-                (t["graffiti"], accounts[bram]),
-                (t["stickers"], accounts[dirk]),
+                (t["bench"], accounts[ANOUK]),
+                (t["graffiti"], accounts[BRAM]),
+                (t["stickers"], accounts[DIRK]),
             ]
         ),
     )
-    story.do(reviewer, wesh.reject_submission(t["playground"], accounts[chantal], 1))  # photos
+    story.do(REVIEWER, wesh.reject_submission(t["playground"], accounts[CHANTAL], 1))  # photos
     clock.at(5, 16)
-    story.submit(chantal, t["playground"], "Nieuwe foto's, nu van dichtbij.")
-    story.submit(esra, t["bulbs"], "200 bollen in de grond.")
-    story.submit(fenna, t["brook"], "Vier zakken afval opgehaald.")
-    story.submit(gijs, t["moss"])
+    story.submit(CHANTAL, t["playground"], "Nieuwe foto's, nu van dichtbij.")
+    story.submit(ESRA, t["bulbs"], "200 bollen in de grond.")
+    story.submit(FENNA, t["brook"], "Vier zakken afval opgehaald.")
+    story.submit(GIJS, t["moss"])
     clock.at(6, 10)
     story.do(
-        reviewer,
+        REVIEWER,
         wesh.approve_submissions(
             [
-                (t["playground"], accounts[chantal]),
-                (t["bulbs"], accounts[esra]),
-                (t["brook"], accounts[fenna]),
+                (t["playground"], accounts[CHANTAL]),
+                (t["bulbs"], accounts[ESRA]),
+                (t["brook"], accounts[FENNA]),
             ]
         ),
     )
-    story.do(reviewer, wesh.reject_submission(t["moss"], accounts[gijs], 2))  # unfinished
+    story.do(REVIEWER, wesh.reject_submission(t["moss"], accounts[GIJS], 2))  # unfinished
     clock.at(7, 17)
-    story.submit(gijs, t["moss"], "Nu ook de hoek bij de kerk gedaan.")
+    story.submit(GIJS, t["moss"], "Nu ook de hoek bij de kerk gedaan.")
     clock.at(8, 9)
-    story.do(reviewer, wesh.approve_submission(t["moss"], accounts[gijs]))
+    story.do(REVIEWER, wesh.approve_submission(t["moss"], accounts[GIJS]))
     clock.at(8, 14)
-    story.submit(joke, t["leaves"], "Pad rond de vijver is bladvrij.")
+    story.submit(JOKE, t["leaves"], "Pad rond de vijver is bladvrij.")
     clock.at(9, 10)
-    story.do(reviewer, wesh.approve_submission(t["leaves"], accounts[joke]))
-    log("played claims, photos, approvals and two rejections")
+    story.do(REVIEWER, wesh.approve_submission(t["leaves"], accounts[JOKE]))
+    story.log("played claims, photos, approvals and two rejections")
 
-    # Days 10-12: citizens spend their Heitjes at the shops.
+
+def pay_at_shops(story: Story, clock: Clock) -> None:
+    """Days 10-12: citizens spend their Heitjes at the shops."""
     payments = (
-        (10, 9.2, anouk, bakery, 6_50, "BAK-0410"),
-        (10, 12.5, bram, bikes, 18_00, "FIETS-2231"),
-        (10, 17.8, dirk, bar, 4_80, "MIJN-0077"),
-        (11, 11.1, esra, bookshop, 12_95, "BOEK-5120"),
-        (11, 14.6, fenna, bikes, 9_50, "FIETS-2240"),
-        (11, 19.5, chantal, theatre, 10_00, "SCHACHT-118"),
-        (12, 8.9, gijs, bakery, 3_20, "BAK-0433"),
-        (12, 18.3, joke, bar, 5_60, "MIJN-0091"),
+        (10, 9.2, ANOUK, BAKERY, 6_50, "BAK-0410"),
+        (10, 12.5, BRAM, BIKES, 18_00, "FIETS-2231"),
+        (10, 17.8, DIRK, BAR, 4_80, "MIJN-0077"),
+        (11, 11.1, ESRA, BOOKSHOP, 12_95, "BOEK-5120"),
+        (11, 14.6, FENNA, BIKES, 9_50, "FIETS-2240"),
+        (11, 19.5, CHANTAL, THEATRE, 10_00, "SCHACHT-118"),
+        (12, 8.9, GIJS, BAKERY, 3_20, "BAK-0433"),
+        (12, 18.3, JOKE, BAR, 5_60, "MIJN-0091"),
     )
     for day, hour, who, shop, cents, reference in payments:
         clock.at(day, hour)
         story.pay(who, shop, cents, reference)
-    log(f"{len(payments)} payments at the shops")
+    story.log(f"{len(payments)} payments at the shops")
 
-    # Days 13-15: the bakery cashes in; the treasurer pays it by SEPA file; the bar cashes in.
+
+def cash_out(story: Story, clock: Clock, state_dir: Path, bank_accounts: Path, start: int) -> Path:
+    """Days 13-15: the bakery cashes in and the treasurer pays it by SEPA file; the bar cashes
+    in too, and that request stays open. Returns the SEPA file."""
+    wesh = story.contracts
     clock.at(13, 17)
-    story.do(bakery, wesh.redeem(9_70))
+    story.do(BAKERY, wesh.redeem(9_70))
     clock.at(14, 10)
-    sepa_file = pay_by_sepa(story, state_dir, paths["bank_accounts"], start + 14 * 86_400)
+    sepa_file = pay_by_sepa(story, state_dir, bank_accounts, start + 14 * 86_400)
     clock.at(14, 10.5)
     reference = sepa.check(sepa_file.read_bytes()).message_id
-    story.do(treasurer, wesh.mark_paid([1], reference))
+    story.do(TREASURER, wesh.mark_paid([1], reference))
     clock.at(15, 18)
-    story.do(bar, wesh.redeem(10_40))
-    log("the bakery's cash-out was paid by SEPA file; the bar's is open")
+    story.do(BAR, wesh.redeem(10_40))
+    story.log("the bakery's cash-out was paid by SEPA file; the bar's is open")
+    return sepa_file
 
-    # Days 16-20: new claims, one submission waiting for review, one appeal, one cancellation.
+
+def leave_work_open(story: Story, clock: Clock, t: dict[str, int]) -> None:
+    """Days 16-20: new claims, one submission waiting for review, one appeal, one cancellation:
+    work for whoever tries the demo."""
+    wesh, accounts = story.contracts, story.accounts
     clock.at(16, 9)
     for who, key in (
-        (hanneke, "nestboxes"),
-        (ilias, "litter"),
-        (dirk, "watering"),
-        (anouk, "weeding"),
+        (HANNEKE, "nestboxes"),
+        (ILIAS, "litter"),
+        (DIRK, "watering"),
+        (ANOUK, "weeding"),
     ):
         story.claim(who, t[key])
     clock.at(17, 15)
-    story.submit(ilias, t["litter"], "Twee volle zakken rond het plein.")
-    story.submit(hanneke, t["nestboxes"], "Vijf kastjes hangen.")
+    story.submit(ILIAS, t["litter"], "Twee volle zakken rond het plein.")
+    story.submit(HANNEKE, t["nestboxes"], "Vijf kastjes hangen.")
     clock.at(18, 10)
-    story.do(reviewer, wesh.reject_submission(t["nestboxes"], accounts[hanneke], 3))  # location
+    story.do(REVIEWER, wesh.reject_submission(t["nestboxes"], accounts[HANNEKE], 3))  # location
     clock.at(19, 9)
-    story.do(hanneke, wesh.appeal(t["nestboxes"]))
+    story.do(HANNEKE, wesh.appeal(t["nestboxes"]))
     clock.at(19, 14)
-    story.do(tasks_, wesh.cancel_task(t["watering"]))  # the city's own crew took it over
+    story.do(TASK_MANAGER, wesh.cancel_task(t["watering"]))  # the city's own crew took it over
     clock.at(20, 11)
-    story.pay(anouk, bookshop, 7_50, "BOEK-5188")
-    clock.to_now()
+    story.pay(ANOUK, BOOKSHOP, 7_50, "BOEK-5188")
     # The appeal waits for the independent reviewer (account 5): decided live in the demo.
-    log("a submission and an appeal wait for review; one task was cancelled")
-
-    return Seeded(
-        deployment=result.deployment,
-        manifest=result.path,
-        accounts=accounts,
-        task_ids=task_ids,
-        transactions=story.count,
-        sepa_file=sepa_file,
-        examples=state_dir / "examples",
-    )
+    story.log("a submission and an appeal wait for review; one task was cancelled")
 
 
 def pay_by_sepa(story: Story, state_dir: Path, bank_accounts: Path, when: int) -> Path:

@@ -148,57 +148,106 @@ def ensure_deployment(
     chain_id = int(w3.eth.chain_id)
     path = path or manifest_path(network, chain_id)
     say = log or (lambda _: None)
-    existing, why = find_deployment(w3, network, path)
-    notes = [why]
-    say(why)
-    created = False
-    if existing is None:
-        heitje_receipt = sender.create(
-            creation_data(w3, "Heitje", sender.address, yearly_cap, monthly_cap),
-            "deploy Heitje (token, registry, escrow, cap)",
-        )
-        heitje = to_checksum_address(str(heitje_receipt["contractAddress"]))
-        redemption_receipt = sender.create(
-            creation_data(w3, "Redemption", heitje), "deploy Redemption (merchant cash-outs)"
-        )
-        redemption = to_checksum_address(str(redemption_receipt["contractAddress"]))
-        wesh = Wesh(w3, heitje, redemption)
-        sender.send(wesh.set_redemption(redemption), f"link Heitje to Redemption {redemption}")
-        start = int(heitje_receipt["blockNumber"])
-        existing = Deployment(
+    notes: list[str] = []
+
+    def note(text: str) -> None:
+        notes.append(text)
+        say(text)
+
+    found, why = find_deployment(w3, network, path)
+    note(why)
+    if found is None:
+        deployment = _deploy_and_link(
+            w3,
+            sender,
             network=network,
             chain_id=chain_id,
-            heitje=heitje,
-            redemption=redemption,
-            start_block=start,
-            deployer=sender.address,
-            start_block_hash=w3.eth.get_block(start)["hash"].to_0x_hex(),
-            confirmations=(
-                confirmations
-                if confirmations is not None
-                else (0 if chain_id == DEV_CHAIN_ID else DEFAULT_CONFIRMATIONS)
-            ),
+            yearly_cap=yearly_cap,
+            monthly_cap=monthly_cap,
+            confirmations=confirmations,
         )
-        save(existing, path)
-        created = True
-        notes.append(f"manifest written to {path}")
-        say(notes[-1])
+        save(deployment, path)  # before the role grants: a rerun finishes an interrupted run
+        note(f"manifest written to {path}")
     else:
-        wesh = Wesh(w3, existing.heitje, existing.redemption)
-        caps = wesh.caps()
-        if (caps.yearly, caps.monthly) != (yearly_cap, monthly_cap):
-            notes.append(
-                "caps are fixed at deployment; the deployed contract keeps yearly "
-                f"{caps.yearly / 100:.2f} / monthly {caps.monthly / 100:.2f} (change them "
-                "for a coming year with set_caps from the admin)"
-            )
-            say(notes[-1])
+        deployment = found
+    wesh = Wesh(w3, deployment.heitje, deployment.redemption)
+    if found is not None and (mismatch := _caps_mismatch(wesh, yearly_cap, monthly_cap)):
+        note(mismatch)
 
-    result = DeployResult(existing, path, created, notes=notes)
-    wanted = dict(roles or {})
+    result = DeployResult(deployment, path, created=found is None, notes=notes)
     final_admin = to_checksum_address(admin) if admin else sender.address
-    if final_admin != sender.address:
+    _grant_missing_roles(wesh, sender, _wanted_roles(roles, final_admin, sender.address), result)
+    _hand_over_admin(wesh, sender, final_admin, result)
+    return result
+
+
+def _deploy_and_link(
+    w3: Web3,
+    sender: Sender,
+    *,
+    network: str,
+    chain_id: int,
+    yearly_cap: int,
+    monthly_cap: int,
+    confirmations: int | None,
+) -> Deployment:
+    """Deploys Heitje and Redemption and links them: the manifest of the new deployment."""
+    heitje_receipt = sender.create(
+        creation_data(w3, "Heitje", sender.address, yearly_cap, monthly_cap),
+        "deploy Heitje (token, registry, escrow, cap)",
+    )
+    heitje = to_checksum_address(str(heitje_receipt["contractAddress"]))
+    redemption_receipt = sender.create(
+        creation_data(w3, "Redemption", heitje), "deploy Redemption (merchant cash-outs)"
+    )
+    redemption = to_checksum_address(str(redemption_receipt["contractAddress"]))
+    wesh = Wesh(w3, heitje, redemption)
+    sender.send(wesh.set_redemption(redemption), f"link Heitje to Redemption {redemption}")
+    start = int(heitje_receipt["blockNumber"])
+    return Deployment(
+        network=network,
+        chain_id=chain_id,
+        heitje=heitje,
+        redemption=redemption,
+        start_block=start,
+        deployer=sender.address,
+        start_block_hash=w3.eth.get_block(start)["hash"].to_0x_hex(),
+        confirmations=confirmations if confirmations is not None else _confirmations(chain_id),
+    )
+
+
+def _confirmations(chain_id: int) -> int:
+    """The depth the indexer trails the head by: none on the dev chain, which never reorganises
+    by itself."""
+    return 0 if chain_id == DEV_CHAIN_ID else DEFAULT_CONFIRMATIONS
+
+
+def _caps_mismatch(wesh: Wesh, yearly_cap: int, monthly_cap: int) -> str | None:
+    """What to tell a rerun asking for other caps than the deployed contract has (None: same)."""
+    caps = wesh.caps()
+    if (caps.yearly, caps.monthly) == (yearly_cap, monthly_cap):
+        return None
+    return (
+        "caps are fixed at deployment; the deployed contract keeps yearly "
+        f"{caps.yearly / 100:.2f} / monthly {caps.monthly / 100:.2f} (change them "
+        "for a coming year with set_caps from the admin)"
+    )
+
+
+def _wanted_roles(
+    roles: dict[str, Role] | None, final_admin: ChecksumAddress, sender: ChecksumAddress
+) -> dict[str, Role]:
+    """The roles asked for, plus ADMIN for a final admin other than the sender."""
+    wanted = dict(roles or {})
+    if final_admin != sender:
         wanted[final_admin] = wanted.get(final_admin, Role(0)) | Role.ADMIN
+    return wanted
+
+
+def _grant_missing_roles(
+    wesh: Wesh, sender: Sender, wanted: dict[str, Role], result: DeployResult
+) -> None:
+    """Grants each wanted role an account does not hold yet (a rerun sends nothing)."""
     for account, bits in wanted.items():
         account = to_checksum_address(account)
         held = wesh.roles_of(account)
@@ -206,13 +255,18 @@ def ensure_deployment(
             if role in bits and role not in held:
                 sender.send(wesh.grant_role(account, role), f"grant {role.name} to {account}")
                 result.granted.append((account, role))
+
+
+def _hand_over_admin(
+    wesh: Wesh, sender: Sender, final_admin: ChecksumAddress, result: DeployResult
+) -> None:
+    """The deployer gives up ADMIN once another final admin holds it."""
     if final_admin != sender.address and Role.ADMIN in wesh.roles_of(sender.address):
         sender.send(
             wesh.revoke_role(sender.address, Role.ADMIN),
             f"hand over: revoke the deployer's ADMIN (admin is now {final_admin})",
         )
         result.revoked.append((sender.address, Role.ADMIN))
-    return result
 
 
 def parse_roles(text: str) -> Role:

@@ -1,1 +1,0 @@
-"""One router per domain: auth, public, citizen, merchant, city, system."""
