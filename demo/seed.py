@@ -38,8 +38,9 @@ from wesh.csv_rows import parse_bank_accounts, parse_citizens, parse_merchants
 from wesh.deployment import Deployment
 from wesh.metadata import FolderStore, encode, put_document
 from wesh.provision import DeployResult, NodeSender, ensure_deployment
+from wesh.rules import AMSTERDAM, DEFAULT_CATEGORY
 from wesh.signer import UnlockedSigner, transact
-from wesh.task_files import AMSTERDAM, parse_tasks
+from wesh.task_files import parse_tasks
 
 NETWORK = "ethereum:local:foundry"
 MNEMONIC = "test test test test test test test test test test test junk"
@@ -116,14 +117,6 @@ def write_examples(folder: Path, accounts: list[str], now: int) -> dict[str, Pat
         "bank_accounts": folder / "merchant-bank-accounts.csv",
         "tasks": folder / "tasks.yaml",
     }
-
-    def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-        path.write_text(out.getvalue(), encoding="utf-8")
-
     write_csv(
         paths["citizens"],
         ["address", "neighbourhood"],
@@ -154,17 +147,29 @@ def write_examples(folder: Path, accounts: list[str], now: int) -> dict[str, Pat
     write_csv(
         paths["bank_accounts"],
         ["address", "name", "iban"],
-        [
-            [
-                accounts[s.account],
-                s.name,
-                iban.format_iban(
-                    iban.example("NL", s.bank, f"{1_234_500_000 + s.account * 1_111:010d}")
-                ),
-            ]
-            for s in heerlen.SHOPS
-        ],
+        [[accounts[s.account], s.name, example_iban(s)] for s in heerlen.SHOPS],
     )
+    paths["tasks"].write_text(tasks_yaml(now), encoding="utf-8")
+    return paths
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def example_iban(shop: heerlen.Shop) -> str:
+    """A valid (mod-97) but made-up Dutch IBAN at the shop's bank, as people write it."""
+    account = f"{1_234_500_000 + shop.account * 1_111:010d}"
+    return iban.format_iban(iban.example("NL", shop.bank, account))
+
+
+def tasks_yaml(now: int) -> str:
+    """The demo's tasks file, in the format ``ape run tasks commission`` reads; deadlines count
+    from ``now``."""
     tasks = []
     for plan in heerlen.TASKS:
         deadline = datetime.fromtimestamp(now, AMSTERDAM) + timedelta(days=plan.deadline_days)
@@ -180,14 +185,11 @@ def write_examples(folder: Path, accounts: list[str], now: int) -> dict[str, Pat
                 "slots": plan.slots,
                 "claim_deadline": deadline.date().isoformat(),
                 "claim_duration": f"{plan.duration_days} days",
-                "category": heerlen.CATEGORY.get(plan.key, "overig"),
+                "category": heerlen.CATEGORY.get(plan.key, DEFAULT_CATEGORY),
             }
         )
     header = "# Taken voor de WESH-demo / tasks of the WESH demo (ape run tasks commission ...)\n"
-    paths["tasks"].write_text(
-        header + yaml.safe_dump(tasks, allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
-    return paths
+    return header + yaml.safe_dump(tasks, allow_unicode=True, sort_keys=False)
 
 
 class Story:
