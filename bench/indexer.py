@@ -321,7 +321,7 @@ def catch_up(url: str, database_url: str, dep: Deployment) -> tuple[int, float, 
     elapsed = time.perf_counter() - began
     engine.dispose()
     rpc.close()
-    return indexer.progress.events_total, elapsed, indexer.range
+    return indexer.progress.events_total, elapsed, indexer.reader.size
 
 
 def head_latency(node: anvil.Anvil, manifest: Path, db_path: Path) -> list[float]:

@@ -32,7 +32,8 @@ from indexer.db import describe, make_engine
 from indexer.projections import IntegrityError
 from indexer.reorg import ReorgTooDeep
 from indexer.rpc import DeterministicError, GaveUp, Rpc, RpcError, Stopped
-from indexer.sync import DeploymentMismatch, Indexer
+from indexer.startup import DeploymentMismatch
+from indexer.sync import Indexer
 from wesh import deployment as manifest
 from wesh.settings import IndexerSettings
 

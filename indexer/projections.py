@@ -32,11 +32,8 @@ itself, and the handlers need no undo of their own.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import orjson
 from sqlalchemy import Table
@@ -44,39 +41,27 @@ from sqlalchemy.engine import Connection, Engine
 
 from indexer import schema
 from indexer.db import TableSql, bulk, sql_for
+from indexer.decoded import UNDECODABLE, Event, Position, Undecodable
 from wesh import deadlines
+from wesh.calendar import Caps, amsterdam_period
 from wesh.events import by_name
+from wesh.rules import RELEASED_STATUS, ClaimStatus, RequestStatus, TaskStatus
 
 ZERO = "0x" + "0" * 40
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-# ClaimStatus, TaskStatus, RequestStatus of wesh.contract (plain ints on the hot path).
-CLAIM_CLAIMED, CLAIM_SUBMITTED, CLAIM_REJECTED, CLAIM_APPEALED = 1, 2, 3, 4
-CLAIM_PAID, CLAIM_EXPIRED, CLAIM_ABANDONED, CLAIM_DENIED = 5, 6, 7, 8
-RELEASE_STATUS = {1: CLAIM_EXPIRED, 2: CLAIM_ABANDONED, 3: CLAIM_DENIED}
-TASK_OPEN, TASK_CANCELLED, TASK_CLOSED = 1, 2, 3
-REQUEST_OPEN, REQUEST_PAID = 1, 2
 LEDGER_KEY = (1,)
 
 Key = tuple[Any, ...]
 _MISSING: Any = object()
 Row = list[Any]
-#: A decoded event: (name, args, block_number, log_index, tx_hash, timestamp).
-Event = tuple[str, tuple[Any, ...], int, int, str, int]
 
 
 class IntegrityError(RuntimeError):
     """The events contradict each other (a bug or a node serving a broken chain)."""
 
 
-#: The name of the event ``indexer.sync`` makes of a log it cannot decode; its args are (the name
-#: its topic0 stands for, why, topics, data).
-UNDECODABLE = "(undecodable)"
 #: What a handler may raise on an event it cannot place, besides IntegrityError: an error of the
 #: handler itself (the database's errors are none of these: they stop the indexer as before).
 HANDLER_ERRORS = (LookupError, TypeError, ValueError, ArithmeticError)
-#: An event's position: (block number, log index).
-Position = tuple[int, int]
 
 
 class Unplaceable(Exception):
@@ -87,21 +72,16 @@ class Unplaceable(Exception):
     (its handler failed otherwise: most likely a bug of the indexer)."""
 
     def __init__(self, event: Event, cause: str, reason: str) -> None:
-        super().__init__(f"block {event[2]} log {event[3]} ({event[0]}): {cause}: {reason}")
+        where = f"block {event.block_number} log {event.log_index} ({event.name})"
+        super().__init__(f"{where}: {cause}: {reason}")
         self.event = event
         self.cause = cause
         self.reason = reason
 
 
-@lru_cache(maxsize=65_536)
-def amsterdam_period(timestamp: int) -> tuple[int, int]:
-    """The Europe/Amsterdam (year, month) of a timestamp: the contract's cap calendar."""
-    moment = datetime.fromtimestamp(timestamp, AMSTERDAM)
-    return moment.year, moment.month
-
-
 class Cols:
-    """Column positions of a table: ``A.balance`` is the index of ``balance`` in a row."""
+    """Column positions of a table: ``ACCOUNT.balance`` is the index of ``balance`` in a row of
+    ``accounts`` (state rows are lists, for speed; see ``Batch``)."""
 
     def __init__(self, table: Table) -> None:
         self._names = [c.name for c in table.columns]
@@ -125,16 +105,17 @@ class Cols:
         return row
 
 
-A = Cols(schema.accounts)
-CZ = Cols(schema.citizens)
-M = Cols(schema.merchants)
-RL = Cols(schema.roles)
-T = Cols(schema.tasks)
-CL = Cols(schema.claims)
-E = Cols(schema.earnings)
-RD = Cols(schema.redemptions)
-AP = Cols(schema.approvals)
-L = Cols(schema.ledger)
+# The columns of a row of each state table.
+ACCOUNT = Cols(schema.accounts)
+CITIZEN = Cols(schema.citizens)
+MERCHANT = Cols(schema.merchants)
+ROLES = Cols(schema.roles)
+TASK = Cols(schema.tasks)
+CLAIM = Cols(schema.claims)
+EARNINGS = Cols(schema.earnings)
+REDEMPTION = Cols(schema.redemptions)
+APPROVAL = Cols(schema.approvals)
+LEDGER = Cols(schema.ledger)
 
 STATE_NAMES = tuple(t.name for t in schema.STATE_TABLES)
 HISTORY_NAMES = tuple(t.name for t in schema.HISTORY_TABLES)
@@ -295,23 +276,25 @@ class Batch:
             raise IntegrityError(f"block {self.block}: no {name} row {key} for an event about it")
         return row
 
-    def unplace(self, ev: Event, cause: str, reason: str) -> None:
+    def unplace(self, event: Event, cause: str, reason: str) -> None:
         """Records an event as unplaced (a history row: rolled back with its block)."""
-        name, args, block, log_index, tx, timestamp = ev
+        name = event.name
         if name == UNDECODABLE:
-            name, _, topics, data = args
-            shown: Any = {"topics": topics, "data": data}
+            undecodable = Undecodable(*event.args)
+            name = undecodable.event
+            shown: Any = {"topics": undecodable.topics, "data": undecodable.data}
         else:
             spec = by_name().get(name)
-            values = [_json_value(v) for v in args]
+            values = [_json_value(v) for v in event.args]
             shown = dict(zip(spec.arg_names, values, strict=True)) if spec else values
+        block = event.block_number
         self.history["unplaced_events"].append(
             (
                 block,
-                log_index,
-                tx,
+                event.log_index,
+                event.tx_hash,
                 self.hashes.get(block, ""),
-                timestamp,
+                event.timestamp,
                 name,
                 json.dumps(shown),
                 cause,
@@ -321,17 +304,21 @@ class Batch:
         self.unplaced += 1
 
     def ledger(self) -> Row:
+        """The ledger row for changing (made at its first event), marked changed in this block."""
         row = self.mut("ledger", LEDGER_KEY)
         if row is None:
-            row = self.put("ledger", LEDGER_KEY, L.new(id=1))
-        row[L.updated_block] = self.block
+            row = self.put("ledger", LEDGER_KEY, LEDGER.new(id=1))
+        row[LEDGER.updated_block] = self.block
         return row
 
     def account(self, address: str) -> Row:
+        """The account row of ``address`` for changing (made at its first event), marked changed
+        in this block."""
         row = self.mut("accounts", (address,))
         if row is None:
-            row = self.put("accounts", (address,), A.new(address=address, first_block=self.block))
-        row[A.updated_block] = self.block
+            new = ACCOUNT.new(address=address, first_block=self.block)
+            row = self.put("accounts", (address,), new)
+        row[ACCOUNT.updated_block] = self.block
         return row
 
     # -------------------------------------------------------------- writing
@@ -418,172 +405,234 @@ def _pending_sql(conn: Connection, name: str) -> TableSql:
 
 
 # =========================================================================== events
-Handler = Callable[[Batch, list[Event], int], None]
+#: A handler applies ``events[index]`` to the batch; it gets the whole list because a few events
+#: are read together with their neighbour (a Transfer with the Payment after it, the mint before
+#: a SubmissionApproved).
+Handler = Callable[[Batch, Sequence[Event], int], None]
+#: The (table, key) pairs an event will read, from its args and its block's timestamp.
+KeysOf = Callable[[tuple[Any, ...], int], list[tuple[str, Key]]]
 HANDLERS: dict[str, Handler] = {}
-#: Event name -> function giving the (table, key) pairs the event will read (from its args and
-#: its block timestamp), for prefetching.
-KEYS: dict[str, Callable[[tuple[Any, ...], int], list[tuple[str, Key]]]] = {}
+#: Event name -> the rows it will read, for prefetching them in a few queries.
+KEYS: dict[str, KeysOf] = {}
 
 
-def handles(name: str, keys: Callable[..., list[tuple[str, Key]]]) -> Any:
-    def register(fn: Handler) -> Handler:
-        HANDLERS[name] = fn
+def handles(name: str, keys: KeysOf) -> Callable[[Handler], Handler]:
+    """Registers the handler of event ``name``, and the rows it reads (``keys``)."""
+
+    def register(handler: Handler) -> Handler:
+        HANDLERS[name] = handler
         KEYS[name] = keys
-        return fn
+        return handler
 
     return register
 
 
-def _acc(*positions: int) -> Callable[..., list[tuple[str, Key]]]:
-    return lambda a, _t: [("accounts", (a[p],)) for p in positions]
+def _accounts(*positions: int) -> KeysOf:
+    """The accounts whose addresses are the args at ``positions``."""
+    return lambda args, _timestamp: [("accounts", (args[p],)) for p in positions]
 
 
-def _none(_a: tuple[Any, ...], _t: int) -> list[tuple[str, Key]]:
+def _no_rows(_args: tuple[Any, ...], _timestamp: int) -> list[tuple[str, Key]]:
     return []
 
 
-def _claim_keys(a: tuple[Any, ...], _t: int) -> list[tuple[str, Key]]:
-    return [("claims", (a[0], a[1])), ("citizens", (a[1],)), ("tasks", (a[0],))]
+def _claim_rows(args: tuple[Any, ...], _timestamp: int) -> list[tuple[str, Key]]:
+    """The claim (task id, citizen id: the first two args), its citizen and its task."""
+    task_id, citizen_id = args[0], args[1]
+    return [("claims", (task_id, citizen_id)), ("citizens", (citizen_id,)), ("tasks", (task_id,))]
+
+
+def _task_row(args: tuple[Any, ...], _timestamp: int) -> list[tuple[str, Key]]:
+    return [("tasks", (args[0],))]
+
+
+def _citizen_row(args: tuple[Any, ...], _timestamp: int) -> list[tuple[str, Key]]:
+    return [("citizens", (args[0],))]
+
+
+def _merchant_row(args: tuple[Any, ...], _timestamp: int) -> list[tuple[str, Key]]:
+    return [("merchants", (args[0],))]
+
+
+def _claim_row(args: tuple[Any, ...], _timestamp: int) -> list[tuple[str, Key]]:
+    return [("claims", (args[0], args[1]))]
+
+
+def _roles_row(args: tuple[Any, ...], _timestamp: int) -> list[tuple[str, Key]]:
+    return [("roles", (args[1],))]
+
+
+def _redemption_row(args: tuple[Any, ...], _timestamp: int) -> list[tuple[str, Key]]:
+    return [("redemptions", (args[0],))]
 
 
 # ---------------------------------------------------------------- token
-@handles("Transfer", _acc(0, 1))
-def _transfer(b: Batch, evs: list[Event], i: int) -> None:
-    _, (sender, receiver, value), block, log_index, tx, _ = evs[i]
-    nxt = evs[i + 1] if i + 1 < len(evs) else None
-    follows = nxt[0] if nxt is not None and nxt[4] == tx and nxt[3] == log_index + 1 else ""
-    led = b.ledger() if sender == ZERO or receiver == ZERO else None
+@handles("Transfer", _accounts(0, 1))
+def _transfer(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    sender, receiver, value = event.args
+    block, log_index, tx = event.block_number, event.log_index, event.tx_hash
+    # The event the same call emitted right after it tells a payment and a move apart.
+    after = events[index + 1] if index + 1 < len(events) else None
+    same_call = after is not None and after.tx_hash == tx and after.log_index == log_index + 1
+    followed_by = after.name if same_call and after is not None else ""
+    ledger = batch.ledger() if sender == ZERO or receiver == ZERO else None
     if sender == ZERO:
         kind = "mint"
-        assert led is not None
-        led[L.total_supply] += value
-        led[L.total_minted] += value
-        led[L.escrow_locked] -= value
+        assert ledger is not None
+        ledger[LEDGER.total_supply] += value
+        ledger[LEDGER.total_minted] += value
+        ledger[LEDGER.escrow_locked] -= value
     else:
-        row = b.account(sender)
-        if row[A.balance] < value:
+        payer = batch.account(sender)
+        if payer[ACCOUNT.balance] < value:
             raise IntegrityError(
                 f"block {block}: transfer of {value} from {sender} exceeds balance"
             )
-        row[A.balance] -= value
+        payer[ACCOUNT.balance] -= value
         if receiver == ZERO:
             kind = "burn"
-            assert led is not None
-            led[L.total_supply] -= value
-            led[L.total_burned] += value
-        elif follows == "CitizenMoved":
+            assert ledger is not None
+            ledger[LEDGER.total_supply] -= value
+            ledger[LEDGER.total_burned] += value
+        elif followed_by == "CitizenMoved":
             kind = "move"
-        elif follows == "Payment" or row[A.is_citizen]:
+        elif followed_by == "Payment" or payer[ACCOUNT.is_citizen]:
             kind = "payment"
         else:
             kind = "refund"
     if receiver != ZERO:
-        b.account(receiver)[A.balance] += value
-    b.history["transfers"].append((block, log_index, tx, sender, receiver, value, kind))
+        batch.account(receiver)[ACCOUNT.balance] += value
+    batch.history["transfers"].append((block, log_index, tx, sender, receiver, value, kind))
     if kind == "payment":
-        reference = evs[i + 1][1][1] if follows == "Payment" else None
-        b.history["payments"].append((block, log_index, tx, sender, receiver, value, reference))
+        reference = events[index + 1].args[1] if followed_by == "Payment" else None
+        batch.history["payments"].append((block, log_index, tx, sender, receiver, value, reference))
 
 
-@handles("Payment", _none)
-def _payment(b: Batch, evs: list[Event], i: int) -> None:
+@handles("Payment", _no_rows)
+def _payment(batch: Batch, events: Sequence[Event], index: int) -> None:
     # Written with the Transfer right before it (which carries payer and amount).
-    _, (merchant, _reference), block, log_index, tx, _ = evs[i]
-    prev = evs[i - 1] if i > 0 else None
-    if prev is None or prev[0] != "Transfer" or prev[4] != tx or prev[1][1] != merchant:
-        raise IntegrityError(f"block {block} log {log_index}: Payment without its Transfer")
+    event = events[index]
+    merchant, _reference = event.args
+    before = events[index - 1] if index > 0 else None
+    if (
+        before is None
+        or before.name != "Transfer"
+        or before.tx_hash != event.tx_hash
+        or before.args[1] != merchant
+    ):
+        raise IntegrityError(
+            f"block {event.block_number} log {event.log_index}: Payment without its Transfer"
+        )
 
 
-@handles("Approval", _none)
-def _approval(b: Batch, evs: list[Event], i: int) -> None:
-    _, (owner, spender, value), block, *_ = evs[i]
-    b.put(
+@handles("Approval", _no_rows)
+def _approval(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    owner, spender, value = event.args
+    batch.put(
         "approvals",
         (owner, spender),
-        AP.new(owner=owner, spender=spender, value=str(value), updated_block=block),
+        APPROVAL.new(
+            owner=owner, spender=spender, value=str(value), updated_block=event.block_number
+        ),
     )
 
 
 # ---------------------------------------------------------------- admin
-@handles("Paused", _none)
-def _paused(b: Batch, evs: list[Event], i: int) -> None:
-    timestamp = evs[i][5]
-    ledger = b.ledger()
-    ledger[L.paused] = True
+@handles("Paused", _no_rows)
+def _paused(batch: Batch, events: Sequence[Event], index: int) -> None:
+    timestamp = events[index].timestamp
+    ledger = batch.ledger()
+    ledger[LEDGER.paused] = True
     # As Heitje.set_paused: a pause within the grace of the last one extends from its start.
-    if not deadlines.in_grace(timestamp, ledger[L.resumed_at]):
-        ledger[L.pause_grace_from] = timestamp
+    if not deadlines.in_grace(timestamp, ledger[LEDGER.resumed_at]):
+        ledger[LEDGER.pause_grace_from] = timestamp
 
 
-@handles("Unpaused", _none)
-def _unpaused(b: Batch, evs: list[Event], i: int) -> None:
-    ledger = b.ledger()
-    ledger[L.paused] = False
-    ledger[L.resumed_at] = evs[i][5]
+@handles("Unpaused", _no_rows)
+def _unpaused(batch: Batch, events: Sequence[Event], index: int) -> None:
+    ledger = batch.ledger()
+    ledger[LEDGER.paused] = False
+    ledger[LEDGER.resumed_at] = events[index].timestamp
 
 
-def caps_in_force(row: Row | tuple[Any, ...], year: int) -> tuple[int, int, int, int, int]:
-    """(yearly, monthly, next_yearly, next_monthly, next_from_year) as the contract's
-    ``_current_caps`` sees them in ``year``: a scheduled change applies from its year on."""
-    yearly, monthly = row[L.cap_yearly], row[L.cap_monthly]
-    nxt_y, nxt_m, nxt_from = (
-        row[L.cap_next_yearly],
-        row[L.cap_next_monthly],
-        row[L.cap_next_from_year],
+def ledger_caps(row: Row | Sequence[Any]) -> Caps:
+    """The caps a ledger row holds, as set (``Caps.in_force`` gives those in force)."""
+    return Caps(
+        row[LEDGER.cap_yearly],
+        row[LEDGER.cap_monthly],
+        row[LEDGER.cap_next_yearly],
+        row[LEDGER.cap_next_monthly],
+        row[LEDGER.cap_next_from_year],
     )
-    if nxt_from != 0 and year >= nxt_from:
-        return nxt_y, nxt_m, 0, 0, 0
-    return yearly, monthly, nxt_y, nxt_m, nxt_from
 
 
-@handles("CapsChanged", _none)
-def _caps(b: Batch, evs: list[Event], i: int) -> None:
-    _, (yearly, monthly, from_year, _admin), _, _, _, timestamp = evs[i]
-    led = b.ledger()
+@handles("CapsChanged", _no_rows)
+def _caps_changed(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    yearly, monthly, from_year, _admin = event.args
+    ledger = batch.ledger()
     if from_year == 0:  # the constructor: in force from the start
-        led[L.cap_yearly], led[L.cap_monthly] = yearly, monthly
+        ledger[LEDGER.cap_yearly], ledger[LEDGER.cap_monthly] = yearly, monthly
         return
-    year, _ = amsterdam_period(timestamp)
-    current = caps_in_force(led, year)
-    led[L.cap_yearly], led[L.cap_monthly] = current[0], current[1]
-    led[L.cap_next_yearly], led[L.cap_next_monthly] = yearly, monthly
-    led[L.cap_next_from_year] = from_year
+    # A change scheduled earlier that is in force by now becomes the current caps; this one is
+    # the next change.
+    year, _ = amsterdam_period(event.timestamp)
+    current = ledger_caps(ledger).in_force(year)
+    ledger[LEDGER.cap_yearly], ledger[LEDGER.cap_monthly] = current.yearly, current.monthly
+    ledger[LEDGER.cap_next_yearly], ledger[LEDGER.cap_next_monthly] = yearly, monthly
+    ledger[LEDGER.cap_next_from_year] = from_year
 
 
-@handles("MaxOpenClaimsChanged", _none)
-def _max_open(b: Batch, evs: list[Event], i: int) -> None:
-    b.ledger()[L.max_open_claims] = evs[i][1][0]
+@handles("MaxOpenClaimsChanged", _no_rows)
+def _max_open_claims_changed(batch: Batch, events: Sequence[Event], index: int) -> None:
+    batch.ledger()[LEDGER.max_open_claims] = events[index].args[0]
 
 
-@handles("RoleGranted", lambda a, _t: [("roles", (a[1],))])
-def _role_granted(b: Batch, evs: list[Event], i: int) -> None:
-    _, (role, account, _sender), block, *_ = evs[i]
-    row = b.mut("roles", (account,)) or b.put("roles", (account,), RL.new(account=account))
-    row[RL.roles] |= role
-    row[RL.updated_block] = block
+def _roles_of(batch: Batch, account: str) -> Row:
+    return batch.mut("roles", (account,)) or batch.put(
+        "roles", (account,), ROLES.new(account=account)
+    )
 
 
-@handles("RoleRevoked", lambda a, _t: [("roles", (a[1],))])
-def _role_revoked(b: Batch, evs: list[Event], i: int) -> None:
-    _, (role, account, _sender), block, *_ = evs[i]
-    row = b.mut("roles", (account,)) or b.put("roles", (account,), RL.new(account=account))
-    row[RL.roles] &= ~role
-    row[RL.updated_block] = block
+@handles("RoleGranted", _roles_row)
+def _role_granted(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    role, account, _sender = event.args
+    row = _roles_of(batch, account)
+    row[ROLES.roles] |= role
+    row[ROLES.updated_block] = event.block_number
 
 
-@handles("RedemptionContractSet", _none)
-def _redemption_set(b: Batch, evs: list[Event], i: int) -> None:
-    b.ledger()[L.redemption_contract] = evs[i][1][0]
+@handles("RoleRevoked", _roles_row)
+def _role_revoked(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    role, account, _sender = event.args
+    row = _roles_of(batch, account)
+    row[ROLES.roles] &= ~role
+    row[ROLES.updated_block] = event.block_number
+
+
+@handles("RedemptionContractSet", _no_rows)
+def _redemption_contract_set(batch: Batch, events: Sequence[Event], index: int) -> None:
+    batch.ledger()[LEDGER.redemption_contract] = events[index].args[0]
 
 
 # ---------------------------------------------------------------- registry
-@handles("CitizenRegistered", lambda a, _t: [("citizens", (a[0],)), ("accounts", (a[1],))])
-def _citizen_registered(b: Batch, evs: list[Event], i: int) -> None:
-    _, (citizen_id, wallet, neighbourhood, _registrar), block, *_ = evs[i]
-    b.put(
+def _citizen_and_wallet(args: tuple[Any, ...], _timestamp: int) -> list[tuple[str, Key]]:
+    return [("citizens", (args[0],)), ("accounts", (args[1],))]
+
+
+@handles("CitizenRegistered", _citizen_and_wallet)
+def _citizen_registered(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    citizen_id, wallet, neighbourhood, _registrar = event.args
+    block = event.block_number
+    batch.put(
         "citizens",
         (citizen_id,),
-        CZ.new(
+        CITIZEN.new(
             citizen_id=citizen_id,
             wallet=wallet,
             neighbourhood=neighbourhood,
@@ -592,57 +641,68 @@ def _citizen_registered(b: Batch, evs: list[Event], i: int) -> None:
             updated_block=block,
         ),
     )
-    acc = b.account(wallet)
-    acc[A.is_citizen] = True
-    acc[A.holder_id] = citizen_id
-    b.ledger()[L.citizens] += 1
+    account = batch.account(wallet)
+    account[ACCOUNT.is_citizen] = True
+    account[ACCOUNT.holder_id] = citizen_id
+    batch.ledger()[LEDGER.citizens] += 1
 
 
-@handles("CitizenNeighbourhoodChanged", lambda a, _t: [("citizens", (a[0],))])
-def _citizen_neighbourhood(b: Batch, evs: list[Event], i: int) -> None:
-    _, (citizen_id, _wallet, neighbourhood, _registrar), block, *_ = evs[i]
-    row = b.must("citizens", (citizen_id,))
-    row[CZ.neighbourhood] = neighbourhood
-    row[CZ.updated_block] = block
+@handles("CitizenNeighbourhoodChanged", _citizen_row)
+def _citizen_neighbourhood_changed(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    citizen_id, _wallet, neighbourhood, _registrar = event.args
+    row = batch.must("citizens", (citizen_id,))
+    row[CITIZEN.neighbourhood] = neighbourhood
+    row[CITIZEN.updated_block] = event.block_number
 
 
-@handles("CitizenActiveChanged", lambda a, _t: [("citizens", (a[0],))])
-def _citizen_active(b: Batch, evs: list[Event], i: int) -> None:
-    _, (citizen_id, _wallet, active, _registrar), block, *_ = evs[i]
-    row = b.must("citizens", (citizen_id,))
-    row[CZ.active] = active
-    row[CZ.updated_block] = block
+@handles("CitizenActiveChanged", _citizen_row)
+def _citizen_active_changed(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    citizen_id, _wallet, active, _registrar = event.args
+    row = batch.must("citizens", (citizen_id,))
+    row[CITIZEN.active] = active
+    row[CITIZEN.updated_block] = event.block_number
 
 
-@handles(
-    "CitizenMoved",
-    lambda a, _t: [("citizens", (a[0],)), ("accounts", (a[1],)), ("accounts", (a[2],))],
-)
-def _citizen_moved(b: Batch, evs: list[Event], i: int) -> None:
-    _, (citizen_id, old, new, balance, registrar), block, log_index, tx, _ = evs[i]
-    row = b.must("citizens", (citizen_id,))
-    row[CZ.wallet] = new
-    row[CZ.updated_block] = block
-    before = b.account(old)
-    before[A.is_citizen] = False
-    before[A.moved] = True
-    before[A.holder_id] = 0
-    before[A.moved_to] = new
-    after = b.account(new)
-    after[A.is_citizen] = True
-    after[A.holder_id] = citizen_id
-    b.history["citizen_moves"].append(
-        (block, log_index, tx, citizen_id, old, new, balance, registrar)
+def _citizen_and_wallets(args: tuple[Any, ...], _timestamp: int) -> list[tuple[str, Key]]:
+    return [("citizens", (args[0],)), ("accounts", (args[1],)), ("accounts", (args[2],))]
+
+
+@handles("CitizenMoved", _citizen_and_wallets)
+def _citizen_moved(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    citizen_id, old, new, balance, registrar = event.args
+    block = event.block_number
+    row = batch.must("citizens", (citizen_id,))
+    row[CITIZEN.wallet] = new
+    row[CITIZEN.updated_block] = block
+    before = batch.account(old)
+    before[ACCOUNT.is_citizen] = False
+    before[ACCOUNT.moved] = True
+    before[ACCOUNT.holder_id] = 0
+    before[ACCOUNT.moved_to] = new
+    after = batch.account(new)
+    after[ACCOUNT.is_citizen] = True
+    after[ACCOUNT.holder_id] = citizen_id
+    batch.history["citizen_moves"].append(
+        (block, event.log_index, event.tx_hash, citizen_id, old, new, balance, registrar)
     )
 
 
-@handles("MerchantRegistered", lambda a, _t: [("merchants", (a[0],)), ("accounts", (a[1],))])
-def _merchant_registered(b: Batch, evs: list[Event], i: int) -> None:
-    _, (merchant_id, wallet, cid, _manager), block, *_ = evs[i]
-    b.put(
+def _merchant_and_wallet(args: tuple[Any, ...], _timestamp: int) -> list[tuple[str, Key]]:
+    return [("merchants", (args[0],)), ("accounts", (args[1],))]
+
+
+@handles("MerchantRegistered", _merchant_and_wallet)
+def _merchant_registered(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    merchant_id, wallet, cid, _manager = event.args
+    block = event.block_number
+    batch.put(
         "merchants",
         (merchant_id,),
-        M.new(
+        MERCHANT.new(
             merchant_id=merchant_id,
             wallet=wallet,
             metadata_cid=cid,
@@ -651,62 +711,69 @@ def _merchant_registered(b: Batch, evs: list[Event], i: int) -> None:
             updated_block=block,
         ),
     )
-    acc = b.account(wallet)
-    acc[A.is_merchant] = True
-    acc[A.holder_id] = merchant_id
-    b.ledger()[L.merchants] += 1
+    account = batch.account(wallet)
+    account[ACCOUNT.is_merchant] = True
+    account[ACCOUNT.holder_id] = merchant_id
+    batch.ledger()[LEDGER.merchants] += 1
 
 
-@handles("MerchantUpdated", lambda a, _t: [("merchants", (a[0],))])
-def _merchant_updated(b: Batch, evs: list[Event], i: int) -> None:
-    _, (merchant_id, _wallet, cid, _manager), block, *_ = evs[i]
-    row = b.must("merchants", (merchant_id,))
-    row[M.metadata_cid] = cid
-    row[M.updated_block] = block
+@handles("MerchantUpdated", _merchant_row)
+def _merchant_updated(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    merchant_id, _wallet, cid, _manager = event.args
+    row = batch.must("merchants", (merchant_id,))
+    row[MERCHANT.metadata_cid] = cid
+    row[MERCHANT.updated_block] = event.block_number
 
 
-@handles("MerchantActiveChanged", lambda a, _t: [("merchants", (a[0],))])
-def _merchant_active(b: Batch, evs: list[Event], i: int) -> None:
-    _, (merchant_id, _wallet, active, _manager), block, *_ = evs[i]
-    row = b.must("merchants", (merchant_id,))
-    row[M.active] = active
-    row[M.updated_block] = block
+@handles("MerchantActiveChanged", _merchant_row)
+def _merchant_active_changed(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    merchant_id, _wallet, active, _manager = event.args
+    row = batch.must("merchants", (merchant_id,))
+    row[MERCHANT.active] = active
+    row[MERCHANT.updated_block] = event.block_number
 
 
 # ---------------------------------------------------------------- budget and tasks
-def _budget(
-    b: Batch, evs: list[Event], i: int, kind: str, amount: int, task_id: int | None, actor: str
+def _budget_change(
+    batch: Batch, event: Event, kind: str, amount: int, task_id: int | None, actor: str
 ) -> None:
-    _, _, block, log_index, tx, _ = evs[i]
-    b.history["budget_changes"].append((block, log_index, tx, kind, amount, task_id, actor))
+    """A ``budget_changes`` row: ``kind`` is granted, withdrawn, locked or returned."""
+    batch.history["budget_changes"].append(
+        (event.block_number, event.log_index, event.tx_hash, kind, amount, task_id, actor)
+    )
 
 
-@handles("BudgetGranted", _none)
-def _budget_granted(b: Batch, evs: list[Event], i: int) -> None:
-    amount, granted_total, treasurer = evs[i][1]
-    led = b.ledger()
-    led[L.budget_available] += amount
-    led[L.budget_granted] = granted_total
-    _budget(b, evs, i, "granted", amount, None, treasurer)
+@handles("BudgetGranted", _no_rows)
+def _budget_granted(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    amount, granted_total, treasurer = event.args
+    ledger = batch.ledger()
+    ledger[LEDGER.budget_available] += amount
+    ledger[LEDGER.budget_granted] = granted_total
+    _budget_change(batch, event, "granted", amount, None, treasurer)
 
 
-@handles("BudgetWithdrawn", _none)
-def _budget_withdrawn(b: Batch, evs: list[Event], i: int) -> None:
-    amount, granted_total, treasurer = evs[i][1]
-    led = b.ledger()
-    led[L.budget_available] -= amount
-    led[L.budget_granted] = granted_total
-    _budget(b, evs, i, "withdrawn", amount, None, treasurer)
+@handles("BudgetWithdrawn", _no_rows)
+def _budget_withdrawn(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    amount, granted_total, treasurer = event.args
+    ledger = batch.ledger()
+    ledger[LEDGER.budget_available] -= amount
+    ledger[LEDGER.budget_granted] = granted_total
+    _budget_change(batch, event, "withdrawn", amount, None, treasurer)
 
 
-@handles("TaskCommissioned", lambda a, _t: [("tasks", (a[0],))])
-def _task_commissioned(b: Batch, evs: list[Event], i: int) -> None:
-    _, args, block, _, tx, _ = evs[i]
-    task_id, reward, slots, deadline, duration, neighbourhood, cid, manager = args
-    b.put(
+@handles("TaskCommissioned", _task_row)
+def _task_commissioned(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    task_id, reward, slots, deadline, duration, neighbourhood, cid, manager = event.args
+    block = event.block_number
+    batch.put(
         "tasks",
         (task_id,),
-        T.new(
+        TASK.new(
             task_id=task_id,
             reward=reward,
             slots=slots,
@@ -714,58 +781,62 @@ def _task_commissioned(b: Batch, evs: list[Event], i: int) -> None:
             claim_deadline=deadline,
             claim_duration=duration,
             neighbourhood=neighbourhood,
-            status=TASK_OPEN,
+            status=TaskStatus.OPEN,
             metadata_cid=cid,
             task_manager=manager,
             commissioned_block=block,
-            commissioned_tx=tx,
+            commissioned_tx=event.tx_hash,
             updated_block=block,
         ),
     )
-    cost = reward * slots
-    led = b.ledger()
-    led[L.budget_available] -= cost
-    led[L.escrow_locked] += cost
-    led[L.tasks] += 1
-    _budget(b, evs, i, "locked", cost, task_id, manager)
+    escrow = reward * slots
+    ledger = batch.ledger()
+    ledger[LEDGER.budget_available] -= escrow
+    ledger[LEDGER.escrow_locked] += escrow
+    ledger[LEDGER.tasks] += 1
+    _budget_change(batch, event, "locked", escrow, task_id, manager)
 
 
-def _task_ended(b: Batch, evs: list[Event], i: int, status: int) -> None:
-    _, (task_id, returned, actor), block, *_ = evs[i]
-    row = b.must("tasks", (task_id,))
-    row[T.status] = status
-    row[T.slots_open] = 0
-    row[T.returned] = returned
-    row[T.ended_block] = block
-    row[T.updated_block] = block
-    led = b.ledger()
-    led[L.escrow_locked] -= returned
-    led[L.budget_available] += returned
-    _budget(b, evs, i, "returned", returned, task_id, actor)
+def _task_ended(batch: Batch, event: Event, status: TaskStatus) -> None:
+    """TaskCancelled, TaskClosed: no slot left open, the unspent escrow back to the budget."""
+    task_id, returned, actor = event.args
+    block = event.block_number
+    row = batch.must("tasks", (task_id,))
+    row[TASK.status] = status
+    row[TASK.slots_open] = 0
+    row[TASK.returned] = returned
+    row[TASK.ended_block] = block
+    row[TASK.updated_block] = block
+    ledger = batch.ledger()
+    ledger[LEDGER.escrow_locked] -= returned
+    ledger[LEDGER.budget_available] += returned
+    _budget_change(batch, event, "returned", returned, task_id, actor)
 
 
-@handles("TaskCancelled", lambda a, _t: [("tasks", (a[0],))])
-def _task_cancelled(b: Batch, evs: list[Event], i: int) -> None:
-    _task_ended(b, evs, i, TASK_CANCELLED)
+@handles("TaskCancelled", _task_row)
+def _task_cancelled(batch: Batch, events: Sequence[Event], index: int) -> None:
+    _task_ended(batch, events[index], TaskStatus.CANCELLED)
 
 
-@handles("TaskClosed", lambda a, _t: [("tasks", (a[0],))])
-def _task_closed(b: Batch, evs: list[Event], i: int) -> None:
-    _task_ended(b, evs, i, TASK_CLOSED)
+@handles("TaskClosed", _task_row)
+def _task_closed(batch: Batch, events: Sequence[Event], index: int) -> None:
+    _task_ended(batch, events[index], TaskStatus.CLOSED)
 
 
 # ---------------------------------------------------------------- claims
-@handles("TaskClaimed", _claim_keys)
-def _task_claimed(b: Batch, evs: list[Event], i: int) -> None:
-    _, (task_id, citizen_id, wallet, reward, expires_at), block, *_ = evs[i]
-    b.put(
+@handles("TaskClaimed", _claim_rows)
+def _task_claimed(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    task_id, citizen_id, wallet, reward, expires_at = event.args
+    block = event.block_number
+    batch.put(
         "claims",
         (task_id, citizen_id),
-        CL.new(
+        CLAIM.new(
             task_id=task_id,
             citizen_id=citizen_id,
             wallet=wallet,
-            status=CLAIM_CLAIMED,
+            status=ClaimStatus.CLAIMED,
             expires_at=expires_at,
             reward=reward,
             rejected_by=ZERO,
@@ -773,204 +844,243 @@ def _task_claimed(b: Batch, evs: list[Event], i: int) -> None:
             updated_block=block,
         ),
     )
-    citizen = b.must("citizens", (citizen_id,))
-    citizen[CZ.reserved] += reward
-    citizen[CZ.open_claims] += 1
-    citizen[CZ.updated_block] = block
-    task = b.must("tasks", (task_id,))
-    if task[T.slots_open] <= 0:
+    citizen = batch.must("citizens", (citizen_id,))
+    citizen[CITIZEN.reserved] += reward
+    citizen[CITIZEN.open_claims] += 1
+    citizen[CITIZEN.updated_block] = block
+    task = batch.must("tasks", (task_id,))
+    if task[TASK.slots_open] <= 0:
         raise IntegrityError(f"block {block}: task {task_id} claimed with no open slot")
-    task[T.slots_open] -= 1
-    task[T.updated_block] = block
+    task[TASK.slots_open] -= 1
+    task[TASK.updated_block] = block
 
 
-def _claim(b: Batch, task_id: int, citizen_id: int, block: int) -> Row:
-    row = b.must("claims", (task_id, citizen_id))
-    row[CL.updated_block] = block
+def _claim(batch: Batch, task_id: int, citizen_id: int, block: int) -> Row:
+    """The claim row for changing (it must exist), marked changed in ``block``."""
+    row = batch.must("claims", (task_id, citizen_id))
+    row[CLAIM.updated_block] = block
     return row
 
 
-@handles("EvidenceSubmitted", lambda a, _t: [("claims", (a[0], a[1]))])
-def _evidence(b: Batch, evs: list[Event], i: int) -> None:
-    _, (task_id, citizen_id, wallet, cid), block, log_index, tx, _ = evs[i]
-    row = _claim(b, task_id, citizen_id, block)
-    row[CL.status] = CLAIM_SUBMITTED
-    row[CL.evidence_cid] = cid
-    b.history["submissions"].append((block, log_index, tx, task_id, citizen_id, wallet, cid))
+@handles("EvidenceSubmitted", _claim_row)
+def _evidence_submitted(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    task_id, citizen_id, wallet, cid = event.args
+    block = event.block_number
+    row = _claim(batch, task_id, citizen_id, block)
+    row[CLAIM.status] = ClaimStatus.SUBMITTED
+    row[CLAIM.evidence_cid] = cid
+    batch.history["submissions"].append(
+        (block, event.log_index, event.tx_hash, task_id, citizen_id, wallet, cid)
+    )
 
 
-@handles(
-    "SubmissionApproved",
-    lambda a, t: [
-        ("claims", (a[0], a[1])),
-        ("citizens", (a[1],)),
-        ("earnings", (a[1], *amsterdam_period(t))),
-    ],
-)
-def _approved(b: Batch, evs: list[Event], i: int) -> None:
-    _, (task_id, citizen_id, reviewer), block, log_index, tx, timestamp = evs[i]
-    row = _claim(b, task_id, citizen_id, block)
-    reward = row[CL.reward]
-    prev = evs[i - 1] if i > 0 else None
-    if prev is None or prev[0] != "Transfer" or prev[4] != tx or prev[1][2] != reward:
+def _approval_rows(args: tuple[Any, ...], timestamp: int) -> list[tuple[str, Key]]:
+    task_id, citizen_id = args[0], args[1]
+    return [
+        ("claims", (task_id, citizen_id)),
+        ("citizens", (citizen_id,)),
+        ("earnings", (citizen_id, *amsterdam_period(timestamp))),
+    ]
+
+
+@handles("SubmissionApproved", _approval_rows)
+def _submission_approved(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    task_id, citizen_id, reviewer = event.args
+    block, tx = event.block_number, event.tx_hash
+    row = _claim(batch, task_id, citizen_id, block)
+    reward = row[CLAIM.reward]
+    mint = events[index - 1] if index > 0 else None  # Transfer(0 -> citizen) of the same call
+    if mint is None or mint.name != "Transfer" or mint.tx_hash != tx or mint.args[2] != reward:
         raise IntegrityError(f"block {block}: approval of ({task_id}, {citizen_id}) without mint")
-    row[CL.status] = CLAIM_PAID
-    citizen = b.must("citizens", (citizen_id,))
-    citizen[CZ.reserved] -= reward
-    citizen[CZ.open_claims] -= 1
-    citizen[CZ.updated_block] = block
-    year, month = amsterdam_period(timestamp)
+    row[CLAIM.status] = ClaimStatus.PAID
+    citizen = batch.must("citizens", (citizen_id,))
+    citizen[CITIZEN.reserved] -= reward
+    citizen[CITIZEN.open_claims] -= 1
+    citizen[CITIZEN.updated_block] = block
+    year, month = amsterdam_period(event.timestamp)
     key = (citizen_id, year, month)
-    earned = b.mut("earnings", key) or b.put(
-        "earnings", key, E.new(citizen_id=citizen_id, year=year, month=month)
+    earned = batch.mut("earnings", key) or batch.put(
+        "earnings", key, EARNINGS.new(citizen_id=citizen_id, year=year, month=month)
     )
-    earned[E.amount] += reward
-    earned[E.tasks_paid] += 1
-    earned[E.updated_block] = block
-    b.history["reviews"].append(
-        (block, log_index, tx, task_id, citizen_id, reviewer, "approved", 0, 0, reward)
-    )
-
-
-@handles("SubmissionRejected", lambda a, _t: [("claims", (a[0], a[1]))])
-def _rejected(b: Batch, evs: list[Event], i: int) -> None:
-    _, (task_id, citizen_id, reviewer, reason, expires_at), block, log_index, tx, _ = evs[i]
-    row = _claim(b, task_id, citizen_id, block)
-    row[CL.status] = CLAIM_REJECTED
-    row[CL.expires_at] = expires_at
-    row[CL.reason] = reason
-    row[CL.rejected_by] = reviewer
-    row[CL.rejections] += 1
-    b.history["reviews"].append(
-        (block, log_index, tx, task_id, citizen_id, reviewer, "rejected", reason, expires_at, 0)
+    earned[EARNINGS.amount] += reward
+    earned[EARNINGS.tasks_paid] += 1
+    earned[EARNINGS.updated_block] = block
+    batch.history["reviews"].append(
+        (block, event.log_index, tx, task_id, citizen_id, reviewer, "approved", 0, 0, reward)
     )
 
 
-@handles("AppealFiled", lambda a, _t: [("claims", (a[0], a[1]))])
-def _appeal_filed(b: Batch, evs: list[Event], i: int) -> None:
-    _, (task_id, citizen_id, wallet), block, log_index, tx, _ = evs[i]
-    row = _claim(b, task_id, citizen_id, block)
-    row[CL.status] = CLAIM_APPEALED
-    row[CL.appealed] = True
-    b.history["appeals"].append((block, log_index, tx, task_id, citizen_id, wallet, "filed", "0"))
+@handles("SubmissionRejected", _claim_row)
+def _submission_rejected(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    task_id, citizen_id, reviewer, reason, expires_at = event.args
+    block = event.block_number
+    row = _claim(batch, task_id, citizen_id, block)
+    row[CLAIM.status] = ClaimStatus.REJECTED
+    row[CLAIM.expires_at] = expires_at
+    row[CLAIM.reason] = reason
+    row[CLAIM.rejected_by] = reviewer
+    row[CLAIM.rejections] += 1
+    batch.history["reviews"].append(
+        (
+            block,
+            event.log_index,
+            event.tx_hash,
+            task_id,
+            citizen_id,
+            reviewer,
+            "rejected",
+            reason,
+            expires_at,
+            0,
+        )
+    )
 
 
-@handles("AppealDecided", lambda a, _t: [("claims", (a[0], a[1]))])
-def _appeal_decided(b: Batch, evs: list[Event], i: int) -> None:
-    _, (task_id, citizen_id, reviewer, granted, reason), block, log_index, tx, _ = evs[i]
-    row = _claim(b, task_id, citizen_id, block)
+@handles("AppealFiled", _claim_row)
+def _appeal_filed(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    task_id, citizen_id, wallet = event.args
+    block = event.block_number
+    row = _claim(batch, task_id, citizen_id, block)
+    row[CLAIM.status] = ClaimStatus.APPEALED
+    row[CLAIM.appealed] = True
+    batch.history["appeals"].append(
+        (block, event.log_index, event.tx_hash, task_id, citizen_id, wallet, "filed", "0")
+    )
+
+
+@handles("AppealDecided", _claim_row)
+def _appeal_decided(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    task_id, citizen_id, reviewer, granted, reason = event.args
+    block = event.block_number
+    row = _claim(batch, task_id, citizen_id, block)
     if granted:  # SubmissionApproved follows and pays
-        row[CL.status] = CLAIM_SUBMITTED
-    kind = "granted" if granted else "denied"
-    b.history["appeals"].append(
-        (block, log_index, tx, task_id, citizen_id, reviewer, kind, str(reason))
+        row[CLAIM.status] = ClaimStatus.SUBMITTED
+    decision = "granted" if granted else "denied"
+    batch.history["appeals"].append(
+        (
+            block,
+            event.log_index,
+            event.tx_hash,
+            task_id,
+            citizen_id,
+            reviewer,
+            decision,
+            str(reason),
+        )
     )
 
 
-@handles("ClaimReleased", _claim_keys)
-def _released(b: Batch, evs: list[Event], i: int) -> None:
-    _, (task_id, citizen_id, caller, cause, returned), block, log_index, tx, _ = evs[i]
-    row = _claim(b, task_id, citizen_id, block)
-    if cause not in RELEASE_STATUS:
-        raise IntegrityError(f"block {block}: unknown release cause {cause}")
-    row[CL.status] = RELEASE_STATUS[cause]
-    reward = row[CL.reward]
-    citizen = b.must("citizens", (citizen_id,))
-    citizen[CZ.reserved] -= reward
-    citizen[CZ.open_claims] -= 1
-    citizen[CZ.updated_block] = block
+@handles("ClaimReleased", _claim_rows)
+def _claim_released(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    task_id, citizen_id, caller, reason, returned = event.args
+    block = event.block_number
+    row = _claim(batch, task_id, citizen_id, block)
+    if reason not in RELEASED_STATUS:
+        raise IntegrityError(f"block {block}: unknown release cause {reason}")
+    row[CLAIM.status] = RELEASED_STATUS[reason]
+    reward = row[CLAIM.reward]
+    citizen = batch.must("citizens", (citizen_id,))
+    citizen[CITIZEN.reserved] -= reward
+    citizen[CITIZEN.open_claims] -= 1
+    citizen[CITIZEN.updated_block] = block
     if returned == 0:  # the slot reopened (a reward is never 0)
-        task = b.must("tasks", (task_id,))
-        task[T.slots_open] += 1
-        task[T.updated_block] = block
+        task = batch.must("tasks", (task_id,))
+        task[TASK.slots_open] += 1
+        task[TASK.updated_block] = block
     else:
-        led = b.ledger()
-        led[L.escrow_locked] -= returned
-        led[L.budget_available] += returned
-        _budget(b, evs, i, "returned", returned, task_id, caller)
-    b.history["releases"].append(
-        (block, log_index, tx, task_id, citizen_id, caller, cause, returned)
+        ledger = batch.ledger()
+        ledger[LEDGER.escrow_locked] -= returned
+        ledger[LEDGER.budget_available] += returned
+        _budget_change(batch, event, "returned", returned, task_id, caller)
+    batch.history["releases"].append(
+        (block, event.log_index, event.tx_hash, task_id, citizen_id, caller, reason, returned)
     )
 
 
-@handles(UNDECODABLE, _none)
-def _undecodable(b: Batch, evs: list[Event], i: int) -> None:
-    raise IntegrityError(evs[i][1][1])
+@handles(UNDECODABLE, _no_rows)
+def _undecodable(batch: Batch, events: Sequence[Event], index: int) -> None:
+    raise IntegrityError(Undecodable(*events[index].args).reason)
 
 
 # ---------------------------------------------------------------- redemption
-@handles("RedemptionRequested", lambda a, _t: [("redemptions", (a[0],))])
-def _redemption_requested(b: Batch, evs: list[Event], i: int) -> None:
-    _, (redemption_id, merchant, amount), block, _, tx, _ = evs[i]
-    b.put(
+@handles("RedemptionRequested", _redemption_row)
+def _redemption_requested(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    redemption_id, merchant, amount = event.args
+    batch.put(
         "redemptions",
         (redemption_id,),
-        RD.new(
+        REDEMPTION.new(
             redemption_id=redemption_id,
             merchant=merchant,
             amount=amount,
-            status=REQUEST_OPEN,
-            requested_block=block,
-            requested_tx=tx,
+            status=RequestStatus.OPEN,
+            requested_block=event.block_number,
+            requested_tx=event.tx_hash,
         ),
     )
-    b.ledger()[L.redemptions_requested] += amount
+    batch.ledger()[LEDGER.redemptions_requested] += amount
 
 
-@handles("RedemptionPaid", lambda a, _t: [("redemptions", (a[0],))])
-def _redemption_paid(b: Batch, evs: list[Event], i: int) -> None:
-    _, (redemption_id, _merchant, amount, reference, treasurer), block, _, tx, _ = evs[i]
-    row = b.must("redemptions", (redemption_id,))
-    row[RD.status] = REQUEST_PAID
-    row[RD.paid_block] = block
-    row[RD.paid_tx] = tx
-    row[RD.payment_reference] = reference
-    row[RD.treasurer] = treasurer
-    b.ledger()[L.redemptions_paid] += amount
+@handles("RedemptionPaid", _redemption_row)
+def _redemption_paid(batch: Batch, events: Sequence[Event], index: int) -> None:
+    event = events[index]
+    redemption_id, _merchant, amount, reference, treasurer = event.args
+    row = batch.must("redemptions", (redemption_id,))
+    row[REDEMPTION.status] = RequestStatus.PAID
+    row[REDEMPTION.paid_block] = event.block_number
+    row[REDEMPTION.paid_tx] = event.tx_hash
+    row[REDEMPTION.payment_reference] = reference
+    row[REDEMPTION.treasurer] = treasurer
+    batch.ledger()[LEDGER.redemptions_paid] += amount
 
 
-def apply(b: Batch, evs: list[Event]) -> None:
+# =========================================================================== applying
+def apply(batch: Batch, events: Sequence[Event]) -> None:
     """Applies decoded events, in chain order, to the batch; records those of
-    ``b.unplaceable`` as unplaced instead. Raises ``Unplaceable`` (the batch is half-changed
+    ``batch.unplaceable`` as unplaced instead. Raises ``Unplaceable`` (the batch is half-changed
     then) for an event it cannot place."""
-    b.store.warm_once(b.conn)
-    if not b.store.complete:  # read the rows the batch will touch in a few queries
-        wanted: dict[str, set[Key]] = {n: set() for n in STATE_NAMES}
-        wanted["ledger"].add(LEDGER_KEY)
-        for name, args, _, _, _, stamp in evs:
-            keys = KEYS.get(name)
-            if keys is not None:
-                for table, key in keys(args, stamp):
-                    wanted[table].add(key)
-        b.prefetch(wanted)
+    batch.store.warm_once(batch.conn)
+    if not batch.store.complete:
+        _prefetch_rows(batch, events)
     handlers = HANDLERS
-    skip = b.unplaceable
-    for i, ev in enumerate(evs):
-        handler = handlers.get(ev[0])
+    skip = batch.unplaceable
+    for index, event in enumerate(events):
+        handler = handlers.get(event.name)
         if handler is None:
             continue
-        b.block = ev[2]
-        if skip and (ev[2], ev[3]) in skip:
-            b.unplace(ev, *skip[ev[2], ev[3]])
+        block = batch.block = event.block_number
+        if skip and (block, event.log_index) in skip:
+            batch.unplace(event, *skip[block, event.log_index])
             continue
         try:
-            handler(b, evs, i)
+            handler(batch, events, index)
         except IntegrityError as error:
-            cause = "undecodable" if ev[0] == UNDECODABLE else "inconsistent"
-            raise Unplaceable(ev, cause, str(error)) from error
+            cause = "undecodable" if event.name == UNDECODABLE else "inconsistent"
+            raise Unplaceable(event, cause, str(error)) from error
         except HANDLER_ERRORS as error:
             reason = f"{type(error).__name__}: {error}"
-            raise Unplaceable(ev, "handler_error", reason) from error
+            raise Unplaceable(event, "handler_error", reason) from error
+
+
+def _prefetch_rows(batch: Batch, events: Sequence[Event]) -> None:
+    """Reads the rows the events will touch in a few queries (an incomplete cache only)."""
+    wanted: dict[str, set[Key]] = {name: set() for name in STATE_NAMES}
+    wanted["ledger"].add(LEDGER_KEY)
+    for event in events:
+        keys_of = KEYS.get(event.name)
+        if keys_of is not None:
+            for table, key in keys_of(event.args, event.timestamp):
+                wanted[table].add(key)
+    batch.prefetch(wanted)
 
 
 def count_unplaced(conn: Connection) -> int:
     """How many confirmed events ``unplaced_events`` holds."""
     return int(conn.exec_driver_sql("SELECT COUNT(*) FROM unplaced_events").scalar_one())
-
-
-def table_names() -> tuple[str, ...]:
-    return STATE_NAMES + HISTORY_NAMES
-
-
-def all_tables() -> Iterable[Table]:
-    return schema.PROJECTION_TABLES

@@ -1,5 +1,11 @@
-"""A range of blocks as the indexer reads it from the node: as the node sent it (``Read``),
-decoded and ready to apply (``Fetched``), and cut into parts at block boundaries (``parts``)."""
+"""A range of blocks as the indexer reads it from the node: as the node sent it (``Read``), its
+logs decoded (``Decoded``), both together ready to apply (``Fetched``), and cut into parts at
+block boundaries (``parts``).
+
+Both are plain values handed from the side that reads (``indexer.range_reader``, in the
+read-ahead process while catching up: ``indexer.read_ahead``) to the side that applies
+(``indexer.sync``); a ``Fetched`` crosses the pipe from the read-ahead process as ``packed``
+bytes."""
 
 from __future__ import annotations
 
@@ -7,7 +13,16 @@ import marshal
 from dataclasses import dataclass
 from typing import Any
 
-from indexer.projections import Event
+from indexer.decoded import Event
+
+#: An ``Event`` as a plain tuple (same fields, same order): what the decoding loop makes, and
+#: what crosses the pipe (``marshal`` writes plain values only).
+EventRow = tuple[str, tuple[Any, ...], int, int, str, int]
+
+#: A ``blocks`` row: number, hash, parent hash, timestamp, whether it has events.
+BlockRow = tuple[int, str, str, int, bool]
+
+_as_event = tuple.__new__
 
 
 class ChainMoved(Exception):
@@ -15,61 +30,111 @@ class ChainMoved(Exception):
 
 
 @dataclass
+class Read:
+    """One range as the node sent it (``RangeReader.read``), before decoding."""
+
+    first: int
+    last: int
+    #: Far below the head: only the headers of the blocks with logs and of both ends were read.
+    deep: bool
+    logs: list[dict[str, Any]]
+    headers: dict[int, dict[str, Any]]
+    #: The RPC counters (requests, retries, splits) of reading it (the read-ahead's threads
+    #: count per range, for the parent's totals).
+    rpc_counts: tuple[int, int, int] = (0, 0, 0)
+    #: The range size (blocks) the reader suggests next, having read this one.
+    next_size: int = 0
+    #: The widest span the node refused while this range was read (0: none).
+    refused_span: int = 0
+
+
+@dataclass
+class Decoded:
+    """The logs of a ``Read``, decoded (``RangeReader.decode``): its block hashes, its events
+    (as plain tuples: see ``EventRow``), its ``raw_logs`` rows (one per block with logs, see
+    indexer.schema), the blocks that have events and how many logs ``raw`` holds."""
+
+    hashes: dict[int, str]
+    events: list[EventRow]
+    raw: list[tuple[Any, ...]]
+    with_events: set[int]
+    log_count: int
+
+
+@dataclass
 class Fetched:
-    """One range read from the node, ready to be applied."""
+    """One range read from the node and decoded, ready to be applied."""
 
     first: int
     last: int
     headers: dict[int, dict[str, Any]]
     hashes: dict[int, str]
+    #: Every header of the range was read (a range near the head): every parent hash is checked
+    #: and every block journaled. False for a deep range.
     contiguous: bool
-    #: Decoded events, ``raw_logs`` rows (one per block with logs, see indexer.schema), the
-    #: blocks that have events and how many logs ``raw`` holds (decoded while reading: in the
-    #: read-ahead process while catching up).
     events: list[Event]
+    #: ``raw_logs`` rows, the blocks that have events, and how many logs ``raw`` holds.
     raw: list[tuple[Any, ...]]
     with_events: set[int]
     log_count: int
-    #: From the read-ahead process: its RPC counters for this range and its range size.
+    #: From the read-ahead process: its RPC counters (requests, retries, splits) for this range,
+    #: and the range size (blocks) it suggests next.
     rpc_counts: tuple[int, int, int] = (0, 0, 0)
-    range: int = 0
+    next_size: int = 0
 
-    def packed(self) -> bytes:
-        """For the pipe from the read-ahead process: ``marshal`` (plain values only: ints,
-        strings, bytes, tuples, lists, dicts, sets) writes and reads a range's hundreds of
-        thousands of small objects several times faster than pickle writes them."""
-        return marshal.dumps(
-            (
-                self.first,
-                self.last,
-                self.headers,
-                self.hashes,
-                self.contiguous,
-                self.events,
-                self.raw,
-                self.with_events,
-                self.log_count,
-                self.rpc_counts,
-                self.range,
-            )
+    @classmethod
+    def of(cls, read: Read, decoded: Decoded) -> Fetched:
+        events = [_as_event(Event, row) for row in decoded.events]
+        return cls(
+            read.first,
+            read.last,
+            read.headers,
+            decoded.hashes,
+            not read.deep,
+            events,
+            decoded.raw,
+            decoded.with_events,
+            decoded.log_count,
+            read.rpc_counts,
+            read.next_size,
         )
+
+    def block_rows(self) -> list[BlockRow]:
+        """The ``blocks`` rows of the range's headers, in block order."""
+        hashes, with_events = self.hashes, self.with_events
+        return [
+            (n, hashes[n], h["parentHash"].lower(), int(h["timestamp"], 16), n in with_events)
+            for n, h in sorted(self.headers.items())
+        ]
 
     @classmethod
     def unpacked(cls, data: bytes) -> Fetched:
-        return cls(*marshal.loads(data))
+        """The range ``packed`` made (in the read-ahead process)."""
+        first, last, headers, hashes, contiguous, rows, *rest = marshal.loads(data)
+        events = [_as_event(Event, row) for row in rows]
+        return cls(first, last, headers, hashes, contiguous, events, *rest)
 
 
-@dataclass
-class Read:
-    """One range as the node sent it (``Indexer.read_range``), before decoding."""
-
-    first: int
-    last: int
-    deep: bool
-    logs: list[dict[str, Any]]
-    headers: dict[int, dict[str, Any]]
-    rpc_counts: tuple[int, int, int] = (0, 0, 0)
-    range: int = 0
+def packed(read: Read, decoded: Decoded, rpc_counts: tuple[int, int, int]) -> bytes:
+    """A decoded range for the pipe from the read-ahead process (``Fetched.unpacked`` reads it):
+    ``marshal`` (plain values only: ints, strings, bytes, tuples, lists, dicts, sets) writes and
+    reads a range's hundreds of thousands of small objects several times faster than pickle, and
+    the events cross as plain tuples (no ``Event`` is made in the read-ahead process)."""
+    return marshal.dumps(
+        (
+            read.first,
+            read.last,
+            read.headers,
+            decoded.hashes,
+            not read.deep,
+            decoded.events,
+            decoded.raw,
+            decoded.with_events,
+            decoded.log_count,
+            rpc_counts,
+            read.next_size,
+        )
+    )
 
 
 def parts(r: Read, size: int) -> list[Read]:
@@ -100,4 +165,4 @@ def parts(r: Read, size: int) -> list[Read]:
 
 def _part(r: Read, first: int, last: int, logs: list[dict[str, Any]]) -> Read:
     headers = {n: h for n, h in r.headers.items() if first <= n <= last}
-    return Read(first, last, r.deep, logs, headers, r.rpc_counts, r.range)
+    return Read(first, last, r.deep, logs, headers, r.rpc_counts, r.next_size, r.refused_span)

@@ -1,6 +1,11 @@
 """Reading ahead while catching up: the next ranges are read and decoded in a separate process
 while the indexer applies the current one (``Prefetcher``); in that process, several threads ask
-the node at once (``Readers``)."""
+the node at once (``Readers``).
+
+The read-ahead hands back what it read (``Fetched``: the range, its events and block hashes, its
+RPC counters and the range size it suggests next) and writes nothing of the indexer's: the
+indexer takes each range and applies it, adds the counters to its own and plans with the size.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +20,11 @@ import queue
 import signal
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from indexer.ranges import ChainMoved, Fetched, Read, parts
+from indexer.range_reader import RangeReader
+from indexer.ranges import ChainMoved, Fetched, Read, packed, parts
 from indexer.rpc import Rpc, Stopped
-
-if TYPE_CHECKING:
-    from indexer.sync import Indexer
 
 
 class Prefetcher:
@@ -34,11 +37,22 @@ class Prefetcher:
     indexed block, the blocks of a range are linked, the logs are from those blocks), so a
     reorganisation in between is found then, and undone through the journal like any other;
     anything unexpected stops the process and the main thread reads for itself. The process
-    sends back its log records (logged here, as if read here), its RPC counters and its adapted
-    range size with every range."""
+    sends back its log records (logged here, as if read here), and its RPC counters and adapted
+    range size with every range (in the ``Fetched``, for the indexer to take over).
 
-    def __init__(self, indexer: Indexer, first: int, head: int, safe: int) -> None:
-        self.indexer = indexer
+    Used from the indexer's thread only. ``stopping``: the indexer's stop signal, for ``take``
+    to give up waiting when it is set."""
+
+    def __init__(
+        self,
+        reader: RangeReader,
+        first: int,
+        head: int,
+        safe: int,
+        stopping: threading.Event | None = None,
+    ) -> None:
+        self.stopping = stopping
+        #: The first block of the next range ``take`` returns.
         self.next_first = first
         #: The confirmed tip the process reads towards.
         self.safe = safe
@@ -49,22 +63,23 @@ class Prefetcher:
         self._stop = context.Event()
         self._process = context.Process(
             target=_child,
-            args=(indexer, first, head, safe, self._queue, self._stop, os.getpid()),
+            args=(reader, first, head, safe, self._queue, self._stop, os.getpid()),
             name="wesh-indexer-read-ahead",
             daemon=True,
         )
         self._process.start()
 
     def take(self) -> Fetched | None:
+        """The next range in chain order; None when the process reached the tip it reads
+        towards. Raises what reading raised there (``ChainMoved`` if the process is gone): the
+        read-ahead is finished then, and the caller stops it."""
         while True:
             try:
                 kind, item = self._queue.get(timeout=1.0)
             except queue.Empty:
-                stopping = self.indexer._stop_event
-                if stopping is not None and stopping.is_set():
+                if self.stopping is not None and self.stopping.is_set():
                     raise Stopped("stopped while waiting for the node (read-ahead)") from None
                 if not self._process.is_alive():
-                    self.indexer._prefetch = None
                     raise ChainMoved("the read-ahead process ended unexpectedly") from None
                 continue
             if kind == "log":
@@ -73,14 +88,8 @@ class Prefetcher:
             if kind == "done":
                 return None
             if kind == "error":
-                self.indexer._prefetch = None
                 raise item
             fetched = Fetched.unpacked(item)
-            stats = self.indexer.rpc.stats
-            requests, retries, splits = fetched.rpc_counts
-            stats.requests, stats.retries = stats.requests + requests, stats.retries + retries
-            stats.splits += splits
-            self.indexer.range = fetched.range
             self.next_first = fetched.last + 1
             return fetched
 
@@ -108,7 +117,7 @@ class _ToParent(logging.Handler):
 
 
 def _child(
-    indexer: Indexer, first: int, head: int, safe: int, out: Any, stop: Any, parent: int
+    reader: RangeReader, first: int, head: int, safe: int, out: Any, stop: Any, parent: int
 ) -> None:
     """The read-ahead process: reads the ranges from ``first`` to ``safe`` (the confirmed tip
     when it started) and sends them to the parent, until it is done, the parent stops it or
@@ -122,9 +131,9 @@ def _child(
     gc.disable()  # acyclic garbage only; see _without_gc
     root = logging.getLogger()
     root.handlers = [_ToParent(out)]
-    inherited = indexer.rpc  # kept referenced: its sockets are the parent's
-    indexer.rpc = rpc = inherited.clone()
-    indexer._prefetch = None
+    inherited = reader.rpc  # kept referenced: its sockets are the parent's
+    rpc = inherited.clone()
+    reader = reader.using(rpc)
 
     def send(kind: str, item: Any) -> bool:
         while not stop.is_set():
@@ -137,7 +146,7 @@ def _child(
                 continue
         return False
 
-    readers = Readers(indexer, rpc, first, head, safe, stop)
+    readers = Readers(reader, first, head, safe, stop)
     try:
         while True:
             r = readers.next(lambda: os.getppid() != parent)
@@ -148,11 +157,9 @@ def _child(
             # A range much larger than planned (the chain got denser) is decoded and sent in
             # parts, so that the parent starts applying the first part while the rest is
             # decoded.
-            for n, part in enumerate(parts(r, max(1, indexer.settings.target_logs // 4))):
-                fetched = indexer.decode_range(part)
-                fetched.rpc_counts = r.rpc_counts if n == 0 else (0, 0, 0)
-                fetched.range = r.range
-                if not send("range", fetched.packed()):
+            for n, part in enumerate(parts(r, max(1, reader.settings.target_logs // 4))):
+                counts = r.rpc_counts if n == 0 else (0, 0, 0)  # the range's, counted once
+                if not send("range", packed(part, reader.decode(part), counts)):
                     return
     except BaseException as error:  # handed to the parent, which raises it
         try:
@@ -175,22 +182,26 @@ class Readers:
     The threads mostly wait for the node's answers (without the interpreter lock), so the node
     computes the next ranges while the process decodes the one before; and a node serves
     several eth_getLogs calls in parallel. A range is planned when a thread is free to read it,
-    at the range size adapted to the answers so far (``Indexer.read_range``)."""
+    at the range size adapted to the answers so far.
+
+    Shared between the threads, all of it under ``cond`` (its lock): the plan (``planned``),
+    the ranges read (``results``) and the reader's range size, which every thread plans with
+    and adapts to what it read (``RangeReader.plan`` and ``adapt``). ``RangeReader.read`` itself
+    writes nothing, so the threads read at the same time without the lock."""
 
     READERS = 3
     #: Ranges read but not yet handed out, at most (each can be tens of megabytes).
     AHEAD = 3
 
-    def __init__(
-        self, indexer: Indexer, rpc: Rpc, first: int, head: int, safe: int, stop: Any
-    ) -> None:
-        self.indexer, self.head, self.safe, self.stop = indexer, head, safe, stop
+    def __init__(self, reader: RangeReader, first: int, head: int, safe: int, stop: Any) -> None:
+        self.reader, self.head, self.safe, self.stop = reader, head, safe, stop
         self.planned = first  # the first block of the next range to plan
         self.expected = first  # the first block of the next range to hand out
         self.reached_tip = False
         self.results: dict[int, tuple[str, Any]] = {}
         self.closed = False
         self.cond = threading.Condition()
+        rpc = reader.rpc
         self.rpcs = [rpc] + [rpc.clone() for _ in range(self.READERS - 1)]
         self.threads = [
             threading.Thread(target=self._run, args=(r,), name=f"wesh-reader-{n}", daemon=True)
@@ -203,7 +214,7 @@ class Readers:
         return self.closed or self.stop.is_set()
 
     def _run(self, rpc: Rpc) -> None:
-        indexer = self.indexer
+        reader = self.reader
         while True:
             with self.cond:
                 while not self._halted() and len(self.results) >= self.AHEAD:
@@ -211,21 +222,24 @@ class Readers:
                 if self._halted() or self.planned > self.safe:
                     return
                 first = self.planned
-                last, deep = indexer.plan_range(first, self.head, self.safe)
+                last, deep = reader.plan(first, self.head, self.safe)
                 self.planned = last + 1
+            result: tuple[str, Any]
             try:
                 before = (rpc.stats.requests, rpc.stats.retries, rpc.stats.splits)
-                r = indexer.read_range(first, last, deep, rpc)
+                r = reader.read(first, last, deep, rpc)
                 r.rpc_counts = (
                     rpc.stats.requests - before[0],
                     rpc.stats.retries - before[1],
                     rpc.stats.splits - before[2],
                 )
-                r.range = indexer.range
-                result: tuple[str, Any] = ("range", r)
+                result = ("range", r)
             except BaseException as error:  # handed on by ``next``
                 result = ("error", error)
             with self.cond:
+                if result[0] == "range":
+                    reader.adapt(r)
+                    r.next_size = reader.size
                 self.results[first] = result
                 self.cond.notify_all()
             if result[0] == "error":

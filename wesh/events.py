@@ -16,8 +16,8 @@ JSON-RPC log directly is ~20x faster. So:
 
 Decoded values, the same for both paths: addresses as lowercase ``0x`` hex (the canonical form for
 SQL lookups; checksum them for display), integers as ``int``, bools as ``bool``, ``bytes32`` as
-lowercase ``0x`` hex, strings as ``str``. ``tests/indexer/test_events.py`` checks every event of
-both ABIs against web3's ``process_log``.
+lowercase ``0x`` hex, strings as ``str``. ``tests/indexer/test_indexer_events.py`` checks every
+event of both ABIs against web3's ``process_log``.
 """
 
 from __future__ import annotations
@@ -59,9 +59,6 @@ class EventSpec:
     @property
     def arg_names(self) -> tuple[str, ...]:
         return tuple(name for name, _, _ in self.inputs)
-
-    def decode_dict(self, topics: list[str], data: str) -> dict[str, Any]:
-        return dict(zip(self.arg_names, self.decode(topics, data), strict=True))
 
 
 def _topic_expr(kind: str, index: int) -> str:

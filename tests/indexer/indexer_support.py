@@ -8,17 +8,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import indexer_views as views
 import orjson
 from indexer_world import World
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from indexer import schema, views
+from indexer import schema
 from indexer.db import make_engine
-from indexer.projections import amsterdam_period
 from indexer.rpc import Rpc
 from indexer.sync import Indexer
 from wesh.artifacts import ROOT
+from wesh.calendar import amsterdam_period
 from wesh.deployment import Deployment
 from wesh.settings import IndexerSettings
 

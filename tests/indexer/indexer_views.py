@@ -1,10 +1,11 @@
-"""The contracts' own views, answered from the projections instead of the chain.
+"""The contracts' own views, answered from the projections instead of the chain: how the tests
+check the index against the contracts.
 
 Each function returns what the matching view of ``wesh.contract.Wesh`` returns (``account()``,
 ``task()``, ``claim()``, ``ledger()``, ``caps()``, ``request()``), computed from the SQL
-mirror. The tests compare the two after random action sequences; the API can use them to answer
-without a node. ``pending=True`` reads the pending state (confirmed rows overlaid with the rows
-the unconfirmed blocks changed).
+mirror; the tests compare the two after random action sequences. ``pending=True`` reads the
+pending state (confirmed rows overlaid with the rows the unconfirmed blocks changed). (It was
+``indexer/views.py``; only the tests used it, the API reads the tables itself.)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import Table, and_, func, select
 from sqlalchemy.engine import Connection
 
 from indexer import schema
-from indexer.projections import ZERO, L, caps_in_force
+from wesh.calendar import Caps
 from wesh.contract import (
     AccountView,
     CapsView,
@@ -28,6 +29,8 @@ from wesh.contract import (
     TaskStatus,
     TaskView,
 )
+
+ZERO = "0x" + "0" * 40
 
 
 def _row(conn: Connection, table: Table, pending: bool, *conditions: Any) -> Any:
@@ -149,10 +152,20 @@ def ledger(conn: Connection, *, pending: bool = False) -> LedgerView:
 def caps(conn: Connection, year: int, *, pending: bool = False) -> CapsView:
     """``caps()`` as the contract answers it in ``year``."""
     row = _ledger_row(conn, pending)
-    values = [row[c.name] for c in schema.ledger.columns]
-    yearly, monthly, next_yearly, next_monthly, next_from = caps_in_force(values, year)
+    caps = Caps(
+        int(row["cap_yearly"]),
+        int(row["cap_monthly"]),
+        int(row["cap_next_yearly"]),
+        int(row["cap_next_monthly"]),
+        int(row["cap_next_from_year"]),
+    ).in_force(year)
     return CapsView(
-        yearly, monthly, next_yearly, next_monthly, next_from, int(values[L.max_open_claims])
+        caps.yearly,
+        caps.monthly,
+        caps.next_yearly,
+        caps.next_monthly,
+        caps.next_from_year,
+        int(row["max_open_claims"]),
     )
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import indexer_views as views
 import pytest
 from indexer_support import assert_matches_chain, diff_dumps, dump, index_once, make_indexer
 from indexer_world import CID, World
 from sqlalchemy import text
 
-from indexer import views
 from indexer.reorg import ReorgTooDeep
 from indexer.sync import Indexer
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,8 @@ from sqlalchemy.engine import Engine
 
 from indexer import projections, schema, status
 from indexer.db import make_engine
-from indexer.projections import Event, L
+from indexer.decoded import Event
+from indexer.projections import LEDGER
 from indexer.ranges import Fetched
 from indexer.rpc import Rpc
 from indexer.sync import Indexer
@@ -279,7 +281,7 @@ def _events() -> tuple[list[Event], list[Event]]:
     tx = H[9]
 
     def ev(name: str, args: tuple[Any, ...], block: int, log_index: int) -> Event:
-        return (name, args, block, log_index, tx, STAMP + block)
+        return Event(name, args, block, log_index, tx, STAMP + block)
 
     one_slot = (1, 500, 1, STAMP + 10**6, 86_400, 7, CID, city)
     no_open_slot = ev("TaskClaimed", (1, 2, b, 500, STAMP + 86_400), 2, 1)
@@ -306,8 +308,8 @@ def test_an_event_failing_half_way_leaves_nothing_of_itself(
     the range back; the third records both and applies the rest: the state, the journal and the
     block log equal those of the same range without them."""
 
-    def broken(b: projections.Batch, evs: list[Event], i: int) -> None:
-        b.ledger()[L.paused] = True
+    def broken(batch: projections.Batch, events: Sequence[Event], index: int) -> None:
+        batch.ledger()[LEDGER.paused] = True
         raise KeyError("planted")
 
     monkeypatch.setitem(projections.HANDLERS, "Paused", broken)
@@ -332,7 +334,7 @@ def test_an_event_failing_half_way_leaves_nothing_of_itself(
     indexer._apply_range(f, 3)
     indexer._commit_unit()
     assert indexer.cursor is not None and indexer.cursor.indexed_block == 3
-    assert indexer._unplaceable == {}  # recorded and committed: forgotten
+    assert len(indexer._unplaceable) == 0  # recorded and committed: forgotten
     rows = unplaced(indexer.engine)
     assert [(r["block_number"], r["log_index"], r["event"], r["cause"]) for r in rows] == [
         (2, 1, "TaskClaimed", "inconsistent"),
