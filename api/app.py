@@ -9,20 +9,43 @@ from pathlib import Path
 import orjson
 from fastapi import FastAPI
 from prometheus_client import Counter, Histogram
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from web3 import Web3
 
 from api import docs_ui, errors
+from api.auth import routes as auth
+from api.auth.roles import Roles
+from api.auth.siwe import SiweConfig
+from api.auth.store import EphemeralStore, RedisStore, SqlStore
+from api.budget import routes as budget
+from api.cashouts import routes as cashouts
+from api.cashouts.service import CashoutService
+from api.citizens import routes as citizens
+from api.citizens.service import CitizenService
+from api.claims import routes as claims
+from api.database import create_tables, indexed_block
+from api.demo import routes as demo
 from api.deps import Services
-from api.routers import auth, citizen, city, demo, merchant, public, system
+from api.documents import routes as documents
+from api.documents.service import DocumentService
+from api.evidence import routes as evidence
+from api.evidence.service import EvidenceService
+from api.merchants import routes as merchants
+from api.merchants.service import MerchantService
+from api.page_cache import PageCache
+from api.payments import routes as payments
+from api.payments.service import PaymentService
+from api.payments.store import PaymentRequests
+from api.responses import PROBLEM_RESPONSES
+from api.reviews import routes as reviews
+from api.reviews.service import ReviewService
 from api.settings import ApiSettings, get_settings
-from api.siwe_auth import SiweConfig
-from api.state import EphemeralStore, PaymentRequests, RedisStore, SqlStore
-from api.state import metadata as state_metadata
-from api.views import Views, api_metadata
-from indexer import schema
+from api.statistics import routes as statistics
+from api.statistics.service import StatisticsService
+from api.system import routes as system
+from api.tasks import routes as tasks
+from api.tasks.service import TaskService
+from api.tasks.texts import TaskTexts
 from indexer.db import make_engine
 from wesh import deployment
 from wesh.contract import Wesh
@@ -84,28 +107,31 @@ class Observe:
                 access_log.info(orjson.dumps({**line, "ms": round(elapsed * 1000, 2)}).decode())
 
 
+#: The domains whose routes the app serves (each ``api/<domain>/routes.py``).
+ROUTES = (
+    system,
+    auth,
+    tasks,
+    merchants,
+    statistics,
+    documents,
+    citizens,
+    claims,
+    evidence,
+    payments,
+    cashouts,
+    reviews,
+    budget,
+    demo,
+)
+
+
 def content_store(settings: ApiSettings) -> ContentStore:
     if settings.ipfs_api_url:
         from api.kubo import KuboStore
 
         return KuboStore(settings.ipfs_api_url)
     return FolderStore(settings.content_dir)
-
-
-def create_tables(engine: Engine, attempts: int = 5) -> None:
-    """Creates the indexer's and the API's tables where missing. Several workers (and the
-    indexer) may start at once and race to create the same table; the loser's CREATE fails, and
-    a second look finds the table there."""
-    for attempt in range(attempts):
-        try:
-            schema.create(engine)
-            state_metadata.create_all(engine)
-            api_metadata.create_all(engine)
-            return
-        except (ProgrammingError, IntegrityError, OperationalError):
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.2 * (attempt + 1))
 
 
 def build_services(settings: ApiSettings) -> Services:
@@ -117,15 +143,14 @@ def build_services(settings: ApiSettings) -> Services:
     )
     w3 = Web3(Web3.HTTPProvider(settings.rpc_url, request_kwargs={"timeout": 10}))
     content = content_store(settings)
+    texts = TaskTexts(engine, content)
     return Services(
         settings=settings,
         engine=engine,
         store=store,
-        payment_requests=PaymentRequests(engine),
         wesh=Wesh(w3, manifest.heitje, manifest.redemption),
         chain_id=manifest.chain_id,
         content=content,
-        views=Views(engine, content),
         siwe=SiweConfig(
             domain=settings.siwe_domain,
             uri=settings.public_url,
@@ -134,6 +159,18 @@ def build_services(settings: ApiSettings) -> Services:
             nonce_ttl_s=settings.nonce_ttl_s,
             max_age_s=settings.siwe_max_age_s,
         ),
+        pages=PageCache(lambda: indexed_block(engine)),
+        roles=Roles(engine),
+        tasks=TaskService(engine, content, texts),
+        merchants=MerchantService(engine, content),
+        citizens=CitizenService(engine),
+        payments=PaymentService(engine),
+        payment_requests=PaymentRequests(engine),
+        cashouts=CashoutService(engine),
+        reviews=ReviewService(engine, texts),
+        statistics=StatisticsService(engine),
+        documents=DocumentService(engine),
+        evidence=EvidenceService(engine),
     )
 
 
@@ -153,16 +190,8 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
 
     app.add_middleware(Observe)
 
-    for router in (
-        system.router,
-        auth.router,
-        public.router,
-        citizen.router,
-        merchant.router,
-        city.router,
-        demo.router,
-    ):
-        app.include_router(router, responses=errors.PROBLEM_RESPONSES)
+    for domain in ROUTES:
+        app.include_router(domain.router, responses=PROBLEM_RESPONSES)
     if local_docs:
         docs_ui.mount_docs(app)
 

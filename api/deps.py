@@ -1,5 +1,5 @@
-"""What a request handler needs, as ``Annotated`` dependencies: settings, the database, the
-shared ephemeral store, the contract wrapper, the content store, and who is signed in."""
+"""What a request handler needs, as ``Annotated`` dependencies: the services built at start-up,
+who is signed in, role requirements and rate limits."""
 
 from __future__ import annotations
 
@@ -9,13 +9,25 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 
+from api.auth.roles import CITIZEN, CITY, CITY_ROLES, MERCHANT, Roles, RoleSet
+from api.auth.siwe import SiweConfig
+from api.auth.store import EphemeralStore
+from api.cashouts.service import CashoutService
+from api.citizens.service import CitizenService
+from api.documents.service import DocumentService
 from api.errors import Forbidden, RateLimited, Unauthenticated
+from api.evidence.service import EvidenceService
+from api.merchants.service import MerchantService
+from api.page_cache import PageCache
+from api.payments.service import PaymentService
+from api.payments.store import PaymentRequests
+from api.reviews.service import ReviewService
 from api.settings import ApiSettings
-from api.siwe_auth import SiweConfig
-from api.state import EphemeralStore, PaymentRequests
-from api.views import RoleSet, Views
+from api.statistics.service import StatisticsService
+from api.tasks.service import TaskService
 from wesh.contract import Wesh
 from wesh.metadata import ContentStore
+from wesh.rules import Role
 
 SESSION_COOKIE = "wesh_session"
 
@@ -26,17 +38,27 @@ SESSION_COOKIE = "wesh_session"
 
 @dataclass
 class Services:
-    """Everything built once per process at start-up (see ``api.app.create_app``)."""
+    """Everything built once per process at start-up (``api.app.build_services``)."""
 
     settings: ApiSettings
     engine: Engine
     store: EphemeralStore
-    payment_requests: PaymentRequests
     wesh: Wesh
     chain_id: int
     content: ContentStore
-    views: Views
     siwe: SiweConfig
+    pages: PageCache
+    roles: Roles
+    tasks: TaskService
+    merchants: MerchantService
+    citizens: CitizenService
+    payments: PaymentService
+    payment_requests: PaymentRequests
+    cashouts: CashoutService
+    reviews: ReviewService
+    statistics: StatisticsService
+    documents: DocumentService
+    evidence: EvidenceService
 
 
 async def services(request: Request) -> Services:
@@ -68,7 +90,7 @@ async def current_caller(request: Request, svc: ServicesDep) -> Caller:
     session = svc.store.get_session(token) if token else None
     if token is None or session is None:
         raise Unauthenticated()
-    return Caller(address=session.address, token=token, roles=svc.views.roles_of(session.address))
+    return Caller(address=session.address, token=token, roles=svc.roles.of(session.address))
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]
@@ -101,9 +123,9 @@ def rate_limit(bucket: str, per_minute_setting: str):  # type: ignore[no-untyped
     return Depends(check)
 
 
-Citizen = Annotated[Caller, require("citizen")]
-Merchant = Annotated[Caller, require("merchant")]
-Reviewer = Annotated[Caller, require("reviewer")]
-TaskManager = Annotated[Caller, require("task manager")]
-Treasurer = Annotated[Caller, require("treasurer")]
-CityStaff = Annotated[Caller, require("city")]
+Citizen = Annotated[Caller, require(CITIZEN)]
+Merchant = Annotated[Caller, require(MERCHANT)]
+Reviewer = Annotated[Caller, require(CITY_ROLES[Role.REVIEWER])]
+TaskManager = Annotated[Caller, require(CITY_ROLES[Role.TASK_MANAGER])]
+Treasurer = Annotated[Caller, require(CITY_ROLES[Role.TREASURER])]
+CityStaff = Annotated[Caller, require(CITY)]

@@ -2,68 +2,28 @@
 
 Every error a client can see is a ``DomainError`` (or becomes one): it carries a message key from
 ``api.i18n`` and the HTTP status. Nothing else reaches a client: validation errors, unknown
-routes and unexpected exceptions are all answered as problems, never as a stack trace.
+routes and unexpected exceptions are all answered as problems (``api.responses.problem``), never
+as a stack trace.
 """
 
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.i18n import language_of, reason_message, text
+from api.responses import problem
 
 log = logging.getLogger("wesh.api")
 
-PROBLEM_TYPE_BASE = "https://wesh.heerlen.nl/problems/"
-
-
-class Problem(BaseModel):
-    """An RFC 9457 problem, as every error response of this API is."""
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str
-    code: str
-    params: dict[str, Any] | None = None
-
-
-def _problem_response(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "model": Problem,
-        "content": {
-            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-        },
-    }
-
-
-#: Documented on every route, so clients (and schemathesis) know every error is a problem.
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _problem_response("Bad request"),
-    401: _problem_response("Not signed in"),
-    403: _problem_response("Missing role"),
-    404: _problem_response("Not found"),
-    405: _problem_response("Method not allowed"),
-    409: _problem_response("Conflict"),
-    413: _problem_response("Too large"),
-    415: _problem_response("Unsupported media type"),
-    422: _problem_response("Invalid input, or the contract would refuse the action"),
-    429: _problem_response("Rate limited"),
-    500: _problem_response("Internal error"),
-    503: _problem_response("Chain or database unavailable"),
-}
-
 
 class DomainError(Exception):
-    status = 400
+    status: int = HTTPStatus.BAD_REQUEST
     key = "bad_request"
 
     def __init__(self, key: str | None = None, **params: Any) -> None:
@@ -73,54 +33,54 @@ class DomainError(Exception):
 
 
 class InvalidInput(DomainError):
-    status = 422
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
     key = "invalid_input"
 
 
 class Unauthenticated(DomainError):
-    status = 401
+    status = HTTPStatus.UNAUTHORIZED
     key = "sign_in_required"
 
 
 class Forbidden(DomainError):
-    status = 403
+    status = HTTPStatus.FORBIDDEN
     key = "forbidden"
 
 
 class NotFound(DomainError):
-    status = 404
+    status = HTTPStatus.NOT_FOUND
     key = "not_found"
 
 
 class Conflict(DomainError):
-    status = 409
+    status = HTTPStatus.CONFLICT
     key = "conflict"
 
 
 class PayloadTooLarge(DomainError):
-    status = 413
+    status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
     key = "too_large"
 
 
 class UnsupportedMedia(DomainError):
-    status = 415
+    status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
     key = "unsupported_media"
 
 
 class RateLimited(DomainError):
-    status = 429
+    status = HTTPStatus.TOO_MANY_REQUESTS
     key = "rate_limited"
 
 
 class Unavailable(DomainError):
-    status = 503
+    status = HTTPStatus.SERVICE_UNAVAILABLE
     key = "unavailable"
 
 
 class ContractRefused(DomainError):
     """The contract would refuse this action; ``reason`` is its revert string."""
 
-    status = 422
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
     key = "contract_refused"
 
     def __init__(self, reason: str) -> None:
@@ -128,35 +88,11 @@ class ContractRefused(DomainError):
         self.reason = reason
 
 
-def problem(
-    request: Request, status: int, key: str, params: dict[str, Any] | None = None
-) -> JSONResponse:
-    lang = language_of(request.headers.get("accept-language"))
-    params = dict(params or {})
-    if key == "contract_refused":
-        detail = reason_message(str(params.get("reason", "")), lang)
-    else:
-        detail = text(key, lang, **params)
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + key.replace("_", "-"),
-        "title": text(f"title_{status}", lang) if status in TITLES else text("title_400", lang),
-        "status": status,
-        "detail": detail,
-        "instance": request.url.path,
-        "code": key,
-    }
-    extras = {k: v for k, v in params.items() if isinstance(v, str | int | float | bool | list)}
-    if extras:
-        body["params"] = extras
-    return JSONResponse(
-        body,
-        status_code=status,
-        media_type="application/problem+json",
-        headers={"Content-Language": lang, "Vary": "Accept-Language"},
-    )
-
-
-TITLES = {400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503}
+#: Problem keys of the HTTP errors Starlette raises itself (unknown route, wrong method).
+HTTP_ERROR_KEYS: dict[int, str] = {
+    HTTPStatus.NOT_FOUND: "not_found",
+    HTTPStatus.METHOD_NOT_ALLOWED: "method_not_allowed",
+}
 
 
 def install(app: FastAPI) -> None:
@@ -164,7 +100,7 @@ def install(app: FastAPI) -> None:
 
     async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DomainError)
-        response = problem(request, exc.status, exc.key, exc.params)
+        response = problem(request, int(exc.status), exc.key, exc.params)
         if isinstance(exc, RateLimited) and "retry_after" in exc.params:
             response.headers["Retry-After"] = str(exc.params["retry_after"])
         return response
@@ -174,11 +110,13 @@ def install(app: FastAPI) -> None:
         fields = [
             ".".join(str(p) for p in err.get("loc", ())[1:]) or "body" for err in exc.errors()
         ]
-        return problem(request, 422, "invalid_input", {"fields": sorted(set(fields))})
+        return problem(
+            request, InvalidInput.status, "invalid_input", {"fields": sorted(set(fields))}
+        )
 
     async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        key = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
+        key = HTTP_ERROR_KEYS.get(exc.status_code, "bad_request")
         response = problem(request, exc.status_code, key)
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
@@ -186,7 +124,7 @@ def install(app: FastAPI) -> None:
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return problem(request, 500, "internal")
+        return problem(request, HTTPStatus.INTERNAL_SERVER_ERROR, "internal")
 
     app.add_exception_handler(DomainError, on_domain_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)

@@ -24,13 +24,13 @@ from pathlib import Path
 
 import httpx
 
-from api.state import SqlStore
-from api.views import Views, task_meta
+from api.auth.store import SqlStore
+from api.database import create_tables
+from api.tables import task_meta
 from indexer import schema as s
 from indexer.db import make_engine
 from wesh import deployment
 from wesh.anvil import free_port
-from wesh.metadata import FolderStore
 
 RESULTS = Path(__file__).parent / "results" / "api.json"
 TASKS, CITIZENS = 100_000, 20_000
@@ -53,7 +53,7 @@ def fill(database_url: str, root: Path) -> tuple[str, int]:
     """Writes the projections; returns a session token of a citizen and a task id."""
     engine = make_engine(database_url)
     s.create(engine)
-    Views(engine, FolderStore(root / "content"))  # creates the API's tables
+    create_tables(engine)  # the API's own tables
     rng = random.Random(7)
     now = int(time.time())
     wallets = [f"0x{n:040x}" for n in range(1, CITIZENS + 1)]

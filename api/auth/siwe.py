@@ -20,8 +20,8 @@ with warnings.catch_warnings():
 from eth_utils import to_checksum_address
 from web3 import HTTPProvider
 
+from api.auth.store import EphemeralStore
 from api.errors import InvalidInput, Unauthenticated
-from api.state import EphemeralStore
 
 STATEMENT = (
     "Aanmelden bij WESH, 't Heerlens Heitje. / Sign in to WESH, 't Heerlens Heitje. "

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from api_support import Stack
 
-from api.views import BLOCK_CHECK_S
+from api.page_cache import BLOCK_CHECK_S
 from wesh import rules
 
 pytestmark = pytest.mark.anyio

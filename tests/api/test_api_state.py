@@ -9,14 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from api.state import EphemeralStore, RedisStore, SqlStore
+from api import tables
+from api.auth.store import EphemeralStore, RedisStore, SqlStore
 from indexer.db import make_engine
 
 
 @pytest.fixture(params=["database", "redis"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EphemeralStore]:
     if request.param == "database":
-        yield SqlStore(make_engine(f"sqlite:///{tmp_path / 'state.db'}"))
+        engine = make_engine(f"sqlite:///{tmp_path / 'state.db'}")
+        tables.metadata.create_all(engine)
+        yield SqlStore(engine)
         return
     # The session's Redis (tests/servers.py): the configured one, or else a throwaway one.
     yield RedisStore(request.getfixturevalue("redis_url"))

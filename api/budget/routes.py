@@ -1,0 +1,37 @@
+"""The city's money: budget granted and available, escrow, Heitjes outstanding, cash-outs due."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from api import openapi
+from api.budget.schemas import AmountIn
+from api.deps import CityStaff, ServicesDep, Treasurer
+from api.ledger import read_ledger
+from api.prepared import PreparedTx, prepare
+
+router = APIRouter(tags=[openapi.CITY])
+
+
+@router.get("/city/budget")
+def budget(caller: CityStaff, svc: ServicesDep) -> dict[str, Any]:
+    """Budget granted and available, escrow, Heitjes outstanding (the euro liability), cash-outs
+    still to pay."""
+    ledger = read_ledger(svc.engine)
+    open_cashouts = sum(r["amount"] for r in svc.cashouts.redemptions(status=1))
+    return {**ledger, "liability": ledger.get("total_supply", 0), "cashouts_open": open_cashouts}
+
+
+@router.post("/city/budget/grant", response_model=PreparedTx)
+def grant_budget(body: AmountIn, caller: Treasurer, svc: ServicesDep) -> PreparedTx:
+    """Prepares granting budget."""
+    return prepare(
+        svc.wesh,
+        svc.chain_id,
+        svc.wesh.grant_budget(body.amount),
+        caller.address,
+        "grant_budget",
+        amount=body.amount,
+    )

@@ -1,0 +1,60 @@
+"""Cash-outs: a shop cashes Heitjes in for euros; the city's treasurer records the bank
+transfers that paid them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from api import openapi
+from api.cashouts.schemas import CashoutIn, CashoutOut, MarkPaidIn
+from api.deps import Merchant, ServicesDep, Treasurer
+from api.prepared import PreparedTx, prepare
+from api.responses import json_response
+
+router = APIRouter()
+
+
+@router.get("/merchant/cashouts", response_model=list[CashoutOut], tags=[openapi.MERCHANT])
+def cashouts(caller: Merchant, svc: ServicesDep) -> Response:
+    """This shop's cash-out requests and whether the city has paid them."""
+    return json_response(svc.cashouts.redemptions(merchant=caller.address))
+
+
+@router.post("/merchant/cashouts", response_model=PreparedTx, tags=[openapi.MERCHANT])
+def cash_out(body: CashoutIn, caller: Merchant, svc: ServicesDep) -> PreparedTx:
+    """Prepares cashing Heitjes in for euros (they are burned; the city pays by bank)."""
+    return prepare(
+        svc.wesh,
+        svc.chain_id,
+        svc.wesh.redeem(body.amount),
+        caller.address,
+        "redeem",
+        amount=body.amount,
+    )
+
+
+@router.get("/city/redemptions", tags=[openapi.CITY])
+def redemptions(
+    caller: Treasurer,
+    svc: ServicesDep,
+    status: Annotated[Literal["open", "paid", "all"], Query()] = "open",
+) -> Response:
+    """Merchants' cash-out requests."""
+    code = {"open": 1, "paid": 2, "all": None}[status]
+    return json_response(svc.cashouts.redemptions(status=code))
+
+
+@router.post("/city/redemptions/mark-paid", response_model=PreparedTx, tags=[openapi.CITY])
+def mark_paid(body: MarkPaidIn, caller: Treasurer, svc: ServicesDep) -> PreparedTx:
+    """Prepares recording that cash-outs were paid by bank transfer."""
+    return prepare(
+        svc.wesh,
+        svc.chain_id,
+        svc.wesh.mark_paid(body.redemption_ids, body.payment_reference),
+        caller.address,
+        "mark_paid",
+        count=len(body.redemption_ids),
+        reference=body.payment_reference,
+    )

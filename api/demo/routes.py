@@ -1,0 +1,126 @@
+"""The demo account picker: only on the local demo chain (chain id 31337), never elsewhere.
+
+``make demo`` runs anvil, whose ten dev accounts are unlocked: anvil signs for them. So that a
+newcomer can play citizen, shop or city from any browser (a phone on the same network included)
+without installing a wallet, the dApp offers these accounts and talks to anvil through this API:
+
+- ``GET /demo/accounts``: the node's accounts with what the indexed chain says they are;
+- ``POST /demo/rpc``: a JSON-RPC proxy to the node for the few methods a wallet needs.
+
+Both answer 404 unless the deployment *and* the node are on chain 31337: on any real network
+these routes do not exist, and the node would not hold unlocked keys anyway.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, Request, Response
+
+from api import openapi
+from api.demo.schemas import DemoAccount
+from api.deps import ServicesDep
+from api.errors import NotFound
+from api.responses import json_response
+
+router = APIRouter(prefix="/demo", tags=[openapi.DEMO], include_in_schema=False)
+
+DEMO_CHAIN_ID = 31337
+#: What a wallet asks of a node while signing in, paying or reading a receipt.
+ALLOWED = frozenset(
+    {
+        "eth_chainId",
+        "net_version",
+        "eth_blockNumber",
+        "eth_accounts",
+        "eth_call",
+        "eth_estimateGas",
+        "eth_gasPrice",
+        "eth_maxPriorityFeePerGas",
+        "eth_feeHistory",
+        "eth_getBalance",
+        "eth_getCode",
+        "eth_getTransactionCount",
+        "eth_getTransactionByHash",
+        "eth_getTransactionReceipt",
+        "eth_getBlockByNumber",
+        "eth_sendTransaction",
+        "personal_sign",
+        "eth_signTypedData_v4",
+    }
+)
+
+
+def node_chain_id(request: Request, svc: ServicesDep) -> int:
+    """The node's own chain id, asked once per process."""
+    cached = getattr(request.app.state, "demo_node_chain_id", None)
+    if cached is None:
+        cached = int(svc.wesh.w3.eth.chain_id)
+        request.app.state.demo_node_chain_id = cached
+    return int(cached)
+
+
+def require_demo(request: Request, svc: ServicesDep) -> None:
+    if svc.chain_id != DEMO_CHAIN_ID:
+        raise NotFound()
+    try:
+        on_demo_chain = node_chain_id(request, svc) == DEMO_CHAIN_ID
+    except Exception:  # the node is down: as good as no demo
+        on_demo_chain = False
+    if not on_demo_chain:
+        raise NotFound()
+
+
+@router.get("/accounts", response_model=list[DemoAccount])
+def accounts(request: Request, svc: ServicesDep) -> Response:
+    """The node's unlocked accounts and their roles (citizen, merchant, city roles)."""
+    require_demo(request, svc)
+    shops = {m["address"].lower(): m["name"] for m in svc.merchants.merchants(active_only=False)}
+    out: list[dict[str, Any]] = []
+    for address in svc.wesh.w3.eth.accounts:
+        roles = svc.roles.of(str(address))
+        out.append(
+            {
+                "address": str(address),
+                "roles": sorted(roles.names),
+                "citizen_id": roles.citizen_id,
+                "merchant_id": roles.merchant_id,
+                "name": shops.get(str(address).lower(), ""),
+            }
+        )
+    return json_response(out)
+
+
+@router.post("/rpc")
+async def rpc(request: Request, svc: ServicesDep) -> Response:
+    """One JSON-RPC request, passed to the node if its method is one a wallet needs."""
+    require_demo(request, svc)
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("method"), str):
+        return json_response(
+            {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "invalid request"}}
+        )
+    call_id = body.get("id")
+    method = body["method"]
+    if method not in ALLOWED:
+        return json_response(
+            {
+                "jsonrpc": "2.0",
+                "id": call_id,
+                "error": {"code": -32601, "message": f"{method} is not available in the demo"},
+            }
+        )
+    params = body.get("params")
+    payload = {
+        "jsonrpc": "2.0",
+        "id": call_id,
+        "method": method,
+        "params": params if isinstance(params, list) else [],
+    }
+    async with httpx.AsyncClient(timeout=30) as client:
+        reply = await client.post(svc.settings.rpc_url, json=payload)
+    return Response(reply.content, media_type="application/json")

@@ -1,0 +1,18 @@
+"""The shop directory: where Heitjes can be spent."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from api import openapi
+from api.deps import ServicesDep
+from api.merchants.schemas import MerchantOut
+from api.responses import json_response
+
+router = APIRouter()
+
+
+@router.get("/merchants", response_model=list[MerchantOut], tags=[openapi.PUBLIC])
+def list_merchants(svc: ServicesDep) -> Response:
+    """The shops, bars and cultural organisations where Heitjes can be spent."""
+    return json_response(svc.merchants.merchants(active_only=True))

@@ -1,0 +1,46 @@
+"""The shops: the directory, and one shop by wallet (for payment requests and the demo)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from eth_utils import to_checksum_address
+from sqlalchemy.engine import Engine
+
+from indexer import schema as s
+from wesh.metadata import ContentStore, get_document
+
+
+class MerchantService:
+    def __init__(self, engine: Engine, content: ContentStore) -> None:
+        self.engine = engine
+        self.content = content
+
+    def merchants(self, active_only: bool = True) -> list[dict[str, Any]]:
+        query = sa.select(s.merchants).order_by(s.merchants.c.merchant_id)
+        if active_only:
+            query = query.where(s.merchants.c.active.is_(True))
+        with self.engine.connect() as db:
+            rows = db.execute(query).all()
+        return [self._card(row) for row in rows]
+
+    def merchant(self, address: str) -> dict[str, Any] | None:
+        """One merchant by wallet (an index lookup, and only its own document read)."""
+        with self.engine.connect() as db:
+            row = db.execute(
+                sa.select(s.merchants).where(s.merchants.c.wallet == address.lower())
+            ).first()
+        return self._card(row) if row is not None else None
+
+    def _card(self, row: Any) -> dict[str, Any]:
+        document = get_document(self.content, row.metadata_cid) or {}
+        return {
+            "merchant_id": int(row.merchant_id),
+            "address": to_checksum_address(row.wallet),
+            "active": bool(row.active),
+            "metadata_cid": row.metadata_cid,
+            "name": str(document.get("name") or f"Winkel {row.merchant_id}"),
+            "kind": str(document.get("kind") or ""),
+            "document": document,
+        }

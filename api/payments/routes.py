@@ -1,0 +1,203 @@
+"""Paying a shop: the shop asks for an amount with a QR code and sees payments arrive live; the
+citizen's wallet pays what is still open of it."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import secrets
+import time
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+import orjson
+import segno
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import StreamingResponse
+
+from api import openapi
+from api.deps import Citizen, Merchant, ServicesDep
+from api.errors import InvalidInput, NotFound
+from api.params import ReferencePath
+from api.payments.schemas import (
+    PayIn,
+    PaymentOut,
+    PaymentRequestCreated,
+    PaymentRequestIn,
+    PaymentRequestOut,
+    PaymentRequestStatus,
+)
+from api.payments.service import bytes32_of
+from api.payments.store import PaymentRequest
+from api.prepared import PreparedTx, prepare
+from api.responses import json_response
+
+router = APIRouter()
+
+#: A payment request is valid for this long: long enough to queue at a counter.
+REQUEST_TTL_S = 30 * 60
+
+
+@router.post(
+    "/merchant/payment-requests",
+    response_model=PaymentRequestCreated,
+    status_code=201,
+    tags=[openapi.MERCHANT],
+)
+def create_payment_request(
+    body: PaymentRequestIn, caller: Merchant, svc: ServicesDep
+) -> PaymentRequestCreated:
+    """A payment request: a reference, a link a phone camera opens, and its QR code."""
+    reference = secrets.token_hex(8)
+    now = int(time.time())
+    svc.payment_requests.create(
+        PaymentRequest(
+            reference=reference,
+            merchant=caller.address,
+            amount=body.amount,
+            note=body.note,
+            created_at=now,
+            expires_at=now + REQUEST_TTL_S,
+        )
+    )
+    return PaymentRequestCreated(
+        reference=reference,
+        amount=body.amount,
+        note=body.note,
+        link=f"{svc.settings.public_url}/betalen/{reference}",
+        qr_svg=f"/merchant/payment-requests/{reference}/qr.svg",
+        expires_at=now + REQUEST_TTL_S,
+    )
+
+
+@router.get(
+    "/merchant/payment-requests/{reference}/qr.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}}},
+    tags=[openapi.MERCHANT],
+)
+def payment_request_qr(reference: ReferencePath, svc: ServicesDep) -> Response:
+    """The QR code of a payment request, as SVG (it holds only the payment link)."""
+    if svc.payment_requests.get(reference) is None:
+        raise NotFound("payment_request_unknown")
+    out = io.BytesIO()
+    segno.make(f"{svc.settings.public_url}/betalen/{reference}", error="m").save(
+        out, kind="svg", scale=8, border=2, title="Betaalverzoek / payment request"
+    )
+    return Response(out.getvalue(), media_type="image/svg+xml")
+
+
+@router.get("/merchant/payments", response_model=list[PaymentOut], tags=[openapi.MERCHANT])
+def payments(caller: Merchant, svc: ServicesDep) -> Response:
+    """Recent payments to this shop, confirmed and on their way."""
+    return json_response(svc.payments.payments_to(caller.address))
+
+
+@router.get(
+    "/merchant/payments/stream",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+    tags=[openapi.MERCHANT],
+)
+async def payment_stream(
+    request: Request,
+    caller: Merchant,
+    svc: ServicesDep,
+    seconds: Annotated[int, Query(ge=1, le=3600)] = 600,
+) -> StreamingResponse:
+    """Server-Sent Events: one ``payment`` event for every new payment (first while on its way,
+    again when confirmed), for ``seconds`` seconds (the browser reconnects by itself). A payment
+    quoting a request's reference may pay only part of it: whether the request is paid is the
+    answer of ``/merchant/payment-requests/{reference}/status``."""
+    merchant = caller.address
+    seen: set[tuple[str, int, bool]] = {
+        (p["tx_hash"], p["log_index"], p["confirmed"]) for p in svc.payments.payments_to(merchant)
+    }
+
+    async def events() -> AsyncIterator[bytes]:
+        yield b"retry: 2000\n\n"
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if await request.is_disconnected():
+                return
+            fresh = await asyncio.to_thread(svc.payments.payments_to, merchant)
+            for payment in fresh:
+                key = (payment["tx_hash"], payment["log_index"], payment["confirmed"])
+                if key not in seen:
+                    seen.add(key)
+                    yield b"event: payment\ndata: " + orjson.dumps(payment) + b"\n\n"
+            yield b": keep-alive\n\n"
+            await asyncio.sleep(0.5)
+
+    return StreamingResponse(
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.get(
+    "/merchant/payment-requests/{reference}/status",
+    response_model=PaymentRequestStatus,
+    tags=[openapi.MERCHANT],
+)
+def payment_request_status(
+    reference: ReferencePath, caller: Merchant, svc: ServicesDep
+) -> PaymentRequestStatus:
+    """How much of a payment request of this shop has been paid, and by whom: payments to this
+    shop quoting its reference add up; it is paid when they reach the amount asked."""
+    request = svc.payment_requests.get(reference)
+    if request is None or request.merchant.lower() != caller.address.lower():
+        raise NotFound("payment_request_unknown")
+    progress = svc.payments.request_progress(
+        request.merchant, bytes32_of(reference), request.amount
+    )
+    return PaymentRequestStatus(reference=reference, **progress)
+
+
+@router.get("/pay/{reference}", response_model=PaymentRequestOut, tags=[openapi.CITIZEN])
+def payment_request(reference: ReferencePath, svc: ServicesDep) -> PaymentRequestOut:
+    """What a shop's QR code asks: which shop, how much, how much of it that shop has received
+    quoting this reference, and whether that is all of it (then it is paid)."""
+    request = svc.payment_requests.get(reference)
+    if request is None or request.expires_at < time.time():
+        raise NotFound("payment_request_unknown")
+    merchant = svc.merchants.merchant(request.merchant)
+    progress = svc.payments.request_progress(
+        request.merchant, bytes32_of(reference), request.amount
+    )
+    return PaymentRequestOut(
+        reference=reference,
+        merchant=request.merchant,
+        merchant_name=merchant["name"] if merchant else request.merchant,
+        amount=request.amount,
+        note=request.note,
+        expires_at=request.expires_at,
+        received=progress["received"],
+        remaining=progress["remaining"],
+        paid=progress["paid"],
+    )
+
+
+@router.post("/me/payments", response_model=PreparedTx, tags=[openapi.CITIZEN])
+def pay(body: PayIn, caller: Citizen, svc: ServicesDep) -> PreparedTx:
+    """Prepares paying a shop's payment request (from its QR code): what is still to pay of it,
+    the whole amount unless part of it has been paid already."""
+    request = svc.payment_requests.get(body.reference)
+    if request is None or request.expires_at < time.time():
+        raise NotFound("payment_request_unknown")
+    progress = svc.payments.request_progress(
+        request.merchant, bytes32_of(body.reference), request.amount
+    )
+    if progress["paid"]:
+        raise InvalidInput("payment_request_paid")
+    merchant = svc.merchants.merchant(request.merchant)
+    return prepare(
+        svc.wesh,
+        svc.chain_id,
+        svc.wesh.pay(request.merchant, progress["remaining"], bytes.fromhex(body.reference)),
+        caller.address,
+        "pay",
+        amount=progress["remaining"],
+        merchant=merchant["name"] if merchant else request.merchant,
+    )

@@ -1,0 +1,56 @@
+"""What the payment routes take and give: shops' payment requests and the payments to them."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from api.params import REFERENCE
+
+
+class PaymentRequestIn(BaseModel):
+    amount: int = Field(ge=1, le=100_000_00, description="cents")
+    note: str = Field("", max_length=140)
+
+
+class PaymentRequestCreated(BaseModel):
+    reference: str
+    amount: int
+    note: str
+    link: str
+    qr_svg: str
+    expires_at: int
+
+
+class PaymentOut(BaseModel):
+    block_number: int
+    log_index: int
+    tx_hash: str
+    payer: str
+    amount: int
+    reference: str | None
+    confirmed: bool
+
+
+class PaymentRequestStatus(BaseModel):
+    reference: str
+    amount: int = Field(description="cents asked")
+    received: int = Field(description="cents paid to this shop quoting this reference")
+    remaining: int = Field(description="cents still to pay (0 once paid)")
+    paid: bool = Field(description="received >= amount")
+    payments: list[PaymentOut] = Field(description="the payments that count, oldest first")
+
+
+class PaymentRequestOut(BaseModel):
+    reference: str
+    merchant: str
+    merchant_name: str
+    amount: int
+    note: str
+    expires_at: int
+    received: int = Field(description="cents this shop received quoting this reference")
+    remaining: int = Field(description="cents still to pay (0 once paid)")
+    paid: bool = Field(description="received >= amount")
+
+
+class PayIn(BaseModel):
+    reference: str = Field(pattern=REFERENCE)

@@ -1,0 +1,44 @@
+"""What the review routes take and give."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from api.params import ADDRESS
+
+
+class ReviewItem(BaseModel):
+    task_id: int = Field(ge=1, le=2**63 - 1)
+    citizen: str = Field(pattern=ADDRESS)
+
+
+class BatchIn(BaseModel):
+    items: list[ReviewItem] = Field(min_length=1, max_length=100)
+
+
+class RejectIn(ReviewItem):
+    reason: int = Field(ge=1, le=255)
+
+
+class AppealDecisionIn(ReviewItem):
+    grant: bool
+    reason: int = Field(0, ge=0, le=255)
+
+
+class QueueItem(BaseModel):
+    task_id: int
+    citizen_id: int
+    citizen: str
+    status: str
+    reward: int
+    evidence_cid: str | None
+    rejected_by: str | None
+    reason: int
+    title: str
+
+
+class ReasonOut(BaseModel):
+    code: int
+    key: str
+    nl: str
+    en: str

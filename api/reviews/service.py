@@ -1,0 +1,53 @@
+"""The reviewers' queue: submitted and appealed claims, oldest first, with their evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from eth_utils import to_checksum_address
+from sqlalchemy.engine import Engine
+
+from api.tables import task_meta
+from api.tasks.texts import TaskTexts
+from indexer import schema as s
+
+#: Claims in one look at the queue.
+QUEUE_SHOWN = 100
+
+
+class ReviewService:
+    def __init__(self, engine: Engine, texts: TaskTexts) -> None:
+        self.engine = engine
+        self.texts = texts
+
+    def queue(self, limit: int = QUEUE_SHOWN) -> list[dict[str, Any]]:
+        """Submitted (2) and appealed (4) claims, oldest first, with their evidence."""
+        c = s.claims
+        self.texts.sync()
+        with self.engine.connect() as db:
+            rows = db.execute(
+                sa.select(c, task_meta.c.title_nl)
+                .select_from(c.outerjoin(task_meta, task_meta.c.task_id == c.c.task_id))
+                .where(c.c.status.in_((2, 4)))
+                .order_by(c.c.updated_block, c.c.task_id, c.c.citizen_id)
+                .limit(limit)
+            ).all()
+        return [
+            {
+                "task_id": int(row.task_id),
+                "citizen_id": int(row.citizen_id),
+                "citizen": to_checksum_address(row.wallet),
+                "status": "appealed" if row.status == 4 else "submitted",
+                "reward": int(row.reward),
+                "evidence_cid": row.evidence_cid,
+                "rejected_by": to_checksum_address(row.rejected_by)
+                if int(row.rejected_by, 16)
+                else None,
+                "reason": int(row.reason),
+                # Rejections so far: one more than MAX_REJECTIONS - 1 is final.
+                "rejections": int(row.rejections),
+                "title": row.title_nl or f"Klus {row.task_id}",
+            }
+            for row in rows
+        ]

@@ -1,0 +1,75 @@
+"""The API's own tables: what it keeps beside the indexer's projections, in the same database.
+
+The indexer owns its schema (``indexer.schema``) and never reads these; the API only reads the
+indexer's. These hold what the chain cannot give back: sign-in nonces, sessions and rate-limit
+counters (unless Redis holds them), shops' payment requests, who uploaded which evidence, and a
+cache of the task documents (``api_task_meta``: titles and places, so lists, filters and the map
+are single queries).
+
+They are migrated with Alembic (``api/migrations``, run at start-up by ``api.database.migrate``):
+change a table here, then add a revision (docs/api.md, "Tables").
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+nonces = sa.Table(
+    "api_nonces",
+    metadata,
+    sa.Column("nonce", sa.String(64), primary_key=True),
+    sa.Column("expires_at", sa.BigInteger, nullable=False),
+)
+sessions = sa.Table(
+    "api_sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("address", sa.String(42), nullable=False, index=True),
+    sa.Column("expires_at", sa.BigInteger, nullable=False),
+)
+rate_limits = sa.Table(
+    "api_rate_limits",
+    metadata,
+    sa.Column("bucket", sa.String(200), primary_key=True),
+    sa.Column("window", sa.BigInteger, primary_key=True),
+    sa.Column("hits", sa.Integer, nullable=False),
+)
+#: Business records, not ephemeral state: always in the database, also when Redis is used.
+payment_requests = sa.Table(
+    "api_payment_requests",
+    metadata,
+    sa.Column("reference", sa.String(66), primary_key=True),
+    sa.Column("merchant", sa.String(42), nullable=False, index=True),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("note", sa.String(140), nullable=False, server_default=""),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("expires_at", sa.BigInteger, nullable=False),
+)
+#: Task texts and places are not on chain (only their CID is): a copy of each task's document.
+task_meta = sa.Table(
+    "api_task_meta",
+    metadata,
+    sa.Column("task_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("cid", sa.Text, nullable=False),
+    sa.Column("title_nl", sa.Text, nullable=False),
+    sa.Column("title_en", sa.Text, nullable=False),
+    sa.Column("category", sa.String(40), nullable=False),
+    sa.Column("street", sa.Text, nullable=False),
+    sa.Column("lat", sa.Float, nullable=True),
+    sa.Column("lon", sa.Float, nullable=True),
+    sa.Column("document", sa.Text, nullable=False),
+    sa.Index("ix_api_task_meta_latlon", "lat", "lon"),
+    sa.Index("ix_api_task_meta_category", "category"),
+)
+#: Who uploaded which evidence (photos are personal data: only their owner and reviewers may
+#: fetch them, and they can be erased).
+evidence_owners = sa.Table(
+    "api_evidence",
+    metadata,
+    sa.Column("cid", sa.String(100), primary_key=True),
+    sa.Column("owner", sa.String(42), nullable=False, index=True),
+    sa.Column("media_type", sa.String(40), nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+)

@@ -1,0 +1,148 @@
+"""Tasks: the public list and page, the neighbourhoods they are in, and commissioning and
+cancelling them (city task managers)."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any, Literal
+
+import orjson
+from fastapi import APIRouter, Query, Request, Response
+
+from api import openapi
+from api.deps import ServicesDep, TaskManager
+from api.errors import InvalidInput, NotFound
+from api.params import TaskIdPath
+from api.prepared import PreparedTx, prepare
+from api.tasks.schemas import CommissionOut, NeighbourhoodOut, TaskDetail, TaskIn, TaskPage
+from wesh import neighbourhoods
+from wesh.metadata import put_document, task_document
+from wesh.neighbourhoods import NEIGHBOURHOODS
+
+router = APIRouter()
+
+
+@router.get("/tasks", response_model=TaskPage, tags=[openapi.PUBLIC])
+async def list_tasks(
+    request: Request,
+    svc: ServicesDep,
+    status: Literal["open", "full", "closed", "cancelled", "all"] = "open",
+    neighbourhood: Annotated[int | None, Query(ge=1, le=65535)] = None,
+    category: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z0-9-]+$")] = None,
+    bbox: Annotated[
+        str | None,
+        Query(
+            description="south,west,north,east in degrees (a map view)",
+            pattern=r"^-?\d{1,3}(\.\d+)?(,-?\d{1,3}(\.\d+)?){3}$",
+        ),
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> Response:
+    """Tasks, newest first: open ones by default; filter by neighbourhood, category, map box.
+
+    A page is built once per indexed block (and at most every few seconds, for deadlines that
+    pass): between blocks, every request for it gets the same bytes, with an ETag."""
+    box: tuple[float, float, float, float] | None = None
+    if bbox:
+        south, west, north, east = (float(part) for part in bbox.split(","))
+        if not (-90 <= south <= north <= 90 and -180 <= west <= east <= 180):
+            raise InvalidInput(fields=["bbox"])
+        box = (south, west, north, east)
+
+    def build() -> bytes:
+        items, total = svc.tasks.page(
+            status=None if status == "all" else status,
+            neighbourhood=neighbourhood,
+            category=category,
+            bbox=box,
+            offset=offset,
+            limit=limit,
+            now=int(time.time()),
+        )
+        return orjson.dumps({"items": items, "total": total, "offset": offset, "limit": limit})
+
+    key = ("tasks", status, neighbourhood, category, box, offset, limit)
+    return svc.pages.respond(request, key, build)
+
+
+@router.get("/tasks/{task_id}", response_model=TaskDetail, tags=[openapi.PUBLIC])
+async def task_detail(request: Request, task_id: TaskIdPath, svc: ServicesDep) -> Response:
+    """One task with its public document (title, description, location) and claim counts."""
+
+    def build() -> bytes:
+        task = svc.tasks.task(task_id)
+        if task is None:
+            raise NotFound()
+        return orjson.dumps(task)
+
+    return svc.pages.respond(request, ("task", task_id), build)
+
+
+@router.get("/neighbourhoods", response_model=list[NeighbourhoodOut], tags=[openapi.PUBLIC])
+def list_neighbourhoods() -> list[NeighbourhoodOut]:
+    """Heerlen's neighbourhoods and the codes the contracts use for them."""
+    return [
+        NeighbourhoodOut(code=n.code, name=n.name, district=n.district, lat=n.lat, lon=n.lon)
+        for n in NEIGHBOURHOODS
+    ]
+
+
+@router.post("/city/tasks", response_model=CommissionOut, tags=[openapi.CITY])
+def commission(body: TaskIn, caller: TaskManager, svc: ServicesDep) -> CommissionOut:
+    """Stores the task's public document and prepares commissioning it (locks the reward)."""
+    try:
+        hood = neighbourhoods.by_code(body.neighbourhood)
+    except neighbourhoods.UnknownNeighbourhood:
+        raise InvalidInput(fields=["neighbourhood"]) from None
+    if neighbourhoods.check_location(hood, body.lat, body.lon):
+        raise InvalidInput(fields=["lat", "lon"])
+    if body.claim_deadline <= time.time():
+        raise InvalidInput(fields=["claim_deadline"])
+    document: dict[str, Any] = task_document(
+        title=body.title,
+        description=body.description,
+        neighbourhood=body.neighbourhood,
+        street=body.street,
+        lat=body.lat,
+        lon=body.lon,
+        reward=body.reward,
+        slots=body.slots,
+        claim_deadline=body.claim_deadline,
+        claim_duration=body.claim_duration,
+        title_en=body.title_en,
+        description_en=body.description_en,
+        category=body.category,
+    )
+    cid = put_document(svc.content, document)
+    tx = prepare(
+        svc.wesh,
+        svc.chain_id,
+        svc.wesh.commission_task(
+            cid,
+            body.reward,
+            body.slots,
+            body.claim_deadline,
+            body.claim_duration,
+            body.neighbourhood,
+        ),
+        caller.address,
+        "commission_task",
+        title=body.title,
+        slots=body.slots,
+        reward=body.reward,
+    )
+    return CommissionOut(metadata_cid=cid, tx=tx)
+
+
+@router.post("/city/tasks/{task_id}/cancel", response_model=PreparedTx, tags=[openapi.CITY])
+def cancel(task_id: TaskIdPath, caller: TaskManager, svc: ServicesDep) -> PreparedTx:
+    """Prepares cancelling a task (open slots go back to the budget; claimed work stays paid)."""
+    return prepare(
+        svc.wesh,
+        svc.chain_id,
+        svc.wesh.cancel_task(task_id),
+        caller.address,
+        "cancel_task",
+        task_id=task_id,
+    )

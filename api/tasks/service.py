@@ -1,0 +1,162 @@
+"""Tasks as the public sees them: pages of cards (filtered by status, neighbourhood, category and
+map box) and one task with its document and claim counts."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import sqlalchemy as sa
+from eth_utils import to_checksum_address
+from sqlalchemy.engine import Engine
+
+from api.tables import task_meta
+from api.tasks.texts import TaskTexts
+from indexer import schema as s
+from wesh.metadata import ContentStore, get_document
+
+#: A list's total (for paging) is counted again when the indexer applied a block, or after this
+#: many seconds: counting 100,000 rows on every request would cost more than the page itself.
+COUNT_TTL_S = 30.0
+#: Totals kept at most (one per filter combination and block).
+COUNTS_KEPT = 1_000
+
+Box = tuple[float, float, float, float]
+
+
+class TaskService:
+    def __init__(self, engine: Engine, content: ContentStore, texts: TaskTexts) -> None:
+        self.engine = engine
+        self.content = content
+        self.texts = texts
+        self._counts: dict[tuple[Any, ...], tuple[int, float]] = {}
+
+    def page(
+        self,
+        *,
+        status: str | None,
+        neighbourhood: int | None,
+        category: str | None,
+        bbox: Box | None,
+        offset: int,
+        limit: int,
+        now: int,
+    ) -> tuple[list[dict[str, Any]], int]:
+        self.texts.sync()
+        t, m = s.tasks, task_meta
+        query = sa.select(
+            t.c.task_id,
+            t.c.reward,
+            t.c.slots,
+            t.c.slots_open,
+            t.c.claim_deadline,
+            t.c.claim_duration,
+            t.c.neighbourhood,
+            t.c.status,
+            t.c.metadata_cid,
+            m.c.title_nl,
+            m.c.title_en,
+            m.c.category,
+            m.c.street,
+            m.c.lat,
+            m.c.lon,
+        ).select_from(t.outerjoin(m, m.c.task_id == t.c.task_id))
+        if status == "open":
+            query = query.where(t.c.status == 1, t.c.claim_deadline >= now, t.c.slots_open > 0)
+        elif status == "full":
+            query = query.where(t.c.status == 1, t.c.slots_open == 0)
+        elif status == "cancelled":
+            query = query.where(t.c.status == 2)
+        elif status == "closed":
+            query = query.where(sa.or_(t.c.status == 3, t.c.claim_deadline < now))
+        if neighbourhood is not None:
+            query = query.where(t.c.neighbourhood == neighbourhood)
+        if category:
+            query = query.where(m.c.category == category)
+        if bbox is not None:
+            south, west, north, east = bbox
+            query = query.where(m.c.lat.between(south, north), m.c.lon.between(west, east))
+        with self.engine.connect() as db:
+            # The total only changes when the indexer applies a block (or a claim deadline
+            # passes, which COUNT_TTL_S bounds).
+            indexed = db.execute(sa.select(s.sync_state.c.indexed_block)).scalar()
+            count_key = (status, neighbourhood, category, bbox, indexed)
+            cached_total = self._counts.get(count_key)
+            if cached_total and time.monotonic() - cached_total[1] < COUNT_TTL_S:
+                total = cached_total[0]
+            else:
+                total = int(db.execute(self._count_query(query, category, bbox)).scalar_one())
+                if len(self._counts) > COUNTS_KEPT:
+                    self._counts.clear()
+                self._counts[count_key] = (total, time.monotonic())
+            rows = db.execute(query.order_by(t.c.task_id.desc()).offset(offset).limit(limit)).all()
+        return [_task_card(row._mapping) for row in rows], total
+
+    @staticmethod
+    def _count_query(query: sa.Select[Any], category: str | None, bbox: object) -> sa.Select[Any]:
+        """The list's count; without the join to the document cache when no filter needs it."""
+        if category or bbox:
+            return sa.select(sa.func.count()).select_from(query.subquery())
+        counted = sa.select(sa.func.count()).select_from(s.tasks)
+        if query.whereclause is not None:
+            counted = counted.where(query.whereclause)
+        return counted
+
+    def task(self, task_id: int) -> dict[str, Any] | None:
+        self.texts.sync()
+        with self.engine.connect() as db:
+            row = db.execute(
+                sa.select(s.tasks, task_meta.c.document)
+                .select_from(s.tasks.outerjoin(task_meta, task_meta.c.task_id == s.tasks.c.task_id))
+                .where(s.tasks.c.task_id == task_id)
+            ).first()
+            if row is None:
+                return None
+            claimed = db.execute(
+                sa.select(s.claims.c.status, sa.func.count())
+                .where(s.claims.c.task_id == task_id)
+                .group_by(s.claims.c.status)
+            ).all()
+        data = dict(row._mapping)
+        document = json.loads(data.pop("document") or "null") or get_document(
+            self.content, data["metadata_cid"]
+        )
+        card = {
+            key: data[key]
+            for key in (
+                "task_id",
+                "reward",
+                "slots",
+                "slots_open",
+                "claim_deadline",
+                "claim_duration",
+                "neighbourhood",
+                "status",
+                "metadata_cid",
+            )
+        }
+        card["task_manager"] = to_checksum_address(data["task_manager"])
+        card["document"] = document or {}
+        card["claims_by_status"] = {str(status): int(count) for status, count in claimed}
+        return card
+
+
+def _task_card(row: Any) -> dict[str, Any]:
+    return {
+        "task_id": int(row["task_id"]),
+        "title": row["title_nl"] or f"Klus {row['task_id']}",
+        "title_en": row["title_en"] or row["title_nl"] or f"Task {row['task_id']}",
+        "category": row["category"] or "overig",
+        "reward": int(row["reward"]),
+        "slots": int(row["slots"]),
+        "slots_open": int(row["slots_open"]),
+        "claim_deadline": int(row["claim_deadline"]),
+        "claim_duration": int(row["claim_duration"]),
+        "neighbourhood": int(row["neighbourhood"]),
+        "status": int(row["status"]),
+        "street": row["street"] or "",
+        "lat": row["lat"],
+        "lon": row["lon"],
+        "metadata_cid": row["metadata_cid"],
+    }
