@@ -214,7 +214,7 @@ TASKS: tuple[TaskPlan, ...] = (
 )  # fmt: skip
 
 
-#: The kind of each demo task (wesh.metadata.CATEGORIES), for the dApp's filters.
+#: The kind of each demo task (wesh.rules.CATEGORIES), for the dApp's filters.
 CATEGORY = {
     "bench": "schilderen",
     "stickers": "stickers",

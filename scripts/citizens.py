@@ -8,8 +8,9 @@
 The CSV has two columns, ``address`` and ``neighbourhood`` (``adres`` and ``wijk`` work too;
 commas or semicolons). The whole file is checked first, against the file and against the chain:
 if any line is bad, every bad line is listed and nothing is sent. A clean file is sent in batches
-of up to 100; wallets already registered are skipped, so running the same file again after an
-interruption registers only what is missing and never anyone twice.
+(as many per transaction as the contract takes: wesh.rules.MAX_BATCH); wallets already
+registered are skipped, so running the same file again after an interruption registers only what
+is missing and never anyone twice.
 """
 
 from __future__ import annotations
@@ -32,8 +33,7 @@ from scripts._common import (
 from wesh import neighbourhoods
 from wesh.csv_rows import CitizenRow, InputFileError, RowError, batches, parse_citizens
 from wesh.money import format_euros
-
-MAX_BATCH = 100  # Heitje.MAX_BATCH
+from wesh.rules import MAX_BATCH
 
 
 @click.group()

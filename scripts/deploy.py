@@ -31,11 +31,10 @@ from scripts._common import (
     table,
     yes_option,
 )
-from wesh.contract import Role
 from wesh.csv_rows import parse_address
-from wesh.deploy import DEFAULT_MONTHLY_CAP, DEFAULT_YEARLY_CAP
 from wesh.money import format_euros
 from wesh.provision import ensure_deployment, parse_roles, role_names
+from wesh.rules import DEFAULT_MONTHLY_CAP, DEFAULT_YEARLY_CAP, Role
 
 ROLE_OPTIONS = {
     "registrar": Role.REGISTRAR,

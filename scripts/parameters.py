@@ -27,10 +27,7 @@ from ape.cli import ConnectedProviderCommand, account_option
 
 from scripts._common import EUROS, Chain, ScriptError, connect, fails_cleanly, pairs, yes_option
 from wesh.money import format_euros
-
-#: The contract's bounds (contracts/Heitje.vy: MAX_CAP, MAX_OPEN_CLAIMS).
-MAX_CAP = 10_000_000
-MAX_OPEN_CLAIMS = 20
+from wesh.rules import MAX_CAP, MAX_OPEN_CLAIMS
 
 
 @click.group()
@@ -137,13 +134,16 @@ def caps(
     )
 
 
-@cli.command("open-claims", cls=ConnectedProviderCommand)
+@cli.command(
+    "open-claims",
+    cls=ConnectedProviderCommand,
+    help=f"How many claims a citizen may hold open at once (1 to {MAX_OPEN_CLAIMS}).",
+)
 @account_option()
 @click.argument("limit", type=int)
 @yes_option
 @fails_cleanly
 def open_claims(provider: Any, account: Any, limit: int, yes: bool) -> None:
-    """How many claims a citizen may hold open at once (1 to 20)."""
     if not 0 < limit <= MAX_OPEN_CLAIMS:
         raise ScriptError(f"the limit must be 1 to {MAX_OPEN_CLAIMS}")
     chain = connect(provider)

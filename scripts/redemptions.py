@@ -24,16 +24,12 @@ from ape.cli import ConnectedProviderCommand, account_option
 
 from scripts._common import Chain, ScriptError, connect, fails_cleanly, table, yes_option
 from wesh import sepa
-from wesh.contract import RequestStatus
 from wesh.csv_rows import batches, parse_bank_accounts
 from wesh.history import RequestRecord
 from wesh.iban import format_iban
 from wesh.metadata import get_document, title_of
 from wesh.money import format_euros
-from wesh.task_files import AMSTERDAM
-
-MAX_BATCH = 100  # Redemption.MAX_BATCH
-MAX_REFERENCE = 35  # Redemption.MAX_PAYMENT_REFERENCE_LENGTH
+from wesh.rules import AMSTERDAM, MAX_PAYMENT_REFERENCE_LENGTH, MAX_REDEMPTION_BATCH, RequestStatus
 
 
 @click.group()
@@ -192,7 +188,10 @@ def _next_working_day(day: date) -> date:
 @cli.command("mark-paid", cls=ConnectedProviderCommand)
 @account_option()
 @click.argument("ids", type=int, nargs=-1)
-@click.option("--reference", help="The bank payment's reference (at most 35 characters).")
+@click.option(
+    "--reference",
+    help=f"The bank payment's reference (at most {MAX_PAYMENT_REFERENCE_LENGTH} characters).",
+)
 @click.option(
     "--sepa",
     "sepa_file",
@@ -221,8 +220,10 @@ def mark_paid(
             raise ScriptError(f"{sepa_file} pays no WESH cash-out requests (no WESH-R<id> ids)")
     elif not ids or not reference:
         raise ScriptError("give request ids and --reference, or --sepa FILE")
-    if not reference.strip() or len(reference) > MAX_REFERENCE:
-        raise ScriptError(f"the payment reference must be 1 to {MAX_REFERENCE} characters")
+    if not reference.strip() or len(reference) > MAX_PAYMENT_REFERENCE_LENGTH:
+        raise ScriptError(
+            f"the payment reference must be 1 to {MAX_PAYMENT_REFERENCE_LENGTH} characters"
+        )
     chain = connect(provider)
     todo = []
     for rid in ids:
@@ -237,7 +238,7 @@ def mark_paid(
         click.echo("Nothing to mark: every request is marked paid already.")
         return
     sender = chain.sender(account, yes)
-    for batch in batches(todo, MAX_BATCH):
+    for batch in batches(todo, MAX_REDEMPTION_BATCH):
         total = sum(chain.wesh.request(rid).amount for rid in batch)
         sender.send(
             chain.wesh.mark_paid(batch, reference),

@@ -22,7 +22,7 @@ from ape.cli import ConnectedProviderCommand
 from scripts._common import connect, fails_cleanly, table
 from wesh.money import format_euros
 from wesh.report import earnings, earnings_csv, ledger_csv, ledger_lines
-from wesh.task_files import AMSTERDAM
+from wesh.rules import AMSTERDAM
 
 
 @click.group()

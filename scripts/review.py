@@ -22,13 +22,11 @@ from ape.cli import ConnectedProviderCommand, account_option
 
 from scripts._common import Chain, ScriptError, connect, fails_cleanly, table, yes_option
 from wesh import reasons
-from wesh.contract import ClaimStatus
 from wesh.csv_rows import batches, parse_address
 from wesh.history import Submission
 from wesh.metadata import get_document, title_of
 from wesh.money import format_euros
-
-MAX_BATCH = 100  # Heitje.MAX_BATCH
+from wesh.rules import MAX_BATCH, ClaimStatus
 
 
 @click.group()
@@ -145,7 +143,12 @@ def reject(
     )
 
 
-@cli.command("approve-batch", cls=ConnectedProviderCommand)
+@cli.command(
+    "approve-batch",
+    cls=ConnectedProviderCommand,
+    help=f"Approve waiting submissions in batches of up to {MAX_BATCH} (one transaction per "
+    "batch).",
+)
 @account_option()
 @click.option(
     "--task",
@@ -160,7 +163,6 @@ def reject(
 def approve_batch(
     provider: Any, account: Any, task_ids: tuple[int, ...], approve_all: bool, yes: bool
 ) -> None:
-    """Approve waiting submissions in batches of up to 100 (one transaction per batch)."""
     if not task_ids and not approve_all:
         raise ScriptError("say which: --task ID (repeatable) or --all")
     chain = connect(provider)

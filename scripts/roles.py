@@ -18,8 +18,8 @@ import click
 from ape.cli import ConnectedProviderCommand, account_option
 
 from scripts._common import ADDRESS, ScriptError, connect, fails_cleanly, table, yes_option
-from wesh.contract import Role
 from wesh.provision import parse_roles, role_names
+from wesh.rules import Role
 
 
 @click.group()

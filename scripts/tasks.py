@@ -22,10 +22,10 @@ from web3.logs import DISCARD
 
 from scripts._common import ScriptError, connect, fails_cleanly, table, yes_option
 from wesh import neighbourhoods
-from wesh.contract import TaskStatus
 from wesh.metadata import cid_of, encode, get_document, put_document, title_of
 from wesh.money import format_euros
-from wesh.task_files import AMSTERDAM, describe_duration, parse_tasks
+from wesh.rules import AMSTERDAM, TaskStatus
+from wesh.task_files import describe_duration, parse_tasks
 
 
 @click.group()

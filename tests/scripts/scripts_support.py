@@ -24,11 +24,12 @@ from web3.types import TxReceipt
 from wesh import neighbourhoods
 from wesh.anvil import Anvil
 from wesh.artifacts import ROOT
-from wesh.contract import Role, TxRequest, Wesh
+from wesh.contract import TxRequest, Wesh
 from wesh.deployment import load
 from wesh.metadata import FolderStore, merchant_document, put_document, task_document
 from wesh.money import parse_euros
 from wesh.provision import NodeSender, ensure_deployment
+from wesh.rules import Role
 from wesh.signer import UnlockedSigner, transact
 
 NETWORK = "ethereum:local:foundry"
@@ -215,7 +216,7 @@ class City:
         """A claim deadline ``days`` after the chain's now, as a task file writes it."""
         from datetime import datetime, timedelta
 
-        from wesh.task_files import AMSTERDAM
+        from wesh.rules import AMSTERDAM
 
         moment = datetime.fromtimestamp(self.now(), AMSTERDAM) + timedelta(days=days)
         return moment.date().isoformat()

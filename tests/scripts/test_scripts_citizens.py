@@ -13,7 +13,7 @@ from scripts_support import (
     alias,
 )
 
-from wesh.contract import ClaimStatus
+from wesh.rules import ClaimStatus
 
 
 def _chain_state(city: City) -> tuple[list[int], int, int]:

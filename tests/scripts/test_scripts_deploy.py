@@ -13,8 +13,8 @@ from scripts_support import ADMIN, REGISTRAR, REVIEWER, REVIEWER2, TREASURER, Ci
 
 from wesh import anvil
 from wesh.anvil import Anvil
-from wesh.contract import Role
 from wesh.deployment import Deployment, load
+from wesh.rules import Role
 
 
 def test_deploy_writes_a_manifest_that_matches_the_chain(city: City) -> None:

@@ -9,7 +9,7 @@ import pytest
 from scripts_support import CITIZENS, EVIDENCE, MERCHANTS, REVIEWER, TREASURER, City, alias
 
 from wesh import iban, sepa
-from wesh.contract import RequestStatus
+from wesh.rules import RequestStatus
 
 CITY_IBAN = iban.example("NL", "BNGH", "0285059842")
 NS = {"p": sepa.NAMESPACE}

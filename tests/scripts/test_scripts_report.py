@@ -8,7 +8,7 @@ from datetime import datetime
 
 from scripts_support import CITIZENS, EVIDENCE, MERCHANTS, TASK_MANAGER, City
 
-from wesh.task_files import AMSTERDAM
+from wesh.rules import AMSTERDAM
 
 
 def _csv(path_text: str) -> list[dict[str, str]]:

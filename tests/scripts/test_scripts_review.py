@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scripts_support import CITIZENS, EVIDENCE, REVIEWER, REVIEWER2, TASK_MANAGER, City, alias
 
-from wesh.contract import ClaimStatus
+from wesh.rules import ClaimStatus
 
 
 def _world(city: City) -> tuple[list[int], list[str]]:

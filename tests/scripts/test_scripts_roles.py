@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scripts_support import ADMIN, REGISTRAR, City, alias
 
-from wesh.contract import Role
+from wesh.rules import Role
 
 
 def test_grant_list_and_revoke(deployed: City) -> None:

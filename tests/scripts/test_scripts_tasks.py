@@ -7,9 +7,8 @@ from datetime import datetime
 
 from scripts_support import TASK_MANAGER, TREASURER, City, alias
 
-from wesh.contract import TaskStatus
 from wesh.metadata import TASK_SCHEMA, cid_of
-from wesh.task_files import AMSTERDAM
+from wesh.rules import AMSTERDAM, TaskStatus
 
 
 def _yaml(city: City) -> str:
