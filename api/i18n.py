@@ -2,12 +2,14 @@
 
 ``language_of`` picks the language from ``Accept-Language`` (Dutch unless English is preferred);
 ``text`` fills a message; ``reason_message`` turns a contract's short revert string
-("cap: yearly limit reached") into a sentence with a next step.
+("cap: yearly limit reached") into a sentence with a next step (wesh/refusals.py).
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
+
+from wesh import refusals
 
 Lang = Literal["nl", "en"]
 
@@ -120,258 +122,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "contract_refused": ("{reason}", "{reason}"),
 }
 
-# The contracts' revert strings, in words, with what to do next.
-REASONS: dict[str, tuple[str, str]] = {
-    "heitje: amount exceeds your balance": (
-        "Je saldo is te laag voor dit bedrag.",
-        "Your balance is too low for this amount.",
-    ),
-    "heitje: amount is zero": (
-        "Kies een bedrag hoger dan nul.",
-        "Please choose an amount above zero.",
-    ),
-    "heitje: refund exceeds what they paid here": (
-        "Je kunt een inwoner alleen terugbetalen wat die hier met een betaalverzoek betaalde en nog"
-        " niet terugkreeg, en alleen tot die inwoner bij een andere winkel betaalt.",
-        "You can only refund a resident what they paid here with a payment request and have not"
-        " had back, and only until they pay at another shop.",
-    ),
-    "heitje: amount exceeds allowance": (
-        "Dit bedrag is hoger dan je hebt toegestaan.",
-        "This amount is more than you allowed.",
-    ),
-    "heitje: citizens cannot send Heitjes to each other; pay a shop instead": (
-        "Heitjes kun je niet naar een andere inwoner sturen; betaal ermee bij een winkel.",
-        "You cannot send Heitjes to another citizen; spend them at a shop instead.",
-    ),
-    "heitje: this shop no longer accepts Heitjes": (
-        "Deze winkel doet niet meer mee. Kies een andere winkel.",
-        "This shop no longer takes part. Please choose another shop.",
-    ),
-    "heitje: Heitjes can only be paid to registered shops": (
-        "Heitjes kun je alleen bij deelnemende winkels uitgeven.",
-        "Heitjes can only be spent at participating shops.",
-    ),
-    "heitje: merchants can only refund citizens": (
-        "Een winkel kan alleen geld teruggeven aan een inwoner.",
-        "A shop can only refund a citizen.",
-    ),
-    "heitje: only registered citizens and merchants hold Heitjes": (
-        "Dit adres doet niet mee aan WESH. Meld je bij de gemeente.",
-        "This address does not take part in WESH. Please contact the municipality.",
-    ),
-    "heitje: paused": (
-        "WESH is even gepauzeerd door de gemeente. Probeer het later opnieuw.",
-        "WESH has been paused by the municipality. Please try again later.",
-    ),
-    "heitje: already in that state": ("Dat is al zo ingesteld.", "That is already the case."),
-    "tasks: not an active citizen": (
-        "Je kunt geen klussen aannemen: je bent (nog) niet actief als inwoner. Neem contact op"
-        " met de gemeente.",
-        "You cannot take on tasks: you are not (yet) an active citizen. Please contact the"
-        " municipality.",
-    ),
-    "tasks: not a citizen": (
-        "Dit adres is niet geregistreerd als inwoner.",
-        "This address is not registered as a citizen.",
-    ),
-    "tasks: task not open": (
-        "Deze klus is niet meer beschikbaar. Kies een andere klus.",
-        "This task is no longer available. Please choose another one.",
-    ),
-    "tasks: deadline passed": (
-        "De aanmeldtermijn voor deze klus is voorbij. Kies een andere klus.",
-        "The deadline to take on this task has passed. Please choose another one.",
-    ),
-    "tasks: all slots taken": (
-        "Alle plekken voor deze klus zijn bezet. Kijk later nog eens of kies een andere klus.",
-        "All places for this task are taken. Check again later or choose another one.",
-    ),
-    "tasks: already claimed": (
-        "Je hebt deze klus al aangenomen.",
-        "You have already taken on this task.",
-    ),
-    "tasks: no open claim": (
-        "Je hebt voor deze klus niets openstaan.",
-        "You have nothing open for this task.",
-    ),
-    "tasks: no such task": (
-        "Deze klus bestaat niet. Kies een klus uit de lijst.",
-        "This task does not exist. Please pick a task from the list.",
-    ),
-    "tasks: rejected for the last time": (
-        "Dit werk is drie keer afgewezen; opnieuw inleveren kan niet meer. Je kunt binnen 7 dagen"
-        " bezwaar maken bij een andere beoordelaar.",
-        "This work was rejected three times and cannot be handed in again. You can appeal to"
-        " another reviewer within 7 days.",
-    ),
-    "tasks: claim expired": (
-        "De tijd voor deze klus is verlopen. Neem een nieuwe klus aan.",
-        "The time for this task has run out. Please take on a new task.",
-    ),
-    "tasks: claim still valid": (
-        "Deze klus loopt nog; hij kan pas na de einddatum vervallen.",
-        "This claim is still valid; it can only expire after its end date.",
-    ),
-    "tasks: empty evidence CID": (
-        "Voeg eerst je foto's toe.",
-        "Please add your photos first.",
-    ),
-    "tasks: terms out of range": (
-        "Controleer de beloning, het aantal plekken, de looptijd en de wijk van de klus.",
-        "Please check the task's reward, number of places, duration and neighbourhood.",
-    ),
-    "tasks: deadline not in future": (
-        "De aanmelddatum moet in de toekomst liggen.",
-        "The claim deadline must be in the future.",
-    ),
-    "tasks: deadline not passed": (
-        "Deze klus kan pas na de aanmelddatum worden afgesloten.",
-        "This task can only be closed after its claim deadline.",
-    ),
-    "cap: yearly limit reached": (
-        "Je jaarlimiet is bereikt: met deze klus zou je boven het maximum voor dit jaar komen.",
-        "You have reached your yearly limit: this task would take you over this year's maximum.",
-    ),
-    "cap: monthly limit reached": (
-        "Je maandlimiet is bereikt. Volgende maand kun je weer klussen aannemen.",
-        "You have reached your monthly limit. You can take on tasks again next month.",
-    ),
-    "cap: too many open claims": (
-        "Je hebt al het maximum aantal klussen open. Rond er eerst een af.",
-        "You already have the maximum number of open tasks. Finish one first.",
-    ),
-    "cap: caps out of range": ("Deze limieten kunnen niet.", "These limits are out of range."),
-    "cap: only for next year": (
-        "Een nieuwe limiet geldt vanaf 1 januari van volgend jaar, niet eerder en niet later.",
-        "A new limit applies from 1 January of next year, no sooner and no later.",
-    ),
-    "cap: pause before lowering caps": (
-        "Een lagere limiet kan alleen als WESH eerst is gepauzeerd (in een eerdere transactie),"
-        " zodat de openstaande reserveringen gecontroleerd kunnen worden. Pauzeer, controleer, en"
-        " stel dan de limiet in.",
-        "A lower limit needs WESH paused first (in an earlier transaction), so that the open"
-        " reservations can be checked. Pause, check, then set the limit.",
-    ),
-    "cap: open-claims limit range": (
-        "Dit maximum aantal open klussen kan niet.",
-        "This open-task limit is out of range.",
-    ),
-    "review: nothing submitted": (
-        "Er is (nog) niets ingeleverd om te beoordelen.",
-        "Nothing has been submitted for review (yet).",
-    ),
-    "review: own work": (
-        "Je kunt je eigen werk niet beoordelen.",
-        "You cannot review your own work.",
-    ),
-    "review: reason out of range": (
-        "Kies een reden voor de afwijzing.",
-        "Please choose a reason for the rejection.",
-    ),
-    "review: not a citizen": (
-        "Dit adres is niet geregistreerd als inwoner.",
-        "This address is not registered as a citizen.",
-    ),
-    "review: lengths differ": (
-        "Elke klus in de lijst heeft precies één inwoner nodig.",
-        "Each task in the list needs exactly one citizen.",
-    ),
-    "appeal: nothing to appeal": (
-        "Er is geen afwijzing om bezwaar tegen te maken, of je hebt al bezwaar gemaakt.",
-        "There is no rejection to appeal, or you already appealed.",
-    ),
-    "appeal: no appeal waiting": (
-        "Er ligt geen bezwaar te wachten.",
-        "There is no appeal waiting.",
-    ),
-    "appeal: needs another reviewer": (
-        "Een bezwaar moet worden beoordeeld door een andere beoordelaar dan wie afwees.",
-        "An appeal must be decided by a reviewer other than the one who rejected.",
-    ),
-    "budget: not enough budget": (
-        "Het budget is niet genoeg voor deze klus. Vraag de treasurer om budget.",
-        "The budget is not enough for this task. Ask the treasurer for budget.",
-    ),
-    "budget: amount out of range": ("Dit bedrag kan niet.", "This amount is out of range."),
-    "budget: more than uncommitted": (
-        "Er is niet zoveel vrij budget.",
-        "There is not that much uncommitted budget.",
-    ),
-    "redeem: amount is zero": ("Kies een bedrag.", "Please choose an amount."),
-    "redeem: amount exceeds balance": (
-        "Je kunt niet meer inwisselen dan je saldo.",
-        "You cannot cash in more than your balance.",
-    ),
-    "redeem: not a merchant": (
-        "Alleen deelnemende winkels kunnen inwisselen.",
-        "Only participating shops can cash in.",
-    ),
-    "redeem: request is not open": (
-        "Deze uitbetaling staat niet (meer) open.",
-        "This cash-out is not open (any more).",
-    ),
-    "redeem: empty payment reference": (
-        "Vul het betalingskenmerk in.",
-        "Please fill in the payment reference.",
-    ),
-    "redeem: only the Redemption contract": (
-        "Inwisselen gaat via het inwisselcontract.",
-        "Cashing in goes through the Redemption contract.",
-    ),
-    "redeem: not this Heitje's contract": (
-        "Dat adres is geen inwisselcontract van deze Heitje.",
-        "That address is not a Redemption contract of this Heitje.",
-    ),
-    "redeem: contract already set": (
-        "Het inwisselcontract is al ingesteld.",
-        "The Redemption contract is already set.",
-    ),
-    "registry: already registered": (
-        "Dit adres is al geregistreerd.",
-        "This address is already registered.",
-    ),
-    "registry: invalid citizen": (
-        "Controleer het adres en de wijk van de inwoner.",
-        "Please check the citizen's address and neighbourhood.",
-    ),
-    "registry: invalid merchant": (
-        "Controleer het adres en de gegevens van de winkel.",
-        "Please check the shop's address and details.",
-    ),
-    "registry: new wallet in use": (
-        "Die nieuwe wallet is al in gebruik. Maak een nieuwe wallet aan.",
-        "That new wallet is already in use. Please create a new wallet.",
-    ),
-    "registry: not registered": (
-        "Dit adres is niet geregistreerd.",
-        "This address is not registered.",
-    ),
-    "registry: not a citizen": ("Dit adres is geen inwoner.", "This address is not a citizen."),
-    "registry: not a merchant": ("Dit adres is geen winkel.", "This address is not a shop."),
-    "registry: already in that state": ("Dat is al zo ingesteld.", "That is already the case."),
-    "registry: lengths differ": (
-        "Elke inwoner in de lijst heeft precies één wijk nodig.",
-        "Each citizen in the list needs exactly one neighbourhood.",
-    ),
-    "registry: unknown neighbourhood": ("Onbekende wijk.", "Unknown neighbourhood."),
-    "registry: empty metadata CID": (
-        "De gegevens van de winkel ontbreken.",
-        "The shop's details are missing.",
-    ),
-    "registry: too many citizens": (
-        "Het maximum aantal inwoners is bereikt.",
-        "Too many citizens.",
-    ),
-    "registry: too many merchants": ("Het maximum aantal winkels is bereikt.", "Too many shops."),
-    "access: unknown role": ("Onbekende rol.", "Unknown role."),
-    "access: account is the zero address": ("Ongeldig adres.", "Invalid address."),
-    "access: admin is the zero address": ("Ongeldig adres.", "Invalid address."),
-    "access: the last admin cannot be removed": (
-        "De laatste beheerder kan niet worden verwijderd. Voeg eerst een andere beheerder toe.",
-        "The last admin cannot be removed. Add another admin first.",
-    ),
-}
+#: The contracts' revert strings in words (Dutch, English). Their one table is wesh/refusals.py,
+#: shared with the scripts; this view keeps the API's lookups by reason.
+REASONS: dict[str, tuple[str, str]] = {r.reason: (r.nl, r.en) for r in refusals.REFUSALS}
 
 ROLE_NAMES: dict[str, tuple[str, str]] = {
     "admin": ("beheerder", "admin"),
@@ -425,11 +178,8 @@ def text(key: str, lang: Lang, **params: Any) -> str:
 
 
 def reason_message(reason: str, lang: Lang) -> str:
-    """A contract revert string in words; the raw reason where the table has none."""
-    if reason.startswith("access: only a"):
-        role = reason.removeprefix("access: only an ").removeprefix("access: only a ")
-        role = role.removesuffix(" may do this")
-        return text("forbidden", lang, role=role)
+    """A contract revert string in words (wesh/refusals.py); the raw reason where the table has
+    none."""
     nl_en = REASONS.get(reason)
     if nl_en is None:
         fallback = "De blockchain weigerde dit" if lang == "nl" else "The blockchain refused this"

@@ -8,8 +8,8 @@ this module is shared code, not a script.
   is reported before anything is signed, with the contract's reason), then asks the operator to
   confirm (unless ``--yes``), sends through ape, and prints the transaction hash.
 - ``fails_cleanly`` turns every expected failure (a bad input file, a contract refusal, a missing
-  deployment, a declined confirmation) into one ``Error: ...`` line with a next step and exit
-  code 1: city staff never see a stack trace.
+  deployment, a declined confirmation) into one ``Error: ...`` line with a next step (for a
+  refusal, from wesh/refusals.py) and exit code 1: city staff never see a stack trace.
 - ``connect`` finds the deployment of the network ape is connected to (``wesh.deployment``) and
   returns the typed wrapper on ape's own web3 connection, so scripts, indexer, API and tests all
   read and encode through one wrapper.
@@ -31,6 +31,7 @@ from web3 import Web3
 from web3.exceptions import ContractLogicError, TimeExhausted, Web3RPCError
 from web3.types import TxReceipt
 
+from wesh import refusals
 from wesh.contract import ContractRefusal, TxRequest, Wesh, refusal_from
 from wesh.csv_rows import InputFileError, parse_address
 from wesh.deployment import DEV_CHAIN_ID, Deployment, ManifestError, manifest_path
@@ -45,34 +46,6 @@ if TYPE_CHECKING:
     from ape.api import AccountAPI, ProviderAPI
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-#: What each contract refusal means for the operator, and what to do next.
-NEXT_STEPS: dict[str, str] = {
-    "access: only an admin": "ask an admin to run it, or to grant you the role "
-    "(ape run roles grant <you> <role>)",
-    "access: only": "ask an admin to grant you that role: ape run roles grant <you> <role>",
-    "budget: not enough budget": "ask the treasurer to grant budget: ape run budget grant <euros>",
-    "budget: more than uncommitted": "only budget not committed to tasks can be withdrawn "
-    "(see ape run budget show)",
-    "heitje: paused": "WESH is paused by the admin; nothing can change until it is unpaused",
-    "registry: already registered": "that wallet is registered already (see citizens show)",
-    "registry: new wallet in use": "the new wallet is already registered or retired: use a "
-    "fresh wallet",
-    "review: own work": "a reviewer cannot approve their own work: ask another reviewer",
-    "appeal: needs another reviewer": "the reviewer who rejected cannot decide the appeal: "
-    "ask another reviewer",
-    "redeem: request is not open": "that request was paid already (see redemptions list --all)",
-    "tasks: task not open": "the task is cancelled or closed already (see tasks list --all)",
-    "tasks: no such task": "check the task id (see tasks list --all)",
-    "cap: pause before lowering caps": "lower caps only while paused (in an earlier "
-    "transaction): ape run parameters pause, then run caps again (it checks every "
-    "reservation), then unpause",
-    "cap: only for next year": "caps are scheduled from 1 January of next year only",
-    "redeem: not this Heitje's contract": "deploy a Redemption contract for this Heitje "
-    "(ape run deploy contracts) and name that one",
-    "heitje: refund exceeds what they paid here": "a shop refunds a citizen only what the "
-    "citizen paid it with a payment request and has not had back",
-}
 
 yes_option = click.option(
     "--yes",
@@ -100,9 +73,11 @@ class RoleRefusal(ContractRefusal):
 
 
 def next_step(reason: str) -> str:
-    for prefix, step in NEXT_STEPS.items():
-        if reason.startswith(prefix):
-            return f"The contract refused: {reason}. Next: {step}."
+    """The contract's reason and, where wesh.refusals has one, what to do next (in English, as
+    the scripts speak to city staff)."""
+    refusal = refusals.find(reason)
+    if refusal is not None and refusal.next_en:
+        return f"The contract refused: {reason}. Next: {refusal.next_en}."
     return f"The contract refused: {reason}."
 
 
