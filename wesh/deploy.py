@@ -1,9 +1,13 @@
-"""Deploying both WESH contracts with web3 (tests, benchmarks); ``scripts/deploy.py`` does the same
-through ape for the city."""
+"""Deploying both WESH contracts with web3, from the compiled contracts shipped in the package.
+
+``deploy`` is the quick path for tests and benchmarks: no manifest, every role granted by one
+signer. ``wesh.provision.ensure_deployment`` is the city's path (``ape run deploy``, the demo):
+idempotent, with a manifest and an admin hand-over; both send the same ``creation_data``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from web3 import Web3
 
@@ -18,12 +22,16 @@ class Deployed:
     block: int
 
 
-def deploy_contract(w3: Web3, signer: Signer, name: str, *args: object) -> tuple[str, int]:
-    """Deploys ``contracts/<name>.vy``; returns its address and the deployment block."""
+def creation_data(w3: Web3, name: str, *args: Any) -> str:
+    """The creation bytecode of ``contracts/<name>.vy`` with its constructor arguments."""
     art = artifacts.load(name)
     factory = w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
-    data = factory.constructor(*args).build_transaction({"from": signer.address})["data"]
-    receipt = transact(w3, {"data": data}, signer)
+    return str(factory.constructor(*args).data_in_transaction)
+
+
+def deploy_contract(w3: Web3, signer: Signer, name: str, *args: object) -> tuple[str, int]:
+    """Deploys ``contracts/<name>.vy``; returns its address and the deployment block."""
+    receipt = transact(w3, {"data": creation_data(w3, name, *args)}, signer)
     return str(receipt["contractAddress"]), int(receipt["blockNumber"])
 
 

@@ -8,8 +8,9 @@ contracts are linked, so an interruption during the role grants is finished by a
 
 Who signs is a ``Sender``: ``scripts/_common.ApeSender`` (any ape account, with a confirmation
 before each transaction) or ``NodeSender`` (anvil's unlocked accounts, for the demo and tests).
-The bytecode always comes from ``wesh.artifacts``: the same compile the typed wrapper's ABI
-comes from, and the same bytecode ``ape compile`` produces (tests/contracts checks that).
+The bytecode is the compiled contracts shipped in the package (``wesh.artifacts``, sent by
+``wesh.deploy.creation_data``): the compile the typed wrapper's ABI comes from, and the runtime
+bytecode ``ape compile`` produces too (tests/build checks both).
 """
 
 from __future__ import annotations
@@ -17,16 +18,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from eth_typing import ChecksumAddress
 from eth_utils import to_checksum_address
 from web3 import Web3
 from web3.types import TxReceipt
 
-from wesh import artifacts
 from wesh.contract import Role, TxRequest, Wesh
-from wesh.deploy import DEFAULT_MONTHLY_CAP, DEFAULT_YEARLY_CAP
+from wesh.deploy import DEFAULT_MONTHLY_CAP, DEFAULT_YEARLY_CAP, creation_data
 from wesh.deployment import DEV_CHAIN_ID, Deployment, ManifestError, load, manifest_path, save
 from wesh.signer import Signer, transact
 
@@ -62,13 +62,6 @@ class NodeSender:
         receipt = transact(self.w3, {"data": data, "value": 0}, self.signer)
         self.log(f"{summary}: {receipt['transactionHash'].to_0x_hex()}")
         return receipt
-
-
-def creation_data(w3: Web3, name: str, *args: Any) -> str:
-    """The creation bytecode of ``contracts/<name>.vy`` with its constructor arguments."""
-    art = artifacts.load(name)
-    factory = w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
-    return str(factory.constructor(*args).data_in_transaction)
 
 
 @dataclass
