@@ -13,6 +13,8 @@ YAML (one list item per task, or a mapping with a ``tasks`` list)::
       claim_duration: 14 days                      # time to do the work once claimed
 
 CSV has the same fields as columns (``street``, ``lat``, ``lon`` instead of ``location``).
+Each row's friendly values are read into a ``wesh.task_terms.TaskTerms``, the model the API's task
+input uses too, so a file and the API accept the same tasks within the same bounds (wesh.rules).
 Every problem is reported with its line number, and nothing is sent while any remains.
 """
 
@@ -96,7 +98,9 @@ TASK_COLUMNS = [
 _DURATION = re.compile(
     r"^(\d+)\s*(d|dag|dagen|day|days|h|u|uur|hour|hours|w|week|weken|weeks)?$", re.IGNORECASE
 )
-_UNIT_SECONDS = {"d": 86_400, "h": 3_600, "u": 3_600, "w": 7 * 86_400}
+_HOUR = 60 * 60  # seconds: units of time, not the contract's bounds (those are in wesh.rules)
+_DAY = 24 * _HOUR
+_UNIT_SECONDS = {"d": _DAY, "h": _HOUR, "u": _HOUR, "w": 7 * _DAY}
 _NO_STREET = "location street is missing (where is the task? e.g. 'Aambos, bij de vijver')"
 
 
@@ -149,7 +153,7 @@ def parse_duration(value: object) -> int:
     if isinstance(value, bool):
         raise ValueError(f"claim_duration {value!r} is not a duration")
     if isinstance(value, int):
-        return value * 86_400
+        return value * _DAY
     match = _DURATION.match(str(value).strip())
     if not match:
         raise ValueError(f"claim_duration {value!r} is not a duration: write e.g. 14 days or 48h")
@@ -401,5 +405,5 @@ def describe_duration(seconds: int) -> str:
     delta = timedelta(seconds=seconds)
     if delta.days and not delta.seconds:
         return f"{delta.days} day{'s' if delta.days != 1 else ''}"
-    hours = seconds // 3600
+    hours = seconds // _HOUR
     return f"{hours} hour{'s' if hours != 1 else ''}"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wesh import neighbourhoods, reasons
+from wesh import neighbourhoods, reasons, rules
 from wesh.csv_rows import InputFileError, parse_address, parse_bank_accounts, parse_citizens
 from wesh.metadata import ContentError, FolderStore, cid_of, encode, get_document, is_cid
 from wesh.task_files import parse_deadline, parse_duration, parse_tasks
@@ -51,6 +51,7 @@ def test_neighbourhoods_by_name_code_and_location() -> None:
 
 def test_reasons_are_bilingual() -> None:
     assert reasons.lookup("photos").code == reasons.lookup("1").code == 1
+    assert all(0 < reason.code <= rules.MAX_REASON_CODE for reason in reasons.REASONS)
     text = reasons.text_of(2)
     assert text.index("niet af") < text.index("not finished")  # Dutch first
     with pytest.raises(reasons.UnknownReason, match="photos"):
