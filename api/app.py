@@ -18,6 +18,7 @@ from api.auth.roles import Roles
 from api.auth.siwe import SiweConfig
 from api.auth.store import EphemeralStore, RedisStore, SqlStore
 from api.budget import routes as budget
+from api.budget.service import BudgetService
 from api.cashouts import routes as cashouts
 from api.cashouts.service import CashoutService
 from api.citizens import routes as citizens
@@ -144,6 +145,7 @@ def build_services(settings: ApiSettings) -> Services:
     w3 = Web3(Web3.HTTPProvider(settings.rpc_url, request_kwargs={"timeout": 10}))
     content = content_store(settings)
     texts = TaskTexts(engine, content)
+    cashouts = CashoutService(engine)
     return Services(
         settings=settings,
         engine=engine,
@@ -166,7 +168,8 @@ def build_services(settings: ApiSettings) -> Services:
         citizens=CitizenService(engine),
         payments=PaymentService(engine),
         payment_requests=PaymentRequests(engine),
-        cashouts=CashoutService(engine),
+        cashouts=cashouts,
+        budget=BudgetService(engine, cashouts),
         reviews=ReviewService(engine, texts),
         statistics=StatisticsService(engine),
         documents=DocumentService(engine),

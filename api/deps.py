@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from api.auth.roles import CITIZEN, CITY, CITY_ROLES, MERCHANT, Roles, RoleSet
 from api.auth.siwe import SiweConfig
 from api.auth.store import EphemeralStore
+from api.budget.service import BudgetService
 from api.cashouts.service import CashoutService
 from api.citizens.service import CitizenService
 from api.documents.service import DocumentService
@@ -55,6 +56,7 @@ class Services:
     payments: PaymentService
     payment_requests: PaymentRequests
     cashouts: CashoutService
+    budget: BudgetService
     reviews: ReviewService
     statistics: StatisticsService
     documents: DocumentService

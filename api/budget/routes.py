@@ -9,7 +9,6 @@ from fastapi import APIRouter
 from api import openapi
 from api.budget.schemas import AmountIn
 from api.deps import CityStaff, ServicesDep, Treasurer
-from api.ledger import read_ledger
 from api.prepared import PreparedTx, prepare
 
 router = APIRouter(tags=[openapi.CITY])
@@ -19,9 +18,9 @@ router = APIRouter(tags=[openapi.CITY])
 def budget(caller: CityStaff, svc: ServicesDep) -> dict[str, Any]:
     """Budget granted and available, escrow, Heitjes outstanding (the euro liability), cash-outs
     still to pay."""
-    ledger = read_ledger(svc.engine)
-    open_cashouts = sum(r["amount"] for r in svc.cashouts.redemptions(status=1))
-    return {**ledger, "liability": ledger.get("total_supply", 0), "cashouts_open": open_cashouts}
+    # The body is the Budget model; the route declares a plain object (as the published
+    # OpenAPI document always has).
+    return svc.budget.overview().model_dump()
 
 
 @router.post("/city/budget/grant", response_model=PreparedTx)

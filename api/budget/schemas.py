@@ -1,9 +1,18 @@
-"""What the budget routes take."""
+"""What the budget routes take and give."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from api.ledger import Ledger
+
 
 class AmountIn(BaseModel):
     amount: int = Field(ge=1, le=10**12, description="cents")
+
+
+class Budget(Ledger):
+    """The ledger, the euro liability (the Heitjes outstanding) and cash-outs still to pay."""
+
+    liability: int
+    cashouts_open: int

@@ -8,10 +8,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from api import openapi
-from api.cashouts.schemas import CashoutIn, CashoutOut, MarkPaidIn
+from api.cashouts.schemas import CASHOUTS, CashoutIn, CashoutOut, MarkPaidIn
 from api.deps import Merchant, ServicesDep, Treasurer
 from api.prepared import PreparedTx, prepare
-from api.responses import json_response
+from api.responses import json_list
 
 router = APIRouter()
 
@@ -19,7 +19,7 @@ router = APIRouter()
 @router.get("/merchant/cashouts", response_model=list[CashoutOut], tags=[openapi.MERCHANT])
 def cashouts(caller: Merchant, svc: ServicesDep) -> Response:
     """This shop's cash-out requests and whether the city has paid them."""
-    return json_response(svc.cashouts.redemptions(merchant=caller.address))
+    return json_list(CASHOUTS, svc.cashouts.redemptions(merchant=caller.address))
 
 
 @router.post("/merchant/cashouts", response_model=PreparedTx, tags=[openapi.MERCHANT])
@@ -43,7 +43,7 @@ def redemptions(
 ) -> Response:
     """Merchants' cash-out requests."""
     code = {"open": 1, "paid": 2, "all": None}[status]
-    return json_response(svc.cashouts.redemptions(status=code))
+    return json_list(CASHOUTS, svc.cashouts.redemptions(status=code))
 
 
 @router.post("/city/redemptions/mark-paid", response_model=PreparedTx, tags=[openapi.CITY])

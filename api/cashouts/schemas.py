@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 
 class CashoutIn(BaseModel):
@@ -19,6 +19,9 @@ class CashoutOut(BaseModel):
     payment_reference: str | None
     requested_tx: str
     paid_tx: str | None
+
+
+CASHOUTS = TypeAdapter(list[CashoutOut])
 
 
 class MarkPaidIn(BaseModel):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
 
+from api.cashouts.schemas import CashoutOut
 from indexer import schema as s
 
 #: Cash-outs listed at most, newest first.
@@ -20,7 +19,8 @@ class CashoutService:
 
     def redemptions(
         self, merchant: str | None = None, status: int | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[CashoutOut]:
+        """Cash-outs, newest first: of one shop, or all; in one status, or any."""
         query = sa.select(s.redemptions).order_by(s.redemptions.c.redemption_id.desc())
         if merchant:
             query = query.where(s.redemptions.c.merchant == merchant.lower())
@@ -29,14 +29,14 @@ class CashoutService:
         with self.engine.connect() as db:
             rows = db.execute(query.limit(CASHOUTS_SHOWN)).all()
         return [
-            {
-                "redemption_id": int(row.redemption_id),
-                "merchant": to_checksum_address(row.merchant),
-                "amount": int(row.amount),
-                "status": "paid" if row.status == 2 else "open",
-                "payment_reference": row.payment_reference,
-                "requested_tx": row.requested_tx,
-                "paid_tx": row.paid_tx,
-            }
+            CashoutOut(
+                redemption_id=row.redemption_id,
+                merchant=to_checksum_address(row.merchant),
+                amount=row.amount,
+                status="paid" if row.status == 2 else "open",
+                payment_reference=row.payment_reference,
+                requested_tx=row.requested_tx,
+                paid_tx=row.paid_tx,
+            )
             for row in rows
         ]

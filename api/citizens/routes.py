@@ -7,21 +7,21 @@ import time
 from fastapi import APIRouter, Response
 
 from api import openapi
-from api.citizens.schemas import HistoryItem, MeOut
+from api.citizens.schemas import HISTORY, HistoryItem, MeOut
 from api.deps import CallerDep, ServicesDep
-from api.responses import json_response
+from api.responses import json_list
 
 router = APIRouter(tags=[openapi.CITIZEN])
 
 
 @router.get("/me", response_model=MeOut)
-async def me(caller: CallerDep, svc: ServicesDep) -> Response:
+async def me(caller: CallerDep, svc: ServicesDep) -> MeOut:
     """Balance (and payments on their way), earnings this year and month, reservations, how much
     of the cap is left, and open claims."""
-    return json_response(svc.citizens.me(caller.address, time.time()))
+    return svc.citizens.me(caller.address, time.time())
 
 
 @router.get("/me/history", response_model=list[HistoryItem])
 def history(caller: CallerDep, svc: ServicesDep) -> Response:
     """Every Heitje in and out: rewards, payments, refunds, cash-outs."""
-    return json_response(svc.citizens.history(caller.address))
+    return json_list(HISTORY, svc.citizens.history(caller.address))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 
 class ClaimOut(BaseModel):
@@ -49,3 +49,6 @@ class HistoryItem(BaseModel):
     counterparty: str
     amount: int
     reference: str | None
+
+
+HISTORY = TypeAdapter(list[HistoryItem])

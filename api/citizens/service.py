@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
 
-from api.ledger import caps_in
+from api.citizens.schemas import ClaimOut, HistoryItem, MeOut
+from api.ledger import Ledger
 from indexer import schema as s
 from wesh import deadlines
 
@@ -31,7 +31,8 @@ class CitizenService:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def me(self, address: str, now: float) -> dict[str, Any]:
+    def me(self, address: str, now: float) -> MeOut:
+        """What ``address`` holds and may still earn at ``now``, and its latest claims."""
         wallet = address.lower()
         year, month = period_of(now)
         with self.engine.connect() as db:
@@ -39,11 +40,9 @@ class CitizenService:
                 sa.select(s.accounts).where(s.accounts.c.address == wallet)
             ).first()
             citizen = db.execute(sa.select(s.citizens).where(s.citizens.c.wallet == wallet)).first()
-            ledger = db.execute(sa.select(s.ledger)).first()
+            ledger = Ledger.of(db.execute(sa.select(s.ledger)).first())
             earned_year = earned_month = 0
-            claims: list[dict[str, Any]] = []
-            grace_from = int(ledger.pause_grace_from) if ledger else 0
-            resumed_at = int(ledger.resumed_at) if ledger else 0
+            claims: list[ClaimOut] = []
             if citizen is not None:
                 cid = int(citizen.citizen_id)
                 e = s.earnings.c
@@ -55,20 +54,20 @@ class CitizenService:
                     if int(row_month) == month:
                         earned_month += int(amount)
                 claims = [
-                    {
-                        "task_id": int(row.task_id),
-                        "status": int(row.status),
+                    ClaimOut(
+                        task_id=row.task_id,
+                        status=row.status,
                         # As the contract decides it: a deadline in a pause gets a grace.
-                        "expires_at": deadlines.effective_expiry(
-                            int(row.expires_at), grace_from, resumed_at
+                        expires_at=deadlines.effective_expiry(
+                            int(row.expires_at), ledger.pause_grace_from, ledger.resumed_at
                         ),
-                        "reward": int(row.reward),
-                        "reason": int(row.reason),
-                        "appealed": bool(row.appealed),
-                        "rejections": int(row.rejections),
-                        "final": deadlines.is_final(int(row.rejections)),
-                        "evidence_cid": row.evidence_cid,
-                    }
+                        reward=row.reward,
+                        reason=row.reason,
+                        appealed=bool(row.appealed),
+                        rejections=row.rejections,
+                        final=deadlines.is_final(int(row.rejections)),
+                        evidence_cid=row.evidence_cid,
+                    )
                     for row in db.execute(
                         sa.select(s.claims)
                         .where(s.claims.c.citizen_id == cid)
@@ -81,33 +80,34 @@ class CitizenService:
                     s.pending(s.transfers).c.receiver == wallet
                 )
             ).scalar_one()
-        yearly_cap, monthly_cap, max_open = caps_in(dict(ledger._mapping) if ledger else {}, year)
+        yearly_cap, monthly_cap, max_open = ledger.caps_in(year)
         reserved = int(citizen.reserved) if citizen else 0
         cap_left = max(0, yearly_cap - earned_year - reserved)
         if monthly_cap:
             cap_left = min(cap_left, max(0, monthly_cap - earned_month - reserved))
-        return {
-            "address": to_checksum_address(address),
-            "balance": int(account.balance) if account else 0,
-            "pending_incoming": int(incoming or 0),
-            "is_citizen": citizen is not None,
-            "citizen_id": int(citizen.citizen_id) if citizen else None,
-            "active": bool(citizen.active) if citizen else False,
-            "neighbourhood": int(citizen.neighbourhood) if citizen else None,
-            "year": year,
-            "month": month,
-            "earned_year": earned_year,
-            "earned_month": earned_month,
-            "reserved": reserved,
-            "open_claims": int(citizen.open_claims) if citizen else 0,
-            "max_open_claims": max_open,
-            "cap_yearly": yearly_cap,
-            "cap_monthly": monthly_cap,
-            "cap_left": cap_left,
-            "claims": claims,
-        }
+        return MeOut(
+            address=to_checksum_address(address),
+            balance=int(account.balance) if account else 0,
+            pending_incoming=int(incoming or 0),
+            is_citizen=citizen is not None,
+            citizen_id=int(citizen.citizen_id) if citizen else None,
+            active=bool(citizen.active) if citizen else False,
+            neighbourhood=int(citizen.neighbourhood) if citizen else None,
+            year=year,
+            month=month,
+            earned_year=earned_year,
+            earned_month=earned_month,
+            reserved=reserved,
+            open_claims=int(citizen.open_claims) if citizen else 0,
+            max_open_claims=max_open,
+            cap_yearly=yearly_cap,
+            cap_monthly=monthly_cap,
+            cap_left=cap_left,
+            claims=claims,
+        )
 
-    def history(self, address: str, limit: int = HISTORY_SHOWN) -> list[dict[str, Any]]:
+    def history(self, address: str, limit: int = HISTORY_SHOWN) -> list[HistoryItem]:
+        """Every transfer to or from ``address``, newest first."""
         wallet = address.lower()
         t, p = s.transfers, s.payments
         with self.engine.connect() as db:
@@ -136,18 +136,18 @@ class CitizenService:
                 .limit(limit)
             ).all()
         return [
-            {
-                "block_number": int(row.block_number),
-                "log_index": int(row.log_index),
-                "tx_hash": row.tx_hash,
-                "timestamp": int(row.timestamp) if row.timestamp is not None else None,
-                "kind": row.kind,
-                "direction": "in" if row.receiver == wallet else "out",
-                "counterparty": to_checksum_address(
+            HistoryItem(
+                block_number=row.block_number,
+                log_index=row.log_index,
+                tx_hash=row.tx_hash,
+                timestamp=row.timestamp,
+                kind=row.kind,
+                direction="in" if row.receiver == wallet else "out",
+                counterparty=to_checksum_address(
                     row.sender if row.receiver == wallet else row.receiver
                 ),
-                "amount": int(row.value),
-                "reference": row.reference,
-            }
+                amount=row.value,
+                reference=row.reference,
+            )
             for row in rows
         ]

@@ -26,7 +26,7 @@ def claim(task_id: TaskIdPath, caller: Citizen, svc: ServicesDep) -> PreparedTx:
         caller.address,
         "claim",
         task_id=task_id,
-        reward=int(task["reward"]),
+        reward=task.reward,
     )
 
 

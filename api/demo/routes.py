@@ -13,16 +13,14 @@ these routes do not exist, and the node would not hold unlocked keys anyway.
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 from fastapi import APIRouter, Request, Response
 
 from api import openapi
-from api.demo.schemas import DemoAccount
+from api.demo.schemas import DEMO_ACCOUNTS, DemoAccount
 from api.deps import ServicesDep
 from api.errors import NotFound
-from api.responses import json_response
+from api.responses import json_list, json_response
 
 router = APIRouter(prefix="/demo", tags=[openapi.DEMO], include_in_schema=False)
 
@@ -76,20 +74,20 @@ def require_demo(request: Request, svc: ServicesDep) -> None:
 def accounts(request: Request, svc: ServicesDep) -> Response:
     """The node's unlocked accounts and their roles (citizen, merchant, city roles)."""
     require_demo(request, svc)
-    shops = {m["address"].lower(): m["name"] for m in svc.merchants.merchants(active_only=False)}
-    out: list[dict[str, Any]] = []
+    shops = {m.address.lower(): m.name for m in svc.merchants.merchants(active_only=False)}
+    out: list[DemoAccount] = []
     for address in svc.wesh.w3.eth.accounts:
         roles = svc.roles.of(str(address))
         out.append(
-            {
-                "address": str(address),
-                "roles": sorted(roles.names),
-                "citizen_id": roles.citizen_id,
-                "merchant_id": roles.merchant_id,
-                "name": shops.get(str(address).lower(), ""),
-            }
+            DemoAccount(
+                address=str(address),
+                roles=sorted(roles.names),
+                citizen_id=roles.citizen_id,
+                merchant_id=roles.merchant_id,
+                name=shops.get(str(address).lower(), ""),
+            )
         )
-    return json_response(out)
+    return json_list(DEMO_ACCOUNTS, out)
 
 
 @router.post("/rpc")

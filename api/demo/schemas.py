@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 
 class DemoAccount(BaseModel):
@@ -11,3 +11,6 @@ class DemoAccount(BaseModel):
     citizen_id: int | None
     merchant_id: int | None
     name: str
+
+
+DEMO_ACCOUNTS = TypeAdapter(list[DemoAccount])

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Response
 
 from api import openapi
 from api.deps import ServicesDep
-from api.merchants.schemas import MerchantOut
-from api.responses import json_response
+from api.merchants.schemas import MERCHANTS, MerchantOut
+from api.responses import json_list
 
 router = APIRouter()
 
@@ -15,4 +15,4 @@ router = APIRouter()
 @router.get("/merchants", response_model=list[MerchantOut], tags=[openapi.PUBLIC])
 def list_merchants(svc: ServicesDep) -> Response:
     """The shops, bars and cultural organisations where Heitjes can be spent."""
-    return json_response(svc.merchants.merchants(active_only=True))
+    return json_list(MERCHANTS, svc.merchants.merchants(active_only=True))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 
 class MerchantOut(BaseModel):
@@ -15,3 +15,6 @@ class MerchantOut(BaseModel):
     name: str
     kind: str
     document: dict[str, Any]
+
+
+MERCHANTS = TypeAdapter(list[MerchantOut])

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
 
+from api.merchants.schemas import MerchantOut
 from indexer import schema as s
 from wesh.metadata import ContentStore, get_document
 
@@ -17,7 +18,8 @@ class MerchantService:
         self.engine = engine
         self.content = content
 
-    def merchants(self, active_only: bool = True) -> list[dict[str, Any]]:
+    def merchants(self, active_only: bool = True) -> list[MerchantOut]:
+        """The shops by number; only the active ones unless ``active_only`` is False."""
         query = sa.select(s.merchants).order_by(s.merchants.c.merchant_id)
         if active_only:
             query = query.where(s.merchants.c.active.is_(True))
@@ -25,7 +27,7 @@ class MerchantService:
             rows = db.execute(query).all()
         return [self._card(row) for row in rows]
 
-    def merchant(self, address: str) -> dict[str, Any] | None:
+    def merchant(self, address: str) -> MerchantOut | None:
         """One merchant by wallet (an index lookup, and only its own document read)."""
         with self.engine.connect() as db:
             row = db.execute(
@@ -33,14 +35,15 @@ class MerchantService:
             ).first()
         return self._card(row) if row is not None else None
 
-    def _card(self, row: Any) -> dict[str, Any]:
+    def _card(self, row: Any) -> MerchantOut:
+        """A shop row with what its document says (name and kind)."""
         document = get_document(self.content, row.metadata_cid) or {}
-        return {
-            "merchant_id": int(row.merchant_id),
-            "address": to_checksum_address(row.wallet),
-            "active": bool(row.active),
-            "metadata_cid": row.metadata_cid,
-            "name": str(document.get("name") or f"Winkel {row.merchant_id}"),
-            "kind": str(document.get("kind") or ""),
-            "document": document,
-        }
+        return MerchantOut(
+            merchant_id=row.merchant_id,
+            address=to_checksum_address(row.wallet),
+            active=bool(row.active),
+            metadata_cid=row.metadata_cid,
+            name=str(document.get("name") or f"Winkel {row.merchant_id}"),
+            kind=str(document.get("kind") or ""),
+            document=document,
+        )

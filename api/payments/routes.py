@@ -10,7 +10,6 @@ import time
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-import orjson
 import segno
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -20,6 +19,7 @@ from api.deps import Citizen, Merchant, ServicesDep
 from api.errors import InvalidInput, NotFound
 from api.params import ReferencePath
 from api.payments.schemas import (
+    PAYMENTS,
     PayIn,
     PaymentOut,
     PaymentRequestCreated,
@@ -30,7 +30,7 @@ from api.payments.schemas import (
 from api.payments.service import bytes32_of
 from api.payments.store import PaymentRequest
 from api.prepared import PreparedTx, prepare
-from api.responses import json_response
+from api.responses import json_list
 
 router = APIRouter()
 
@@ -90,7 +90,7 @@ def payment_request_qr(reference: ReferencePath, svc: ServicesDep) -> Response:
 @router.get("/merchant/payments", response_model=list[PaymentOut], tags=[openapi.MERCHANT])
 def payments(caller: Merchant, svc: ServicesDep) -> Response:
     """Recent payments to this shop, confirmed and on their way."""
-    return json_response(svc.payments.payments_to(caller.address))
+    return json_list(PAYMENTS, svc.payments.payments_to(caller.address))
 
 
 @router.get(
@@ -111,7 +111,7 @@ async def payment_stream(
     answer of ``/merchant/payment-requests/{reference}/status``."""
     merchant = caller.address
     seen: set[tuple[str, int, bool]] = {
-        (p["tx_hash"], p["log_index"], p["confirmed"]) for p in svc.payments.payments_to(merchant)
+        (p.tx_hash, p.log_index, p.confirmed) for p in svc.payments.payments_to(merchant)
     }
 
     async def events() -> AsyncIterator[bytes]:
@@ -122,10 +122,11 @@ async def payment_stream(
                 return
             fresh = await asyncio.to_thread(svc.payments.payments_to, merchant)
             for payment in fresh:
-                key = (payment["tx_hash"], payment["log_index"], payment["confirmed"])
+                key = (payment.tx_hash, payment.log_index, payment.confirmed)
                 if key not in seen:
                     seen.add(key)
-                    yield b"event: payment\ndata: " + orjson.dumps(payment) + b"\n\n"
+                    data = payment.model_dump_json().encode()
+                    yield b"event: payment\ndata: " + data + b"\n\n"
             yield b": keep-alive\n\n"
             await asyncio.sleep(0.5)
 
@@ -152,7 +153,14 @@ def payment_request_status(
     progress = svc.payments.request_progress(
         request.merchant, bytes32_of(reference), request.amount
     )
-    return PaymentRequestStatus(reference=reference, **progress)
+    return PaymentRequestStatus(
+        reference=reference,
+        amount=progress.amount,
+        received=progress.received,
+        remaining=progress.remaining,
+        paid=progress.paid,
+        payments=progress.payments,
+    )
 
 
 @router.get("/pay/{reference}", response_model=PaymentRequestOut, tags=[openapi.CITIZEN])
@@ -169,13 +177,13 @@ def payment_request(reference: ReferencePath, svc: ServicesDep) -> PaymentReques
     return PaymentRequestOut(
         reference=reference,
         merchant=request.merchant,
-        merchant_name=merchant["name"] if merchant else request.merchant,
+        merchant_name=merchant.name if merchant else request.merchant,
         amount=request.amount,
         note=request.note,
         expires_at=request.expires_at,
-        received=progress["received"],
-        remaining=progress["remaining"],
-        paid=progress["paid"],
+        received=progress.received,
+        remaining=progress.remaining,
+        paid=progress.paid,
     )
 
 
@@ -189,15 +197,15 @@ def pay(body: PayIn, caller: Citizen, svc: ServicesDep) -> PreparedTx:
     progress = svc.payments.request_progress(
         request.merchant, bytes32_of(body.reference), request.amount
     )
-    if progress["paid"]:
+    if progress.paid:
         raise InvalidInput("payment_request_paid")
     merchant = svc.merchants.merchant(request.merchant)
     return prepare(
         svc.wesh,
         svc.chain_id,
-        svc.wesh.pay(request.merchant, progress["remaining"], bytes.fromhex(body.reference)),
+        svc.wesh.pay(request.merchant, progress.remaining, bytes.fromhex(body.reference)),
         caller.address,
         "pay",
-        amount=progress["remaining"],
-        merchant=merchant["name"] if merchant else request.merchant,
+        amount=progress.remaining,
+        merchant=merchant.name if merchant else request.merchant,
     )

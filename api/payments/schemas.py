@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 from api.params import REFERENCE
 
@@ -29,6 +29,9 @@ class PaymentOut(BaseModel):
     amount: int
     reference: str | None
     confirmed: bool
+
+
+PAYMENTS = TypeAdapter(list[PaymentOut])
 
 
 class PaymentRequestStatus(BaseModel):

@@ -10,8 +10,9 @@ from api.deps import Reviewer as ReviewerDep
 from api.deps import ServicesDep
 from api.errors import InvalidInput
 from api.prepared import PreparedTx, prepare
-from api.responses import json_response
+from api.responses import json_list
 from api.reviews.schemas import (
+    QUEUE,
     AppealDecisionIn,
     BatchIn,
     QueueItem,
@@ -33,7 +34,7 @@ def list_reasons() -> list[ReasonOut]:
 @router.get("/city/review-queue", response_model=list[QueueItem], tags=[openapi.CITY])
 def review_queue(caller: ReviewerDep, svc: ServicesDep) -> Response:
     """Submissions and appeals waiting for a reviewer, oldest first."""
-    return json_response(svc.reviews.queue())
+    return json_list(QUEUE, svc.reviews.queue())
 
 
 @router.post("/city/reviews/approve", response_model=PreparedTx, tags=[openapi.CITY])
@@ -105,6 +106,6 @@ def decide_appeal(body: AppealDecisionIn, caller: ReviewerDep, svc: ServicesDep)
 
 def _claim_reward(svc: ServicesDep, item: ReviewItem) -> int:
     for queued in svc.reviews.queue(limit=1000):
-        if queued["task_id"] == item.task_id and queued["citizen"].lower() == item.citizen.lower():
-            return int(queued["reward"])
+        if queued.task_id == item.task_id and queued.citizen.lower() == item.citizen.lower():
+            return queued.reward
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 from api.params import ADDRESS
 
@@ -34,7 +34,12 @@ class QueueItem(BaseModel):
     evidence_cid: str | None
     rejected_by: str | None
     reason: int
+    # Rejections so far: the one that makes MAX_REJECTIONS is final (only an appeal is left).
+    rejections: int
     title: str
+
+
+QUEUE = TypeAdapter(list[QueueItem])
 
 
 class ReasonOut(BaseModel):

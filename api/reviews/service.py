@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
 
+from api.reviews.schemas import QueueItem
 from api.tables import task_meta
 from api.tasks.texts import TaskTexts
 from indexer import schema as s
@@ -21,7 +20,7 @@ class ReviewService:
         self.engine = engine
         self.texts = texts
 
-    def queue(self, limit: int = QUEUE_SHOWN) -> list[dict[str, Any]]:
+    def queue(self, limit: int = QUEUE_SHOWN) -> list[QueueItem]:
         """Submitted (2) and appealed (4) claims, oldest first, with their evidence."""
         c = s.claims
         self.texts.sync()
@@ -34,20 +33,19 @@ class ReviewService:
                 .limit(limit)
             ).all()
         return [
-            {
-                "task_id": int(row.task_id),
-                "citizen_id": int(row.citizen_id),
-                "citizen": to_checksum_address(row.wallet),
-                "status": "appealed" if row.status == 4 else "submitted",
-                "reward": int(row.reward),
-                "evidence_cid": row.evidence_cid,
-                "rejected_by": to_checksum_address(row.rejected_by)
+            QueueItem(
+                task_id=row.task_id,
+                citizen_id=row.citizen_id,
+                citizen=to_checksum_address(row.wallet),
+                status="appealed" if row.status == 4 else "submitted",
+                reward=row.reward,
+                evidence_cid=row.evidence_cid,
+                rejected_by=to_checksum_address(row.rejected_by)
                 if int(row.rejected_by, 16)
                 else None,
-                "reason": int(row.reason),
-                # Rejections so far: one more than MAX_REJECTIONS - 1 is final.
-                "rejections": int(row.rejections),
-                "title": row.title_nl or f"Klus {row.task_id}",
-            }
+                reason=row.reason,
+                rejections=row.rejections,
+                title=row.title_nl or f"Klus {row.task_id}",
+            )
             for row in rows
         ]

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from api.citizens.service import period_of
 from api.ledger import read_ledger
+from api.statistics.schemas import StatCell, Statistics
 from indexer import schema as s
 from wesh.neighbourhoods import NEIGHBOURHOODS
 
@@ -20,7 +21,7 @@ class StatisticsService:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def statistics(self) -> dict[str, Any]:
+    def statistics(self) -> Statistics:
         """Cells of neighbourhood and month; those with fewer than MIN_CELL people are
         suppressed."""
         r, c, b = s.reviews, s.citizens, s.blocks
@@ -49,29 +50,29 @@ class StatisticsService:
             cell["tasks"] += 1
             cell["paid"] += int(amount)
         names = {n.code: n.name for n in NEIGHBOURHOODS}
-        out = []
+        out: list[StatCell] = []
         for (hood, month), cell in sorted(cells.items(), key=lambda item: (item[0][1], item[0][0])):
             people = len(cell["people"])
             suppressed = people < MIN_CELL
             out.append(
-                {
-                    "neighbourhood": hood,
-                    "neighbourhood_name": names.get(hood, str(hood)),
-                    "month": month,
-                    "people": None if suppressed else people,
-                    "tasks_paid": None if suppressed else cell["tasks"],
-                    "amount_paid": None if suppressed else cell["paid"],
-                    "suppressed": suppressed,
-                }
+                StatCell(
+                    neighbourhood=hood,
+                    neighbourhood_name=names.get(hood, str(hood)),
+                    month=month,
+                    people=None if suppressed else people,
+                    tasks_paid=None if suppressed else cell["tasks"],
+                    amount_paid=None if suppressed else cell["paid"],
+                    suppressed=suppressed,
+                )
             )
-        return {
-            "cells": out,
-            "min_cell": MIN_CELL,
-            "totals": {
-                "citizens": int(ledger.get("citizens", 0)),
-                "merchants": int(ledger.get("merchants", 0)),
-                "tasks": int(ledger.get("tasks", 0)),
-                "outstanding": int(ledger.get("total_supply", 0)),
-                "minted": int(ledger.get("total_minted", 0)),
+        return Statistics(
+            cells=out,
+            min_cell=MIN_CELL,
+            totals={
+                "citizens": ledger.citizens,
+                "merchants": ledger.merchants,
+                "tasks": ledger.tasks,
+                "outstanding": ledger.total_supply,
+                "minted": ledger.total_minted,
             },
-        }
+        )

@@ -37,9 +37,9 @@ def ready(svc: ServicesDep) -> dict[str, object]:
         progress = indexer_progress(svc.engine)
     except Exception:
         raise Unavailable() from None
-    if progress.get("indexed_block") is None:
+    if progress is None:
         raise Unavailable()
-    return {"status": "ready", **progress, "checked_at": int(time.time())}
+    return {"status": "ready", **progress.model_dump(), "checked_at": int(time.time())}
 
 
 @router.get("/metrics", response_class=Response, tags=[openapi.SYSTEM])
@@ -47,11 +47,11 @@ def metrics(svc: ServicesDep) -> Response:
     """Prometheus metrics: requests, latencies, indexer progress."""
     try:
         progress = indexer_progress(svc.engine)
-        if progress.get("indexed_block") is not None:
-            INDEXED.set(progress["indexed_block"])
-            HEAD.set(progress["head_block"])
-            LAG.set(progress["lag_blocks"])
-            UNPLACED.set(progress["unplaced_events"])
+        if progress is not None:
+            INDEXED.set(progress.indexed_block)
+            HEAD.set(progress.head_block)
+            LAG.set(progress.lag_blocks)
+            UNPLACED.set(progress.unplaced_events)
     except Exception:  # metrics must answer even when the database does not
         pass
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

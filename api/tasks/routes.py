@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from typing import Annotated, Any, Literal
 
-import orjson
 from fastapi import APIRouter, Query, Request, Response
 
 from api import openapi
@@ -14,7 +13,15 @@ from api.deps import ServicesDep, TaskManager
 from api.errors import InvalidInput, NotFound
 from api.params import TaskIdPath
 from api.prepared import PreparedTx, prepare
-from api.tasks.schemas import CommissionOut, NeighbourhoodOut, TaskDetail, TaskIn, TaskPage
+from api.tasks.schemas import (
+    TASK_DETAIL,
+    TASK_PAGE,
+    CommissionOut,
+    NeighbourhoodOut,
+    TaskDetail,
+    TaskIn,
+    TaskPage,
+)
 from wesh import neighbourhoods
 from wesh.metadata import put_document, task_document
 from wesh.neighbourhoods import NEIGHBOURHOODS
@@ -51,7 +58,7 @@ async def list_tasks(
         box = (south, west, north, east)
 
     def build() -> bytes:
-        items, total = svc.tasks.page(
+        page = svc.tasks.page(
             status=None if status == "all" else status,
             neighbourhood=neighbourhood,
             category=category,
@@ -60,7 +67,7 @@ async def list_tasks(
             limit=limit,
             now=int(time.time()),
         )
-        return orjson.dumps({"items": items, "total": total, "offset": offset, "limit": limit})
+        return TASK_PAGE.dump_json(page)
 
     key = ("tasks", status, neighbourhood, category, box, offset, limit)
     return svc.pages.respond(request, key, build)
@@ -74,7 +81,7 @@ async def task_detail(request: Request, task_id: TaskIdPath, svc: ServicesDep) -
         task = svc.tasks.task(task_id)
         if task is None:
             raise NotFound()
-        return orjson.dumps(task)
+        return TASK_DETAIL.dump_json(task)
 
     return svc.pages.respond(request, ("task", task_id), build)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 from api.prepared import PreparedTx
 
@@ -47,6 +47,11 @@ class TaskDetail(BaseModel):
     task_manager: str
     document: dict[str, Any]
     claims_by_status: dict[str, int]
+
+
+#: Serialisers of the cached public pages (api.page_cache keeps bytes).
+TASK_PAGE = TypeAdapter(TaskPage)
+TASK_DETAIL = TypeAdapter(TaskDetail)
 
 
 class NeighbourhoodOut(BaseModel):

@@ -12,6 +12,7 @@ from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
 
 from api.tables import task_meta
+from api.tasks.schemas import TaskCard, TaskDetail, TaskPage
 from api.tasks.texts import TaskTexts
 from indexer import schema as s
 from wesh.metadata import ContentStore, get_document
@@ -42,7 +43,8 @@ class TaskService:
         offset: int,
         limit: int,
         now: int,
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> TaskPage:
+        """A page of task cards, newest first, and how many tasks match in all."""
         self.texts.sync()
         t, m = s.tasks, task_meta
         query = sa.select(
@@ -91,7 +93,8 @@ class TaskService:
                     self._counts.clear()
                 self._counts[count_key] = (total, time.monotonic())
             rows = db.execute(query.order_by(t.c.task_id.desc()).offset(offset).limit(limit)).all()
-        return [_task_card(row._mapping) for row in rows], total
+        items = [_task_card(row._mapping) for row in rows]
+        return TaskPage(items=items, total=total, offset=offset, limit=limit)
 
     @staticmethod
     def _count_query(query: sa.Select[Any], category: str | None, bbox: object) -> sa.Select[Any]:
@@ -103,7 +106,8 @@ class TaskService:
             counted = counted.where(query.whereclause)
         return counted
 
-    def task(self, task_id: int) -> dict[str, Any] | None:
+    def task(self, task_id: int) -> TaskDetail | None:
+        """One task with its document and how many of its claims are in each status."""
         self.texts.sync()
         with self.engine.connect() as db:
             row = db.execute(
@@ -122,41 +126,39 @@ class TaskService:
         document = json.loads(data.pop("document") or "null") or get_document(
             self.content, data["metadata_cid"]
         )
-        card = {
-            key: data[key]
-            for key in (
-                "task_id",
-                "reward",
-                "slots",
-                "slots_open",
-                "claim_deadline",
-                "claim_duration",
-                "neighbourhood",
-                "status",
-                "metadata_cid",
-            )
-        }
-        card["task_manager"] = to_checksum_address(data["task_manager"])
-        card["document"] = document or {}
-        card["claims_by_status"] = {str(status): int(count) for status, count in claimed}
-        return card
+        return TaskDetail(
+            task_id=data["task_id"],
+            reward=data["reward"],
+            slots=data["slots"],
+            slots_open=data["slots_open"],
+            claim_deadline=data["claim_deadline"],
+            claim_duration=data["claim_duration"],
+            neighbourhood=data["neighbourhood"],
+            status=data["status"],
+            metadata_cid=data["metadata_cid"],
+            task_manager=to_checksum_address(data["task_manager"]),
+            document=document or {},
+            claims_by_status={str(status): int(count) for status, count in claimed},
+        )
 
 
-def _task_card(row: Any) -> dict[str, Any]:
-    return {
-        "task_id": int(row["task_id"]),
-        "title": row["title_nl"] or f"Klus {row['task_id']}",
-        "title_en": row["title_en"] or row["title_nl"] or f"Task {row['task_id']}",
-        "category": row["category"] or "overig",
-        "reward": int(row["reward"]),
-        "slots": int(row["slots"]),
-        "slots_open": int(row["slots_open"]),
-        "claim_deadline": int(row["claim_deadline"]),
-        "claim_duration": int(row["claim_duration"]),
-        "neighbourhood": int(row["neighbourhood"]),
-        "status": int(row["status"]),
-        "street": row["street"] or "",
-        "lat": row["lat"],
-        "lon": row["lon"],
-        "metadata_cid": row["metadata_cid"],
-    }
+def _task_card(row: Any) -> TaskCard:
+    """A task row joined with its cached document, as a card (a task whose document is not
+    cached yet has a title made of its number)."""
+    return TaskCard(
+        task_id=row["task_id"],
+        title=row["title_nl"] or f"Klus {row['task_id']}",
+        title_en=row["title_en"] or row["title_nl"] or f"Task {row['task_id']}",
+        category=row["category"] or "overig",
+        reward=row["reward"],
+        slots=row["slots"],
+        slots_open=row["slots_open"],
+        claim_deadline=row["claim_deadline"],
+        claim_duration=row["claim_duration"],
+        neighbourhood=row["neighbourhood"],
+        status=row["status"],
+        street=row["street"] or "",
+        lat=row["lat"],
+        lon=row["lon"],
+        metadata_cid=row["metadata_cid"],
+    )

@@ -1,0 +1,24 @@
+"""The city's money at a glance."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+
+from api.budget.schemas import Budget
+from api.cashouts.service import CashoutService
+from api.ledger import read_ledger
+
+
+class BudgetService:
+    def __init__(self, engine: Engine, cashouts: CashoutService) -> None:
+        self.engine = engine
+        self.cashouts = cashouts
+
+    def overview(self) -> Budget:
+        """The ledger with the liability (every Heitje outstanding is a euro the city owes) and
+        the cash-outs requested but not yet paid."""
+        ledger = read_ledger(self.engine)
+        open_cashouts = sum(r.amount for r in self.cashouts.redemptions(status=1))
+        return Budget(
+            **ledger.model_dump(), liability=ledger.total_supply, cashouts_open=open_cashouts
+        )
