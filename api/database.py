@@ -13,6 +13,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from api import tables
 from indexer import schema
 
+#: The largest integer the index's BIGINT columns hold: an id above it cannot be in the index
+#: (the contracts allow task ids up to 64 bits; the index has never seen one that large).
+MAX_BIGINT = 2**63 - 1
+
 
 def create_tables(engine: Engine, attempts: int = 5) -> None:
     """Creates the indexer's and the API's tables where missing. Several workers (and the

@@ -31,6 +31,9 @@ from wesh.metadata import ContentStore
 from wesh.rules import Role
 
 SESSION_COOKIE = "wesh_session"
+BEARER = "bearer "
+#: Rate limits count requests per client address in windows of this many seconds.
+RATE_WINDOW_S = 60
 
 # The dependencies and the busiest read endpoints are ``async`` although they query the database
 # synchronously: their queries are index lookups of well under a millisecond, and running them
@@ -82,8 +85,8 @@ class Caller:
 
 def session_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
+    if header.lower().startswith(BEARER):
+        return header[len(BEARER) :].strip() or None
     return request.cookies.get(SESSION_COOKIE)
 
 
@@ -114,11 +117,12 @@ def client_ip(request: Request) -> str:
 
 
 def rate_limit(bucket: str, per_minute_setting: str):  # type: ignore[no-untyped-def]
-    """A dependency counting requests per client address in a one-minute window."""
+    """A dependency counting requests per client address in a one-minute window
+    (``per_minute_setting`` names the setting that says how many)."""
 
     def check(request: Request, svc: ServicesDep) -> None:
         limit = int(getattr(svc.settings, per_minute_setting))
-        wait = svc.store.hit(f"{bucket}:{client_ip(request)}", limit, 60)
+        wait = svc.store.hit(f"{bucket}:{client_ip(request)}", limit, RATE_WINDOW_S)
         if wait:
             raise RateLimited(retry_after=wait)
 

@@ -7,6 +7,8 @@ CID the node returns is the one used, and a mismatch for small files is refused.
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 import httpx
 
 from wesh.metadata import ContentError, cid_of
@@ -24,7 +26,7 @@ class KuboStore:
             params={"cid-version": "1", "raw-leaves": "true", "pin": "true", "quieter": "true"},
             files={"file": ("blob", data)},
         )
-        if reply.status_code != 200:
+        if reply.status_code != HTTPStatus.OK:
             raise ContentError(f"IPFS node refused the upload ({reply.status_code})")
         cid = str(reply.json()["Hash"])
         if len(data) <= SINGLE_CHUNK and cid != cid_of(data):
@@ -33,7 +35,7 @@ class KuboStore:
 
     def get(self, cid: str) -> bytes:
         reply = self.client.post("/cat", params={"arg": cid})
-        if reply.status_code != 200:
+        if reply.status_code != HTTPStatus.OK:
             raise ContentError(f"IPFS node has no {cid} ({reply.status_code})")
         data = reply.content
         if len(data) <= SINGLE_CHUNK and cid_of(data) != cid:
@@ -42,4 +44,4 @@ class KuboStore:
 
     def has(self, cid: str) -> bool:
         reply = self.client.post("/block/stat", params={"arg": cid, "offline": "true"})
-        return reply.status_code == 200
+        return reply.status_code == HTTPStatus.OK

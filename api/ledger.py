@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 
 from indexer import schema as s
+from wesh.calendar import Caps
 
 
 class Ledger(BaseModel):
@@ -48,13 +49,16 @@ class Ledger(BaseModel):
             data["redemption_contract"] = to_checksum_address(data["redemption_contract"])
         return cls.model_validate({**data, "indexed_block": indexed_block})
 
-    def caps_in(self, year: int) -> tuple[int, int, int]:
-        """(yearly cap, monthly cap, max open claims) in force in ``year`` (a scheduled change
-        applies from its year on, as the contract's ``_current_caps``)."""
-        yearly, monthly = self.cap_yearly, self.cap_monthly
-        if self.cap_next_from_year and year >= self.cap_next_from_year:
-            yearly, monthly = self.cap_next_yearly, self.cap_next_monthly
-        return yearly, monthly, self.max_open_claims
+    def caps(self) -> Caps:
+        """The caps as set, and a change scheduled for a later year (``Caps.in_force(year)``
+        gives those the contract applies)."""
+        return Caps(
+            yearly=self.cap_yearly,
+            monthly=self.cap_monthly,
+            next_yearly=self.cap_next_yearly,
+            next_monthly=self.cap_next_monthly,
+            next_from_year=self.cap_next_from_year,
+        )
 
 
 def read_ledger(engine: Engine) -> Ledger:

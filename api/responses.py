@@ -7,6 +7,7 @@ the JSON in one pass without a second validation. ``problem`` is the one shape o
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any, TypeVar
 
 import orjson
@@ -56,21 +57,23 @@ def _problem_response(description: str) -> dict[str, Any]:
 
 #: Documented on every route, so clients (and schemathesis) know every error is a problem.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _problem_response("Bad request"),
-    401: _problem_response("Not signed in"),
-    403: _problem_response("Missing role"),
-    404: _problem_response("Not found"),
-    405: _problem_response("Method not allowed"),
-    409: _problem_response("Conflict"),
-    413: _problem_response("Too large"),
-    415: _problem_response("Unsupported media type"),
-    422: _problem_response("Invalid input, or the contract would refuse the action"),
-    429: _problem_response("Rate limited"),
-    500: _problem_response("Internal error"),
-    503: _problem_response("Chain or database unavailable"),
+    HTTPStatus.BAD_REQUEST: _problem_response("Bad request"),
+    HTTPStatus.UNAUTHORIZED: _problem_response("Not signed in"),
+    HTTPStatus.FORBIDDEN: _problem_response("Missing role"),
+    HTTPStatus.NOT_FOUND: _problem_response("Not found"),
+    HTTPStatus.METHOD_NOT_ALLOWED: _problem_response("Method not allowed"),
+    HTTPStatus.CONFLICT: _problem_response("Conflict"),
+    HTTPStatus.REQUEST_ENTITY_TOO_LARGE: _problem_response("Too large"),
+    HTTPStatus.UNSUPPORTED_MEDIA_TYPE: _problem_response("Unsupported media type"),
+    HTTPStatus.UNPROCESSABLE_ENTITY: _problem_response(
+        "Invalid input, or the contract would refuse the action"
+    ),
+    HTTPStatus.TOO_MANY_REQUESTS: _problem_response("Rate limited"),
+    HTTPStatus.INTERNAL_SERVER_ERROR: _problem_response("Internal error"),
+    HTTPStatus.SERVICE_UNAVAILABLE: _problem_response("Chain or database unavailable"),
 }
 #: The statuses with a title of their own (``title_<status>`` in api.i18n).
-TITLES = frozenset(status for status in PROBLEM_RESPONSES if isinstance(status, int))
+TITLES = frozenset(int(status) for status in PROBLEM_RESPONSES)
 
 
 def detail_of(key: str, lang: Lang, params: dict[str, Any]) -> str:

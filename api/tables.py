@@ -16,6 +16,10 @@ import sqlalchemy as sa
 
 metadata = sa.MetaData()
 
+#: Widths the request models check too (a longer value would not fit the column).
+NOTE_LENGTH = 140
+CATEGORY_LENGTH = 40
+
 nonces = sa.Table(
     "api_nonces",
     metadata,
@@ -43,7 +47,7 @@ payment_requests = sa.Table(
     sa.Column("reference", sa.String(66), primary_key=True),
     sa.Column("merchant", sa.String(42), nullable=False, index=True),
     sa.Column("amount", sa.BigInteger, nullable=False),
-    sa.Column("note", sa.String(140), nullable=False, server_default=""),
+    sa.Column("note", sa.String(NOTE_LENGTH), nullable=False, server_default=""),
     sa.Column("created_at", sa.BigInteger, nullable=False),
     sa.Column("expires_at", sa.BigInteger, nullable=False),
 )
@@ -55,7 +59,7 @@ task_meta = sa.Table(
     sa.Column("cid", sa.Text, nullable=False),
     sa.Column("title_nl", sa.Text, nullable=False),
     sa.Column("title_en", sa.Text, nullable=False),
-    sa.Column("category", sa.String(40), nullable=False),
+    sa.Column("category", sa.String(CATEGORY_LENGTH), nullable=False),
     sa.Column("street", sa.Text, nullable=False),
     sa.Column("lat", sa.Float, nullable=True),
     sa.Column("lon", sa.Float, nullable=True),

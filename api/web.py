@@ -19,6 +19,7 @@ import gzip
 import hashlib
 import mimetypes
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,6 +27,7 @@ from fastapi import FastAPI, Request, Response
 from starlette.middleware.gzip import GZipMiddleware
 
 from api.errors import NotFound
+from wesh.deployment import DEV_CHAIN_ID
 
 #: The page routes of the single-page app (Dutch paths: citizen, shop, city, the QR link).
 PAGES = ("burger", "winkel", "gemeente", "betalen")
@@ -100,7 +102,7 @@ def asset_response(
 ) -> Response:
     headers = {"Cache-Control": cache, "ETag": asset.etag, **(extra or {})}
     if request.headers.get("if-none-match") == asset.etag:
-        return Response(status_code=304, headers=headers)
+        return Response(status_code=HTTPStatus.NOT_MODIFIED, headers=headers)
     body = asset.body
     if asset.gzipped is not None:
         headers["Vary"] = "Accept-Encoding"
@@ -109,7 +111,7 @@ def asset_response(
             headers["Content-Encoding"] = "gzip"
     if request.method == "HEAD":
         headers["Content-Length"] = str(len(body))
-        return Response(status_code=200, headers=headers, media_type=asset.media_type)
+        return Response(status_code=HTTPStatus.OK, headers=headers, media_type=asset.media_type)
     return Response(body, headers=headers, media_type=asset.media_type)
 
 
@@ -126,7 +128,7 @@ def security_headers(request: Request) -> dict[str, str]:
         host = tiles.netloc.replace("subdomain", "*") if "{s}" in template else tiles.netloc
         images.append(f"{tiles.scheme}://{host}")
     connect = ["'self'"]
-    if svc.chain_id == 31337:
+    if svc.chain_id == DEV_CHAIN_ID:
         node = urlsplit(svc.settings.rpc_url)
         connect.append(f"{node.scheme}://{node.netloc}")
     policy = "; ".join(

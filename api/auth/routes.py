@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from fastapi import APIRouter, Response
 
 from api import openapi
@@ -82,10 +84,10 @@ def session(caller: CallerDep) -> SessionOut:
     )
 
 
-@router.post("/logout", status_code=204)
+@router.post("/logout", status_code=HTTPStatus.NO_CONTENT)
 def logout(caller: CallerDep, response: Response, svc: ServicesDep) -> Response:
     """Ends the session everywhere (the token stops working in every worker)."""
     svc.store.delete_session(caller.token)
-    response.status_code = 204
+    response.status_code = HTTPStatus.NO_CONTENT
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from api.ledger import Ledger
+from wesh.rules import MAX_TOTAL_BUDGET
 
 
 class AmountIn(BaseModel):
-    amount: int = Field(ge=1, le=10**12, description="cents")
+    amount: int = Field(ge=1, le=MAX_TOTAL_BUDGET, description="cents")
 
 
 class Budget(Ledger):

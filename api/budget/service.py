@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 from api.budget.schemas import Budget
 from api.cashouts.service import CashoutService
 from api.ledger import read_ledger
+from wesh.rules import RequestStatus
 
 
 class BudgetService:
@@ -18,7 +19,7 @@ class BudgetService:
         """The ledger with the liability (every Heitje outstanding is a euro the city owes) and
         the cash-outs requested but not yet paid."""
         ledger = read_ledger(self.engine)
-        open_cashouts = sum(r.amount for r in self.cashouts.redemptions(status=1))
+        open_cashouts = sum(r.amount for r in self.cashouts.redemptions(status=RequestStatus.OPEN))
         return Budget(
             **ledger.model_dump(), liability=ledger.total_supply, cashouts_open=open_cashouts
         )

@@ -12,6 +12,7 @@ from api.cashouts.schemas import CASHOUTS, CashoutIn, CashoutOut, MarkPaidIn
 from api.deps import Merchant, ServicesDep, Treasurer
 from api.prepared import PreparedTx, prepare
 from api.responses import json_list
+from wesh.rules import RequestStatus
 
 router = APIRouter()
 
@@ -42,7 +43,7 @@ def redemptions(
     status: Annotated[Literal["open", "paid", "all"], Query()] = "open",
 ) -> Response:
     """Merchants' cash-out requests."""
-    code = {"open": 1, "paid": 2, "all": None}[status]
+    code = {"open": RequestStatus.OPEN, "paid": RequestStatus.PAID, "all": None}[status]
     return json_list(CASHOUTS, svc.cashouts.redemptions(status=code))
 
 

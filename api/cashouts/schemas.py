@@ -6,9 +6,17 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, TypeAdapter
 
+from api.database import MAX_BIGINT
+from wesh.rules import (
+    MAX_PAYMENT_REFERENCE_LENGTH,
+    MAX_REDEMPTION_BATCH,
+    MAX_TOTAL_BUDGET,
+)
+
 
 class CashoutIn(BaseModel):
-    amount: int = Field(ge=1, le=10**15, description="cents")
+    # No shop can hold more than the city ever granted.
+    amount: int = Field(ge=1, le=MAX_TOTAL_BUDGET, description="cents")
 
 
 class CashoutOut(BaseModel):
@@ -25,9 +33,10 @@ CASHOUTS = TypeAdapter(list[CashoutOut])
 
 
 class MarkPaidIn(BaseModel):
-    redemption_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(
-        min_length=1, max_length=100
+    redemption_ids: list[Annotated[int, Field(ge=1, le=MAX_BIGINT)]] = Field(
+        min_length=1, max_length=MAX_REDEMPTION_BATCH
     )
+    # The SEPA character set.
     payment_reference: str = Field(
-        min_length=1, max_length=35, pattern=r"^[A-Za-z0-9/\-?:().,'+ ]+$"
+        min_length=1, max_length=MAX_PAYMENT_REFERENCE_LENGTH, pattern=r"^[A-Za-z0-9/\-?:().,'+ ]+$"
     )

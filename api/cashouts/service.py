@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from api.cashouts.schemas import CashoutOut
 from indexer import schema as s
+from wesh.rules import RequestStatus
 
 #: Cash-outs listed at most, newest first.
 CASHOUTS_SHOWN = 500
@@ -18,7 +19,7 @@ class CashoutService:
         self.engine = engine
 
     def redemptions(
-        self, merchant: str | None = None, status: int | None = None
+        self, merchant: str | None = None, status: RequestStatus | None = None
     ) -> list[CashoutOut]:
         """Cash-outs, newest first: of one shop, or all; in one status, or any."""
         query = sa.select(s.redemptions).order_by(s.redemptions.c.redemption_id.desc())
@@ -33,7 +34,7 @@ class CashoutService:
                 redemption_id=row.redemption_id,
                 merchant=to_checksum_address(row.merchant),
                 amount=row.amount,
-                status="paid" if row.status == 2 else "open",
+                status="paid" if row.status == RequestStatus.PAID else "open",
                 payment_reference=row.payment_reference,
                 requested_tx=row.requested_tx,
                 paid_tx=row.paid_tx,

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import sqlalchemy as sa
 from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
@@ -13,18 +10,12 @@ from api.citizens.schemas import ClaimOut, HistoryItem, MeOut
 from api.ledger import Ledger
 from indexer import schema as s
 from wesh import deadlines
+from wesh.calendar import amsterdam_period
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 #: Claims listed on the page, newest first.
 CLAIMS_SHOWN = 100
 #: Transfers listed in the history, newest first.
 HISTORY_SHOWN = 50
-
-
-def period_of(timestamp: float) -> tuple[int, int]:
-    """Europe/Amsterdam (year, month), as the contract's calendar computes it."""
-    moment = datetime.fromtimestamp(timestamp, AMSTERDAM)
-    return moment.year, moment.month
 
 
 class CitizenService:
@@ -34,7 +25,7 @@ class CitizenService:
     def me(self, address: str, now: float) -> MeOut:
         """What ``address`` holds and may still earn at ``now``, and its latest claims."""
         wallet = address.lower()
-        year, month = period_of(now)
+        year, month = amsterdam_period(int(now))
         with self.engine.connect() as db:
             account = db.execute(
                 sa.select(s.accounts).where(s.accounts.c.address == wallet)
@@ -80,11 +71,11 @@ class CitizenService:
                     s.pending(s.transfers).c.receiver == wallet
                 )
             ).scalar_one()
-        yearly_cap, monthly_cap, max_open = ledger.caps_in(year)
+        caps = ledger.caps().in_force(year)
         reserved = int(citizen.reserved) if citizen else 0
-        cap_left = max(0, yearly_cap - earned_year - reserved)
-        if monthly_cap:
-            cap_left = min(cap_left, max(0, monthly_cap - earned_month - reserved))
+        cap_left = max(0, caps.yearly - earned_year - reserved)
+        if caps.monthly:
+            cap_left = min(cap_left, max(0, caps.monthly - earned_month - reserved))
         return MeOut(
             address=to_checksum_address(address),
             balance=int(account.balance) if account else 0,
@@ -99,9 +90,9 @@ class CitizenService:
             earned_month=earned_month,
             reserved=reserved,
             open_claims=int(citizen.open_claims) if citizen else 0,
-            max_open_claims=max_open,
-            cap_yearly=yearly_cap,
-            cap_monthly=monthly_cap,
+            max_open_claims=ledger.max_open_claims,
+            cap_yearly=caps.yearly,
+            cap_monthly=caps.monthly,
             cap_left=cap_left,
             claims=claims,
         )

@@ -21,10 +21,13 @@ from api.demo.schemas import DEMO_ACCOUNTS, DemoAccount
 from api.deps import ServicesDep
 from api.errors import NotFound
 from api.responses import json_list, json_response
+from wesh.deployment import DEV_CHAIN_ID
 
 router = APIRouter(prefix="/demo", tags=[openapi.DEMO], include_in_schema=False)
 
-DEMO_CHAIN_ID = 31337
+#: JSON-RPC 2.0 error codes.
+INVALID_REQUEST = -32600
+METHOD_NOT_FOUND = -32601
 #: What a wallet asks of a node while signing in, paying or reading a receipt.
 ALLOWED = frozenset(
     {
@@ -60,10 +63,10 @@ def node_chain_id(request: Request, svc: ServicesDep) -> int:
 
 
 def require_demo(request: Request, svc: ServicesDep) -> None:
-    if svc.chain_id != DEMO_CHAIN_ID:
+    if svc.chain_id != DEV_CHAIN_ID:
         raise NotFound()
     try:
-        on_demo_chain = node_chain_id(request, svc) == DEMO_CHAIN_ID
+        on_demo_chain = node_chain_id(request, svc) == DEV_CHAIN_ID
     except Exception:  # the node is down: as good as no demo
         on_demo_chain = False
     if not on_demo_chain:
@@ -100,7 +103,11 @@ async def rpc(request: Request, svc: ServicesDep) -> Response:
         body = None
     if not isinstance(body, dict) or not isinstance(body.get("method"), str):
         return json_response(
-            {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "invalid request"}}
+            {
+                "jsonrpc": "2.0",
+                "id": None,
+                "error": {"code": INVALID_REQUEST, "message": "invalid request"},
+            }
         )
     call_id = body.get("id")
     method = body["method"]
@@ -109,7 +116,10 @@ async def rpc(request: Request, svc: ServicesDep) -> Response:
             {
                 "jsonrpc": "2.0",
                 "id": call_id,
-                "error": {"code": -32601, "message": f"{method} is not available in the demo"},
+                "error": {
+                    "code": METHOD_NOT_FOUND,
+                    "message": f"{method} is not available in the demo",
+                },
             }
         )
     params = body.get("params")

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Response, UploadFile
 
 from api import openapi
+from api.auth.roles import CITY_ROLES
 from api.deps import CallerDep, Citizen, ServicesDep, rate_limit
 from api.errors import Forbidden, NotFound
 from api.evidence import photos
@@ -14,6 +15,7 @@ from api.evidence.schemas import EvidenceOut, PhotoOut
 from api.params import CidPath, TaskIdPath
 from api.prepared import prepare
 from wesh.metadata import encode
+from wesh.rules import Role
 
 router = APIRouter(tags=[openapi.CITIZEN])
 
@@ -96,7 +98,7 @@ def evidence_content(cid: CidPath, caller: CallerDep, svc: ServicesDep) -> Respo
     if not svc.content.has(cid) or svc.documents.is_public(cid):
         raise NotFound()
     record = svc.evidence.record_of(cid)
-    reviewer = "reviewer" in caller.roles.names
+    reviewer = CITY_ROLES[Role.REVIEWER] in caller.roles.names
     if record is not None:
         owner, media_type = record
         allowed = reviewer or owner.lower() == caller.address.lower()
@@ -105,7 +107,7 @@ def evidence_content(cid: CidPath, caller: CallerDep, svc: ServicesDep) -> Respo
         media_type = photos.media_type_of(data)
         allowed = reviewer or svc.evidence.claims_evidence(cid, caller.address)
     if not allowed:
-        raise Forbidden(role="reviewer")
+        raise Forbidden(role=CITY_ROLES[Role.REVIEWER])
     return Response(
         svc.content.get(cid), media_type=media_type, headers={"Cache-Control": "private"}
     )

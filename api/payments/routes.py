@@ -8,6 +8,7 @@ import io
 import secrets
 import time
 from collections.abc import AsyncIterator
+from http import HTTPStatus
 from typing import Annotated
 
 import segno
@@ -36,12 +37,16 @@ router = APIRouter()
 
 #: A payment request is valid for this long: long enough to queue at a counter.
 REQUEST_TTL_S = 30 * 60
+#: How long one payment stream stays open, by default and at most (the browser reconnects).
+DEFAULT_STREAM_S, MAX_STREAM_S = 600, 3600
+#: How often a stream looks for new payments (seconds).
+STREAM_POLL_S = 0.5
 
 
 @router.post(
     "/merchant/payment-requests",
     response_model=PaymentRequestCreated,
-    status_code=201,
+    status_code=HTTPStatus.CREATED,
     tags=[openapi.MERCHANT],
 )
 def create_payment_request(
@@ -103,7 +108,7 @@ async def payment_stream(
     request: Request,
     caller: Merchant,
     svc: ServicesDep,
-    seconds: Annotated[int, Query(ge=1, le=3600)] = 600,
+    seconds: Annotated[int, Query(ge=1, le=MAX_STREAM_S)] = DEFAULT_STREAM_S,
 ) -> StreamingResponse:
     """Server-Sent Events: one ``payment`` event for every new payment (first while on its way,
     again when confirmed), for ``seconds`` seconds (the browser reconnects by itself). A payment
@@ -128,7 +133,7 @@ async def payment_stream(
                     data = payment.model_dump_json().encode()
                     yield b"event: payment\ndata: " + data + b"\n\n"
             yield b": keep-alive\n\n"
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(STREAM_POLL_S)
 
     return StreamingResponse(
         events(),

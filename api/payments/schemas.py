@@ -5,11 +5,15 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, TypeAdapter
 
 from api.params import REFERENCE
+from api.tables import NOTE_LENGTH
+
+#: The most a shop may ask in one payment request (cents): EUR 100,000.
+MAX_REQUEST_AMOUNT = 100_000_00
 
 
 class PaymentRequestIn(BaseModel):
-    amount: int = Field(ge=1, le=100_000_00, description="cents")
-    note: str = Field("", max_length=140)
+    amount: int = Field(ge=1, le=MAX_REQUEST_AMOUNT, description="cents")
+    note: str = Field("", max_length=NOTE_LENGTH)
 
 
 class PaymentRequestCreated(BaseModel):

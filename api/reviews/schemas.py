@@ -5,24 +5,25 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, TypeAdapter
 
 from api.params import ADDRESS
+from wesh.rules import MAX_BATCH, MAX_REASON_CODE, TASK_ID_LIMIT
 
 
 class ReviewItem(BaseModel):
-    task_id: int = Field(ge=1, le=2**63 - 1)
+    task_id: int = Field(ge=1, le=TASK_ID_LIMIT - 1)
     citizen: str = Field(pattern=ADDRESS)
 
 
 class BatchIn(BaseModel):
-    items: list[ReviewItem] = Field(min_length=1, max_length=100)
+    items: list[ReviewItem] = Field(min_length=1, max_length=MAX_BATCH)
 
 
 class RejectIn(ReviewItem):
-    reason: int = Field(ge=1, le=255)
+    reason: int = Field(ge=1, le=MAX_REASON_CODE)
 
 
 class AppealDecisionIn(ReviewItem):
     grant: bool
-    reason: int = Field(0, ge=0, le=255)
+    reason: int = Field(0, ge=0, le=MAX_REASON_CODE)
 
 
 class QueueItem(BaseModel):

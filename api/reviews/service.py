@@ -10,6 +10,7 @@ from api.reviews.schemas import QueueItem
 from api.tables import task_meta
 from api.tasks.texts import TaskTexts
 from indexer import schema as s
+from wesh.rules import AWAITING_REVIEW, ClaimStatus
 
 #: Claims in one look at the queue.
 QUEUE_SHOWN = 100
@@ -21,14 +22,14 @@ class ReviewService:
         self.texts = texts
 
     def queue(self, limit: int = QUEUE_SHOWN) -> list[QueueItem]:
-        """Submitted (2) and appealed (4) claims, oldest first, with their evidence."""
+        """Submitted and appealed claims, oldest first, with their evidence."""
         c = s.claims
         self.texts.sync()
         with self.engine.connect() as db:
             rows = db.execute(
                 sa.select(c, task_meta.c.title_nl)
                 .select_from(c.outerjoin(task_meta, task_meta.c.task_id == c.c.task_id))
-                .where(c.c.status.in_((2, 4)))
+                .where(c.c.status.in_(sorted(AWAITING_REVIEW)))
                 .order_by(c.c.updated_block, c.c.task_id, c.c.citizen_id)
                 .limit(limit)
             ).all()
@@ -37,7 +38,7 @@ class ReviewService:
                 task_id=row.task_id,
                 citizen_id=row.citizen_id,
                 citizen=to_checksum_address(row.wallet),
-                status="appealed" if row.status == 4 else "submitted",
+                status=ClaimStatus(row.status).name.lower(),
                 reward=row.reward,
                 evidence_cid=row.evidence_cid,
                 rejected_by=to_checksum_address(row.rejected_by)

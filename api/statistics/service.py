@@ -7,10 +7,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from api.citizens.service import period_of
 from api.ledger import read_ledger
 from api.statistics.schemas import StatCell, Statistics
 from indexer import schema as s
+from wesh.calendar import amsterdam_period
 from wesh.neighbourhoods import NEIGHBOURHOODS
 
 #: Statistics cells with fewer people than this are suppressed (CBS practice for small counts).
@@ -43,7 +43,7 @@ class StatisticsService:
         ledger = read_ledger(self.engine)
         cells: dict[tuple[int, str], dict[str, Any]] = {}
         for hood, timestamp, citizen_id, amount in rows:
-            year, month_number = period_of(timestamp)
+            year, month_number = amsterdam_period(int(timestamp))
             key = (int(hood), f"{year}-{month_number:02d}")
             cell = cells.setdefault(key, {"people": set(), "tasks": 0, "paid": 0})
             cell["people"].add(int(citizen_id))

@@ -13,6 +13,7 @@ from api.errors import Unavailable
 from api.system.schemas import ConfigOut, TokenOut
 from api.system.service import indexer_progress
 from wesh import rules
+from wesh.deployment import DEV_CHAIN_ID
 
 router = APIRouter()
 
@@ -62,13 +63,18 @@ def config(svc: ServicesDep) -> ConfigOut:
     """What the dApp needs to talk to the chain: chain id, contract addresses, the token, and
     what a wallet that does not know the chain yet is offered; the map background."""
     heitje = str(svc.wesh.heitje.address)
-    demo = svc.chain_id == 31337
+    demo = svc.chain_id == DEV_CHAIN_ID
     rpc_url = svc.settings.chain_rpc_public_url or (svc.settings.rpc_url if demo else "")
     return ConfigOut(
         chain_id=svc.chain_id,
         heitje=heitje,
         redemption=str(svc.wesh.redemption.address),
-        token=TokenOut(address=heitje, symbol="HEIT", decimals=2, name="'t Heerlens Heitje"),
+        token=TokenOut(
+            address=heitje,
+            symbol=rules.TOKEN_SYMBOL,
+            decimals=rules.TOKEN_DECIMALS,
+            name=rules.TOKEN_NAME,
+        ),
         public_url=svc.settings.public_url,
         demo=demo,
         chain_name=svc.settings.chain_name

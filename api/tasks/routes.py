@@ -4,7 +4,7 @@ cancelling them (city task managers)."""
 from __future__ import annotations
 
 import time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -13,6 +13,7 @@ from api.deps import ServicesDep, TaskManager
 from api.errors import InvalidInput, NotFound
 from api.params import TaskIdPath
 from api.prepared import PreparedTx, prepare
+from api.tables import CATEGORY_LENGTH
 from api.tasks.schemas import (
     TASK_DETAIL,
     TASK_PAGE,
@@ -22,11 +23,16 @@ from api.tasks.schemas import (
     TaskIn,
     TaskPage,
 )
-from wesh import neighbourhoods
-from wesh.metadata import put_document, task_document
+from wesh import neighbourhoods, rules
+from wesh.metadata import put_document
 from wesh.neighbourhoods import NEIGHBOURHOODS
 
 router = APIRouter()
+
+#: Cards on a page: by default, and at most.
+DEFAULT_PAGE, MAX_PAGE = 50, 100
+#: Paging goes this deep at most (a map box or a filter finds what lies further).
+MAX_OFFSET = 1_000_000
 
 
 @router.get("/tasks", response_model=TaskPage, tags=[openapi.PUBLIC])
@@ -34,8 +40,10 @@ async def list_tasks(
     request: Request,
     svc: ServicesDep,
     status: Literal["open", "full", "closed", "cancelled", "all"] = "open",
-    neighbourhood: Annotated[int | None, Query(ge=1, le=65535)] = None,
-    category: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z0-9-]+$")] = None,
+    neighbourhood: Annotated[int | None, Query(ge=1, le=rules.MAX_NEIGHBOURHOOD)] = None,
+    category: Annotated[
+        str | None, Query(max_length=CATEGORY_LENGTH, pattern=r"^[a-z0-9-]+$")
+    ] = None,
     bbox: Annotated[
         str | None,
         Query(
@@ -43,8 +51,8 @@ async def list_tasks(
             pattern=r"^-?\d{1,3}(\.\d+)?(,-?\d{1,3}(\.\d+)?){3}$",
         ),
     ] = None,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
 ) -> Response:
     """Tasks, newest first: open ones by default; filter by neighbourhood, category, map box.
 
@@ -106,22 +114,7 @@ def commission(body: TaskIn, caller: TaskManager, svc: ServicesDep) -> Commissio
         raise InvalidInput(fields=["lat", "lon"])
     if body.claim_deadline <= time.time():
         raise InvalidInput(fields=["claim_deadline"])
-    document: dict[str, Any] = task_document(
-        title=body.title,
-        description=body.description,
-        neighbourhood=body.neighbourhood,
-        street=body.street,
-        lat=body.lat,
-        lon=body.lon,
-        reward=body.reward,
-        slots=body.slots,
-        claim_deadline=body.claim_deadline,
-        claim_duration=body.claim_duration,
-        title_en=body.title_en,
-        description_en=body.description_en,
-        category=body.category,
-    )
-    cid = put_document(svc.content, document)
+    cid = put_document(svc.content, body.document())
     tx = prepare(
         svc.wesh,
         svc.chain_id,

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field, TypeAdapter
 
 from api.prepared import PreparedTx
+from wesh.rules import MAX_DESCRIPTION, MAX_TITLE
+from wesh.task_terms import TaskTerms
+
+#: A title or description a citizen can act on has a few letters at least.
+MIN_TEXT = 3
+#: A street and number ("Akerstraat 1"), or a place ("Aambos, bij de vijver").
+MIN_STREET, MAX_STREET = 2, 200
 
 
 class TaskCard(BaseModel):
@@ -62,22 +69,14 @@ class NeighbourhoodOut(BaseModel):
     lon: float
 
 
-class TaskIn(BaseModel):
-    title: str = Field(min_length=3, max_length=120)
-    title_en: str | None = Field(None, max_length=120)
-    description: str = Field(min_length=3, max_length=4000)
-    description_en: str | None = Field(None, max_length=4000)
-    category: Literal[
-        "schilderen", "stickers", "onkruid", "zwerfafval", "graffiti", "groen", "overig"
-    ] = "overig"
-    neighbourhood: int = Field(ge=1, le=65535)
-    street: str = Field(min_length=2, max_length=200)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    reward: int = Field(ge=1, le=150_000, description="cents per slot")
-    slots: int = Field(ge=1, le=1000)
-    claim_deadline: int = Field(ge=0, le=2**40 - 1, description="unix time")
-    claim_duration: int = Field(ge=3600, le=365 * 86400, description="seconds")
+# The terms every task has, with the contracts' bounds, are wesh.task_terms.TaskTerms (the
+# scripts' task files use them too); the dashboard adds minimum lengths for what citizens read.
+class TaskIn(TaskTerms):
+    """A task to commission: its terms on chain and the texts and place of its document."""
+
+    title: str = Field(min_length=MIN_TEXT, max_length=MAX_TITLE)
+    description: str = Field(min_length=MIN_TEXT, max_length=MAX_DESCRIPTION)
+    street: str = Field(min_length=MIN_STREET, max_length=MAX_STREET)
 
 
 class CommissionOut(BaseModel):

@@ -11,11 +11,13 @@ import sqlalchemy as sa
 from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
 
+from api.database import MAX_BIGINT
 from api.tables import task_meta
 from api.tasks.schemas import TaskCard, TaskDetail, TaskPage
 from api.tasks.texts import TaskTexts
 from indexer import schema as s
 from wesh.metadata import ContentStore, get_document
+from wesh.rules import DEFAULT_CATEGORY, TaskStatus
 
 #: A list's total (for paging) is counted again when the indexer applied a block, or after this
 #: many seconds: counting 100,000 rows on every request would cost more than the page itself.
@@ -64,14 +66,15 @@ class TaskService:
             m.c.lat,
             m.c.lon,
         ).select_from(t.outerjoin(m, m.c.task_id == t.c.task_id))
+        open_ = t.c.status == TaskStatus.OPEN
         if status == "open":
-            query = query.where(t.c.status == 1, t.c.claim_deadline >= now, t.c.slots_open > 0)
+            query = query.where(open_, t.c.claim_deadline >= now, t.c.slots_open > 0)
         elif status == "full":
-            query = query.where(t.c.status == 1, t.c.slots_open == 0)
+            query = query.where(open_, t.c.slots_open == 0)
         elif status == "cancelled":
-            query = query.where(t.c.status == 2)
+            query = query.where(t.c.status == TaskStatus.CANCELLED)
         elif status == "closed":
-            query = query.where(sa.or_(t.c.status == 3, t.c.claim_deadline < now))
+            query = query.where(sa.or_(t.c.status == TaskStatus.CLOSED, t.c.claim_deadline < now))
         if neighbourhood is not None:
             query = query.where(t.c.neighbourhood == neighbourhood)
         if category:
@@ -108,6 +111,8 @@ class TaskService:
 
     def task(self, task_id: int) -> TaskDetail | None:
         """One task with its document and how many of its claims are in each status."""
+        if task_id > MAX_BIGINT:
+            return None
         self.texts.sync()
         with self.engine.connect() as db:
             row = db.execute(
@@ -149,7 +154,7 @@ def _task_card(row: Any) -> TaskCard:
         task_id=row["task_id"],
         title=row["title_nl"] or f"Klus {row['task_id']}",
         title_en=row["title_en"] or row["title_nl"] or f"Task {row['task_id']}",
-        category=row["category"] or "overig",
+        category=row["category"] or DEFAULT_CATEGORY,
         reward=row["reward"],
         slots=row["slots"],
         slots_open=row["slots_open"],

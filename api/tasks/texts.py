@@ -14,9 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from api.tables import task_meta
+from api.tables import CATEGORY_LENGTH, task_meta
 from indexer import schema as s
 from wesh.metadata import ContentStore, get_document
+from wesh.rules import DEFAULT_CATEGORY
 
 #: How often a worker looks for tasks whose documents are not cached yet.
 SYNC_EVERY_S = 1.0
@@ -77,7 +78,7 @@ class TaskTexts:
             "cid": cid,
             "title_nl": title_nl,
             "title_en": str(title.get("en") or title_nl),
-            "category": str(document.get("category") or "overig")[:40],
+            "category": str(document.get("category") or DEFAULT_CATEGORY)[:CATEGORY_LENGTH],
             "street": str(location.get("street") or ""),
             "lat": _float(location.get("lat")),
             "lon": _float(location.get("lon")),
