@@ -15,6 +15,7 @@ from web3 import Web3
 from api import docs_ui, errors
 from api.auth import routes as auth
 from api.auth.roles import Roles
+from api.auth.service import AuthService
 from api.auth.siwe import SiweConfig
 from api.auth.store import EphemeralStore, RedisStore, SqlStore
 from api.budget import routes as budget
@@ -24,6 +25,7 @@ from api.cashouts.service import CashoutService
 from api.citizens import routes as citizens
 from api.citizens.service import CitizenService
 from api.claims import routes as claims
+from api.claims.service import ClaimService
 from api.database import create_tables, indexed_block
 from api.demo import routes as demo
 from api.deps import Services
@@ -37,6 +39,7 @@ from api.page_cache import PageCache
 from api.payments import routes as payments
 from api.payments.service import PaymentService
 from api.payments.store import PaymentRequests
+from api.prepared import Transactions
 from api.responses import PROBLEM_RESPONSES
 from api.reviews import routes as reviews
 from api.reviews.service import ReviewService
@@ -136,6 +139,7 @@ def content_store(settings: ApiSettings) -> ContentStore:
 
 
 def build_services(settings: ApiSettings) -> Services:
+    """Every service of the API, on one engine, content store and chain connection."""
     manifest = deployment.load(settings.deployment)
     engine = make_engine(settings.database_url)
     create_tables(engine)
@@ -143,37 +147,54 @@ def build_services(settings: ApiSettings) -> Services:
         RedisStore(settings.redis_url) if settings.redis_url else SqlStore(engine)
     )
     w3 = Web3(Web3.HTTPProvider(settings.rpc_url, request_kwargs={"timeout": 10}))
+    wesh = Wesh(w3, manifest.heitje, manifest.redemption)
+    txs = Transactions(wesh, manifest.chain_id)
     content = content_store(settings)
     texts = TaskTexts(engine, content)
-    cashouts = CashoutService(engine)
+    roles = Roles(engine)
+    tasks = TaskService(engine, content, texts, txs)
+    merchants = MerchantService(engine, content)
+    cashouts = CashoutService(engine, txs)
+    documents = DocumentService(engine, content)
+    siwe = SiweConfig(
+        domain=settings.siwe_domain,
+        uri=settings.public_url,
+        chain_id=manifest.chain_id,
+        rpc_url=settings.rpc_url,
+        nonce_ttl_s=settings.nonce_ttl_s,
+        max_age_s=settings.siwe_max_age_s,
+    )
     return Services(
         settings=settings,
         engine=engine,
         store=store,
-        wesh=Wesh(w3, manifest.heitje, manifest.redemption),
+        wesh=wesh,
         chain_id=manifest.chain_id,
         content=content,
-        siwe=SiweConfig(
-            domain=settings.siwe_domain,
-            uri=settings.public_url,
-            chain_id=manifest.chain_id,
-            rpc_url=settings.rpc_url,
-            nonce_ttl_s=settings.nonce_ttl_s,
-            max_age_s=settings.siwe_max_age_s,
-        ),
+        txs=txs,
         pages=PageCache(lambda: indexed_block(engine)),
-        roles=Roles(engine),
-        tasks=TaskService(engine, content, texts),
-        merchants=MerchantService(engine, content),
+        roles=roles,
+        auth=AuthService(store, roles, siwe, settings.session_ttl_s),
+        tasks=tasks,
+        merchants=merchants,
         citizens=CitizenService(engine),
-        payments=PaymentService(engine),
-        payment_requests=PaymentRequests(engine),
+        claims=ClaimService(tasks, txs),
+        payments=PaymentService(
+            engine, PaymentRequests(engine), merchants, txs, settings.public_url
+        ),
         cashouts=cashouts,
-        budget=BudgetService(engine, cashouts),
-        reviews=ReviewService(engine, texts),
+        budget=BudgetService(engine, cashouts, txs),
+        reviews=ReviewService(engine, texts, txs),
         statistics=StatisticsService(engine),
-        documents=DocumentService(engine),
-        evidence=EvidenceService(engine),
+        documents=documents,
+        evidence=EvidenceService(
+            engine,
+            content,
+            documents,
+            txs,
+            settings.upload_max_bytes,
+            settings.upload_max_pixels,
+        ),
     )
 
 

@@ -10,18 +10,19 @@ from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 
 from api.auth.roles import CITIZEN, CITY, CITY_ROLES, MERCHANT, Roles, RoleSet
-from api.auth.siwe import SiweConfig
+from api.auth.service import AuthService
 from api.auth.store import EphemeralStore
 from api.budget.service import BudgetService
 from api.cashouts.service import CashoutService
 from api.citizens.service import CitizenService
+from api.claims.service import ClaimService
 from api.documents.service import DocumentService
 from api.errors import Forbidden, RateLimited, Unauthenticated
 from api.evidence.service import EvidenceService
 from api.merchants.service import MerchantService
 from api.page_cache import PageCache
 from api.payments.service import PaymentService
-from api.payments.store import PaymentRequests
+from api.prepared import Transactions
 from api.reviews.service import ReviewService
 from api.settings import ApiSettings
 from api.statistics.service import StatisticsService
@@ -50,14 +51,15 @@ class Services:
     wesh: Wesh
     chain_id: int
     content: ContentStore
-    siwe: SiweConfig
+    txs: Transactions
     pages: PageCache
     roles: Roles
+    auth: AuthService
     tasks: TaskService
     merchants: MerchantService
     citizens: CitizenService
+    claims: ClaimService
     payments: PaymentService
-    payment_requests: PaymentRequests
     cashouts: CashoutService
     budget: BudgetService
     reviews: ReviewService

@@ -8,6 +8,7 @@ it from the user's address (``eth_call``) so that a refusal is explained before 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -109,3 +110,15 @@ def prepare(
         function=tx.function,
         description=Description(nl=nl.format(**shown), en=en.format(**shown)),
     )
+
+
+@dataclass(frozen=True)
+class Transactions:
+    """The contracts as the services use them: ``wesh`` encodes a call, ``prepare`` checks it
+    from the sender and describes it (the chain id is the deployment's)."""
+
+    wesh: Wesh
+    chain_id: int
+
+    def prepare(self, tx: TxRequest, sender: str, action: str, **params: Any) -> PreparedTx:
+        return prepare(self.wesh, self.chain_id, tx, sender, action, **params)

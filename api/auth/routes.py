@@ -7,8 +7,8 @@ from http import HTTPStatus
 from fastapi import APIRouter, Response
 
 from api import openapi
-from api.auth import siwe as siwe_auth
 from api.auth.schemas import MessageIn, MessageOut, NonceOut, SessionOut, VerifyIn
+from api.auth.service import session_out
 from api.deps import SESSION_COOKIE, CallerDep, ServicesDep, rate_limit
 
 router = APIRouter(prefix="/auth", tags=[openapi.AUTH])
@@ -19,15 +19,7 @@ router = APIRouter(prefix="/auth", tags=[openapi.AUTH])
 )
 def nonce(svc: ServicesDep) -> NonceOut:
     """A fresh single-use nonce, with what the SIWE message must name."""
-    config = svc.siwe
-    return NonceOut(
-        nonce=siwe_auth.new_nonce(svc.store, config),
-        domain=config.domain,
-        uri=config.uri,
-        chain_id=config.chain_id,
-        statement=siwe_auth.STATEMENT,
-        expires_in=config.nonce_ttl_s,
-    )
+    return svc.auth.nonce()
 
 
 @router.post(
@@ -37,10 +29,7 @@ def nonce(svc: ServicesDep) -> NonceOut:
 )
 def message(body: MessageIn, svc: ServicesDep) -> MessageOut:
     """A complete EIP-4361 message for ``address`` to sign (with a fresh nonce)."""
-    nonce_value = siwe_auth.new_nonce(svc.store, svc.siwe)
-    return MessageOut(
-        message=siwe_auth.build_message(body.address, nonce_value, svc.siwe), nonce=nonce_value
-    )
+    return svc.auth.message(body.address)
 
 
 @router.post(
@@ -50,44 +39,29 @@ def message(body: MessageIn, svc: ServicesDep) -> MessageOut:
 )
 def verify(body: VerifyIn, response: Response, svc: ServicesDep) -> SessionOut:
     """Checks a signed message; on success starts a session (cookie and bearer token)."""
-    address = siwe_auth.verify(body.message, body.signature, svc.store, svc.siwe)
-    token = siwe_auth.new_session_token()
-    session = svc.store.create_session(token, address, svc.settings.session_ttl_s)
+    session = svc.auth.sign_in(body.message, body.signature)
     response.set_cookie(
         SESSION_COOKIE,
-        token,
+        session.token or "",
         max_age=svc.settings.session_ttl_s,
         httponly=True,
         secure=svc.settings.cookie_secure,
         samesite="lax",
         path="/",
     )
-    roles = svc.roles.of(address)
-    return SessionOut(
-        address=address,
-        roles=sorted(roles.names),
-        citizen_id=roles.citizen_id,
-        merchant_id=roles.merchant_id,
-        token=token,
-        expires_at=session.expires_at,
-    )
+    return session
 
 
 @router.get("/session", response_model=SessionOut)
 def session(caller: CallerDep) -> SessionOut:
     """Who is signed in, with the roles the chain gives them now."""
-    return SessionOut(
-        address=caller.address,
-        roles=sorted(caller.roles.names),
-        citizen_id=caller.roles.citizen_id,
-        merchant_id=caller.roles.merchant_id,
-    )
+    return session_out(caller.address, caller.roles)
 
 
 @router.post("/logout", status_code=HTTPStatus.NO_CONTENT)
 def logout(caller: CallerDep, response: Response, svc: ServicesDep) -> Response:
     """Ends the session everywhere (the token stops working in every worker)."""
-    svc.store.delete_session(caller.token)
+    svc.auth.sign_out(caller.token)
     response.status_code = HTTPStatus.NO_CONTENT
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

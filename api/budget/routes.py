@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from api import openapi
 from api.budget.schemas import AmountIn
 from api.deps import CityStaff, ServicesDep, Treasurer
-from api.prepared import PreparedTx, prepare
+from api.prepared import PreparedTx
 
 router = APIRouter(tags=[openapi.CITY])
 
@@ -26,11 +26,4 @@ def budget(caller: CityStaff, svc: ServicesDep) -> dict[str, Any]:
 @router.post("/city/budget/grant", response_model=PreparedTx)
 def grant_budget(body: AmountIn, caller: Treasurer, svc: ServicesDep) -> PreparedTx:
     """Prepares granting budget."""
-    return prepare(
-        svc.wesh,
-        svc.chain_id,
-        svc.wesh.grant_budget(body.amount),
-        caller.address,
-        "grant_budget",
-        amount=body.amount,
-    )
+    return svc.budget.grant(body.amount, caller.address)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from api import openapi
 from api.cashouts.schemas import CASHOUTS, CashoutIn, CashoutOut, MarkPaidIn
 from api.deps import Merchant, ServicesDep, Treasurer
-from api.prepared import PreparedTx, prepare
+from api.prepared import PreparedTx
 from api.responses import json_list
 from wesh.rules import RequestStatus
 
@@ -26,14 +26,7 @@ def cashouts(caller: Merchant, svc: ServicesDep) -> Response:
 @router.post("/merchant/cashouts", response_model=PreparedTx, tags=[openapi.MERCHANT])
 def cash_out(body: CashoutIn, caller: Merchant, svc: ServicesDep) -> PreparedTx:
     """Prepares cashing Heitjes in for euros (they are burned; the city pays by bank)."""
-    return prepare(
-        svc.wesh,
-        svc.chain_id,
-        svc.wesh.redeem(body.amount),
-        caller.address,
-        "redeem",
-        amount=body.amount,
-    )
+    return svc.cashouts.cash_out(body.amount, caller.address)
 
 
 @router.get("/city/redemptions", tags=[openapi.CITY])
@@ -50,12 +43,4 @@ def redemptions(
 @router.post("/city/redemptions/mark-paid", response_model=PreparedTx, tags=[openapi.CITY])
 def mark_paid(body: MarkPaidIn, caller: Treasurer, svc: ServicesDep) -> PreparedTx:
     """Prepares recording that cash-outs were paid by bank transfer."""
-    return prepare(
-        svc.wesh,
-        svc.chain_id,
-        svc.wesh.mark_paid(body.redemption_ids, body.payment_reference),
-        caller.address,
-        "mark_paid",
-        count=len(body.redemption_ids),
-        reference=body.payment_reference,
-    )
+    return svc.cashouts.mark_paid(body.redemption_ids, body.payment_reference, caller.address)

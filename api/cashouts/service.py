@@ -1,4 +1,5 @@
-"""Shops' cash-outs (Redemption requests) and whether the city has paid them."""
+"""Shops' cash-outs (Redemption requests): listing them, cashing in, and the treasurer recording
+the bank transfers that paid them."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
 
 from api.cashouts.schemas import CashoutOut
+from api.prepared import PreparedTx, Transactions
 from indexer import schema as s
 from wesh.rules import RequestStatus
 
@@ -15,8 +17,9 @@ CASHOUTS_SHOWN = 500
 
 
 class CashoutService:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, txs: Transactions) -> None:
         self.engine = engine
+        self.txs = txs
 
     def redemptions(
         self, merchant: str | None = None, status: RequestStatus | None = None
@@ -41,3 +44,17 @@ class CashoutService:
             )
             for row in rows
         ]
+
+    def cash_out(self, amount: int, sender: str) -> PreparedTx:
+        """The shop's Heitjes are burned; the city pays the euros by bank."""
+        return self.txs.prepare(self.txs.wesh.redeem(amount), sender, "redeem", amount=amount)
+
+    def mark_paid(self, redemption_ids: list[int], reference: str, sender: str) -> PreparedTx:
+        """Recording that the bank transfer with ``reference`` paid these cash-outs."""
+        return self.txs.prepare(
+            self.txs.wesh.mark_paid(redemption_ids, reference),
+            sender,
+            "mark_paid",
+            count=len(redemption_ids),
+            reference=reference,
+        )

@@ -13,10 +13,10 @@ these routes do not exist, and the node would not hold unlocked keys anyway.
 
 from __future__ import annotations
 
-import httpx
 from fastapi import APIRouter, Request, Response
 
 from api import openapi
+from api.demo import service
 from api.demo.schemas import DEMO_ACCOUNTS, DemoAccount
 from api.deps import ServicesDep
 from api.errors import NotFound
@@ -24,33 +24,6 @@ from api.responses import json_list, json_response
 from wesh.deployment import DEV_CHAIN_ID
 
 router = APIRouter(prefix="/demo", tags=[openapi.DEMO], include_in_schema=False)
-
-#: JSON-RPC 2.0 error codes.
-INVALID_REQUEST = -32600
-METHOD_NOT_FOUND = -32601
-#: What a wallet asks of a node while signing in, paying or reading a receipt.
-ALLOWED = frozenset(
-    {
-        "eth_chainId",
-        "net_version",
-        "eth_blockNumber",
-        "eth_accounts",
-        "eth_call",
-        "eth_estimateGas",
-        "eth_gasPrice",
-        "eth_maxPriorityFeePerGas",
-        "eth_feeHistory",
-        "eth_getBalance",
-        "eth_getCode",
-        "eth_getTransactionCount",
-        "eth_getTransactionByHash",
-        "eth_getTransactionReceipt",
-        "eth_getBlockByNumber",
-        "eth_sendTransaction",
-        "personal_sign",
-        "eth_signTypedData_v4",
-    }
-)
 
 
 def node_chain_id(request: Request, svc: ServicesDep) -> int:
@@ -77,20 +50,7 @@ def require_demo(request: Request, svc: ServicesDep) -> None:
 def accounts(request: Request, svc: ServicesDep) -> Response:
     """The node's unlocked accounts and their roles (citizen, merchant, city roles)."""
     require_demo(request, svc)
-    shops = {m.address.lower(): m.name for m in svc.merchants.merchants(active_only=False)}
-    out: list[DemoAccount] = []
-    for address in svc.wesh.w3.eth.accounts:
-        roles = svc.roles.of(str(address))
-        out.append(
-            DemoAccount(
-                address=str(address),
-                roles=sorted(roles.names),
-                citizen_id=roles.citizen_id,
-                merchant_id=roles.merchant_id,
-                name=shops.get(str(address).lower(), ""),
-            )
-        )
-    return json_list(DEMO_ACCOUNTS, out)
+    return json_list(DEMO_ACCOUNTS, service.accounts(svc.wesh.w3, svc.roles, svc.merchants))
 
 
 @router.post("/rpc")
@@ -101,34 +61,7 @@ async def rpc(request: Request, svc: ServicesDep) -> Response:
         body = await request.json()
     except ValueError:
         body = None
-    if not isinstance(body, dict) or not isinstance(body.get("method"), str):
-        return json_response(
-            {
-                "jsonrpc": "2.0",
-                "id": None,
-                "error": {"code": INVALID_REQUEST, "message": "invalid request"},
-            }
-        )
-    call_id = body.get("id")
-    method = body["method"]
-    if method not in ALLOWED:
-        return json_response(
-            {
-                "jsonrpc": "2.0",
-                "id": call_id,
-                "error": {
-                    "code": METHOD_NOT_FOUND,
-                    "message": f"{method} is not available in the demo",
-                },
-            }
-        )
-    params = body.get("params")
-    payload = {
-        "jsonrpc": "2.0",
-        "id": call_id,
-        "method": method,
-        "params": params if isinstance(params, list) else [],
-    }
-    async with httpx.AsyncClient(timeout=30) as client:
-        reply = await client.post(svc.settings.rpc_url, json=payload)
-    return Response(reply.content, media_type="application/json")
+    answer = await service.relay(svc.settings.rpc_url, body)
+    if isinstance(answer, bytes):
+        return Response(answer, media_type="application/json")
+    return json_response(answer)

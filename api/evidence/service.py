@@ -1,21 +1,136 @@
-"""Evidence: who handed in which photos and documents, and who may see them."""
+"""Evidence: a citizen's photos checked, cleaned and stored with the evidence document that goes
+on chain, and who may see them afterwards (the citizen who handed them in, and reviewers)."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from api.auth.roles import CITY_ROLES, RoleSet
+from api.documents.service import DocumentService
+from api.errors import Forbidden, NotFound
+from api.evidence import photos
+from api.evidence.schemas import EvidenceOut, PhotoOut
+from api.prepared import Transactions
 from api.tables import evidence_owners
 from indexer import schema as s
+from wesh.metadata import ContentStore, encode
+from wesh.rules import Role
+
+#: The evidence document's format, named in the document itself.
+EVIDENCE_SCHEMA = "wesh.evidence/1"
+#: A CID the contract accepts, for asking whether it accepts a submission at all.
+PROBE_CID = "bafkreicheckonly"
+#: Who may see anyone's evidence.
+REVIEWER = CITY_ROLES[Role.REVIEWER]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded photo: its role ("before", "after"), its bytes and the type it claims."""
+
+    role: str
+    data: bytes
+    declared_type: str | None
+
+
+def evidence_document(
+    task_id: int, citizen_id: int | None, stored: list[PhotoOut], note: str
+) -> dict[str, Any]:
+    """What goes on chain (by CID) when a citizen hands in work: the task, the citizen, the
+    cleaned photos' CIDs and sizes, and their note."""
+    return {
+        "schema": EVIDENCE_SCHEMA,
+        "task_id": task_id,
+        "citizen_id": citizen_id,
+        "photos": [p.model_dump() for p in stored],
+        "note": note.strip(),
+    }
 
 
 class EvidenceService:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        content: ContentStore,
+        documents: DocumentService,
+        txs: Transactions,
+        max_bytes: int,
+        max_pixels: int,
+    ) -> None:
         self.engine = engine
+        self.content = content
+        self.documents = documents
+        self.txs = txs
+        self.max_bytes = max_bytes
+        self.max_pixels = max_pixels
+
+    def hand_in(
+        self, task_id: int, sender: str, citizen_id: int | None, uploads: list[Upload], note: str
+    ) -> EvidenceOut:
+        """Checks and cleans the photos, stores them and the evidence document, and prepares
+        the submission. Nothing is stored unless every photo is accepted and the claim takes a
+        submission now."""
+        cleaned = [
+            (
+                upload.role,
+                photos.clean(upload.data, upload.declared_type, self.max_bytes, self.max_pixels),
+            )
+            for upload in uploads
+        ]
+        # The contract must accept a submission now (the claim is open and valid) before anything
+        # is stored: the evidence CID's value does not change that answer.
+        self.txs.prepare(
+            self.txs.wesh.submit(task_id, PROBE_CID), sender, "submit", task_id=task_id
+        )
+        stored: list[PhotoOut] = []
+        for role, photo in cleaned:
+            cid = self.content.put(photo.data)
+            self.record(cid, sender, photo.media_type)
+            stored.append(
+                PhotoOut(
+                    role=role,
+                    cid=cid,
+                    media_type=photo.media_type,
+                    width=photo.width,
+                    height=photo.height,
+                )
+            )
+        document = evidence_document(task_id, citizen_id, stored, note)
+        evidence_cid = self.content.put(encode(document))
+        self.record(evidence_cid, sender, "application/json")
+        tx = self.txs.prepare(
+            self.txs.wesh.submit(task_id, evidence_cid), sender, "submit", task_id=task_id
+        )
+        return EvidenceOut(evidence_cid=evidence_cid, photos=stored, tx=tx)
+
+    def fetch(self, cid: str, wallet: str, roles: RoleSet) -> tuple[bytes, str]:
+        """An evidence photo or document and its media type, for its owner or a reviewer.
+
+        Evidence uploaded through this API is recorded with its owner. Evidence that reached the
+        content store another way (the city's scripts, the demo's seed) has no record: reviewers
+        may still see it, and a citizen may see an evidence document their own claim points
+        to."""
+        if not self.content.has(cid) or self.documents.is_public(cid):
+            raise NotFound()
+        reviewer = REVIEWER in roles.names
+        record = self.record_of(cid)
+        if record is not None:
+            owner, media_type = record
+            allowed = reviewer or owner.lower() == wallet.lower()
+        else:
+            media_type = photos.media_type_of(self.content.get(cid))
+            allowed = reviewer or self.claims_evidence(cid, wallet)
+        if not allowed:
+            raise Forbidden(role=REVIEWER)
+        return self.content.get(cid), media_type
 
     def record(self, cid: str, owner: str, media_type: str) -> None:
+        """Who handed ``cid`` in (the first to do so keeps it)."""
         with self.engine.begin() as db:
             exists = db.execute(
                 sa.select(evidence_owners.c.cid).where(evidence_owners.c.cid == cid)
@@ -41,6 +156,7 @@ class EvidenceService:
         return found is not None
 
     def record_of(self, cid: str) -> tuple[str, str] | None:
+        """(owner, media type) of evidence uploaded through this API."""
         with self.engine.connect() as db:
             row = db.execute(
                 sa.select(evidence_owners.c.owner, evidence_owners.c.media_type).where(

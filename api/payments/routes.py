@@ -4,20 +4,16 @@ citizen's wallet pays what is still open of it."""
 from __future__ import annotations
 
 import asyncio
-import io
-import secrets
 import time
 from collections.abc import AsyncIterator
 from http import HTTPStatus
 from typing import Annotated
 
-import segno
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from api import openapi
 from api.deps import Citizen, Merchant, ServicesDep
-from api.errors import InvalidInput, NotFound
 from api.params import ReferencePath
 from api.payments.schemas import (
     PAYMENTS,
@@ -28,15 +24,11 @@ from api.payments.schemas import (
     PaymentRequestOut,
     PaymentRequestStatus,
 )
-from api.payments.service import bytes32_of
-from api.payments.store import PaymentRequest
-from api.prepared import PreparedTx, prepare
+from api.prepared import PreparedTx
 from api.responses import json_list
 
 router = APIRouter()
 
-#: A payment request is valid for this long: long enough to queue at a counter.
-REQUEST_TTL_S = 30 * 60
 #: How long one payment stream stays open, by default and at most (the browser reconnects).
 DEFAULT_STREAM_S, MAX_STREAM_S = 600, 3600
 #: How often a stream looks for new payments (seconds).
@@ -53,43 +45,18 @@ def create_payment_request(
     body: PaymentRequestIn, caller: Merchant, svc: ServicesDep
 ) -> PaymentRequestCreated:
     """A payment request: a reference, a link a phone camera opens, and its QR code."""
-    reference = secrets.token_hex(8)
-    now = int(time.time())
-    svc.payment_requests.create(
-        PaymentRequest(
-            reference=reference,
-            merchant=caller.address,
-            amount=body.amount,
-            note=body.note,
-            created_at=now,
-            expires_at=now + REQUEST_TTL_S,
-        )
-    )
-    return PaymentRequestCreated(
-        reference=reference,
-        amount=body.amount,
-        note=body.note,
-        link=f"{svc.settings.public_url}/betalen/{reference}",
-        qr_svg=f"/merchant/payment-requests/{reference}/qr.svg",
-        expires_at=now + REQUEST_TTL_S,
-    )
+    return svc.payments.create_request(caller.address, body.amount, body.note, int(time.time()))
 
 
 @router.get(
     "/merchant/payment-requests/{reference}/qr.svg",
     response_class=Response,
-    responses={200: {"content": {"image/svg+xml": {}}}},
+    responses={HTTPStatus.OK: {"content": {"image/svg+xml": {}}}},
     tags=[openapi.MERCHANT],
 )
 def payment_request_qr(reference: ReferencePath, svc: ServicesDep) -> Response:
     """The QR code of a payment request, as SVG (it holds only the payment link)."""
-    if svc.payment_requests.get(reference) is None:
-        raise NotFound("payment_request_unknown")
-    out = io.BytesIO()
-    segno.make(f"{svc.settings.public_url}/betalen/{reference}", error="m").save(
-        out, kind="svg", scale=8, border=2, title="Betaalverzoek / payment request"
-    )
-    return Response(out.getvalue(), media_type="image/svg+xml")
+    return Response(svc.payments.qr_svg(reference), media_type="image/svg+xml")
 
 
 @router.get("/merchant/payments", response_model=list[PaymentOut], tags=[openapi.MERCHANT])
@@ -101,7 +68,7 @@ def payments(caller: Merchant, svc: ServicesDep) -> Response:
 @router.get(
     "/merchant/payments/stream",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
+    responses={HTTPStatus.OK: {"content": {"text/event-stream": {}}}},
     tags=[openapi.MERCHANT],
 )
 async def payment_stream(
@@ -152,65 +119,18 @@ def payment_request_status(
 ) -> PaymentRequestStatus:
     """How much of a payment request of this shop has been paid, and by whom: payments to this
     shop quoting its reference add up; it is paid when they reach the amount asked."""
-    request = svc.payment_requests.get(reference)
-    if request is None or request.merchant.lower() != caller.address.lower():
-        raise NotFound("payment_request_unknown")
-    progress = svc.payments.request_progress(
-        request.merchant, bytes32_of(reference), request.amount
-    )
-    return PaymentRequestStatus(
-        reference=reference,
-        amount=progress.amount,
-        received=progress.received,
-        remaining=progress.remaining,
-        paid=progress.paid,
-        payments=progress.payments,
-    )
+    return svc.payments.status(reference, caller.address)
 
 
 @router.get("/pay/{reference}", response_model=PaymentRequestOut, tags=[openapi.CITIZEN])
 def payment_request(reference: ReferencePath, svc: ServicesDep) -> PaymentRequestOut:
     """What a shop's QR code asks: which shop, how much, how much of it that shop has received
     quoting this reference, and whether that is all of it (then it is paid)."""
-    request = svc.payment_requests.get(reference)
-    if request is None or request.expires_at < time.time():
-        raise NotFound("payment_request_unknown")
-    merchant = svc.merchants.merchant(request.merchant)
-    progress = svc.payments.request_progress(
-        request.merchant, bytes32_of(reference), request.amount
-    )
-    return PaymentRequestOut(
-        reference=reference,
-        merchant=request.merchant,
-        merchant_name=merchant.name if merchant else request.merchant,
-        amount=request.amount,
-        note=request.note,
-        expires_at=request.expires_at,
-        received=progress.received,
-        remaining=progress.remaining,
-        paid=progress.paid,
-    )
+    return svc.payments.request_for_payer(reference, time.time())
 
 
 @router.post("/me/payments", response_model=PreparedTx, tags=[openapi.CITIZEN])
 def pay(body: PayIn, caller: Citizen, svc: ServicesDep) -> PreparedTx:
     """Prepares paying a shop's payment request (from its QR code): what is still to pay of it,
     the whole amount unless part of it has been paid already."""
-    request = svc.payment_requests.get(body.reference)
-    if request is None or request.expires_at < time.time():
-        raise NotFound("payment_request_unknown")
-    progress = svc.payments.request_progress(
-        request.merchant, bytes32_of(body.reference), request.amount
-    )
-    if progress.paid:
-        raise InvalidInput("payment_request_paid")
-    merchant = svc.merchants.merchant(request.merchant)
-    return prepare(
-        svc.wesh,
-        svc.chain_id,
-        svc.wesh.pay(request.merchant, progress.remaining, bytes.fromhex(body.reference)),
-        caller.address,
-        "pay",
-        amount=progress.remaining,
-        merchant=merchant.name if merchant else request.merchant,
-    )
+    return svc.payments.pay(body.reference, caller.address, time.time())

@@ -1,19 +1,38 @@
-"""Payments to shops, and how far a shop's payment request is paid."""
+"""Paying a shop: payment requests (a reference, a link and its QR code), the payments to a
+shop, and how far a request is paid."""
 
 from __future__ import annotations
 
+import io
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
+import segno
 import sqlalchemy as sa
 from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
 
-from api.payments.schemas import PaymentOut
+from api.errors import InvalidInput, NotFound
+from api.merchants.service import MerchantService
+from api.payments.schemas import (
+    PaymentOut,
+    PaymentRequestCreated,
+    PaymentRequestOut,
+    PaymentRequestStatus,
+)
+from api.payments.store import PaymentRequest, PaymentRequests
+from api.prepared import PreparedTx, Transactions
 from indexer import schema as s
 
 #: Payments listed for a shop (confirmed, and as many on their way).
 PAYMENTS_SHOWN = 50
+#: A payment request is valid for this long: long enough to queue at a counter.
+REQUEST_TTL_S = 30 * 60
+#: Random bytes in a reference (16 hex digits; the wallet quotes it left-aligned in a bytes32).
+REFERENCE_BYTES = 8
+#: Where a phone camera that reads the QR code goes: the dApp's payment page.
+PAY_PAGE = "/betalen/"
 
 
 def bytes32_of(reference: str) -> str:
@@ -47,9 +66,116 @@ class Progress:
 
 
 class PaymentService:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        requests: PaymentRequests,
+        merchants: MerchantService,
+        txs: Transactions,
+        public_url: str,
+    ) -> None:
         self.engine = engine
+        self.requests = requests
+        self.merchants = merchants
+        self.txs = txs
+        self.public_url = public_url
 
+    # ------------------------------------------------------------ the shop's side
+    def create_request(
+        self, merchant: str, amount: int, note: str, now: int
+    ) -> PaymentRequestCreated:
+        """A new payment request of ``merchant``: a random reference, valid REQUEST_TTL_S."""
+        request = PaymentRequest(
+            reference=secrets.token_hex(REFERENCE_BYTES),
+            merchant=merchant,
+            amount=amount,
+            note=note,
+            created_at=now,
+            expires_at=now + REQUEST_TTL_S,
+        )
+        self.requests.create(request)
+        return PaymentRequestCreated(
+            reference=request.reference,
+            amount=amount,
+            note=note,
+            link=self.link(request.reference),
+            qr_svg=f"/merchant/payment-requests/{request.reference}/qr.svg",
+            expires_at=request.expires_at,
+        )
+
+    def link(self, reference: str) -> str:
+        return f"{self.public_url}{PAY_PAGE}{reference}"
+
+    def qr_svg(self, reference: str) -> bytes:
+        """The QR code of a payment request, as SVG: it holds only the payment link."""
+        if self.requests.get(reference) is None:
+            raise NotFound("payment_request_unknown")
+        out = io.BytesIO()
+        segno.make(self.link(reference), error="m").save(
+            out, kind="svg", scale=8, border=2, title="Betaalverzoek / payment request"
+        )
+        return out.getvalue()
+
+    def status(self, reference: str, merchant: str) -> PaymentRequestStatus:
+        """How much of ``merchant``'s request has been paid, and by which payments (another
+        shop's reference is not found)."""
+        request = self.requests.get(reference)
+        if request is None or request.merchant.lower() != merchant.lower():
+            raise NotFound("payment_request_unknown")
+        progress = self.progress(request)
+        return PaymentRequestStatus(
+            reference=reference,
+            amount=progress.amount,
+            received=progress.received,
+            remaining=progress.remaining,
+            paid=progress.paid,
+            payments=progress.payments,
+        )
+
+    # --------------------------------------------------------- the citizen's side
+    def live_request(self, reference: str, now: float) -> PaymentRequest:
+        """The request behind a QR code, if it has not expired."""
+        request = self.requests.get(reference)
+        if request is None or request.expires_at < now:
+            raise NotFound("payment_request_unknown")
+        return request
+
+    def request_for_payer(self, reference: str, now: float) -> PaymentRequestOut:
+        """What a shop's QR code asks: which shop, how much, and how much of it is paid."""
+        request = self.live_request(reference, now)
+        progress = self.progress(request)
+        return PaymentRequestOut(
+            reference=reference,
+            merchant=request.merchant,
+            merchant_name=self.shop_name(request.merchant),
+            amount=request.amount,
+            note=request.note,
+            expires_at=request.expires_at,
+            received=progress.received,
+            remaining=progress.remaining,
+            paid=progress.paid,
+        )
+
+    def pay(self, reference: str, sender: str, now: float) -> PreparedTx:
+        """Paying what is still open of a request (all of it unless part has been paid); a paid
+        request is refused."""
+        request = self.live_request(reference, now)
+        progress = self.progress(request)
+        if progress.paid:
+            raise InvalidInput("payment_request_paid")
+        return self.txs.prepare(
+            self.txs.wesh.pay(request.merchant, progress.remaining, bytes.fromhex(reference)),
+            sender,
+            "pay",
+            amount=progress.remaining,
+            merchant=self.shop_name(request.merchant),
+        )
+
+    def shop_name(self, wallet: str) -> str:
+        merchant = self.merchants.merchant(wallet)
+        return merchant.name if merchant else wallet
+
+    # ------------------------------------------------------------------ payments
     def payments_to(
         self, merchant: str, after: tuple[int, int] = (-1, -1), limit: int = PAYMENTS_SHOWN
     ) -> list[PaymentOut]:
@@ -71,13 +197,13 @@ class PaymentService:
                 out.extend(_payment(row, pending) for row in reversed(rows))
         return out
 
-    def request_progress(self, merchant: str, reference: str, amount: int) -> Progress:
-        """How far a payment request of ``merchant`` for ``amount`` cents is paid.
+    def progress(self, request: PaymentRequest) -> Progress:
+        """How far ``request`` is paid.
 
-        Only payments to ``merchant`` quoting ``reference`` (its bytes32 form) count: the same
+        Only payments to the shop that asked, quoting the request's reference, count: the same
         reference quoted to another shop pays nothing here. They add up, confirmed and on their
-        way alike; the request is paid when their sum reaches ``amount``."""
-        wallet, quoted = merchant.lower(), reference.lower()
+        way alike; the request is paid when their sum reaches its amount."""
+        wallet, quoted = request.merchant.lower(), bytes32_of(request.reference)
         payments: list[PaymentOut] = []
         with self.engine.connect() as db:
             for table, pending in ((s.payments, False), (s.pending(s.payments), True)):
@@ -89,9 +215,9 @@ class PaymentService:
                 payments.extend(_payment(row, pending) for row in rows)
         received = sum(p.amount for p in payments)
         return Progress(
-            amount=amount,
+            amount=request.amount,
             received=received,
-            remaining=max(amount - received, 0),
-            paid=received >= amount,
+            remaining=max(request.amount - received, 0),
+            paid=received >= request.amount,
             payments=payments,
         )

@@ -1,5 +1,5 @@
 """Reviewing: the queue of submissions and appeals, approving, rejecting with a published reason,
-deciding appeals."""
+deciding appeals; and the published reasons."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from fastapi import APIRouter, Response
 from api import openapi
 from api.deps import Reviewer as ReviewerDep
 from api.deps import ServicesDep
-from api.errors import InvalidInput
-from api.prepared import PreparedTx, prepare
+from api.prepared import PreparedTx
 from api.responses import json_list
 from api.reviews.schemas import (
     QUEUE,
@@ -40,72 +39,22 @@ def review_queue(caller: ReviewerDep, svc: ServicesDep) -> Response:
 @router.post("/city/reviews/approve", response_model=PreparedTx, tags=[openapi.CITY])
 def approve(body: ReviewItem, caller: ReviewerDep, svc: ServicesDep) -> PreparedTx:
     """Prepares approving one submission (pays the reward)."""
-    claim = _claim_reward(svc, body)
-    return prepare(
-        svc.wesh,
-        svc.chain_id,
-        svc.wesh.approve_submission(body.task_id, body.citizen),
-        caller.address,
-        "approve_submission",
-        task_id=body.task_id,
-        reward=claim,
-    )
+    return svc.reviews.approve(body, caller.address)
 
 
 @router.post("/city/reviews/approve-batch", response_model=PreparedTx, tags=[openapi.CITY])
 def approve_batch(body: BatchIn, caller: ReviewerDep, svc: ServicesDep) -> PreparedTx:
     """Prepares approving many submissions in one transaction (all or none)."""
-    items = [(item.task_id, item.citizen) for item in body.items]
-    return prepare(
-        svc.wesh,
-        svc.chain_id,
-        svc.wesh.approve_submissions(items),
-        caller.address,
-        "approve_submissions",
-        count=len(items),
-    )
+    return svc.reviews.approve_batch(body.items, caller.address)
 
 
 @router.post("/city/reviews/reject", response_model=PreparedTx, tags=[openapi.CITY])
 def reject(body: RejectIn, caller: ReviewerDep, svc: ServicesDep) -> PreparedTx:
     """Prepares rejecting a submission with one of the published reason codes."""
-    try:
-        reasons.lookup(body.reason)
-    except reasons.UnknownReason:
-        raise InvalidInput(fields=["reason"]) from None
-    return prepare(
-        svc.wesh,
-        svc.chain_id,
-        svc.wesh.reject_submission(body.task_id, body.citizen, body.reason),
-        caller.address,
-        "reject_submission",
-        task_id=body.task_id,
-        reason=body.reason,
-    )
+    return svc.reviews.reject(body, caller.address)
 
 
 @router.post("/city/appeals/decide", response_model=PreparedTx, tags=[openapi.CITY])
 def decide_appeal(body: AppealDecisionIn, caller: ReviewerDep, svc: ServicesDep) -> PreparedTx:
     """Prepares deciding an appeal (a reviewer other than the one who rejected)."""
-    if not body.grant:
-        try:
-            reasons.lookup(body.reason)
-        except reasons.UnknownReason:
-            raise InvalidInput(fields=["reason"]) from None
-    return prepare(
-        svc.wesh,
-        svc.chain_id,
-        svc.wesh.decide_appeal(body.task_id, body.citizen, body.grant, body.reason),
-        caller.address,
-        "decide_appeal",
-        task_id=body.task_id,
-        decision_nl="toegekend" if body.grant else "afgewezen",
-        decision_en="granted" if body.grant else "denied",
-    )
-
-
-def _claim_reward(svc: ServicesDep, item: ReviewItem) -> int:
-    for queued in svc.reviews.queue(limit=1000):
-        if queued.task_id == item.task_id and queued.citizen.lower() == item.citizen.lower():
-            return queued.reward
-    return 0
+    return svc.reviews.decide_appeal(body, caller.address)

@@ -10,10 +10,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, generate_lat
 from api import openapi
 from api.deps import ServicesDep
 from api.errors import Unavailable
-from api.system.schemas import ConfigOut, TokenOut
-from api.system.service import indexer_progress
-from wesh import rules
-from wesh.deployment import DEV_CHAIN_ID
+from api.system.schemas import ConfigOut
+from api.system.service import dapp_config, indexer_progress
 
 router = APIRouter()
 
@@ -62,32 +60,4 @@ def metrics(svc: ServicesDep) -> Response:
 def config(svc: ServicesDep) -> ConfigOut:
     """What the dApp needs to talk to the chain: chain id, contract addresses, the token, and
     what a wallet that does not know the chain yet is offered; the map background."""
-    heitje = str(svc.wesh.heitje.address)
-    demo = svc.chain_id == DEV_CHAIN_ID
-    rpc_url = svc.settings.chain_rpc_public_url or (svc.settings.rpc_url if demo else "")
-    return ConfigOut(
-        chain_id=svc.chain_id,
-        heitje=heitje,
-        redemption=str(svc.wesh.redemption.address),
-        token=TokenOut(
-            address=heitje,
-            symbol=rules.TOKEN_SYMBOL,
-            decimals=rules.TOKEN_DECIMALS,
-            name=rules.TOKEN_NAME,
-        ),
-        public_url=svc.settings.public_url,
-        demo=demo,
-        chain_name=svc.settings.chain_name
-        or ("WESH lokaal (anvil)" if demo else f"Chain {svc.chain_id}"),
-        rpc_urls=[rpc_url] if rpc_url else [],
-        map_tiles_url=svc.settings.map_tiles_url,
-        map_attribution=svc.settings.map_attribution,
-        max_rejections=rules.MAX_REJECTIONS,
-        categories=list(rules.CATEGORIES),
-        max_reward=rules.MAX_REWARD,
-        max_slots=rules.MAX_SLOTS,
-        min_claim_duration=rules.MIN_CLAIM_DURATION,
-        max_claim_duration=rules.MAX_CLAIM_DURATION,
-        task_statuses={str(n): name for n, name in rules.status_names(rules.TaskStatus).items()},
-        claim_statuses={str(n): name for n, name in rules.status_names(rules.ClaimStatus).items()},
-    )
+    return dapp_config(svc.settings, svc.chain_id, svc.wesh)

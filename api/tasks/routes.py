@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api import openapi
 from api.deps import ServicesDep, TaskManager
-from api.errors import InvalidInput, NotFound
+from api.errors import NotFound
 from api.params import TaskIdPath
-from api.prepared import PreparedTx, prepare
+from api.prepared import PreparedTx
 from api.tables import CATEGORY_LENGTH
 from api.tasks.schemas import (
     TASK_DETAIL,
@@ -22,9 +22,9 @@ from api.tasks.schemas import (
     TaskDetail,
     TaskIn,
     TaskPage,
+    parse_box,
 )
-from wesh import neighbourhoods, rules
-from wesh.metadata import put_document
+from wesh import rules
 from wesh.neighbourhoods import NEIGHBOURHOODS
 
 router = APIRouter()
@@ -58,12 +58,7 @@ async def list_tasks(
 
     A page is built once per indexed block (and at most every few seconds, for deadlines that
     pass): between blocks, every request for it gets the same bytes, with an ETag."""
-    box: tuple[float, float, float, float] | None = None
-    if bbox:
-        south, west, north, east = (float(part) for part in bbox.split(","))
-        if not (-90 <= south <= north <= 90 and -180 <= west <= east <= 180):
-            raise InvalidInput(fields=["bbox"])
-        box = (south, west, north, east)
+    box = parse_box(bbox) if bbox else None
 
     def build() -> bytes:
         page = svc.tasks.page(
@@ -106,43 +101,10 @@ def list_neighbourhoods() -> list[NeighbourhoodOut]:
 @router.post("/city/tasks", response_model=CommissionOut, tags=[openapi.CITY])
 def commission(body: TaskIn, caller: TaskManager, svc: ServicesDep) -> CommissionOut:
     """Stores the task's public document and prepares commissioning it (locks the reward)."""
-    try:
-        hood = neighbourhoods.by_code(body.neighbourhood)
-    except neighbourhoods.UnknownNeighbourhood:
-        raise InvalidInput(fields=["neighbourhood"]) from None
-    if neighbourhoods.check_location(hood, body.lat, body.lon):
-        raise InvalidInput(fields=["lat", "lon"])
-    if body.claim_deadline <= time.time():
-        raise InvalidInput(fields=["claim_deadline"])
-    cid = put_document(svc.content, body.document())
-    tx = prepare(
-        svc.wesh,
-        svc.chain_id,
-        svc.wesh.commission_task(
-            cid,
-            body.reward,
-            body.slots,
-            body.claim_deadline,
-            body.claim_duration,
-            body.neighbourhood,
-        ),
-        caller.address,
-        "commission_task",
-        title=body.title,
-        slots=body.slots,
-        reward=body.reward,
-    )
-    return CommissionOut(metadata_cid=cid, tx=tx)
+    return svc.tasks.commission(body, caller.address, time.time())
 
 
 @router.post("/city/tasks/{task_id}/cancel", response_model=PreparedTx, tags=[openapi.CITY])
 def cancel(task_id: TaskIdPath, caller: TaskManager, svc: ServicesDep) -> PreparedTx:
     """Prepares cancelling a task (open slots go back to the budget; claimed work stays paid)."""
-    return prepare(
-        svc.wesh,
-        svc.chain_id,
-        svc.wesh.cancel_task(task_id),
-        caller.address,
-        "cancel_task",
-        task_id=task_id,
-    )
+    return svc.tasks.cancel(task_id, caller.address)

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, TypeAdapter
 
+from api.errors import InvalidInput
 from api.prepared import PreparedTx
 from wesh.rules import MAX_DESCRIPTION, MAX_TITLE
 from wesh.task_terms import TaskTerms
@@ -14,6 +15,18 @@ from wesh.task_terms import TaskTerms
 MIN_TEXT = 3
 #: A street and number ("Akerstraat 1"), or a place ("Aambos, bij de vijver").
 MIN_STREET, MAX_STREET = 2, 200
+
+
+#: A map view: south, west, north, east in degrees.
+Box = tuple[float, float, float, float]
+
+
+def parse_box(text: str) -> Box:
+    """A map view from ``south,west,north,east`` (already matched against its pattern)."""
+    south, west, north, east = (float(part) for part in text.split(","))
+    if not (-90 <= south <= north <= 90 and -180 <= west <= east <= 180):
+        raise InvalidInput(fields=["bbox"])
+    return (south, west, north, east)
 
 
 class TaskCard(BaseModel):

@@ -1,5 +1,5 @@
-"""Tasks as the public sees them: pages of cards (filtered by status, neighbourhood, category and
-map box) and one task with its document and claim counts."""
+"""Tasks: pages of cards (filtered by status, neighbourhood, category and map box), one task with
+its document and claim counts, and commissioning and cancelling them."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
 
 from api.database import MAX_BIGINT
+from api.errors import InvalidInput
+from api.prepared import PreparedTx, Transactions
 from api.tables import task_meta
-from api.tasks.schemas import TaskCard, TaskDetail, TaskPage
+from api.tasks.schemas import Box, CommissionOut, TaskCard, TaskDetail, TaskIn, TaskPage
 from api.tasks.texts import TaskTexts
 from indexer import schema as s
-from wesh.metadata import ContentStore, get_document
+from wesh import neighbourhoods
+from wesh.metadata import ContentStore, get_document, put_document
 from wesh.rules import DEFAULT_CATEGORY, TaskStatus
 
 #: A list's total (for paging) is counted again when the indexer applied a block, or after this
@@ -25,14 +28,15 @@ COUNT_TTL_S = 30.0
 #: Totals kept at most (one per filter combination and block).
 COUNTS_KEPT = 1_000
 
-Box = tuple[float, float, float, float]
-
 
 class TaskService:
-    def __init__(self, engine: Engine, content: ContentStore, texts: TaskTexts) -> None:
+    def __init__(
+        self, engine: Engine, content: ContentStore, texts: TaskTexts, txs: Transactions
+    ) -> None:
         self.engine = engine
         self.content = content
         self.texts = texts
+        self.txs = txs
         self._counts: dict[tuple[Any, ...], tuple[int, float]] = {}
 
     def page(
@@ -144,6 +148,40 @@ class TaskService:
             task_manager=to_checksum_address(data["task_manager"]),
             document=document or {},
             claims_by_status={str(status): int(count) for status, count in claimed},
+        )
+
+    def commission(self, terms: TaskIn, sender: str, now: float) -> CommissionOut:
+        """Stores the task's document and prepares commissioning it, once its place lies in its
+        neighbourhood and its deadline after ``now``."""
+        try:
+            hood = neighbourhoods.by_code(terms.neighbourhood)
+        except neighbourhoods.UnknownNeighbourhood:
+            raise InvalidInput(fields=["neighbourhood"]) from None
+        if neighbourhoods.check_location(hood, terms.lat, terms.lon):
+            raise InvalidInput(fields=["lat", "lon"])
+        if terms.claim_deadline <= now:
+            raise InvalidInput(fields=["claim_deadline"])
+        cid = put_document(self.content, terms.document())
+        tx = self.txs.prepare(
+            self.txs.wesh.commission_task(
+                cid,
+                terms.reward,
+                terms.slots,
+                terms.claim_deadline,
+                terms.claim_duration,
+                terms.neighbourhood,
+            ),
+            sender,
+            "commission_task",
+            title=terms.title,
+            slots=terms.slots,
+            reward=terms.reward,
+        )
+        return CommissionOut(metadata_cid=cid, tx=tx)
+
+    def cancel(self, task_id: int, sender: str) -> PreparedTx:
+        return self.txs.prepare(
+            self.txs.wesh.cancel_task(task_id), sender, "cancel_task", task_id=task_id
         )
 
 
