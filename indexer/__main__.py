@@ -28,8 +28,8 @@ from sqlalchemy.exc import OperationalError
 
 from indexer import schema, status
 from indexer.archive import as_rpc_logs
+from indexer.batch import IntegrityError
 from indexer.db import describe, make_engine
-from indexer.projections import IntegrityError
 from indexer.reorg import ReorgTooDeep
 from indexer.rpc import DeterministicError, GaveUp, Rpc, RpcError, Stopped
 from indexer.startup import DeploymentMismatch

@@ -13,8 +13,9 @@ import time
 from sqlalchemy.engine import Connection, Engine
 
 from indexer import schema
+from indexer.batch import Batch, Store
 from indexer.db import bulk, sql_for
-from indexer.projections import Batch, Store, Unplaceable, apply
+from indexer.projections import Unplaceable, apply
 from indexer.range_reader import RangeReader
 from indexer.ranges import BlockRow, ChainMoved
 from indexer.unplaceable import Unplaceables

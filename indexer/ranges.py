@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import marshal
 from dataclasses import dataclass
+from itertools import starmap
 from typing import Any
 
 from indexer.decoded import Event
 
-#: An ``Event`` as a plain tuple (same fields, same order): what the decoding loop makes, and
-#: what crosses the pipe (``marshal`` writes plain values only).
+#: An ``Event``'s fields as a plain tuple, in order: what the decoding loop makes, and what
+#: crosses the pipe (``marshal`` writes plain values only).
 EventRow = tuple[str, tuple[Any, ...], int, int, str, int]
 
 #: A ``blocks`` row: number, hash, parent hash, timestamp, whether it has events.
 BlockRow = tuple[int, str, str, int, bool]
-
-_as_event = tuple.__new__
 
 
 class ChainMoved(Exception):
@@ -84,7 +83,7 @@ class Fetched:
 
     @classmethod
     def of(cls, read: Read, decoded: Decoded) -> Fetched:
-        events = [_as_event(Event, row) for row in decoded.events]
+        events = list(starmap(Event, decoded.events))
         return cls(
             read.first,
             read.last,
@@ -111,7 +110,7 @@ class Fetched:
     def unpacked(cls, data: bytes) -> Fetched:
         """The range ``packed`` made (in the read-ahead process)."""
         first, last, headers, hashes, contiguous, rows, *rest = marshal.loads(data)
-        events = [_as_event(Event, row) for row in rows]
+        events = list(starmap(Event, rows))
         return cls(first, last, headers, hashes, contiguous, events, *rest)
 
 

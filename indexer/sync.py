@@ -35,9 +35,10 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
 
 from indexer import schema
+from indexer.batch import Batch, Store
 from indexer.db import Checkpointer, bulk, sql_for
 from indexer.pending import PendingTables
-from indexer.projections import Batch, Store, Unplaceable, apply, count_unplaced
+from indexer.projections import Unplaceable, apply, count_unplaced
 from indexer.range_reader import RangeReader
 from indexer.ranges import ChainMoved, Fetched
 from indexer.read_ahead import Prefetcher

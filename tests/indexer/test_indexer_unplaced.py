@@ -34,9 +34,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from indexer import projections, schema, status
+from indexer.batch import LEDGER, Batch
 from indexer.db import make_engine
 from indexer.decoded import Event
-from indexer.projections import LEDGER
 from indexer.ranges import Fetched
 from indexer.rpc import Rpc
 from indexer.sync import Indexer
@@ -308,7 +308,7 @@ def test_an_event_failing_half_way_leaves_nothing_of_itself(
     the range back; the third records both and applies the rest: the state, the journal and the
     block log equal those of the same range without them."""
 
-    def broken(batch: projections.Batch, events: Sequence[Event], index: int) -> None:
+    def broken(batch: Batch, events: Sequence[Event], index: int) -> None:
         batch.ledger()[LEDGER.paused] = True
         raise KeyError("planted")
 
