@@ -55,9 +55,8 @@ class Cols:
     ``accounts`` (state rows are lists, for speed; see ``Batch``)."""
 
     def __init__(self, table: Table) -> None:
-        self._names = [c.name for c in table.columns]
-        for i, name in enumerate(self._names):
-            setattr(self, name, i)
+        for i, column in enumerate(table.columns):
+            setattr(self, column.name, i)
         defaults: list[Any] = []
         for column in table.columns:
             default = column.default.arg if column.default is not None else None  # type: ignore[attr-defined]

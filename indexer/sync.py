@@ -54,6 +54,9 @@ log = logging.getLogger("indexer.sync")
 
 @dataclass
 class Cursor:
+    """Where the index stands (``sync_state``): the last block applied and its hash, the
+    journal floor (blocks at or below it cannot be rolled back), and the events applied."""
+
     indexed_block: int
     indexed_hash: str
     journal_floor: int
@@ -96,6 +99,10 @@ class _Unit:
 
 
 class Indexer:
+    """The applying side: polls the node, takes each next range (read here by ``reader``, or by
+    the read-ahead process while catching up), checks that it continues the index, applies it
+    in a transaction with the cursor, and rolls back after a reorganisation. One thread."""
+
     def __init__(
         self,
         settings: IndexerSettings,
