@@ -26,9 +26,9 @@ from api.citizens import routes as citizens
 from api.citizens.service import CitizenService
 from api.claims import routes as claims
 from api.claims.service import ClaimService
-from api.database import create_tables, indexed_block
+from api.database import IndexState, indexed_block, migrate
 from api.demo import routes as demo
-from api.deps import Services
+from api.deps import IndexReady, Services
 from api.documents import routes as documents
 from api.documents.service import DocumentService
 from api.evidence import routes as evidence
@@ -111,9 +111,10 @@ class Observe:
                 access_log.info(orjson.dumps({**line, "ms": round(elapsed * 1000, 2)}).decode())
 
 
-#: The domains whose routes the app serves (each ``api/<domain>/routes.py``).
-ROUTES = (
-    system,
+#: The domains whose routes read the index (each ``api/<domain>/routes.py``): they answer 503
+#: until the indexer has made its tables. The system's routes (health, readiness, metrics, the
+#: dApp's configuration) answer regardless.
+INDEXED_DOMAINS = (
     auth,
     tasks,
     merchants,
@@ -142,7 +143,12 @@ def build_services(settings: ApiSettings) -> Services:
     """Every service of the API, on one engine, content store and chain connection."""
     manifest = deployment.load(settings.deployment)
     engine = make_engine(settings.database_url)
-    create_tables(engine)
+    migrate(engine)
+    index = IndexState(engine)
+    # The indexer's tables of another version: a clear error now. Not there yet: the API starts
+    # and answers 503 until the indexer has made them.
+    if not index.check():
+        log.warning("the indexer has not made its tables yet: answering 503 until it has")
     store: EphemeralStore = (
         RedisStore(settings.redis_url) if settings.redis_url else SqlStore(engine)
     )
@@ -167,6 +173,7 @@ def build_services(settings: ApiSettings) -> Services:
     return Services(
         settings=settings,
         engine=engine,
+        index=index,
         store=store,
         wesh=wesh,
         chain_id=manifest.chain_id,
@@ -214,8 +221,9 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
 
     app.add_middleware(Observe)
 
-    for domain in ROUTES:
-        app.include_router(domain.router, responses=PROBLEM_RESPONSES)
+    app.include_router(system.router, responses=PROBLEM_RESPONSES)
+    for domain in INDEXED_DOMAINS:
+        app.include_router(domain.router, responses=PROBLEM_RESPONSES, dependencies=[IndexReady])
     if local_docs:
         docs_ui.mount_docs(app)
 

@@ -3,6 +3,7 @@ who is signed in, role requirements and rate limits."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -16,8 +17,9 @@ from api.budget.service import BudgetService
 from api.cashouts.service import CashoutService
 from api.citizens.service import CitizenService
 from api.claims.service import ClaimService
+from api.database import IndexState, IndexVersionError
 from api.documents.service import DocumentService
-from api.errors import Forbidden, RateLimited, Unauthenticated
+from api.errors import Forbidden, IndexNotReady, IndexVersion, RateLimited, Unauthenticated
 from api.evidence.service import EvidenceService
 from api.merchants.service import MerchantService
 from api.page_cache import PageCache
@@ -30,6 +32,8 @@ from api.tasks.service import TaskService
 from wesh.contract import Wesh
 from wesh.metadata import ContentStore
 from wesh.rules import Role
+
+log = logging.getLogger("wesh.api")
 
 SESSION_COOKIE = "wesh_session"
 BEARER = "bearer "
@@ -47,6 +51,8 @@ class Services:
 
     settings: ApiSettings
     engine: Engine
+    #: Whether the indexer has made its tables (the API reads them, never makes them).
+    index: IndexState
     store: EphemeralStore
     wesh: Wesh
     chain_id: int
@@ -73,6 +79,21 @@ async def services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(services)]
+
+
+async def index_ready(svc: ServicesDep) -> None:
+    """Lets a request through once the indexer has made its tables: until then, a 503 problem
+    that says so (every route but /health, /ready and /metrics reads the index)."""
+    try:
+        ready = svc.index.check()
+    except IndexVersionError as error:
+        log.error("%s", error)
+        raise IndexVersion(found=error.found, expected=error.expected) from None
+    if not ready:
+        raise IndexNotReady()
+
+
+IndexReady = Depends(index_ready)
 
 
 @dataclass(frozen=True)

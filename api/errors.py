@@ -77,6 +77,18 @@ class Unavailable(DomainError):
     key = "unavailable"
 
 
+class IndexNotReady(Unavailable):
+    """The indexer has not made its tables yet (api.database.IndexState)."""
+
+    key = "index_not_ready"
+
+
+class IndexVersion(Unavailable):
+    """The indexer's tables are of a version this API cannot read."""
+
+    key = "index_version"
+
+
 class ContractRefused(DomainError):
     """The contract would refuse this action; ``reason`` is its revert string."""
 

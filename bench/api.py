@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 
 from api.auth.store import SqlStore
-from api.database import create_tables
+from api.database import migrate
 from api.tables import task_meta
 from indexer import schema as s
 from indexer.db import make_engine
@@ -53,7 +53,7 @@ def fill(database_url: str, root: Path) -> tuple[str, int]:
     """Writes the projections; returns a session token of a citizen and a task id."""
     engine = make_engine(database_url)
     s.create(engine)
-    create_tables(engine)  # the API's own tables
+    migrate(engine)  # the API's own tables
     rng = random.Random(7)
     now = int(time.time())
     wallets = [f"0x{n:040x}" for n in range(1, CITIZENS + 1)]

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, generate_latest
 
 from api import openapi
-from api.deps import ServicesDep
-from api.errors import Unavailable
+from api.deps import ServicesDep, index_ready
+from api.errors import DomainError, Unavailable
 from api.system.schemas import ConfigOut
 from api.system.service import dapp_config, indexer_progress
 
@@ -30,11 +30,14 @@ def health() -> dict[str, str]:
 
 
 @router.get("/ready", tags=[openapi.SYSTEM])
-def ready(svc: ServicesDep) -> dict[str, object]:
-    """Readiness: the database answers and the indexer has started."""
+async def ready(svc: ServicesDep) -> dict[str, object]:
+    """Readiness: the database answers, the indexer has made its tables and has started."""
     try:
+        await index_ready(svc)
         progress = indexer_progress(svc.engine)
-    except Exception:
+    except DomainError:
+        raise
+    except Exception:  # the database does not answer
         raise Unavailable() from None
     if progress is None:
         raise Unavailable()
@@ -45,7 +48,7 @@ def ready(svc: ServicesDep) -> dict[str, object]:
 def metrics(svc: ServicesDep) -> Response:
     """Prometheus metrics: requests, latencies, indexer progress."""
     try:
-        progress = indexer_progress(svc.engine)
+        progress = indexer_progress(svc.engine) if svc.index.check() else None
         if progress is not None:
             INDEXED.set(progress.indexed_block)
             HEAD.set(progress.head_block)

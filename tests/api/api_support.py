@@ -3,6 +3,7 @@ process after each chain change) and the API app, reached through httpx's ASGI t
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -10,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 from eth_account import Account
+from servers import Postgres
 from web3 import Web3
 
 from api.app import create_app
@@ -243,6 +246,19 @@ def wait_until(predicate: Any, timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.05)
+
+
+@pytest.fixture
+def pg_url(pg_server: Postgres) -> Iterator[str]:
+    """A database of its own on the session's PostgreSQL (tests/servers.py), dropped after."""
+    name = f"wesh_api_{secrets.token_hex(4)}"
+    with psycopg.connect(pg_server.conninfo(), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield pg_server.url(name)
+    finally:
+        with psycopg.connect(pg_server.conninfo(), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

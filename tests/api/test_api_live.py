@@ -6,34 +6,16 @@ shows once the indexer has seen it."""
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 
 import httpx
-import psycopg
-import pytest
 from api_support import Stack, wait_until
-from servers import Postgres
 
 from wesh.anvil import free_port
 
 PUBLIC_URL = "http://localhost:8000"
-
-
-@pytest.fixture
-def pg_url(pg_server: Postgres) -> Iterator[str]:
-    """A database of its own on the session's PostgreSQL (tests/servers.py), dropped after."""
-    name = f"wesh_api_{secrets.token_hex(4)}"
-    with psycopg.connect(pg_server.conninfo(), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield pg_server.url(name)
-    finally:
-        with psycopg.connect(pg_server.conninfo(), autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:

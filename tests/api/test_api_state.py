@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from api import tables
 from api.auth.store import EphemeralStore, RedisStore, SqlStore
+from api.database import migrate
 from indexer.db import make_engine
 
 
@@ -18,7 +18,7 @@ from indexer.db import make_engine
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EphemeralStore]:
     if request.param == "database":
         engine = make_engine(f"sqlite:///{tmp_path / 'state.db'}")
-        tables.metadata.create_all(engine)
+        migrate(engine)
         yield SqlStore(engine)
         return
     # The session's Redis (tests/servers.py): the configured one, or else a throwaway one.
