@@ -177,8 +177,6 @@ def build_services(settings: ApiSettings) -> Services:
         store=store,
         wesh=wesh,
         chain_id=manifest.chain_id,
-        content=content,
-        txs=txs,
         pages=PageCache(lambda: indexed_block(engine)),
         roles=roles,
         auth=AuthService(store, roles, siwe, settings.session_ttl_s),

@@ -24,13 +24,11 @@ from api.evidence.service import EvidenceService
 from api.merchants.service import MerchantService
 from api.page_cache import PageCache
 from api.payments.service import PaymentService
-from api.prepared import Transactions
 from api.reviews.service import ReviewService
 from api.settings import ApiSettings
 from api.statistics.service import StatisticsService
 from api.tasks.service import TaskService
 from wesh.contract import Wesh
-from wesh.metadata import ContentStore
 from wesh.rules import Role
 
 log = logging.getLogger("wesh.api")
@@ -56,8 +54,6 @@ class Services:
     store: EphemeralStore
     wesh: Wesh
     chain_id: int
-    content: ContentStore
-    txs: Transactions
     pages: PageCache
     roles: Roles
     auth: AuthService
