@@ -34,3 +34,8 @@ class ConfigOut(BaseModel):
     max_claim_duration: int
     task_statuses: dict[str, str]
     claim_statuses: dict[str, str]
+    # The task document's text limits (the city's rules) and a cash-out's bank reference
+    # (Redemption.vy), for the forms' maxlength.
+    max_title: int
+    max_description: int
+    max_payment_reference_length: int

@@ -69,4 +69,7 @@ def dapp_config(settings: ApiSettings, chain_id: int, wesh: Wesh) -> ConfigOut:
         max_claim_duration=rules.MAX_CLAIM_DURATION,
         task_statuses={str(n): name for n, name in rules.status_names(rules.TaskStatus).items()},
         claim_statuses={str(n): name for n, name in rules.status_names(rules.ClaimStatus).items()},
+        max_title=rules.MAX_TITLE,
+        max_description=rules.MAX_DESCRIPTION,
+        max_payment_reference_length=rules.MAX_PAYMENT_REFERENCE_LENGTH,
     )

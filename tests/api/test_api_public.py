@@ -107,6 +107,8 @@ async def test_config_gives_the_dapp_the_task_rules(client: httpx.AsyncClient) -
     assert body["max_rejections"] == rules.MAX_REJECTIONS
     assert body["task_statuses"]["1"] == "open"
     assert body["claim_statuses"] == {str(s.value): s.name.lower() for s in rules.ClaimStatus}
+    assert (body["max_title"], body["max_description"]) == (rules.MAX_TITLE, rules.MAX_DESCRIPTION)
+    assert body["max_payment_reference_length"] == rules.MAX_PAYMENT_REFERENCE_LENGTH
 
 
 async def test_public_documents_are_served_but_evidence_is_not(

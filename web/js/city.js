@@ -141,10 +141,10 @@ function commissionInputs(hoods) {
   const rules = config();
   const durations = DURATIONS.filter((d) => d >= rules.min_claim_duration && d <= rules.max_claim_duration);
   const inputs = {
-    title: h('input', { type: 'text', name: 'title', required: true, maxlength: '120' }),
-    title_en: h('input', { type: 'text', name: 'title_en', maxlength: '120', lang: 'en' }),
-    description: h('textarea', { name: 'description', required: true, rows: '3', maxlength: '4000' }),
-    description_en: h('textarea', { name: 'description_en', rows: '3', maxlength: '4000', lang: 'en' }),
+    title: h('input', { type: 'text', name: 'title', required: true, maxlength: String(rules.max_title) }),
+    title_en: h('input', { type: 'text', name: 'title_en', maxlength: String(rules.max_title), lang: 'en' }),
+    description: h('textarea', { name: 'description', required: true, rows: '3', maxlength: String(rules.max_description) }),
+    description_en: h('textarea', { name: 'description_en', rows: '3', maxlength: String(rules.max_description), lang: 'en' }),
     category: h('select', { name: 'category' }, rules.categories.map((c) => h('option', { value: c }, has(`cat_${c}`) ? t(`cat_${c}`) : c))),
     neighbourhood: h('select', { name: 'neighbourhood', required: true }, hoods.map((n) => h('option', { value: String(n.code) }, n.name))),
     street: h('input', { type: 'text', name: 'street', required: true, maxlength: '200' }),
@@ -421,7 +421,7 @@ async function payouts(body) {
   if (!open.length) section.append(h('p', {}, t('payouts_none')));
   else {
     const chosen = new Set();
-    const reference = h('input', { type: 'text', name: 'reference', maxlength: '35', autocomplete: 'off' });
+    const reference = h('input', { type: 'text', name: 'reference', maxlength: String(config().max_payment_reference_length), autocomplete: 'off' });
     const status = statusLine();
     const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('mark_paid'));
     const rows = open.map((r) => {
