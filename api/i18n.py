@@ -120,6 +120,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This payment request has already been paid.",
     ),
     "contract_refused": ("{reason}", "{reason}"),
+    # the index the API reads
+    "index_not_ready": (
+        "De index is nog niet klaar: de indexer heeft de blockchain nog niet ingelezen. "
+        "Probeer het over een minuut opnieuw; blijft dit zo, start dan de indexer "
+        "(python -m indexer).",
+        "The index is not ready yet: the indexer has not read the chain yet. Please try again "
+        "in a minute; if this persists, start the indexer (python -m indexer).",
+    ),
+    "index_version": (
+        "De index is van een andere versie (schema {found}; deze API leest {expected}). "
+        "Start de indexer en de API van dezelfde release; een oudere index bouwt "
+        "python -m indexer reset opnieuw op.",
+        "The index is of another version (schema {found}; this API reads {expected}). Run the "
+        "indexer and the API of the same release; python -m indexer reset rebuilds an older "
+        "index.",
+    ),
 }
 
 #: The contracts' revert strings in words (Dutch, English). Their one table is wesh/refusals.py,

@@ -76,37 +76,10 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 TITLES = frozenset(int(status) for status in PROBLEM_RESPONSES)
 
 
-#: Texts of the problems this package adds, Dutch first (api.i18n holds all the others).
-TEXTS: dict[str, tuple[str, str]] = {
-    "index_not_ready": (
-        "De index is nog niet klaar: de indexer heeft de blockchain nog niet ingelezen. "
-        "Probeer het over een minuut opnieuw; blijft dit zo, start dan de indexer "
-        "(python -m indexer).",
-        "The index is not ready yet: the indexer has not read the chain yet. Please try again "
-        "in a minute; if this persists, start the indexer (python -m indexer).",
-    ),
-    "index_version": (
-        "De index is van een andere versie (schema {found}; deze API leest {expected}). "
-        "Start de indexer en de API van dezelfde release; een oudere index bouwt "
-        "python -m indexer reset opnieuw op.",
-        "The index is of another version (schema {found}; this API reads {expected}). Run the "
-        "indexer and the API of the same release; python -m indexer reset rebuilds an older "
-        "index.",
-    ),
-}
-
-
 def detail_of(key: str, lang: Lang, params: dict[str, Any]) -> str:
     """The sentence of a problem, with a next step."""
     if key == "contract_refused":
         return reason_message(str(params.get("reason", "")), lang)
-    own = TEXTS.get(key)
-    if own is not None:
-        template = own[0] if lang == "nl" else own[1]
-        try:
-            return template.format(**params)
-        except (KeyError, IndexError):
-            return template
     return text(key, lang, **params)
 
 
