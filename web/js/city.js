@@ -11,7 +11,7 @@ import { reasonSelect, reasonText } from './reasons.js';
 import { hasRole, session } from './session.js';
 import { signInPanel } from './signin.js';
 import { act } from './transactions.js';
-import { busy, clear, field, h, shortAddress, statusLine, uid } from './ui.js';
+import { busy, clear, field, h, onAmountSubmit, shortAddress, statusLine, uid } from './ui.js';
 
 const SECTIONS = [
   ['', 'tab_overview', 'city'],
@@ -98,20 +98,11 @@ function grantForm() {
   const button = h('button', { type: 'submit', class: 'btn' }, t('grant'));
   const form = h('form', { class: 'card', 'aria-labelledby': 'grant-title', novalidate: true },
     h('h2', { id: 'grant-title' }, t('grant')), field(t('amount'), amount, t('amount_hint')), button, status);
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    busy(button, async () => {
-      const cents = parseMoney(amount.value);
-      if (!cents) {
-        status.set(t('amount_invalid'), 'error');
-        amount.focus();
-        return;
-      }
-      if (await act('/city/budget/grant', { amount: cents }, status)) {
-        await again();
-        announce(t('grant_done'));
-      }
-    });
+  onAmountSubmit(form, { amount, button, status }, async (cents) => {
+    if (await act('/city/budget/grant', { amount: cents }, status)) {
+      await again();
+      announce(t('grant_done'));
+    }
   });
   return form;
 }

@@ -3,12 +3,12 @@
 // cash-outs and their settlement.
 import { api, ApiError } from './api.js';
 import { historyList } from './history.js';
-import { getLang, money, parseMoney, t, time } from './i18n.js';
+import { getLang, money, t, time } from './i18n.js';
 import { onLeave } from './page.js';
 import { hasRole, session } from './session.js';
 import { signInPanel } from './signin.js';
 import { act } from './transactions.js';
-import { busy, clear, field, h, shortAddress, statusLine } from './ui.js';
+import { clear, field, h, onAmountSubmit, shortAddress, statusLine } from './ui.js';
 
 // Cents as the amount field shows them ("3,50" in Dutch, "3.50" in English); empty for zero.
 const euros = (cents) => (cents ? (cents / 100).toFixed(2).replace('.', getLang() === 'en' ? '.' : ',') : '');
@@ -129,32 +129,21 @@ function paymentRequestForm(shopName, refresh) {
     setTimeout(ask, 3000);
   };
 
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    busy(make, async () => {
-      const cents = parseMoney(amount.value);
-      if (!cents) {
-        askStatus.set(t('amount_invalid'), 'error');
-        amount.setAttribute('aria-invalid', 'true');
-        amount.focus();
-        return;
-      }
-      amount.removeAttribute('aria-invalid');
-      askStatus.set('');
-      clear(paidLine);
-      let created;
-      try {
-        created = await api('/merchant/payment-requests', { method: 'POST', body: { amount: cents, note: note.value } });
-      } catch (error) {
-        askStatus.set(error instanceof ApiError ? error.message : t('error_generic'), 'error');
-        return;
-      }
-      waitingFor = created.reference;
-      shownShort = 0;
-      clear(qrSlot).append(...qrCode(created, shopName));
-      askStatus.set(t('waiting_payment', { amount: money(created.amount) }), 'busy');
-      poll(created.reference);
-    });
+  onAmountSubmit(form, { amount, button: make, status: askStatus }, async (cents) => {
+    askStatus.set('');
+    clear(paidLine);
+    let created;
+    try {
+      created = await api('/merchant/payment-requests', { method: 'POST', body: { amount: cents, note: note.value } });
+    } catch (error) {
+      askStatus.set(error instanceof ApiError ? error.message : t('error_generic'), 'error');
+      return;
+    }
+    waitingFor = created.reference;
+    shownShort = 0;
+    clear(qrSlot).append(...qrCode(created, shopName));
+    askStatus.set(t('waiting_payment', { amount: money(created.amount) }), 'busy');
+    poll(created.reference);
   });
   return { form, waitingFor: () => waitingFor, check };
 }
@@ -227,21 +216,12 @@ function cashoutForm(me, cashoutSlot, refresh) {
     field(t('amount'), amount, t('amount_hint')),
     button, status,
     h('h3', {}, t('cashouts')), cashoutSlot);
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    busy(button, async () => {
-      const cents = parseMoney(amount.value);
-      if (!cents) {
-        status.set(t('amount_invalid'), 'error');
-        amount.focus();
-        return;
-      }
-      if (await act('/merchant/cashouts', { amount: cents }, status)) {
-        status.set(t('cashout_done'), 'ok');
-        edited = false;
-        await refresh();
-      }
-    });
+  onAmountSubmit(form, { amount, button, status }, async (cents) => {
+    if (await act('/merchant/cashouts', { amount: cents }, status)) {
+      status.set(t('cashout_done'), 'ok');
+      edited = false;
+      await refresh();
+    }
   });
   return {
     form,

@@ -1,6 +1,8 @@
 // Small DOM helpers: elements are built with h() (never from HTML strings), so no text a user or
 // the chain supplies can ever become markup.
 
+import { parseMoney, t } from './i18n.js';
+
 const SVG = 'http://www.w3.org/2000/svg';
 
 function apply(el, attrs) {
@@ -75,6 +77,26 @@ export async function busy(button, fn) {
       button.removeAttribute('aria-busy');
     }
   }
+}
+
+// A form that asks for an amount in euros (a cash-out, a payment request, a budget grant): on
+// submit, while the button is busy, an amount that cannot be read is said on the status line
+// and its field marked; otherwise send(cents) runs.
+export function onAmountSubmit(form, { amount, button, status }, send) {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(button, async () => {
+      const cents = parseMoney(amount.value);
+      if (!cents) {
+        status.set(t('amount_invalid'), 'error');
+        amount.setAttribute('aria-invalid', 'true');
+        amount.focus();
+        return;
+      }
+      amount.removeAttribute('aria-invalid');
+      await send(cents);
+    });
+  });
 }
 
 export function field(label, input, hint) {
