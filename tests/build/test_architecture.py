@@ -112,6 +112,20 @@ def test_there_is_no_import_cycle() -> None:
     assert cycle is None, " -> ".join(cycle or [])
 
 
+def test_routes_do_not_import_routes() -> None:
+    """An API domain's routes use services and schemas, never another domain's routes (what two
+    domains share lives in a shared module: deps, responses, page_cache ...)."""
+    wrong = [
+        f"{module} imports {target}"
+        for module, targets in GRAPH.items()
+        if module.startswith("api.") and module.endswith(".routes")
+        for target in targets
+        if target.endswith(".routes")
+    ]
+    assert not wrong, "\n".join(wrong)
+    assert sum(module.endswith(".routes") for module in GRAPH if module.startswith("api.")) > 5
+
+
 def test_the_graph_sees_the_imports_it_checks() -> None:
     """The checks above would pass on an empty graph: make sure the parser finds real edges."""
     assert "wesh.rules" in GRAPH["wesh.deadlines"]
