@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from api import openapi
-from api.budget.schemas import AmountIn
+from api.budget.schemas import AmountIn, Budget
 from api.deps import CityStaff, ServicesDep, Treasurer
 from api.prepared import PreparedTx
 
 router = APIRouter(tags=[openapi.CITY])
 
 
-@router.get("/city/budget")
-def budget(caller: CityStaff, svc: ServicesDep) -> dict[str, Any]:
+@router.get("/city/budget", response_model=Budget)
+def budget(caller: CityStaff, svc: ServicesDep) -> Budget:
     """Budget granted and available, escrow, Heitjes outstanding (the euro liability), cash-outs
     still to pay."""
-    # The body is the Budget model; the route declares a plain object (as the published
-    # OpenAPI document always has).
-    return svc.budget.overview().model_dump()
+    return svc.budget.overview()
 
 
 @router.post("/city/budget/grant", response_model=PreparedTx)

@@ -29,7 +29,7 @@ def cash_out(body: CashoutIn, caller: Merchant, svc: ServicesDep) -> PreparedTx:
     return svc.cashouts.cash_out(body.amount, caller.address)
 
 
-@router.get("/city/redemptions", tags=[openapi.CITY])
+@router.get("/city/redemptions", response_model=list[CashoutOut], tags=[openapi.CITY])
 def redemptions(
     caller: Treasurer,
     svc: ServicesDep,
