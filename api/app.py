@@ -182,7 +182,7 @@ def build_services(settings: ApiSettings) -> Services:
         auth=AuthService(store, roles, siwe, settings.session_ttl_s),
         tasks=tasks,
         merchants=merchants,
-        citizens=CitizenService(engine),
+        citizens=CitizenService(engine, settings.me_cache_size),
         claims=ClaimService(tasks, txs),
         payments=PaymentService(
             engine, PaymentRequests(engine), merchants, txs, settings.public_url

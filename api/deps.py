@@ -93,6 +93,15 @@ IndexReady = Depends(index_ready)
 
 
 @dataclass(frozen=True)
+class SignedIn:
+    """A signed-in wallet, without its roles: for the routes that show a wallet its own data
+    and need nothing else (``GET /me``), three index lookups fewer."""
+
+    address: str
+    token: str
+
+
+@dataclass(frozen=True)
 class Caller:
     """A signed-in wallet and what it may do, read from the indexed chain on every request (so a
     role revoked on chain is revoked here as soon as the indexer sees the block)."""
@@ -109,12 +118,21 @@ def session_token(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE)
 
 
-async def current_caller(request: Request, svc: ServicesDep) -> Caller:
+async def signed_in(request: Request, svc: ServicesDep) -> SignedIn:
+    """The session of the request's token, looked up in the shared store on every request: a
+    sign-out or an expiry counts at once, in every worker."""
     token = session_token(request)
     session = svc.store.get_session(token) if token else None
     if token is None or session is None:
         raise Unauthenticated()
-    return Caller(address=session.address, token=token, roles=svc.roles.of(session.address))
+    return SignedIn(address=session.address, token=token)
+
+
+SignedInDep = Annotated[SignedIn, Depends(signed_in)]
+
+
+async def current_caller(signed: SignedInDep, svc: ServicesDep) -> Caller:
+    return Caller(address=signed.address, token=signed.token, roles=svc.roles.of(signed.address))
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.citizens.me_cache import DEFAULT_SIZE as ME_CACHE_SIZE
 from wesh.artifacts import ROOT
 
 
@@ -36,6 +37,9 @@ class ApiSettings(BaseSettings):
     #: Content-addressed store for evidence and metadata documents (a folder), or a kubo node.
     content_dir: Path = ROOT / ".demo" / "content"
     ipfs_api_url: str | None = None
+
+    #: Callers whose ``GET /me`` each worker keeps until the index changes (0: none kept).
+    me_cache_size: int = Field(ME_CACHE_SIZE, ge=0)
 
     signin_per_minute: int = Field(20, ge=1)
     uploads_per_minute: int = Field(30, ge=1)

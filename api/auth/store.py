@@ -12,12 +12,19 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from api.database import upsert
+from api.driver_sql import DriverSelect
 from api.tables import nonces, rate_limits, sessions
 
 
 def token_hash(token: str) -> str:
     """Sessions are stored by the hash of their token: a database leak gives no sessions."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+#: Every signed-in request runs it: built once, run on the driver's cursor (``SqlStore``).
+_SESSION = sa.select(sessions.c.address, sessions.c.expires_at).where(
+    sessions.c.token_hash == sa.bindparam("token_hash")
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ class SqlStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._session = DriverSelect(engine, _SESSION)
 
     def put_nonce(self, nonce: str, ttl_s: int) -> None:
         now = int(time.time())
@@ -81,15 +89,13 @@ class SqlStore:
         return session
 
     def get_session(self, token: str) -> Session | None:
-        with self.engine.connect() as db:
-            row = db.execute(
-                sa.select(sessions.c.address, sessions.c.expires_at).where(
-                    sessions.c.token_hash == token_hash(token)
-                )
-            ).first()
-        if row is None or row.expires_at < time.time():
+        row = self._session.first(token_hash=token_hash(token))
+        if row is None:
             return None
-        return Session(address=row.address, expires_at=int(row.expires_at))
+        address, expires_at = row
+        if expires_at < time.time():
+            return None
+        return Session(address=address, expires_at=int(expires_at))
 
     def delete_session(self, token: str) -> None:
         with self.engine.begin() as db:

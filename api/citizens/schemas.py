@@ -51,4 +51,6 @@ class HistoryItem(BaseModel):
     reference: str | None
 
 
+#: ``GET /me`` and ``/me/history`` serialised in one pass (the routes send the bytes).
+ME = TypeAdapter(MeOut)
 HISTORY = TypeAdapter(list[HistoryItem])

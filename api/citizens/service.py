@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sqlalchemy as sa
 from eth_utils import to_checksum_address
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-from api.citizens.schemas import ClaimOut, HistoryItem, MeOut
+from api.citizens.me_cache import DEFAULT_SIZE, MeCache
+from api.citizens.schemas import ME, ClaimOut, HistoryItem, MeOut
+from api.index_version import IndexVersions
 from api.ledger import Ledger
 from indexer import schema as s
 from wesh import deadlines
@@ -17,68 +21,117 @@ CLAIMS_SHOWN = 100
 #: Transfers listed in the history, newest first.
 HISTORY_SHOWN = 50
 
+# The page's statements, built once: building one per call cost more than running it.
+_account, _citizen, _earning, _claim = s.accounts.c, s.citizens.c, s.earnings.c, s.claims.c
+_pending_transfer = s.pending(s.transfers).c
+_ACCOUNT = sa.select(_account.balance).where(_account.address == sa.bindparam("wallet"))
+_CITIZEN = sa.select(
+    _citizen.citizen_id,
+    _citizen.active,
+    _citizen.neighbourhood,
+    _citizen.reserved,
+    _citizen.open_claims,
+).where(_citizen.wallet == sa.bindparam("wallet"))
+_LEDGER = sa.select(s.ledger)
+# The year's months in one query: the year's total and this month's.
+_EARNINGS = sa.select(_earning.month, _earning.amount).where(
+    _earning.citizen_id == sa.bindparam("citizen_id"), _earning.year == sa.bindparam("year")
+)
+_CLAIMS = (
+    sa.select(
+        _claim.task_id,
+        _claim.status,
+        _claim.expires_at,
+        _claim.reward,
+        _claim.reason,
+        _claim.appealed,
+        _claim.rejections,
+        _claim.evidence_cid,
+    )
+    .where(_claim.citizen_id == sa.bindparam("citizen_id"))
+    .order_by(_claim.claimed_block.desc())
+    .limit(CLAIMS_SHOWN)
+)
+_INCOMING = sa.select(sa.func.coalesce(sa.func.sum(_pending_transfer.value), 0)).where(
+    _pending_transfer.receiver == sa.bindparam("wallet")
+)
+
+
+#: A checksummed address costs a Keccak hash (a sixth of building the page): each caller's once.
+checksummed = lru_cache(maxsize=DEFAULT_SIZE)(to_checksum_address)
+
 
 class CitizenService:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, me_cache_size: int = DEFAULT_SIZE) -> None:
         self.engine = engine
+        self.index_versions = IndexVersions(engine)
+        self.me_cache = MeCache(me_cache_size)
+
+    def me_json(self, address: str, now: float) -> bytes:
+        """``me(address, now)`` as JSON: the bytes built for ``address`` last time while the
+        index and the Amsterdam month are as they were then (``api.citizens.me_cache``), else
+        built now."""
+        wallet = address.lower()
+        period = amsterdam_period(int(now))
+        cache = self.me_cache
+        # The version first: the page built below is at least that new.
+        version = self.index_versions.current() if cache.enabled else None
+        key = (version, period)
+        if version is not None:
+            body = cache.get(wallet, key)
+            if body is not None:
+                return body
+        with self.engine.connect() as db:
+            body = ME.dump_json(self._me(db, address, *period))
+        if version is not None:
+            cache.put(wallet, key, body)
+        return body
 
     def me(self, address: str, now: float) -> MeOut:
         """What ``address`` holds and may still earn at ``now``, and its latest claims."""
-        wallet = address.lower()
-        year, month = amsterdam_period(int(now))
         with self.engine.connect() as db:
-            account = db.execute(
-                sa.select(s.accounts).where(s.accounts.c.address == wallet)
-            ).first()
-            citizen = db.execute(sa.select(s.citizens).where(s.citizens.c.wallet == wallet)).first()
-            ledger = Ledger.of(db.execute(sa.select(s.ledger)).first())
-            earned_year = earned_month = 0
-            claims: list[ClaimOut] = []
-            if citizen is not None:
-                cid = int(citizen.citizen_id)
-                e = s.earnings.c
-                # The year's months in one query: the year's total and this month's.
-                for row_month, amount in db.execute(
-                    sa.select(e.month, e.amount).where(e.citizen_id == cid, e.year == year)
-                ):
-                    earned_year += int(amount)
-                    if int(row_month) == month:
-                        earned_month += int(amount)
-                claims = [
-                    ClaimOut(
-                        task_id=row.task_id,
-                        status=row.status,
-                        # As the contract decides it: a deadline in a pause gets a grace.
-                        expires_at=deadlines.effective_expiry(
-                            int(row.expires_at), ledger.pause_grace_from, ledger.resumed_at
-                        ),
-                        reward=row.reward,
-                        reason=row.reason,
-                        appealed=bool(row.appealed),
-                        rejections=row.rejections,
-                        final=deadlines.is_final(int(row.rejections)),
-                        evidence_cid=row.evidence_cid,
-                    )
-                    for row in db.execute(
-                        sa.select(s.claims)
-                        .where(s.claims.c.citizen_id == cid)
-                        .order_by(s.claims.c.claimed_block.desc())
-                        .limit(CLAIMS_SHOWN)
-                    ).all()
-                ]
-            incoming = db.execute(
-                sa.select(sa.func.coalesce(sa.func.sum(s.pending(s.transfers).c.value), 0)).where(
-                    s.pending(s.transfers).c.receiver == wallet
+            return self._me(db, address, *amsterdam_period(int(now)))
+
+    def _me(self, db: Connection, address: str, year: int, month: int) -> MeOut:
+        wallet = address.lower()
+        by_wallet = {"wallet": wallet}
+        balance = db.execute(_ACCOUNT, by_wallet).scalar()
+        citizen = db.execute(_CITIZEN, by_wallet).first()
+        ledger = Ledger.of(db.execute(_LEDGER).first())
+        earned_year = earned_month = 0
+        claims: list[ClaimOut] = []
+        if citizen is not None:
+            cid = {"citizen_id": int(citizen.citizen_id)}
+            for row_month, amount in db.execute(_EARNINGS, {**cid, "year": year}):
+                earned_year += int(amount)
+                if int(row_month) == month:
+                    earned_month += int(amount)
+            claims = [
+                ClaimOut(
+                    task_id=row.task_id,
+                    status=row.status,
+                    # As the contract decides it: a deadline in a pause gets a grace.
+                    expires_at=deadlines.effective_expiry(
+                        int(row.expires_at), ledger.pause_grace_from, ledger.resumed_at
+                    ),
+                    reward=row.reward,
+                    reason=row.reason,
+                    appealed=bool(row.appealed),
+                    rejections=row.rejections,
+                    final=deadlines.is_final(int(row.rejections)),
+                    evidence_cid=row.evidence_cid,
                 )
-            ).scalar_one()
+                for row in db.execute(_CLAIMS, cid)
+            ]
+        incoming = db.execute(_INCOMING, by_wallet).scalar_one()
         caps = ledger.caps().in_force(year)
         reserved = int(citizen.reserved) if citizen else 0
         cap_left = max(0, caps.yearly - earned_year - reserved)
         if caps.monthly:
             cap_left = min(cap_left, max(0, caps.monthly - earned_month - reserved))
         return MeOut(
-            address=to_checksum_address(address),
-            balance=int(account.balance) if account else 0,
+            address=checksummed(address),
+            balance=int(balance or 0),
             pending_incoming=int(incoming or 0),
             is_citizen=citizen is not None,
             citizen_id=int(citizen.citizen_id) if citizen else None,

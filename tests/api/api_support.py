@@ -56,13 +56,14 @@ class Stack:
     def send(self, tx: Any, who: str) -> Any:
         return transact(self.w3, tx, self.accounts[who])
 
-    def sync(self) -> None:
-        """Runs the indexer until it has caught up with the head."""
+    def sync(self, confirmations: int = 0) -> None:
+        """Runs the indexer until it has caught up with the head (blocks within
+        ``confirmations`` of it go to the pending tables)."""
         settings = IndexerSettings(
             database_url=self.database_url,
             rpc_url=self.node.url,
             deployment=self.manifest_path,
-            confirmations=0,
+            confirmations=confirmations,
         )
         rpc = Rpc(self.node.url, max_attempts=3)
         indexer = Indexer(settings, self.manifest, make_engine(self.database_url), rpc)
