@@ -28,7 +28,7 @@ from api.claims import routes as claims
 from api.claims.service import ClaimService
 from api.database import IndexState, indexed_block, migrate
 from api.demo import routes as demo
-from api.deps import IndexReady, Services
+from api.deps import Services
 from api.documents import routes as documents
 from api.documents.service import DocumentService
 from api.evidence import routes as evidence
@@ -221,7 +221,7 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
 
     app.include_router(system.router, responses=PROBLEM_RESPONSES)
     for domain in INDEXED_DOMAINS:
-        app.include_router(domain.router, responses=PROBLEM_RESPONSES, dependencies=[IndexReady])
+        app.include_router(domain.router, responses=PROBLEM_RESPONSES)
     if local_docs:
         docs_ui.mount_docs(app)
 

@@ -3,7 +3,7 @@
 The indexer owns its schema (``indexer.schema``): it creates and upgrades its tables, and the
 API only reads them. At start-up the API checks that the indexer's tables are of the version
 this code reads (``IndexState``); when the indexer has not made them yet, the API starts anyway
-and answers 503 until it has (``api.deps.index_ready``).
+and answers 503 until it has (``api.deps.require_index``, run by every ``IndexedRoute``).
 
 The API's own tables (``api.tables``) are migrated with Alembic (``api/migrations``): ``migrate``
 brings them to the newest revision at start-up, one process at a time.

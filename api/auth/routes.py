@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from api import openapi
 from api.auth.schemas import MessageIn, MessageOut, NonceOut, SessionOut, VerifyIn
 from api.auth.service import session_out
-from api.deps import SESSION_COOKIE, CallerDep, ServicesDep, rate_limit
+from api.deps import SESSION_COOKIE, CallerDep, ServicesDep, indexed_router, rate_limit
 
-router = APIRouter(prefix="/auth", tags=[openapi.AUTH])
+router = indexed_router(prefix="/auth", tags=[openapi.AUTH])
 
 
 @router.get(

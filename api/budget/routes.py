@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from api import openapi
 from api.budget.schemas import AmountIn, Budget
-from api.deps import CityStaff, ServicesDep, Treasurer
+from api.deps import CityStaff, ServicesDep, Treasurer, indexed_router
 from api.prepared import PreparedTx
 
-router = APIRouter(tags=[openapi.CITY])
+router = indexed_router(tags=[openapi.CITY])
 
 
 @router.get("/city/budget", response_model=Budget)

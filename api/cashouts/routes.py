@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from api import openapi
 from api.cashouts.schemas import CASHOUTS, CashoutIn, CashoutOut, MarkPaidIn
-from api.deps import Merchant, ServicesDep, Treasurer
+from api.deps import Merchant, ServicesDep, Treasurer, indexed_router
 from api.prepared import PreparedTx
 from api.responses import json_list
 from wesh.rules import RequestStatus
 
-router = APIRouter()
+router = indexed_router()
 
 
 @router.get("/merchant/cashouts", response_model=list[CashoutOut], tags=[openapi.MERCHANT])

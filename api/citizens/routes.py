@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from api import openapi
 from api.citizens.schemas import HISTORY, HistoryItem, MeOut
-from api.deps import CallerDep, ServicesDep, SignedInDep
+from api.deps import CallerDep, ServicesDep, SignedInDep, indexed_router
 from api.responses import JSON, json_list
 
-router = APIRouter(tags=[openapi.CITIZEN])
+router = indexed_router(tags=[openapi.CITIZEN])
 
 
 @router.get("/me", response_model=MeOut)

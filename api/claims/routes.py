@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from api import openapi
-from api.deps import Citizen, ServicesDep
+from api.deps import Citizen, ServicesDep, indexed_router
 from api.params import TaskIdPath
 from api.prepared import PreparedTx
 
-router = APIRouter(tags=[openapi.CITIZEN])
+router = indexed_router(tags=[openapi.CITIZEN])
 
 
 @router.post("/me/tasks/{task_id}/claim", response_model=PreparedTx)

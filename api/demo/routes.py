@@ -13,17 +13,17 @@ these routes do not exist, and the node would not hold unlocked keys anyway.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from api import openapi
 from api.demo import service
 from api.demo.schemas import DEMO_ACCOUNTS, DemoAccount
-from api.deps import ServicesDep
+from api.deps import ServicesDep, indexed_router
 from api.errors import NotFound
 from api.responses import json_list, json_response
 from wesh.deployment import DEV_CHAIN_ID
 
-router = APIRouter(prefix="/demo", tags=[openapi.DEMO], include_in_schema=False)
+router = indexed_router(prefix="/demo", tags=[openapi.DEMO], include_in_schema=False)
 
 
 def node_chain_id(request: Request, svc: ServicesDep) -> int:

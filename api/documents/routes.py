@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from api import openapi
-from api.deps import ServicesDep
+from api.deps import ServicesDep, indexed_router
 from api.params import CidPath
 
-router = APIRouter(tags=[openapi.PUBLIC])
+router = indexed_router(tags=[openapi.PUBLIC])
 
 
 @router.get(

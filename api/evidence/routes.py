@@ -5,16 +5,16 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Response, UploadFile
+from fastapi import File, Form, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from api import openapi
-from api.deps import CallerDep, Citizen, ServicesDep, rate_limit
+from api.deps import CallerDep, Citizen, ServicesDep, indexed_router, rate_limit
 from api.evidence.schemas import EvidenceOut
 from api.evidence.service import Upload
 from api.params import CidPath, TaskIdPath
 
-router = APIRouter(tags=[openapi.CITIZEN])
+router = indexed_router(tags=[openapi.CITIZEN])
 
 
 @router.post(

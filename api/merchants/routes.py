@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from api import openapi
-from api.deps import ServicesDep
+from api.deps import ServicesDep, indexed_router
 from api.merchants.schemas import MERCHANTS, MerchantOut
 from api.responses import json_list
 
-router = APIRouter()
+router = indexed_router()
 
 
 @router.get("/merchants", response_model=list[MerchantOut], tags=[openapi.PUBLIC])

@@ -9,11 +9,11 @@ from collections.abc import AsyncIterator
 from http import HTTPStatus
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from api import openapi
-from api.deps import Citizen, Merchant, ServicesDep
+from api.deps import Citizen, Merchant, ServicesDep, indexed_router
 from api.params import ReferencePath
 from api.payments.schemas import (
     PAYMENTS,
@@ -27,7 +27,7 @@ from api.payments.schemas import (
 from api.prepared import PreparedTx
 from api.responses import json_list
 
-router = APIRouter()
+router = indexed_router()
 
 #: How long one payment stream stays open, by default and at most (the browser reconnects).
 DEFAULT_STREAM_S, MAX_STREAM_S = 600, 3600

@@ -3,11 +3,11 @@ deciding appeals; and the published reasons."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from api import openapi
 from api.deps import Reviewer as ReviewerDep
-from api.deps import ServicesDep
+from api.deps import ServicesDep, indexed_router
 from api.prepared import PreparedTx
 from api.responses import json_list
 from api.reviews.schemas import (
@@ -21,7 +21,7 @@ from api.reviews.schemas import (
 )
 from wesh import reasons
 
-router = APIRouter()
+router = indexed_router()
 
 
 @router.get("/reasons", response_model=list[ReasonOut], tags=[openapi.PUBLIC])

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from api import openapi
-from api.deps import ServicesDep
+from api.deps import ServicesDep, indexed_router
 from api.statistics.schemas import Statistics
 
-router = APIRouter(tags=[openapi.PUBLIC])
+router = indexed_router(tags=[openapi.PUBLIC])
 
 
 @router.get("/statistics", response_model=Statistics)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, generate_latest
 
 from api import openapi
-from api.deps import ServicesDep, index_ready
+from api.deps import ServicesDep, require_index
 from api.errors import DomainError, Unavailable
 from api.system.schemas import ConfigOut
 from api.system.service import dapp_config, indexer_progress
@@ -33,7 +33,7 @@ def health() -> dict[str, str]:
 async def ready(svc: ServicesDep) -> dict[str, object]:
     """Readiness: the database answers, the indexer has made its tables and has started."""
     try:
-        await index_ready(svc)
+        require_index(svc.index)
         progress = indexer_progress(svc.engine)
     except DomainError:
         raise

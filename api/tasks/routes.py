@@ -6,10 +6,10 @@ from __future__ import annotations
 import time
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from api import openapi
-from api.deps import ServicesDep, TaskManager
+from api.deps import ServicesDep, TaskManager, indexed_router
 from api.errors import NotFound
 from api.params import TaskIdPath
 from api.prepared import PreparedTx
@@ -27,7 +27,7 @@ from api.tasks.schemas import (
 from wesh import rules
 from wesh.neighbourhoods import NEIGHBOURHOODS
 
-router = APIRouter()
+router = indexed_router()
 
 #: Cards on a page: by default, and at most.
 DEFAULT_PAGE, MAX_PAGE = 50, 100
