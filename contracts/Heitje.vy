@@ -29,9 +29,12 @@
      under 45,000. The code stays readable by keeping each concern in its own
      section and the pure parts (calendar, roles) in modules.
 
-     Every function that acts for a citizen or a merchant finds the actor
-     through `_actor()`, so that a trusted ERC-2771 forwarder can be added
-     there (gasless actions) without touching any rule.
+     Every function that acts for a citizen, a merchant or a city employee
+     finds the actor through `_actor()`: the sender, or, for a call from the
+     trusted ERC-2771 forwarder (contracts/Forwarder.vy), the signer of the
+     request it forwards, whose address ends the call data. That is how the
+     city's relayer pays the fees while nobody else holds the native token
+     (docs/relayer.md); no rule needed to change for it.
 
      Amounts are in cents (uint256 in the ABI). Internally they sit in 32-
      and 64-bit fields; the bounds that keep them there are the constants
@@ -237,6 +240,12 @@ PAUSE_RESUMED_SHIFT: constant(uint256) = 40
 CITIZENS_SHIFT: constant(uint256) = 0
 MERCHANTS_SHIFT: constant(uint256) = 32
 TASKS_SHIFT: constant(uint256) = 64
+
+
+# --------------------------------------------------------------- immutables
+# The trusted ERC-2771 forwarder (the zero address: none). Immutable: a
+# forwarder that could be swapped would let whoever swaps it act for anyone.
+TRUSTED_FORWARDER: public(immutable(address))
 
 
 # ------------------------------------------------------------------ structs
@@ -495,7 +504,9 @@ event RedemptionContractSet:
 
 
 @deploy
-def __init__(admin: address, yearly_cap: uint256, monthly_cap: uint256):
+def __init__(
+    admin: address, yearly_cap: uint256, monthly_cap: uint256, trusted_forwarder: address
+):
     """
     @dev Deploys with `admin` as the only role holder and the caps in force
          from the start (DEFAULT_YEARLY_CAP and DEFAULT_MONTHLY_CAP for
@@ -503,10 +514,13 @@ def __init__(admin: address, yearly_cap: uint256, monthly_cap: uint256):
     @param admin The first admin (a multisig in production).
     @param yearly_cap The yearly earnings cap in cents.
     @param monthly_cap The monthly earnings cap in cents, 0 for none.
+    @param trusted_forwarder The ERC-2771 forwarder whose requests act for
+           their signer (the zero address for none).
     """
     if not (yearly_cap > 0 and yearly_cap <= MAX_CAP and monthly_cap <= yearly_cap):
         self._fail("cap: caps out of range")
     access.__init__(admin)
+    TRUSTED_FORWARDER = trusted_forwarder
     self._caps = (
         yearly_cap
         | (monthly_cap << CAP_MONTHLY_SHIFT)
@@ -575,6 +589,15 @@ def allowance(_owner: address, _spender: address) -> uint256:
 
 
 @external
+@view
+def isTrustedForwarder(forwarder: address) -> bool:
+    """
+    @notice Whether `forwarder` is the trusted forwarder (ERC-2771).
+    """
+    return forwarder == TRUSTED_FORWARDER and forwarder != empty(address)
+
+
+@external
 def transfer(_to: address, _value: uint256) -> bool:
     """
     @notice Moves Heitjes inside the closed loop: a citizen pays an active
@@ -584,7 +607,10 @@ def transfer(_to: address, _value: uint256) -> bool:
          to an outsider, to an inactive merchant, a refund to someone who
          did not pay this shop).
     """
-    sender: address = self._actor()
+    # `_actor()` written out: the internal call costs more than the check.
+    sender: address = msg.sender
+    if sender == TRUSTED_FORWARDER:
+        sender = self._signer()
     sender_word: uint256 = self._accounts[sender]
     receiver_word: uint256 = self._accounts[_to]
     # A citizen paying an active shop is the hot path, written out here:
@@ -1509,10 +1535,23 @@ def period() -> (uint256, uint256):
 @view
 def _actor() -> address:
     """
-    @dev The address a call acts for. Today the sender; an ERC-2771 trusted
-         forwarder (gasless actions) is added here and nowhere else.
+    @dev The address a call acts for (ERC-2771): the signer of a request the
+         trusted forwarder relays, otherwise the sender.
     """
+    if msg.sender == TRUSTED_FORWARDER:
+        return self._signer()
     return msg.sender
+
+
+@internal
+@view
+def _signer() -> address:
+    """
+    @dev The last 20 bytes of the call data: the forwarder appends the
+         request's signer there. The forwarder always does; call data
+         shorter than 20 bytes would make the slice revert.
+    """
+    return convert(convert(slice(msg.data, len(msg.data) - 20, 20), bytes20), address)
 
 
 @internal

@@ -25,6 +25,7 @@ from .modules import access
 interface IHeitje:
     def burn_for_redemption(merchant: address, amount: uint256): nonpayable
     def roles_of(account: address) -> uint256: view
+    def TRUSTED_FORWARDER() -> address: view
 
 
 # Longest payment reference (the SEPA end-to-end identification is at most
@@ -48,6 +49,8 @@ STATUS_PAID: constant(uint256) = 2
 
 # The Heitje contract whose coins this contract burns.
 HEITJE: public(immutable(IHeitje))
+# Heitje's trusted ERC-2771 forwarder, trusted here too (see `_actor`).
+TRUSTED_FORWARDER: public(immutable(address))
 
 
 struct Request:
@@ -82,10 +85,21 @@ event RedemptionPaid:
 @deploy
 def __init__(heitje: IHeitje):
     """
-    @dev Binds this contract to the Heitje contract. Heitje's admin then
-         calls `set_redemption` with this contract's address.
+    @dev Binds this contract to the Heitje contract and its trusted
+         forwarder. Heitje's admin then calls `set_redemption` with this
+         contract's address.
     """
     HEITJE = heitje
+    TRUSTED_FORWARDER = staticcall heitje.TRUSTED_FORWARDER()
+
+
+@external
+@view
+def isTrustedForwarder(forwarder: address) -> bool:
+    """
+    @notice Whether `forwarder` is the trusted forwarder (ERC-2771).
+    """
+    return forwarder == TRUSTED_FORWARDER and forwarder != empty(address)
 
 
 @external
@@ -158,6 +172,10 @@ def request(redemption_id: uint256) -> Request:
 @view
 def _actor() -> address:
     """
-    @dev The address a call acts for; see `Heitje._actor`.
+    @dev The address a call acts for; see `Heitje._actor`: the signer of a
+         request the trusted forwarder relays (the last 20 bytes of the call
+         data, which the forwarder always appends), otherwise the sender.
     """
+    if msg.sender == TRUSTED_FORWARDER:
+        return convert(convert(slice(msg.data, len(msg.data) - 20, 20), bytes20), address)
     return msg.sender

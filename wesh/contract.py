@@ -127,6 +127,17 @@ class Wesh:
         self.redemption: Contract = w3.eth.contract(
             address=to_checksum_address(redemption), abi=artifacts.load("Redemption").abi
         )
+        self._forwarder: Contract | None = None
+
+    @property
+    def forwarder(self) -> Contract:
+        """The trusted ERC-2771 forwarder Heitje names (read from the chain once)."""
+        if self._forwarder is None:
+            address = self.heitje.functions.TRUSTED_FORWARDER().call()
+            self._forwarder = self.w3.eth.contract(
+                address=to_checksum_address(address), abi=artifacts.load("Forwarder").abi
+            )
+        return self._forwarder
 
     # ------------------------------------------------------------------ reads
     def balance_of(self, owner: str) -> int:

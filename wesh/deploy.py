@@ -47,8 +47,12 @@ def deploy(
     yearly_cap: int = DEFAULT_YEARLY_CAP,
     monthly_cap: int = DEFAULT_MONTHLY_CAP,
 ) -> Deployed:
-    """Deploys Heitje and Redemption, links them, and grants ``roles`` (address -> role bits)."""
-    heitje, block = deploy_contract(w3, admin, "Heitje", admin.address, yearly_cap, monthly_cap)
+    """Deploys the Forwarder, Heitje (trusting it) and Redemption, links them, and grants ``roles``
+    (address -> role bits)."""
+    forwarder, _ = deploy_contract(w3, admin, "Forwarder")
+    heitje, block = deploy_contract(
+        w3, admin, "Heitje", admin.address, yearly_cap, monthly_cap, forwarder
+    )
     redemption, _ = deploy_contract(w3, admin, "Redemption", heitje)
     wesh = Wesh(w3, heitje, redemption)
     transact(w3, wesh.set_redemption(redemption), admin)

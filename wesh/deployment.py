@@ -35,6 +35,9 @@ class Deployment:
     start_block_hash: str = ""
     #: Confirmation depth the indexer should trail the head by on this chain.
     confirmations: int = 0
+    #: The trusted ERC-2771 forwarder Heitje and Redemption honour (the relayer sends to it);
+    #: empty in a manifest written before it existed.
+    forwarder: str = ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2) + "\n"

@@ -184,9 +184,14 @@ def _deploy_and_link(
     monthly_cap: int,
     confirmations: int | None,
 ) -> Deployment:
-    """Deploys Heitje and Redemption and links them: the manifest of the new deployment."""
+    """Deploys the Forwarder, Heitje (trusting it) and Redemption and links them: the manifest
+    of the new deployment."""
+    forwarder_receipt = sender.create(
+        creation_data(w3, "Forwarder"), "deploy Forwarder (the city pays the fees)"
+    )
+    forwarder = to_checksum_address(str(forwarder_receipt["contractAddress"]))
     heitje_receipt = sender.create(
-        creation_data(w3, "Heitje", sender.address, yearly_cap, monthly_cap),
+        creation_data(w3, "Heitje", sender.address, yearly_cap, monthly_cap, forwarder),
         "deploy Heitje (token, registry, escrow, cap)",
     )
     heitje = to_checksum_address(str(heitje_receipt["contractAddress"]))
@@ -202,6 +207,7 @@ def _deploy_and_link(
         chain_id=chain_id,
         heitje=heitje,
         redemption=redemption,
+        forwarder=forwarder,
         start_block=start,
         deployer=sender.address,
         start_block_hash=w3.eth.get_block(start)["hash"].to_0x_hex(),

@@ -505,6 +505,23 @@ REFUSALS: tuple[Refusal, ...] = (
         next_nl="vraag een beheerder om je die rol te geven: ape run roles grant <jij> <rol>",
         next_en="ask an admin to grant you that role: ape run roles grant <you> <role>",
     ),
+    # --- Forwarder.vy: requests the city's relayer sends -----------------------------------------
+    Refusal(
+        "forwarder: request expired",
+        nl="Dit verzoek is verlopen voordat het verstuurd kon worden. Probeer het opnieuw.",
+        en="This request expired before it could be sent. Please try again.",
+    ),
+    Refusal(
+        "forwarder: invalid signature or nonce",
+        nl=(
+            "Dit verzoek is niet (meer) geldig: het is al eens uitgevoerd, of niet ondertekend "
+            "door dit account. Probeer het opnieuw."
+        ),
+        en=(
+            "This request is not (or no longer) valid: it was carried out already, or not signed "
+            "by this account. Please try again."
+        ),
+    ),
 )
 
 #: The table by revert string.

@@ -38,7 +38,7 @@ def test_ape_compiles_offline_to_the_same_bytecode(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     built = json.loads((project / ".build" / "__local__.json").read_text())["contractTypes"]
-    for name in ("Heitje", "Redemption"):
+    for name in artifacts.NAMES:
         expected = artifacts.load(name)
         runtime = built[name]["runtimeBytecode"]["bytecode"]
         assert bytes.fromhex(runtime.removeprefix("0x")) == expected.runtime_bytecode, name

@@ -19,6 +19,7 @@ import boa
 import pytest
 from contracts_support import (
     BUDGET,
+    FORWARDER_SOURCE,
     HEITJE_SOURCE,
     MERCHANT_CID,
     REDEMPTION_SOURCE,
@@ -126,6 +127,12 @@ def heitje_deployer() -> Any:
 
 
 @pytest.fixture(scope="session")
+def forwarder_deployer() -> Any:
+    """Forwarder.vy compiled once per session."""
+    return boa.load_partial(str(FORWARDER_SOURCE))
+
+
+@pytest.fixture(scope="session")
 def redemption_deployer() -> Any:
     """Redemption.vy compiled once per session."""
     return boa.load_partial(str(REDEMPTION_SOURCE))
@@ -164,16 +171,22 @@ def people(
 
 @pytest.fixture(scope="session")
 def deploy_wesh(
-    heitje_deployer: Any, redemption_deployer: Any, people: People, start_clock: int
+    heitje_deployer: Any,
+    redemption_deployer: Any,
+    forwarder_deployer: Any,
+    people: People,
+    start_clock: int,
 ) -> Callable[..., tuple[Any, Any]]:
-    """Deploys a wired pair (Heitje, Redemption) with the given caps; see the module docstring."""
+    """Deploys a wired pair (Heitje, Redemption) with the given caps, both trusting a forwarder of
+    their own (``Heitje.TRUSTED_FORWARDER()``); see the module docstring."""
 
     def deploy(
         yearly_cap: int | None = None, monthly_cap: int | None = None, budget: int = BUDGET
     ) -> tuple[Any, Any]:
         yearly = heitje_constant("DEFAULT_YEARLY_CAP") if yearly_cap is None else yearly_cap
         monthly = heitje_constant("DEFAULT_MONTHLY_CAP") if monthly_cap is None else monthly_cap
-        heitje = heitje_deployer.deploy(people.admin, yearly, monthly)
+        forwarder = forwarder_deployer.deploy()
+        heitje = heitje_deployer.deploy(people.admin, yearly, monthly, forwarder.address)
         redemption = redemption_deployer.deploy(heitje.address)
         with boa.env.prank(people.admin):
             heitje.set_redemption(redemption.address)

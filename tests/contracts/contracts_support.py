@@ -24,6 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CONTRACTS = ROOT / "contracts"
 HEITJE_SOURCE = CONTRACTS / "Heitje.vy"
 REDEMPTION_SOURCE = CONTRACTS / "Redemption.vy"
+FORWARDER_SOURCE = CONTRACTS / "Forwarder.vy"
+# A Heitje deployed without a trusted forwarder (no relayed calls).
+ZERO_FORWARDER = "0x" + "00" * 20
 ACCESS_SOURCE = CONTRACTS / "modules" / "access.vy"
 CALENDAR_SOURCE = CONTRACTS / "modules" / "calendar.vy"
 

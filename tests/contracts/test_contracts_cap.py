@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import boa
 import pytest
-from contracts_support import ROLE, amsterdam, heitje_constant, only_event, utc
+from contracts_support import ZERO_FORWARDER, ROLE, amsterdam, heitje_constant, only_event, utc
 
 DEFAULT_YEARLY_CAP = heitje_constant("DEFAULT_YEARLY_CAP")
 DEFAULT_MONTHLY_CAP = heitje_constant("DEFAULT_MONTHLY_CAP")
@@ -34,7 +34,7 @@ def test_wired_deployment_has_the_default_caps(heitje):
 
 
 def test_deploy_emits_the_caps_in_force(heitje_deployer, admin):
-    fresh = heitje_deployer.deploy(admin, YEARLY_WITH_MONTHLY, MONTHLY)
+    fresh = heitje_deployer.deploy(admin, YEARLY_WITH_MONTHLY, MONTHLY, ZERO_FORWARDER)
     event = only_event(fresh, "CapsChanged")
     assert (event.yearly, event.monthly, event.from_year, event.admin) == (
         YEARLY_WITH_MONTHLY,
@@ -51,11 +51,11 @@ def test_deploy_emits_the_caps_in_force(heitje_deployer, admin):
 )
 def test_deploy_refuses_caps_out_of_range(heitje_deployer, admin, yearly, monthly):
     with boa.reverts("cap: caps out of range"):
-        heitje_deployer.deploy(admin, yearly, monthly)
+        heitje_deployer.deploy(admin, yearly, monthly, ZERO_FORWARDER)
 
 
 def test_deploy_accepts_the_maximum_cap(heitje_deployer, admin):
-    fresh = heitje_deployer.deploy(admin, MAX_CAP, MAX_CAP)
+    fresh = heitje_deployer.deploy(admin, MAX_CAP, MAX_CAP, ZERO_FORWARDER)
     assert (fresh.caps().yearly, fresh.caps().monthly) == (MAX_CAP, MAX_CAP)
 
 

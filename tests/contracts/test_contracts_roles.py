@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import boa
 import pytest
-from contracts_support import ROLE, event_names, heitje_constant, only_event
+from contracts_support import ZERO_FORWARDER, ROLE, event_names, heitje_constant, only_event
 
 ZERO = "0x" + "00" * 20
 YEARLY = heitje_constant("DEFAULT_YEARLY_CAP")
@@ -12,13 +12,13 @@ MONTHLY = heitje_constant("DEFAULT_MONTHLY_CAP")
 
 
 def test_deployer_admin_holds_only_the_admin_role(heitje_deployer, admin):
-    fresh = heitje_deployer.deploy(admin, YEARLY, MONTHLY)
+    fresh = heitje_deployer.deploy(admin, YEARLY, MONTHLY, ZERO_FORWARDER)
     assert fresh.roles_of(admin) == ROLE["ADMIN"]
     assert fresh.admin_count() == 1
 
 
 def test_deploy_emits_role_granted_for_the_first_admin(heitje_deployer, admin):
-    fresh = heitje_deployer.deploy(admin, YEARLY, MONTHLY)
+    fresh = heitje_deployer.deploy(admin, YEARLY, MONTHLY, ZERO_FORWARDER)
     granted = [log for log in fresh.get_logs() if type(log).__name__ == "RoleGranted"]
     assert len(granted) == 1
     assert (granted[0].role, granted[0].account) == (ROLE["ADMIN"], admin)
@@ -26,7 +26,7 @@ def test_deploy_emits_role_granted_for_the_first_admin(heitje_deployer, admin):
 
 def test_deploy_refuses_the_zero_address_as_admin(heitje_deployer):
     with boa.reverts("access: admin is the zero address"):
-        heitje_deployer.deploy(ZERO, YEARLY, MONTHLY)
+        heitje_deployer.deploy(ZERO, YEARLY, MONTHLY, ZERO_FORWARDER)
 
 
 def test_wired_role_holders_hold_exactly_their_role(heitje, people):
@@ -163,7 +163,7 @@ def test_set_redemption_only_once(heitje, admin, outsider):
 
 
 def test_set_redemption_names_the_contract_and_emits(heitje_deployer, redemption_deployer, admin):
-    fresh = heitje_deployer.deploy(admin, YEARLY, MONTHLY)
+    fresh = heitje_deployer.deploy(admin, YEARLY, MONTHLY, ZERO_FORWARDER)
     redemption = redemption_deployer.deploy(fresh.address)
     with boa.env.prank(admin):
         fresh.set_redemption(redemption.address)
@@ -174,7 +174,7 @@ def test_set_redemption_names_the_contract_and_emits(heitje_deployer, redemption
 
 def test_set_redemption_refuses_a_redemption_of_another_heitje(heitje_deployer, redemption, admin):
     """`redemption` is bound to the wired Heitje: it may not burn on a fresh one."""
-    fresh = heitje_deployer.deploy(admin, YEARLY, MONTHLY)
+    fresh = heitje_deployer.deploy(admin, YEARLY, MONTHLY, ZERO_FORWARDER)
     with boa.env.prank(admin), boa.reverts("redeem: not this Heitje's contract"):
         fresh.set_redemption(redemption.address)
     assert fresh.redemption() == ZERO
@@ -182,7 +182,7 @@ def test_set_redemption_refuses_a_redemption_of_another_heitje(heitje_deployer, 
 
 def test_set_redemption_refuses_an_address_without_code(heitje_deployer, admin, outsider):
     """Asking a wallet for HEITJE() fails (no code), so this refusal carries no reason text."""
-    fresh = heitje_deployer.deploy(admin, YEARLY, MONTHLY)
+    fresh = heitje_deployer.deploy(admin, YEARLY, MONTHLY, ZERO_FORWARDER)
     with boa.env.prank(admin), boa.reverts():
         fresh.set_redemption(outsider)
     assert fresh.redemption() == ZERO

@@ -67,6 +67,7 @@ from contracts_support import (
     EVIDENCE_CID,
     MERCHANT_CID,
     ROLE,
+    ZERO_FORWARDER,
     TASK_CID,
     amsterdam_period,
     heitje_constant,
@@ -224,7 +225,7 @@ class World:
 
 
 def build_world(heitje_deployer, redemption_deployer, people, yearly: int, monthly: int) -> World:
-    heitje = heitje_deployer.deploy(people.admin, yearly, monthly)
+    heitje = heitje_deployer.deploy(people.admin, yearly, monthly, ZERO_FORWARDER)
     redemption = redemption_deployer.deploy(heitje.address)
     with boa.env.prank(people.admin):
         heitje.set_redemption(redemption.address)

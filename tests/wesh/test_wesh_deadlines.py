@@ -35,7 +35,7 @@ def test_the_constants_are_the_contracts(name: str) -> None:
 def _world() -> tuple[Any, Any, Any]:
     admin, citizen = boa.env.generate_address("admin"), boa.env.generate_address("citizen")
     with boa.env.prank(admin):
-        heitje = boa.load(str(HEITJE), admin, 150_000, 0)
+        heitje = boa.load(str(HEITJE), admin, 150_000, 0, "0x" + "00" * 20)
         for bit in (2, 4, 8, 32):  # registrar, merchant manager, task manager, treasurer
             heitje.grant_role(admin, bit)
         heitje.register_citizens([citizen], [1])
