@@ -94,6 +94,10 @@ const T = {
     'Je wallet wacht al op een bevestiging. Open je wallet.',
     'Your wallet is already waiting for a confirmation. Open your wallet.',
   ],
+  wallet_no_funds: [
+    'Je wallet heeft niet genoeg tegoed voor de netwerkkosten, dus er is niets verstuurd en niets veranderd. Probeer het later opnieuw, of vraag de gemeente om hulp.',
+    'Your wallet does not hold enough for the network fee, so nothing was sent and nothing has changed. Try again later, or ask the municipality for help.',
+  ],
   wallet_error: [
     'Je wallet kon dit niet doen. Probeer het opnieuw of herstart je wallet.',
     'Your wallet could not do this. Try again or restart your wallet.',
@@ -115,16 +119,42 @@ const T = {
   tx_sent: ['Verstuurd. Even wachten tot het verwerkt is…', 'Sent. Waiting until it is processed…'],
   tx_indexing: ['Bijna klaar: het overzicht wordt bijgewerkt…', 'Almost done: updating the overview…'],
   tx_failed: [
-    'Het is niet gelukt: de blockchain weigerde de transactie. Er is niets veranderd. Probeer het opnieuw.',
-    'It did not work: the blockchain refused the transaction. Nothing has changed. Please try again.',
+    'Het is niet gelukt: het werd geweigerd. Er is niets veranderd. Probeer het opnieuw.',
+    'It did not work: it was refused. Nothing has changed. Please try again.',
   ],
   tx_slow: [
     'Het is verwerkt, maar het overzicht loopt achter. Ververs de pagina over een minuut.',
     'It went through, but the overview is behind. Refresh the page in a minute.',
   ],
   tx_timeout: [
-    'Je transactie is nog niet verwerkt. Kijk over een paar minuten opnieuw.',
-    'Your transaction has not been processed yet. Check again in a few minutes.',
+    'Het is nog niet verwerkt. Kijk over een paar minuten opnieuw.',
+    'It has not been processed yet. Check again in a few minutes.',
+  ],
+  // relayed: the person signs, the city sends it and pays for it (never a fee on these lines)
+  relay_confirm: ['Bevestig in je app: {what}', 'Confirm in your app: {what}'],
+  relay_accepted: ['Ontvangen. Het wordt zo verstuurd…', 'Received. It will be sent in a moment…'],
+  relay_sent: ['Verstuurd. Even wachten tot het verwerkt is…', 'Sent. Waiting until it is processed…'],
+  relay_done: ['Verwerkt. Het overzicht wordt bijgewerkt…', 'Processed. Updating the overview…'],
+  relay_refused: [
+    'Het kon niet worden verstuurd. Er is niets veranderd. Probeer het later opnieuw.',
+    'It could not be sent. Nothing has changed. Please try again later.',
+  ],
+  relay_failed: [
+    'Het is niet gelukt: het werd geweigerd. Er is niets veranderd. Probeer het opnieuw.',
+    'It did not work: it was refused. Nothing has changed. Please try again.',
+  ],
+  relay_timeout: [
+    'Het is nog niet verwerkt. Kijk over een paar minuten opnieuw.',
+    'It has not been processed yet. Check again in a few minutes.',
+  ],
+  relay_unreachable: [
+    'De gemeente kan dit nu niet voor je versturen. Er is niets veranderd.',
+    'The municipality cannot send this for you right now. Nothing has changed.',
+  ],
+  relay_direct: ['Zelf versturen (kost een klein bedrag aan netwerkkosten)', 'Send it yourself (costs a small network fee)'],
+  relay_direct_hint: [
+    'Heeft je wallet zelf tegoed voor netwerkkosten? Dan kun je het nu zelf versturen. Anders: probeer het later opnieuw.',
+    'Does your wallet hold enough for a network fee itself? Then you can send it yourself now. Otherwise: try again later.',
   ],
   offline: [
     'Geen verbinding met WESH. Controleer je internet en probeer het opnieuw.',

@@ -1,12 +1,17 @@
 // Transactions: the API prepares them (POST → a PreparedTx with a description in the page's
-// language), the person's wallet signs and sends them, and the page waits for the receipt and
-// then for the indexer, so what it shows next already includes the change. Every step is said
-// on a status line; a refusal is said in words (the API's, or the wallet's mapped from its code).
+// language). When the API offers the city's relayer (`relay` on the PreparedTx), the person's
+// wallet only signs a request and the city pays the fee (relay.js); otherwise, or when the relayer
+// cannot pay right now and the person chooses to, their wallet sends it as a transaction of their
+// own. Either way the page waits until it is processed and then for the indexer, so what it
+// shows next already includes the change. Every step is said on a status line; a refusal is said
+// in words (the API's or the relayer's, or the wallet's mapped from its code).
 import { api, ApiError } from './api.js';
 import { config } from './config.js';
 import { getLang, t } from './i18n.js';
 import { chainLabel, networkBanner } from './network.js';
+import * as relay from './relay.js';
 import { session } from './session.js';
+import { busy, h } from './ui.js';
 import * as wallet from './wallet.js';
 
 // Waits until the indexer has seen block `block` (the page then shows the new state).
@@ -39,9 +44,24 @@ async function readyWallet(address) {
   return active;
 }
 
-// Sends a PreparedTx from the API with the wallet: shows what it does, waits for the receipt and
-// for the indexer, and reports every step on `status`. Returns true when done.
-export async function runTx(prepared, status) {
+// Waits for the indexer to reach `block`, saying so on `status`. Returns true when it did.
+async function indexed(block, status) {
+  status.set(t('tx_indexing'), 'busy');
+  if (!(await waitIndexed(block))) {
+    status.set(t('tx_slow'), 'error');
+    return false;
+  }
+  return true;
+}
+
+function sayError(error, status) {
+  const known = error instanceof wallet.WalletError || error instanceof ApiError || error instanceof relay.RelayError;
+  status.set(known ? error.message : t('error_generic'), 'error');
+}
+
+// Sends a PreparedTx as a transaction of the person's own (their wallet pays the fee): shows what
+// it does, waits for the receipt and for the indexer. Returns true when done.
+async function sendDirect(prepared, status) {
   const what = prepared.description[getLang()] || prepared.description.nl;
   try {
     await readyWallet(prepared.from);
@@ -57,16 +77,48 @@ export async function runTx(prepared, status) {
       status.set(t('tx_failed'), 'error');
       return false;
     }
-    status.set(t('tx_indexing'), 'busy');
-    if (!(await waitIndexed(Number.parseInt(receipt.blockNumber, 16)))) {
-      status.set(t('tx_slow'), 'error');
-      return false;
-    }
-    return true;
+    return await indexed(Number.parseInt(receipt.blockNumber, 16), status);
   } catch (error) {
-    status.set(error instanceof wallet.WalletError || error instanceof ApiError ? error.message : t('error_generic'), 'error');
+    sayError(error, status);
     return false;
   }
+}
+
+// The relayer cannot pay right now: says why (its own words) and offers to send it oneself, for
+// someone whose wallet holds the chain's coin. Resolves true once that went through; until the
+// person chooses it, the action waits (its button stays busy).
+function offerDirect(prepared, status, message) {
+  status.set(message, 'error');
+  if (!status.parentNode) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const button = h('button', { type: 'button', class: 'btn' }, t('relay_direct'));
+    const offer = h('div', { class: 'relay-direct actions' }, h('p', { class: 'hint' }, t('relay_direct_hint')), button);
+    button.addEventListener('click', () =>
+      busy(button, async () => {
+        if (await sendDirect(prepared, status)) {
+          offer.remove();
+          resolve(true);
+        }
+      }),
+    );
+    status.after(offer);
+  });
+}
+
+// Runs a PreparedTx from the API: relayed when the API offers it (no fee for the person),
+// otherwise sent by the person's wallet; reports every step on `status`. Returns true when done.
+export async function runTx(prepared, status) {
+  if (!relay.offered(prepared)) return sendDirect(prepared, status);
+  let block;
+  try {
+    await readyWallet(prepared.from);
+    block = await relay.relay(prepared, status);
+  } catch (error) {
+    if (error instanceof relay.RelayError && error.direct) return offerDirect(prepared, status, error.message);
+    sayError(error, status);
+    return false;
+  }
+  return indexed(block, status);
 }
 
 // Asks the API for a prepared transaction and runs it; the API's refusal (in words) goes to

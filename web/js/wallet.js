@@ -36,11 +36,32 @@ export function wallets() {
   return list;
 }
 
-export class WalletError extends Error {}
+export class WalletError extends Error {
+  constructor(message, { noFunds = false } = {}) {
+    super(message);
+    this.noFunds = noFunds;
+  }
+}
 
-// A wallet's refusal in words (EIP-1193 codes), never the wallet's raw message.
+// Wallets say "not enough funds for the network fee" in their own words and codes (anvil -32003,
+// MetaMask -32603 wrapping -32000, some a plain rejection): the messages are read for it only,
+// never shown.
+const NO_FUNDS = /insufficient (funds|balance)|not enough (funds|balance)|exceeds (the )?balance|gas required exceeds allowance/i;
+
+function saysNoFunds(error) {
+  const messages = [];
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 4; depth += 1) {
+    if (typeof e.message === 'string') messages.push(e.message);
+    e = e.data && typeof e.data === 'object' ? e.data.originalError || e.data : e.cause;
+  }
+  return messages.some((message) => NO_FUNDS.test(message));
+}
+
+// A wallet's refusal in words (EIP-1193 codes), never the wallet's raw message. An account
+// without the chain's own coin for the fee is said as that (not as "you cancelled").
 export function walletError(error) {
   if (error instanceof WalletError) return error;
+  if (saysNoFunds(error)) return new WalletError(t('wallet_no_funds'), { noFunds: true });
   const code = error && (error.code ?? (error.data && error.data.code));
   if (code === 4001) return new WalletError(t('wallet_rejected'));
   if (code === -32002) return new WalletError(t('wallet_pending'));
@@ -239,6 +260,11 @@ export async function sendTransaction(prepared) {
   return call(active.provider, 'eth_sendTransaction', [
     { from: prepared.from, to: prepared.to, data: prepared.data, value: prepared.value || '0x0' },
   ]);
+}
+
+// Signs an EIP-712 document (a request the city's relayer sends: no fee for the signer).
+export async function signTypedData(address, typedData) {
+  return call(active.provider, 'eth_signTypedData_v4', [address, JSON.stringify(typedData)]);
 }
 
 export async function waitReceipt(hash, timeoutMs = 180000) {
