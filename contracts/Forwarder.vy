@@ -45,10 +45,16 @@
 # ---------------------------------------------------------------- constants
 NAME: constant(String[14]) = "WESH Forwarder"
 VERSION: constant(String[1]) = "1"
-# Longest call data a request carries: WESH's longest call through the
-# relayer is a photo hand-in (~230 bytes). Batches of registrations or
-# approvals of up to 100 entries are sent by staff directly or split.
-MAX_DATA: constant(uint256) = 512
+# Longest call data `execute` forwards: any call Heitje accepts fits,
+# the longest being a batch of 100 (Heitje's MAX_BATCH) registrations
+# (6,532 bytes). Memory for it is paid only as far as it is used, but the
+# buffers placed after it cost more the larger it is: ~800 gas a relayed
+# payment at 8 KiB, ~300 at 1 KiB (measured, docs/relayer.md).
+MAX_DATA: constant(uint256) = 6_656
+# Longest call data of a request in `execute_batch`, which copies every
+# request into memory: the everyday calls (a payment ~100 bytes, a photo
+# hand-in ~230). A longer request is sent on its own with `execute`.
+MAX_BATCH_DATA: constant(uint256) = 1_024
 # Most requests in one `execute_batch`.
 MAX_BATCH: constant(uint256) = 32
 # Half the order of secp256k1
@@ -94,7 +100,7 @@ struct ForwardRequestData:
     to: address
     gas: uint256
     deadline: uint48
-    data: Bytes[MAX_DATA]
+    data: Bytes[MAX_BATCH_DATA]
     r: bytes32
     vs: bytes32
 

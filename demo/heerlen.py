@@ -97,7 +97,11 @@ CITIZENS: tuple[Citizen, ...] = (
 
 #: Wallets left unregistered, for trying ``ape run citizens register`` on the demo chain.
 SPARE_ACCOUNTS = tuple(range(22, 30))
-ACCOUNTS = 30
+#: The city's relayer: the one account that pays the fees (docs/relayer.md). Every citizen, shop
+#: and staff account holds 0 of the native token; only the admin (the deployer, a multisig in
+#: production, whose calls are not relayed) and the relayer hold any.
+RELAYER_ACCOUNT = 30
+ACCOUNTS = 31
 
 #: The city's (fictional) account that cash-outs are paid from.
 CITY_BANK = ("BNGH", "0285059842")

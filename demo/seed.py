@@ -11,7 +11,10 @@ one task is cancelled. Time moves with anvil's clock, so events are spread over 
 chain ends at the real "now".
 
 Everyone acts through anvil's unlocked dev accounts and the typed wrapper in-process: about a
-hundred transactions in a few seconds, instead of a hundred ``ape run`` start-ups.
+hundred transactions in a few seconds, instead of a hundred ``ape run`` start-ups. As in real
+life, nobody but the admin and the city's relayer holds the native token: from the start every
+citizen, shop and staff account has 0, and each of them signs a request that the relayer sends
+through the forwarder and pays for (``wesh.forwarding.RelayedSigner``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from eth_account import Account
@@ -36,6 +39,7 @@ from wesh.anvil import Anvil
 from wesh.contract import RequestStatus, TxRequest, Wesh
 from wesh.csv_rows import parse_bank_accounts, parse_citizens, parse_merchants
 from wesh.deployment import Deployment
+from wesh.forwarding import RelayedSigner
 from wesh.metadata import FolderStore, encode, put_document
 from wesh.provision import DeployResult, NodeSender, ensure_deployment
 from wesh.rules import AMSTERDAM, DEFAULT_CATEGORY
@@ -211,9 +215,22 @@ class Story:
         return self.wesh
 
     def do(self, account: int, tx: TxRequest) -> Any:
-        receipt = transact(self.w3, tx, UnlockedSigner(self.accounts[account]))
+        """``account`` makes the call ``tx``: signed by it, sent and paid by the relayer."""
+        relayer = UnlockedSigner(self.accounts[heerlen.RELAYER_ACCOUNT])
+        # The story's clock jumps days ahead between blocks (``Clock.at``): a deadline counted
+        # from the last block must outlast the jump.
+        signer = RelayedSigner(
+            self.contracts.forwarder, self.accounts[account], relayer, ttl_s=(DAYS + 1) * 86_400
+        )
+        receipt = transact(self.w3, tx, signer)
         self.count += 1
         return receipt
+
+    def empty_wallets(self) -> None:
+        """Every account but the admin's (0) and the relayer's holds no native token."""
+        for index, address in enumerate(self.accounts):
+            if index not in (0, heerlen.RELAYER_ACCOUNT):
+                self.w3.provider.make_request(cast(Any, "anvil_setBalance"), [address, "0x0"])
 
     def citizen_id(self, account: int) -> int:
         return self.contracts.account(self.accounts[account]).id
@@ -268,6 +285,7 @@ def seed(
     """Deploys and seeds the demo chain ``node`` whose genesis lies before ``start``."""
     w3 = Web3(Web3.HTTPProvider(node.url, request_kwargs={"timeout": 60}))
     story = Story(w3, node, store, log)
+    story.empty_wallets()
     clock = Clock(node, start)
     now = int(time.time())
     paths = write_examples(state_dir / "examples", story.accounts, now)

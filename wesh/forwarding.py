@@ -20,6 +20,7 @@ from web3 import Web3
 from web3.contract import Contract
 
 from wesh.contract import TxRequest
+from wesh.signer import Signer
 
 #: The signed type, as OpenZeppelin's ERC2771Forwarder has it (Forwarder.vy REQUEST_TYPE_HASH).
 REQUEST_TYPE = [
@@ -40,8 +41,10 @@ DOMAIN_TYPE = [
 #: Why the forwarder would not execute a request (Forwarder.vy ``validate``; 0 is valid).
 INVALID_DEADLINE = 1
 INVALID_SIGNATURE = 2
-#: Forwarder.vy MAX_DATA and MAX_BATCH.
-MAX_DATA = 512
+#: Forwarder.vy MAX_DATA (``execute``), MAX_BATCH_DATA (each request of ``execute_batch``) and
+#: MAX_BATCH.
+MAX_DATA = 6_656
+MAX_BATCH_DATA = 1_024
 MAX_BATCH = 32
 
 
@@ -153,7 +156,7 @@ def recover(request: ForwardRequest, domain: Domain, signature: bytes) -> str | 
     try:
         signable = encode_typed_data(full_message=request.typed_data(domain))
         return str(Account.recover_message(signable, signature=signature))
-    except Exception:  # noqa: BLE001 - any undecodable signature is simply no signer
+    except Exception:  # any undecodable signature is simply no signer
         return None
 
 
@@ -200,7 +203,9 @@ def prepare(
     data = bytes(HexBytes(tx.data))
     nonce = int(forwarder.functions.nonces(to_checksum_address(signer)).call())
     gas = forwarded_gas(w3, forwarder.address, tx.to, data, signer)
-    return ForwardRequest(signer=signer, to=tx.to, gas=gas, nonce=nonce, deadline=deadline, data=data)
+    return ForwardRequest(
+        signer=signer, to=tx.to, gas=gas, nonce=nonce, deadline=deadline, data=data
+    )
 
 
 def access_list(w3: Web3, tx: TxRequest, sender: str) -> list[dict[str, Any]]:
@@ -213,7 +218,10 @@ def access_list(w3: Web3, tx: TxRequest, sender: str) -> list[dict[str, Any]]:
         {"from": to_checksum_address(sender), "to": tx.to, "data": HexBytes(tx.data)}
     )
     return [
-        {"address": to_checksum_address(entry["address"]), "storageKeys": list(entry["storageKeys"])}
+        {
+            "address": to_checksum_address(entry["address"]),
+            "storageKeys": list(entry["storageKeys"]),
+        }
         for entry in result["accessList"]
         if to_checksum_address(entry["address"]) != tx.to
     ]
@@ -229,6 +237,49 @@ def execute_batch_tx(forwarder: Contract, batch: list[SignedRequest]) -> TxReque
     """The transaction that executes several; an invalid or failing one undoes nothing else."""
     if not 0 < len(batch) <= MAX_BATCH:
         raise ValueError(f"a batch holds 1 to {MAX_BATCH} requests, not {len(batch)}")
+    if any(len(s.request.data) > MAX_BATCH_DATA for s in batch):
+        raise ValueError(f"a request of a batch carries at most {MAX_BATCH_DATA} bytes of data")
     data = forwarder.encode_abi("execute_batch", [[tuple(s.arguments()) for s in batch]])
     return TxRequest(to=forwarder.address, data=data, function="execute_batch")
 
+
+class RelayedSigner:
+    """Acts for ``address``, which holds no native token, through the forwarder: the request is
+    signed with ``key`` (or by the node, for anvil's unlocked dev accounts) and ``relayer`` sends
+    it and pays. A ``wesh.signer.Signer``, so ``transact`` works with it unchanged (the demo's
+    seeded history and the benches go through it)."""
+
+    def __init__(
+        self,
+        forwarder: Contract,
+        address: str,
+        relayer: Signer,
+        *,
+        key: bytes | str | None = None,
+        ttl_s: int = 3_600,
+    ) -> None:
+        self.address: str = to_checksum_address(address)
+        self.forwarder = forwarder
+        self.relayer = relayer
+        self._key = key
+        self._ttl_s = ttl_s
+        self._domain: Domain | None = None
+
+    def send(self, w3: Web3, tx: dict[str, Any]) -> bytes:
+        if self._domain is None:
+            self._domain = domain_of(self.forwarder)
+        deadline = int(w3.eth.get_block("latest")["timestamp"]) + self._ttl_s
+        call = TxRequest(to=to_checksum_address(tx["to"]), data=str(tx["data"]), function="")
+        request = prepare(w3, self.forwarder, call, self.address, deadline)
+        signature = (
+            sign_with_key(request, self._domain, self._key)
+            if self._key is not None
+            else sign_with_node(w3, request, self._domain)
+        )
+        execute = execute_tx(self.forwarder, SignedRequest(request, signature))
+        body: dict[str, Any] = {
+            **execute.as_dict(),
+            "accessList": access_list(w3, execute, self.relayer.address),
+        }
+        gas = w3.eth.estimate_gas(cast(Any, {**body, "from": self.relayer.address}))
+        return self.relayer.send(w3, {**body, "gas": gas + gas // 5})

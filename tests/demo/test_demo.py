@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
+from demo import heerlen
 from wesh import anvil, sepa
 from wesh.artifacts import ROOT
 from wesh.contract import ClaimStatus, RequestStatus, Role, TaskStatus, Wesh
@@ -126,6 +127,15 @@ def test_one_command_brings_up_a_seeded_heerlen_and_ctrl_c_stops_it(demo_dir: Pa
         assert ledger.budget_granted == ledger.budget_available + ledger.escrow_locked + (
             ledger.total_minted)  # fmt: skip
         assert ledger.total_supply == ledger.total_minted - ledger.total_burned > 0
+        # The city pays the fees: every citizen, shop and staff account (all but the admin, 0,
+        # and the relayer) holds none of the native token after all that history, which went
+        # through the forwarder (each actor's forwarder nonce counts its requests).
+        relayer = heerlen.RELAYER_ACCOUNT
+        others = [a for i, a in enumerate(accounts) if i not in (0, relayer)]
+        assert {w3.eth.get_balance(a) for a in others} == {0}
+        assert w3.eth.get_balance(accounts[relayer]) > 0
+        nonces = {i: wesh.forwarder.functions.nonces(accounts[i]).call() for i in (1, 4, 6, 7, 12)}
+        assert all(n > 0 for n in nonces.values()), nonces
         # History spread over three weeks, ending now.
         start = w3.eth.get_block(manifest.start_block)["timestamp"]
         latest = w3.eth.get_block("latest")["timestamp"]
