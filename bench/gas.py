@@ -15,6 +15,7 @@ from pathlib import Path
 
 from web3 import Web3
 
+from bench import nonce_schemes
 from wesh import anvil, forwarding
 from wesh.contract import Role
 from wesh.deploy import deploy
@@ -100,6 +101,7 @@ def main() -> int:
             gas[key] = run(wesh.approve_submissions(items), reviewer) // BATCH
 
         gas.update(relayed_rows(w3, wesh, run, city, reviewer, merchant, citizens, batch))
+        gas.update(nonce_schemes.measure(w3, city))
 
         ledger = wesh.ledger()
         assert ledger.total_supply == sum(wesh.balance_of(a.address) for a in accounts)
@@ -115,6 +117,7 @@ def main() -> int:
         ok &= target is None or value <= target
         shown = "printed" if target is None else f"{target:,}"
         print(f"{key:36} {value:>9,} {shown:>9}  {reference}{mark}")
+    nonce_schemes.report(gas)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(gas, indent=2) + "\n")
     print(f"\nwritten to {RESULTS} at {time.strftime('%Y-%m-%d %H:%M:%S')}")

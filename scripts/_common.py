@@ -6,7 +6,9 @@ this module is shared code, not a script.
 - ``ApeSender`` signs a ``wesh.contract.TxRequest`` with the ape account chosen by
   ``--account``: it first asks the node whether the contract would accept the call (so a refusal
   is reported before anything is signed, with the contract's reason), then asks the operator to
-  confirm (unless ``--yes``), sends through ape, and prints the transaction hash.
+  confirm (unless ``--yes``), sends through ape, and prints the transaction hash. With
+  ``WESH_RELAYER_URL`` set it signs a forward request instead and the city's relayer sends it and
+  pays (scripts/_relay.py): staff accounts need no native token.
 - ``fails_cleanly`` turns every expected failure (a bad input file, a contract refusal, a missing
   deployment, a declined confirmation) into one ``Error: ...`` line with a next step (for a
   refusal, from wesh/refusals.py) and exit code 1: city staff never see a stack trace.
@@ -31,6 +33,7 @@ from web3 import Web3
 from web3.exceptions import ContractLogicError, TimeExhausted, Web3RPCError
 from web3.types import TxReceipt
 
+from scripts._relay import Relay, RelayRefused, relayer_url
 from wesh import refusals
 from wesh.contract import ContractRefusal, TxRequest, Wesh, refusal_from
 from wesh.csv_rows import InputFileError, parse_address
@@ -118,9 +121,12 @@ def fails_cleanly(function: F) -> F:
 class ApeSender:
     """Sends ``TxRequest``s with an ape account: check, confirm, send, print the hash."""
 
-    def __init__(self, account: AccountAPI, provider: ProviderAPI, *, yes: bool) -> None:
+    def __init__(
+        self, account: AccountAPI, provider: ProviderAPI, *, yes: bool, relay: Relay | None = None
+    ) -> None:
         from ape.api.accounts import TestAccountAPI
 
+        self.relay = relay
         self.account = account
         self.provider = provider
         self.w3: Web3 = provider.web3
@@ -149,7 +155,30 @@ class ApeSender:
             if refusal.reason.startswith("access:"):
                 raise RoleRefusal(refusal.reason, tx) from None
             raise
+        if self.relay is not None:
+            return self._relayed(self.relay, tx, summary)
         return self._send({"receiver": tx.to, "data": tx.data}, gas, summary)
+
+    def _relayed(self, relay: Relay, tx: TxRequest, summary: str) -> TxReceipt:
+        """Signs ``tx`` as a forward request; the city's relayer sends it and pays."""
+        if not self.yes and not click.confirm(
+            f"{summary}\n  signed by {self.address}; the city's relayer ({relay.url}) sends it "
+            "and pays the fee. Sign?",
+            default=False,
+        ):
+            raise Declined(summary)
+        request = relay.request(self.w3, tx, self.address)
+        try:
+            receipt = relay.send(self.w3, request, relay.sign(self.account, request))
+        except RelayRefused as refused:
+            raise ScriptError(str(refused)) from None
+        tx_hash = receipt["transactionHash"].to_0x_hex()
+        self.hashes.append(tx_hash)
+        click.echo(
+            f"  relayed: {summary}\n        tx {tx_hash} (block {receipt['blockNumber']}), "
+            "paid by the city's relayer"
+        )
+        return receipt
 
     def create(self, data: str, summary: str) -> TxReceipt:
         gas = self._estimate({"data": data, "value": 0})
@@ -211,7 +240,9 @@ class Chain:
         return int(self.w3.eth.get_block("latest")["timestamp"])
 
     def sender(self, account: AccountAPI, yes: bool) -> ApeSender:
-        return ApeSender(account, self.provider, yes=yes)
+        url = relayer_url()
+        relay = Relay(url, self.wesh.forwarder) if url else None
+        return ApeSender(account, self.provider, yes=yes, relay=relay)
 
 
 def network_name(provider: ProviderAPI) -> str:
