@@ -49,6 +49,22 @@ PHONE: ViewportSize = {"width": 360, "height": 740}
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 ARTIFACTS = webstack.ROOT / "test-artifacts" / "screenshots"
 WALLET_JS = Path(__file__).with_name("injected_wallet.js").read_text()
+#: Hands every text that appears on a page (added nodes, changed text: status lines too, however
+#: briefly they show) to the test through ``weshSeen``, across navigations.
+RECORD_TEXTS_JS = """
+(() => {
+  const tell = (node) => {
+    const text = (node.nodeType === Node.TEXT_NODE ? node.data : node.textContent || '').trim();
+    if (text) window.weshSeen(text);
+  };
+  new MutationObserver((mutations) => {
+    for (const m of mutations) {
+      if (m.type === 'characterData') tell(m.target);
+      else m.addedNodes.forEach(tell);
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+})();
+"""
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
@@ -95,6 +111,8 @@ class Visitor:
     page: Page
     stack: webstack.Stack
     console_errors: list[str]
+    #: With ``record_texts``: every text that appeared on this visitor's pages, in order.
+    seen: list[str]
 
     def go(self, path: str) -> Page:
         self.page.goto(self.stack.api_url + path)
@@ -121,11 +139,16 @@ def visit(browser: Browser, stack: webstack.Stack) -> Iterator[Any]:
         known_chains: list[int] | None = None,
         wallets: int = 1,
         lang: str = "nl",
+        record_texts: bool = False,
     ) -> Visitor:
         context = browser.new_context(
             viewport=viewport, locale="nl-NL", timezone_id="Europe/Amsterdam"
         )
         context.set_default_timeout(20_000)
+        seen: list[str] = []
+        if record_texts:
+            context.expose_function("weshSeen", seen.append)
+            context.add_init_script(RECORD_TEXTS_JS)
         if lang != "nl":
             context.add_init_script(f"localStorage.setItem('wesh.lang', {json.dumps(lang)})")
         if account is not None:
@@ -156,7 +179,7 @@ def visit(browser: Browser, stack: webstack.Stack) -> Iterator[Any]:
                 errors.append(f"console: {message.text}") if message.type == "error" else None
             ),
         )
-        visitor = Visitor(context=context, page=page, stack=stack, console_errors=errors)
+        visitor = Visitor(context=context, page=page, stack=stack, console_errors=errors, seen=seen)
         opened.append(visitor)
         visitor.go(path)
         return visitor

@@ -58,6 +58,20 @@
             throw Object.assign(new Error('wrong chain'), { code: 4901 });
           }
           return node(method, params);
+        case 'eth_signTypedData_v4': {
+          // As MetaMask: the document comes as a JSON string, is signed by the account asked
+          // for only, and its domain must name the chain the wallet is on. anvil signs it.
+          const [signer, document] = params;
+          const typed = typeof document === 'string' ? JSON.parse(document) : document;
+          if (String(signer).toLowerCase() !== cfg.account.toLowerCase()) {
+            throw Object.assign(new Error('unknown account'), { code: 4100 });
+          }
+          const domainChain = Number(typed.domain && typed.domain.chainId);
+          if (domainChain !== chainId || chainId !== cfg.nodeChainId) {
+            throw Object.assign(new Error(`Provided chainId "${domainChain}" must match the active chainId "${chainId}"`), { code: -32603 });
+          }
+          return node(method, [signer, typed]);
+        }
         default:
           return node(method, params);
       }

@@ -6,6 +6,10 @@ shops, budget, tasks with their public documents, a few approved jobs so the sta
 something), ``python -m indexer`` following the chain into a SQLite file, and the API
 (``uvicorn --factory api.app:create_app``) serving the dApp on a free port.
 
+With ``relayer=True`` the stack also runs the city's relayer as ``make demo`` does: the API offers
+to relay (``WESH_RELAYER_ENABLED``) and ``python -m relayer`` sends the signed requests with one of
+anvil's public dev accounts (``RELAYER``, chain 31337 only), which nobody else in the town uses.
+
 Everything lives in ``workdir`` and on loopback addresses; ``Stack.stop()`` ends the processes
 it started (by their own handles, nothing else).
 """
@@ -35,6 +39,8 @@ EVIDENCE_CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"
 
 #: The people of the seeded town, by anvil dev account index.
 ADMIN, OFFICER, REVIEWER2, ANNA, BRAM, CAS, DEWI, BAKERY, CAFE, STRANGER = range(10)
+#: The relayer's anvil dev account (a stack with the relayer starts anvil with more accounts).
+RELAYER = 10
 
 CITY_OFFICER_ROLES = (
     Role.REGISTRAR | Role.MERCHANT_MANAGER | Role.TASK_MANAGER | Role.REVIEWER | Role.TREASURER
@@ -166,6 +172,10 @@ class Stack:
     content_dir: Path
     task_ids: dict[str, int]
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    #: The environment the stack's processes run with.
+    env: dict[str, str] = field(default_factory=dict)
+    #: ``python -m relayer`` while it runs (a stack with the relayer; a test may stop it).
+    relayer: subprocess.Popen[bytes] | None = None
 
     def account(self, index: int) -> str:
         return self.accounts[index]
@@ -188,7 +198,7 @@ class Stack:
             time.sleep(0.1)
 
     def check_alive(self) -> None:
-        for process in self.processes:
+        for process in [*self.processes, *([self.relayer] if self.relayer else [])]:
             if process.poll() is not None:
                 log = (self.workdir / "logs").glob("*.log")
                 tails = "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in log)
@@ -209,16 +219,46 @@ class Stack:
         self.rpc("evm_mine")
         self.wait_indexed()
 
+    def start_relayer(self) -> None:
+        """Starts ``python -m relayer`` (the sender) and waits until the API offers to relay."""
+        assert self.relayer is None, "the relayer runs already"
+        self.relayer = _spawn(
+            [sys.executable, "-m", "relayer"], self.env, self.workdir / "logs" / "relayer.log"
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            self.check_alive()
+            try:
+                reply = httpx.get(f"{self.api_url}/relay", timeout=2)
+                if reply.status_code == 200 and reply.json().get("enabled"):
+                    return
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError("the relayer was not offered within 60 s")
+            time.sleep(0.2)
+
+    def stop_relayer(self) -> None:
+        """Stops the relayer's sender (the API keeps running)."""
+        if self.relayer is not None:
+            _end(self.relayer)
+            self.relayer = None
+
     def stop(self) -> None:
+        self.stop_relayer()
         for process in reversed(self.processes):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            _end(process)
         self.node.stop()
+
+
+def _end(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _spawn(
@@ -288,12 +328,14 @@ def seed(w3: Web3, wesh: Wesh, accounts: list[str], store: FolderStore) -> dict[
     return task_ids
 
 
-def start(workdir: Path, *, api_port: int | None = None) -> Stack:
-    """Starts and seeds the whole stack in ``workdir``; raises with the logs when a piece fails."""
+def start(workdir: Path, *, api_port: int | None = None, relayer: bool = False) -> Stack:
+    """Starts and seeds the whole stack in ``workdir`` (with ``relayer``: the city's relayer
+    too); raises with the logs when a piece fails."""
     workdir.mkdir(parents=True, exist_ok=True)
     logs = workdir / "logs"
     logs.mkdir(exist_ok=True)
-    node = anvil.start(log=logs / "anvil.log")
+    extra = ["--accounts", str(RELAYER + 1)] if relayer else None
+    node = anvil.start(log=logs / "anvil.log", extra=extra)
     stack: Stack | None = None
     try:
         w3 = Web3(Web3.HTTPProvider(node.url))
@@ -312,6 +354,7 @@ def start(workdir: Path, *, api_port: int | None = None) -> Stack:
                 deployer=admin.address,
                 start_block_hash=w3.eth.get_block(deployed.block)["hash"].to_0x_hex(),
                 confirmations=0,
+                forwarder=str(wesh.forwarder.address),
             ),
             workdir / "deployment.json",
         )
@@ -334,6 +377,8 @@ def start(workdir: Path, *, api_port: int | None = None) -> Stack:
             "WESH_UPLOADS_PER_MINUTE": "1000",
             "PYTHONUNBUFFERED": "1",
         }
+        if relayer:
+            env |= {"WESH_RELAYER_ENABLED": "true", "WESH_RELAYER_DEV_ACCOUNT": str(RELAYER)}
         stack = Stack(
             workdir=workdir,
             node=node,
@@ -345,6 +390,7 @@ def start(workdir: Path, *, api_port: int | None = None) -> Stack:
             database_url=database_url,
             content_dir=content_dir,
             task_ids=task_ids,
+            env=env,
         )
         stack.processes.append(
             _spawn(
@@ -397,6 +443,8 @@ def start(workdir: Path, *, api_port: int | None = None) -> Stack:
                 raise TimeoutError("the API did not answer within 60 s")
             time.sleep(0.2)
         stack.wait_indexed(timeout=60)
+        if relayer:
+            stack.start_relayer()
         return stack
     except BaseException:
         if stack is not None:

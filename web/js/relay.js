@@ -12,10 +12,11 @@ import * as wallet from './wallet.js';
 // How long the page follows a request before it says "not processed yet" (ms).
 const FOLLOW_MS = 180000;
 const POLL_MS = 1000;
-// The relayer's refusals after which sending it oneself can help: it cannot pay now. (Every
-// other refusal — quota, not allowed, the contract's own "no" — would refuse that too, or is
-// not the person's to work around.)
-const CANNOT_PAY = new Set(['relayer_out_of_funds', 'relayer_unavailable', 'relay_out_of_funds', 'relay_unavailable', 'out_of_funds']);
+// The relayer's refusals (problem codes, relayer/reasons.py) after which sending it oneself can
+// help: the city cannot pay for it now — out of funds, its budget for the day spent, relaying
+// switched off, or a call it does not pay for (each text says "verstuur het zelf"). Any other
+// refusal (a spent quota, an expired or replayed request, the contract's own "no") is only said.
+const CANNOT_PAY = new Set(['out_of_funds', 'budget_spent', 'disabled', 'not_allowed', 'unavailable']);
 
 // A relay that did not go through: `message` in words; `direct` when the person may send it
 // themselves instead (the relayer is out of funds or cannot be reached).
@@ -42,7 +43,8 @@ function problemCode(error) {
 function refusal(error) {
   // Not an answer from the API at all (offline, or it is restarting): it cannot relay now.
   if (!(error instanceof ApiError) || !error.status) return new RelayError(t('relay_unreachable'), { direct: true });
-  const cannotPay = error.status === 503 || CANNOT_PAY.has(problemCode(error));
+  const code = problemCode(error).replace(/^relay(er)?_/, '');
+  const cannotPay = error.status === 503 || CANNOT_PAY.has(code);
   return new RelayError(error.message || t('error_generic'), { direct: cannotPay });
 }
 
