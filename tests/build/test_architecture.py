@@ -17,11 +17,15 @@ from wesh.artifacts import ROOT
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "wesh": frozenset(),
     "indexer": frozenset({"wesh"}),
-    "api": frozenset({"indexer", "wesh"}),
-    "scripts": frozenset({"wesh"}),
-    # The demo starts the whole stack: chain, indexer and API, and seeds with the scripts' rules.
-    "demo": frozenset({"api", "indexer", "wesh"}),
-    "bench": frozenset({"api", "indexer", "wesh", "demo"}),
+    # The relayer journals in the indexer's database and reads signers' roles from its tables.
+    "relayer": frozenset({"indexer", "wesh"}),
+    "api": frozenset({"indexer", "relayer", "wesh"}),
+    # `ape run relayer status|fund|quota` manages the relayer's own tables.
+    "scripts": frozenset({"relayer", "wesh"}),
+    # The demo starts the whole stack: chain, indexer, relayer and API, and seeds with the
+    # scripts' rules.
+    "demo": frozenset({"api", "indexer", "relayer", "wesh"}),
+    "bench": frozenset({"api", "indexer", "relayer", "wesh", "demo"}),
 }
 OURS = frozenset(MAY_IMPORT)
 
