@@ -154,6 +154,9 @@ def banner(
     env = "" if rpc_url.endswith(f":{DEFAULT_PORT}") else f"APE_FOUNDRY_HOST={rpc_url} "
     if not default_dir:
         env += f"WESH_DEPLOYMENT={seeded.manifest} WESH_CONTENT_DIR={state_dir / 'content'} "
+    # Staff accounts hold no native token: their scripts sign, the relayer in the API sends.
+    api = next((u.split()[-1] for u in urls if u.startswith("api")), "").removesuffix("/")
+    relay = f"WESH_RELAYER_URL={api} " if api else ""
     lines = [
         "",
         "WESH-demo draait / the WESH demo is running",
@@ -172,10 +175,10 @@ def banner(
         "",
         "Probeer / try (in another terminal):",
         f"  {env}{APE} run review list {network}",
-        f"  {env}{APE} run review decide-appeal {waiting} "
+        f"  {env}{relay}{APE} run review decide-appeal {waiting} "
         f"{seeded.accounts[19]} --grant --account TEST::5 {network}",
         f"  {env}{APE} run redemptions list {network}",
-        f"  {env}{APE} run citizens register {seeded.examples / 'new-citizens.csv'} "
+        f"  {env}{relay}{APE} run citizens register {seeded.examples / 'new-citizens.csv'} "
         f"--account TEST::1 {network}",
         f"  {env}{APE} run report summary {network}",
         f"  example input files: {seeded.examples}/; a SEPA payout file: {seeded.sepa_file}",

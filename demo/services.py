@@ -1,7 +1,9 @@
 """The processes ``make demo`` runs, and stopping every one of them.
 
-``wesh_services`` are the indexer (``python -m indexer``) and the API under uvicorn (which also
-serves the dApp); ``SERVICES`` is the hook for more. Each ``Service`` is one long-running
+``wesh_services`` are the indexer (``python -m indexer``), the API under uvicorn (which also
+serves the dApp) and the city's relayer (``python -m relayer``: it sends what residents, shops
+and staff sign and pays the fees, from anvil's dev account 30); ``SERVICES`` is the hook for
+more. Each ``Service`` is one long-running
 process started after the chain is deployed and seeded, with the demo's settings in its
 environment (``service_env``). A service may name the URL it serves (printed in the banner) and a
 readiness check. To add one:
@@ -34,6 +36,8 @@ from pathlib import Path
 
 import httpx
 
+from demo.heerlen import RELAYER_ACCOUNT
+
 
 @dataclass(frozen=True)
 class Service:
@@ -65,6 +69,9 @@ UVICORN = [
 ]
 
 
+RELAYER = [sys.executable, "-m", "relayer"]
+
+
 def wesh_services(api_port: int, indexer_port: int) -> list[Service]:
     """The indexer, following the demo chain into the demo database, and the API, which also
     serves the dApp. The API's public URL is what SIWE messages name, so it is ``localhost``."""
@@ -83,6 +90,7 @@ def wesh_services(api_port: int, indexer_port: int) -> list[Service]:
             ready_url=f"http://127.0.0.1:{api_port}/ready",
             env={"WESH_PUBLIC_URL": public_url},
         ),
+        Service(name="relayer", argv=[*RELAYER]),
     ]
 
 
@@ -97,6 +105,9 @@ def service_env(
         "WESH_CONTENT_DIR": str(content_dir),
         "WESH_DATABASE_URL": f"sqlite:///{state_dir / 'wesh.db'}",
         "APE_FOUNDRY_HOST": rpc_url,
+        # The city pays the fees: the API offers to relay, the relayer sends (docs/relayer.md).
+        "WESH_RELAYER_ENABLED": "true",
+        "WESH_RELAYER_DEV_ACCOUNT": str(RELAYER_ACCOUNT),
     }
 
 

@@ -155,6 +155,19 @@ def test_one_command_brings_up_a_seeded_heerlen_and_ctrl_c_stops_it(demo_dir: Pa
         assert history.payment_references() == {1: summary.message_id}
         keys = (demo_dir / "accounts.txt").read_text()
         assert accounts[12] in keys and "0x" in keys.split(accounts[12])[1][:5]
+
+        # The banner's command for Burgerzaken works as printed: the registrar's account holds
+        # no native token, so the script signs and the relayer in the API sends and pays.
+        (command,) = [line for line in banner.splitlines() if "run citizens register" in line]
+        assert "WESH_RELAYER_URL=http" in command
+        run = subprocess.run(
+            f"{command.strip()} --yes", shell=True, cwd=ROOT, capture_output=True, text=True,
+            timeout=300,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "paid by the city's relayer" in run.stdout
+        assert wesh.counts()[0] == 13
+        assert w3.eth.get_balance(accounts[1]) == 0
     finally:
         code = demo.stop(signal.SIGINT)
 
