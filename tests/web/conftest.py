@@ -147,7 +147,7 @@ def visit(browser: Browser, stack: webstack.Stack) -> Iterator[Any]:
         context.set_default_timeout(20_000)
         seen: list[str] = []
         if record_texts:
-            context.expose_function("weshSeen", seen.append)
+            context.expose_function("weshSeen", lambda text: seen.append(str(text)))
             context.add_init_script(RECORD_TEXTS_JS)
         if lang != "nl":
             context.add_init_script(f"localStorage.setItem('wesh.lang', {json.dumps(lang)})")

@@ -56,7 +56,8 @@ function reasonOf(request, fallback) {
   return t(fallback);
 }
 
-const STEP = { accepted: 'relay_accepted', sent: 'relay_sent', mined: 'relay_done', confirmed: 'relay_done' };
+// What each state says while it lasts (mined: transactions.js says it, with the indexer's wait).
+const STEP = { accepted: 'relay_accepted', sent: 'relay_sent' };
 
 // Follows request `id` until it is mined (resolves with the request, which has block_number) or
 // refused / failed (rejects with a RelayError in words); `say(state)` hears every state.

@@ -44,9 +44,9 @@ async function readyWallet(address) {
   return active;
 }
 
-// Waits for the indexer to reach `block`, saying so on `status`. Returns true when it did.
-async function indexed(block, status) {
-  status.set(t('tx_indexing'), 'busy');
+// Waits for the indexer to reach `block`, saying `text` on `status`. Returns true when it did.
+async function indexed(block, status, text = t('tx_indexing')) {
+  status.set(text, 'busy');
   if (!(await waitIndexed(block))) {
     status.set(t('tx_slow'), 'error');
     return false;
@@ -118,7 +118,7 @@ export async function runTx(prepared, status) {
     sayError(error, status);
     return false;
   }
-  return indexed(block, status);
+  return indexed(block, status, t('relay_done'));
 }
 
 // Asks the API for a prepared transaction and runs it; the API's refusal (in words) goes to
