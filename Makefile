@@ -16,7 +16,7 @@ CHROMIUM := /usr/bin/chromium
 # ape finds the compiler (`vyper`) and anvil on PATH: put the venv's and npm's bin folders first.
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/@foundry-rs/anvil-linux-amd64/bin:$(PATH)
 
-.PHONY: install chromium test test-contracts test-scripts test-indexer lint format demo bench bench-gas bench-web bench-api bench-indexer compile clean help
+.PHONY: install chromium test test-contracts test-scripts test-indexer lint format demo bench bench-gas bench-web bench-api bench-indexer bench-relayer compile clean help
 
 help:
 	@echo "make demo   - local chain + contracts + seeded Heerlen demo"
@@ -92,7 +92,7 @@ test-indexer: install
 test-scripts: install
 	$(PY) -m pytest tests/scripts $(PYTEST_ARGS)
 
-bench: bench-gas bench-api bench-web bench-indexer
+bench: bench-gas bench-api bench-web bench-indexer bench-relayer
 
 bench-gas: install
 	$(PY) -m bench.gas
@@ -105,6 +105,12 @@ bench-api: install
 # The dApp's start pages in Chromium: compressed bytes transferred and axe-core violations.
 bench-web: install chromium
 	$(PY) -m bench.web
+
+# The city pays the fees: the gas rows (relayed ones included), the relayer's throughput against
+# anvil mining a block a second (the demo's stack), and a Heerlen year in xDAI at 1 gwei
+# (bench/results/relayer.json).
+bench-relayer: install
+	$(PY) -m bench.relayer
 
 # Catch-up throughput (>= 200,000 events) into SQLite and PostgreSQL against the raw eth_getLogs
 # floor, and head-following latency (bench/results/indexer.json). PostgreSQL as for the tests:

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from eth_account import Account
 from web3 import Web3
 
 from bench import nonce_schemes
@@ -47,6 +48,8 @@ TARGETS: dict[str, tuple[int | str | None, str]] = {
     "relayed_submit": ("submit_same_state", "direct + 17,000"),
     "relayed_approve": ("approve_same_state", "direct + 17,000"),
     "relayed_redeem": ("redeem_repeat", "direct + 17,000"),
+    "relayed_register": (None, "the registrar registers one resident (the desk)"),
+    "relayed_mark_paid": (None, "the treasurer marks one cash-out paid"),
 }
 #: How much more than the same call sent directly a relayed call may cost (issue #13).
 RELAY_OVERHEAD = 17_000
@@ -100,7 +103,10 @@ def main() -> int:
             items = [(task_id, c.address) for c in batch]
             gas[key] = run(wesh.approve_submissions(items), reviewer) // BATCH
 
-        gas.update(relayed_rows(w3, wesh, run, city, reviewer, merchant, citizens, batch))
+        # A relayer of its own: an account with native token and no role (the staff sign).
+        relayer, newcomer = citizens[-1], Account.create().address
+        gas.update(relayed_rows(w3, wesh, run, relayer, city, reviewer, merchant, citizens, batch))
+        gas.update(relayed_staff_rows(w3, wesh, run, relayer, city, newcomer))
         gas.update(nonce_schemes.measure(w3, city))
 
         ledger = wesh.ledger()
@@ -125,7 +131,7 @@ def main() -> int:
 
 
 def relayed_rows(  # type: ignore[no-untyped-def]
-    w3: Web3, wesh, run, relayer, reviewer, merchant, citizens, batch
+    w3: Web3, wesh, run, relayer, city, reviewer, merchant, citizens, batch
 ) -> dict[str, int]:
     """The same calls signed (EIP-712) and sent by ``relayer`` through the forwarder, each beside
     the same call sent directly from the same state. Every signer's nonce is used once first, so
@@ -159,7 +165,7 @@ def relayed_rows(  # type: ignore[no-untyped-def]
 
     # Claim, hand in, approve: a citizen directly and another relayed, from the same state.
     deadline_task = w3.eth.get_block("latest")["timestamp"] + 30 * 86_400
-    run(wesh.commission_task(CID, 400, 200, deadline_task, 7 * 86_400, 1), relayer)
+    run(wesh.commission_task(CID, 400, 200, deadline_task, 7 * 86_400, 1), city)
     task = wesh.counts()[2]
     gas["claim_same_state"] = run(wesh.claim_task(task), direct)
     gas["relayed_claim"] = relay(wesh.claim_task(task), relayed)
@@ -175,6 +181,19 @@ def relayed_rows(  # type: ignore[no-untyped-def]
     listed = forwarding.access_list(w3, execute, relayer.address)
     total = run({**execute.as_dict(), "accessList": listed}, relayer)
     gas["relayed_payment_batch_per_item"] = total // len(items)
+    return gas
+
+
+def relayed_staff_rows(  # type: ignore[no-untyped-def]
+    w3: Web3, wesh, run, relayer, city, newcomer
+) -> dict[str, int]:
+    """The desk and Financiën through the relayer: ``city`` holds the registrar's and the
+    treasurer's roles and signs (its first request uses its nonce first, as in relayed_rows)."""
+    signer = forwarding.RelayedSigner(wesh.forwarder, city.address, relayer)
+    run(wesh.approve(city.address, 0), signer)
+    gas = {"relayed_register": run(wesh.register_citizen(newcomer, 2), signer)}
+    open_request = wesh.redemption.functions.request_count().call()
+    gas["relayed_mark_paid"] = run(wesh.mark_paid([open_request], "WESH-R3"), signer)
     return gas
 
 
