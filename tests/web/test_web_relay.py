@@ -25,7 +25,7 @@ import webstack
 from conftest import DESKTOP, HAND_IN, PHONE, Visitor, amount_pattern, rx, sign_in
 from photos import bench_photos
 from playwright.sync_api import expect
-from webstack import ANNA, BAKERY, BRAM, DEWI, OFFICER, Stack
+from webstack import ANNA, BAKERY, BRAM, CAFE, DEWI, OFFICER, Stack
 
 from relayer.journal import Journal
 from relayer.journal import requests as journal_requests
@@ -242,6 +242,25 @@ def test_a_spent_quota_is_said_in_words_and_nothing_is_sent(visit, stack: Stack)
         )
     finally:
         journal.set_override(subject, None)
+
+
+def test_the_demo_wallet_signs_relayed_requests_too(visit, stack: Stack) -> None:
+    """On the demo chain the picker's wallet (anvil's accounts through /demo/rpc) signs the
+    request: the café, with none of the coin, cashes in its takings."""
+    set_native_balance(stack, CAFE, 0)
+    guest = visit(None, "/winkel", record_texts=True)
+    page = guest.page
+    page.get_by_role("button", name=re.compile("Winkel: Café De Mijn")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Winkel: Café De Mijn")
+    expect(page.locator("#balance")).to_have_text(rx("€ 3,50"))
+    page.get_by_role("button", name="Inwisselen").click()
+    expect(page.get_by_text("Aangevraagd. De gemeente maakt het geld over.")).to_be_visible()
+    assert_said_in_order(guest, "Bevestig in je app: € 3,50 inwisselen", "Ontvangen", "Verwerkt")
+    assert_no_fee_shown(guest)
+    assert [(f, s in {"mined", "confirmed"}) for f, s in relayed_calls(stack, CAFE)] == [
+        ("redeem", True)
+    ]
+    assert native_balance(stack, CAFE) == 0
 
 
 def relayer_address(stack: Stack) -> str:
