@@ -40,6 +40,8 @@ from api.payments import routes as payments
 from api.payments.service import PaymentService
 from api.payments.store import PaymentRequests
 from api.prepared import Transactions
+from api.relay import routes as relay
+from api.relay.service import RelayService
 from api.responses import PROBLEM_RESPONSES
 from api.reviews import routes as reviews
 from api.reviews.service import ReviewService
@@ -51,6 +53,7 @@ from api.tasks import routes as tasks
 from api.tasks.service import TaskService
 from api.tasks.texts import TaskTexts
 from indexer.db import make_engine
+from relayer.settings import RelayerSettings
 from wesh import deployment
 from wesh.contract import Wesh
 from wesh.metadata import ContentStore, FolderStore
@@ -127,6 +130,7 @@ INDEXED_DOMAINS = (
     cashouts,
     reviews,
     budget,
+    relay,
     demo,
 )
 
@@ -139,8 +143,9 @@ def content_store(settings: ApiSettings) -> ContentStore:
     return FolderStore(settings.content_dir)
 
 
-def build_services(settings: ApiSettings) -> Services:
-    """Every service of the API, on one engine, content store and chain connection."""
+def build_services(settings: ApiSettings, relayer: RelayerSettings | None = None) -> Services:
+    """Every service of the API, on one engine, content store and chain connection; the relayer's
+    settings from ``WESH_RELAYER_*`` unless given."""
     manifest = deployment.load(settings.deployment)
     engine = make_engine(settings.database_url)
     migrate(engine)
@@ -154,7 +159,10 @@ def build_services(settings: ApiSettings) -> Services:
     )
     w3 = Web3(Web3.HTTPProvider(settings.rpc_url, request_kwargs={"timeout": 10}))
     wesh = Wesh(w3, manifest.heitje, manifest.redemption)
-    txs = Transactions(wesh, manifest.chain_id)
+    relay_service = RelayService(
+        relayer or RelayerSettings(), engine, wesh, manifest.chain_id, manifest.forwarder
+    )
+    txs = Transactions(wesh, manifest.chain_id, relay_service.offer)
     content = content_store(settings)
     texts = TaskTexts(engine, content)
     roles = Roles(engine)
@@ -200,10 +208,15 @@ def build_services(settings: ApiSettings) -> Services:
             settings.upload_max_bytes,
             settings.upload_max_pixels,
         ),
+        relay=relay_service,
     )
 
 
-def create_app(settings: ApiSettings | None = None, services: Services | None = None) -> FastAPI:
+def create_app(
+    settings: ApiSettings | None = None,
+    services: Services | None = None,
+    relayer: RelayerSettings | None = None,
+) -> FastAPI:
     settings = settings or get_settings()
     local_docs = docs_ui.available()
     app = FastAPI(
@@ -214,7 +227,7 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
         # /docs from this server when swagger-ui-dist is installed (api.docs_ui), else FastAPI's.
         docs_url=None if local_docs else "/docs",
     )
-    app.state.services = services or build_services(settings)
+    app.state.services = services or build_services(settings, relayer)
     errors.install(app)
 
     app.add_middleware(Observe)

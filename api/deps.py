@@ -26,6 +26,7 @@ from api.evidence.service import EvidenceService
 from api.merchants.service import MerchantService
 from api.page_cache import PageCache
 from api.payments.service import PaymentService
+from api.relay.service import RelayService
 from api.reviews.service import ReviewService
 from api.settings import ApiSettings
 from api.statistics.service import StatisticsService
@@ -70,6 +71,8 @@ class Services:
     statistics: StatisticsService
     documents: DocumentService
     evidence: EvidenceService
+    #: The city's relayer (off unless WESH_RELAYER_ENABLED).
+    relay: RelayService
 
 
 async def services(request: Request) -> Services:

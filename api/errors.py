@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
-from typing import Any
+from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,6 +25,9 @@ log = logging.getLogger("wesh.api")
 class DomainError(Exception):
     status: int = HTTPStatus.BAD_REQUEST
     key = "bad_request"
+    #: Whether the problem carries the English beside the negotiated language (``title_en``,
+    #: ``detail_en``): for clients that show one and log the other (the admin scripts).
+    bilingual = False
 
     def __init__(self, key: str | None = None, **params: Any) -> None:
         super().__init__(key or self.key)
@@ -100,6 +103,33 @@ class ContractRefused(DomainError):
         self.reason = reason
 
 
+class RelayRefused(DomainError):
+    """The city's relayer does not take a signed request (``relayer.checks``): ``code`` is one
+    of ``relayer.reasons``; the problem's key is ``relay_<code>``."""
+
+    bilingual = True
+    STATUS: ClassVar[dict[str, int]] = {
+        "disabled": HTTPStatus.SERVICE_UNAVAILABLE,
+        "replayed": HTTPStatus.CONFLICT,
+        "nonce_gap": HTTPStatus.CONFLICT,
+        "expired": HTTPStatus.UNPROCESSABLE_ENTITY,
+        "wrong_chain": HTTPStatus.UNPROCESSABLE_ENTITY,
+        "wrong_forwarder": HTTPStatus.UNPROCESSABLE_ENTITY,
+        "bad_signature": HTTPStatus.UNPROCESSABLE_ENTITY,
+        "unknown_signer": HTTPStatus.FORBIDDEN,
+        "not_allowed": HTTPStatus.FORBIDDEN,
+        "quota_spent": HTTPStatus.TOO_MANY_REQUESTS,
+        "budget_spent": HTTPStatus.SERVICE_UNAVAILABLE,
+        "simulation_failed": HTTPStatus.UNPROCESSABLE_ENTITY,
+        "out_of_funds": HTTPStatus.SERVICE_UNAVAILABLE,
+    }
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(f"relay_{code}", **params)
+        self.code = code
+        self.status = self.STATUS.get(code, HTTPStatus.UNPROCESSABLE_ENTITY)
+
+
 #: Problem keys of the HTTP errors Starlette raises itself (unknown route, wrong method).
 HTTP_ERROR_KEYS: dict[int, str] = {
     HTTPStatus.NOT_FOUND: "not_found",
@@ -112,7 +142,7 @@ def install(app: FastAPI) -> None:
 
     async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DomainError)
-        response = problem(request, int(exc.status), exc.key, exc.params)
+        response = problem(request, int(exc.status), exc.key, exc.params, exc.bilingual)
         if isinstance(exc, RateLimited) and "retry_after" in exc.params:
             response.headers["Retry-After"] = str(exc.params["retry_after"])
         return response

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from relayer import reasons as relay_reasons
 from wesh import refusals
 
 Lang = Literal["nl", "en"]
@@ -136,6 +137,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "indexer and the API of the same release; python -m indexer reset rebuilds an older "
         "index.",
     ),
+    # the city's relayer: why it does not take a signed request (one table: relayer/reasons.py)
+    **{f"relay_{code}": texts for code, texts in relay_reasons.TEXTS.items()},
 }
 
 #: The contracts' revert strings in words (Dutch, English). Their one table is wesh/refusals.py,

@@ -8,6 +8,7 @@ it from the user's address (``eth_call``) so that a refusal is explained before 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,8 +24,18 @@ class Description(BaseModel):
     en: str
 
 
+class RelayOffer(BaseModel):
+    """The city pays the fee: sign ``typed_data`` with ``eth_signTypedData_v4`` (no transaction,
+    no fee) and hand the message and the signature to ``POST /relay/requests`` before
+    ``expires_at`` (unix time; the request's deadline)."""
+
+    typed_data: dict[str, Any]
+    expires_at: int
+
+
 class PreparedTx(BaseModel):
-    """An unsigned transaction: send it with ``eth_sendTransaction`` from ``from_``."""
+    """An unsigned transaction: send it with ``eth_sendTransaction`` from ``from_``; or, when
+    ``relay`` is there, have the city's relayer send it (docs/relayer.md)."""
 
     to: str
     data: str
@@ -33,8 +44,13 @@ class PreparedTx(BaseModel):
     from_: str = Field(alias="from")
     function: str
     description: Description
+    relay: RelayOffer | None = None
 
     model_config = {"populate_by_name": True}
+
+
+#: Offers to relay a call for its sender (``api.relay.service.RelayService.offer``).
+Offerer = Callable[[TxRequest, str], RelayOffer | None]
 
 
 DESCRIPTIONS: dict[str, tuple[str, str]] = {
@@ -85,16 +101,28 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
 }
 
 
-def prepare(
-    wesh: Wesh, chain_id: int, tx: TxRequest, sender: str, action: str, **params: Any
-) -> PreparedTx:
-    """Checks ``tx`` would succeed from ``sender`` now and returns it ready for the wallet."""
+def check(wesh: Wesh, tx: TxRequest, sender: str) -> None:
+    """Raises the problem of a call ``sender`` cannot make now (or the chain cannot be asked)."""
     try:
         wesh.check(tx, sender)
     except ContractRefusal as refusal:
         raise ContractRefused(refusal.reason) from None
     except Exception:  # the node is unreachable or answered garbage
         raise Unavailable() from None
+
+
+def prepare(
+    wesh: Wesh,
+    chain_id: int,
+    tx: TxRequest,
+    sender: str,
+    action: str,
+    offer: Offerer | None = None,
+    **params: Any,
+) -> PreparedTx:
+    """Checks ``tx`` would succeed from ``sender`` now and returns it ready for the wallet, with
+    the relayer's offer when ``offer`` makes one."""
+    check(wesh, tx, sender)
     shown = {
         key: format_euros(value)
         if key in {"amount", "reward"} and isinstance(value, int)
@@ -109,16 +137,23 @@ def prepare(
         **{"from": sender},
         function=tx.function,
         description=Description(nl=nl.format(**shown), en=en.format(**shown)),
+        relay=offer(tx, sender) if offer else None,
     )
 
 
 @dataclass(frozen=True)
 class Transactions:
     """The contracts as the services use them: ``wesh`` encodes a call, ``prepare`` checks it
-    from the sender and describes it (the chain id is the deployment's)."""
+    from the sender, describes it and adds the relayer's offer (``offer``, when the city
+    relays); the chain id is the deployment's."""
 
     wesh: Wesh
     chain_id: int
+    offer: Offerer | None = None
 
     def prepare(self, tx: TxRequest, sender: str, action: str, **params: Any) -> PreparedTx:
-        return prepare(self.wesh, self.chain_id, tx, sender, action, **params)
+        return prepare(self.wesh, self.chain_id, tx, sender, action, self.offer, **params)
+
+    def check(self, tx: TxRequest, sender: str) -> None:
+        """Only whether ``sender`` can make the call now (no description, no offer)."""
+        check(self.wesh, tx, sender)

@@ -45,6 +45,9 @@ class Problem(BaseModel):
     instance: str
     code: str
     params: dict[str, Any] | None = None
+    #: The English beside the negotiated language, where a problem carries both (the relayer's).
+    title_en: str | None = None
+    detail_en: str | None = None
 
 
 def _problem_response(description: str) -> dict[str, Any]:
@@ -84,9 +87,14 @@ def detail_of(key: str, lang: Lang, params: dict[str, Any]) -> str:
 
 
 def problem(
-    request: Request, status: int, key: str, params: dict[str, Any] | None = None
+    request: Request,
+    status: int,
+    key: str,
+    params: dict[str, Any] | None = None,
+    bilingual: bool = False,
 ) -> JSONResponse:
-    """An RFC 9457 problem in the language the client prefers (Dutch unless English)."""
+    """An RFC 9457 problem in the language the client prefers (Dutch unless English);
+    ``bilingual``: with the English in ``title_en`` and ``detail_en`` too."""
     status = int(status)
     lang = language_of(request.headers.get("accept-language"))
     params = dict(params or {})
@@ -98,6 +106,9 @@ def problem(
         "instance": request.url.path,
         "code": key,
     }
+    if bilingual:
+        body["title_en"] = text(f"title_{status}" if status in TITLES else "title_400", "en")
+        body["detail_en"] = detail_of(key, "en", params)
     extras = {k: v for k, v in params.items() if isinstance(v, str | int | float | bool | list)}
     if extras:
         body["params"] = extras

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -91,13 +92,14 @@ def main(argv: list[str] | None = None) -> int:
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
-        with single_sender(engine, wait_s=60.0):
+        with single_sender(engine, wait_s=3_600.0):
             log.info(
-                "relayer %s sending to forwarder %s (chain %d, %d confirmations)",
+                "relayer %s sending to forwarder %s (chain %d, %d confirmations, pid %d)",
                 sender.address,
                 sender.forwarder.address,
                 manifest.chain_id,
                 confirmations,
+                os.getpid(),
             )
             if args.once:
                 sender.run_until_idle(stop)

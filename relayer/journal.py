@@ -559,6 +559,10 @@ class Journal:
         """Transactions signed and not mined yet, by nonce, oldest attempt first."""
         return self._transactions(transactions.c.state.in_(TX_PENDING))
 
+    def transactions(self) -> list[Transaction]:
+        """Every journaled transaction, by nonce, oldest attempt first."""
+        return self._transactions(sa.true())
+
     def mined(self) -> list[Transaction]:
         """Transactions mined and not confirmed yet."""
         return self._transactions(transactions.c.state == TX_MINED)

@@ -35,13 +35,12 @@ from typing import Any, cast
 import sqlalchemy as sa
 from eth_account.signers.local import LocalAccount
 from eth_account.typed_transactions import TypedTransaction
-from eth_utils import to_checksum_address
+from eth_utils import event_abi_to_log_topic, to_checksum_address
 from hexbytes import HexBytes
 from sqlalchemy.engine import Engine
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError, TransactionNotFound
-from web3.logs import DISCARD
 from web3.types import TxParams, TxReceipt
 
 from relayer import reasons
@@ -81,14 +80,23 @@ def single_sender(engine: Engine, wait_s: float = 30.0) -> Iterator[None]:
     lock, or an OS file lock beside the SQLite file. Both go with the process, also when it is
     killed, so a restarted sender gets it at once."""
     deadline = time.monotonic() + wait_s
+    said = False
+
+    def waiting() -> None:
+        nonlocal said
+        if not said:
+            log.info("another sender holds this database's journal: waiting until it stops")
+            said = True
+
     if engine.dialect.name == "postgresql":
         conn = engine.connect()
         try:
             while not conn.execute(sa.select(sa.func.pg_try_advisory_lock(SENDER_LOCK))).scalar():
                 conn.rollback()
+                waiting()
                 if time.monotonic() > deadline:
                     raise AnotherSender("another relayer sender is running on this database")
-                time.sleep(0.1)
+                time.sleep(0.05)
             conn.commit()
             yield
         finally:
@@ -101,11 +109,12 @@ def single_sender(engine: Engine, wait_s: float = 30.0) -> Iterator[None]:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                waiting()
                 if time.monotonic() > deadline:
                     raise AnotherSender(
                         "another relayer sender is running on this database"
                     ) from None
-                time.sleep(0.1)
+                time.sleep(0.05)
         try:
             yield
         finally:
@@ -150,8 +159,13 @@ class Sender:
         self.journal = Journal(engine, clock)
         self.clock = clock
         self.chain_id = int(w3.eth.chain_id)
-        self._executed = forwarder.events.ExecutedForwardRequest()
-        self._skipped = forwarder.events.SkippedForwardRequest()
+        self._events = {
+            event_abi_to_log_topic(cast(Any, event.abi)): event
+            for event in (
+                forwarder.events.ExecutedForwardRequest(),
+                forwarder.events.SkippedForwardRequest(),
+            )
+        }
 
     # --------------------------------------------------------------------- the loop
     def run(self, stop: threading.Event) -> None:
@@ -209,7 +223,14 @@ class Sender:
     # -------------------------------------------------------------------- broadcast
     def rebroadcast(self) -> None:
         """Gives the node every journaled transaction not mined yet (at start-up)."""
-        for tx in self.journal.pending():
+        pending = self.journal.pending()
+        if pending:
+            log.info(
+                "broadcasting again %d journaled transaction(s) not mined yet (%d never sent)",
+                len(pending),
+                sum(tx.state == TX_SIGNED for tx in pending),
+            )
+        for tx in pending:
             self.broadcast(tx)
 
     def broadcast(self, tx: Transaction) -> bool:
@@ -273,8 +294,11 @@ class Sender:
         block = int(receipt["blockNumber"])
         outcomes: dict[str, Outcome] = {}
         if receipt["status"] != 1:
+            traced = self._trace(tx.hash)
             for request in requests:
-                revert = self._replay(request, block, alone=len(requests) == 1)
+                revert = traced.reason if traced and len(requests) == 1 else None
+                if revert is None:
+                    revert = self._replay(request, block, alone=len(requests) == 1)
                 if revert is None:  # it would have gone through: out of gas or the like
                     outcomes[request.id] = Outcome(ACCEPTED, nonce_used=False)
                 else:
@@ -284,7 +308,7 @@ class Sender:
         elif len(tx.request_ids) == 1 and not self._forwarder_events(receipt):
             outcomes[requests[0].id] = Outcome(MINED)
         else:
-            outcomes = self._batch_outcomes(requests, receipt, block)
+            outcomes = self._batch_outcomes(tx, requests, receipt, block)
         fee = int(receipt["gasUsed"]) * int(receipt.get("effectiveGasPrice", 0) or 0)
         self.journal.record_mined(
             tx,
@@ -308,16 +332,46 @@ class Sender:
 
     def _forwarder_events(self, receipt: TxReceipt) -> list[Any]:
         """The forwarder's events of ``receipt``, in log order (one per request of a batch)."""
-        events = [
-            *self._executed.process_receipt(receipt, errors=DISCARD),
-            *self._skipped.process_receipt(receipt, errors=DISCARD),
+        found = []
+        for entry in receipt["logs"]:
+            if to_checksum_address(entry["address"]) != self.forwarder.address:
+                continue
+            event = self._events.get(bytes(entry["topics"][0])) if entry["topics"] else None
+            if event is not None:
+                found.append(event.process_log(entry))
+        return found
+
+    def _trace(self, tx_hash: str) -> Trace | None:
+        """What each call the forwarder made in ``tx_hash`` answered (``debug_traceTransaction``
+        with the call tracer; None where the node does not trace)."""
+        try:
+            answer = self.w3.provider.make_request(
+                cast(Any, "debug_traceTransaction"), [tx_hash, {"tracer": "callTracer"}]
+            )
+        except Exception:  # a node without tracing: the replay says what it can
+            return None
+        result = answer.get("result") if isinstance(answer, dict) else None
+        if not isinstance(result, dict):
+            return None
+        calls = [
+            _revert_of(call)
+            for call in result.get("calls") or []
+            if call.get("type") == "CALL" and int(str(call.get("to") or "0x0"), 16) > PRECOMPILES
         ]
-        return sorted(events, key=lambda event: int(event["logIndex"]))
+        return Trace(reason=_revert_of(result), calls=calls)
 
     def _batch_outcomes(
-        self, requests: list[Request], receipt: TxReceipt, block: int
+        self, tx: Transaction, requests: list[Request], receipt: TxReceipt, block: int
     ) -> dict[str, Outcome]:
         events = self._forwarder_events(receipt)
+        traced = (
+            self._trace(tx.hash)
+            if any(
+                e["event"] == "ExecutedForwardRequest" and not e["args"]["success"] for e in events
+            )
+            else None
+        )
+        calls = iter(traced.calls if traced else [])
         if len(events) != len(requests):
             log.error(
                 "transaction %s: %d forwarder events for %d requests",
@@ -331,10 +385,13 @@ class Sender:
                 why = reasons.skipped(int(event["args"]["reason"]))
                 outcomes[request.id] = Outcome(FAILED, why, nonce_used=False)
             elif event["args"]["success"]:
+                next(calls, None)
                 outcomes[request.id] = Outcome(MINED)
             else:
-                revert = self._replay(request, block, alone=False) or "reverted without a reason"
-                outcomes[request.id] = Outcome(FAILED, reasons.call_failed(revert))
+                revert = next(calls, None) or self._replay(request, block, alone=False)
+                outcomes[request.id] = Outcome(
+                    FAILED, reasons.call_failed(revert or "reverted without a reason")
+                )
         return outcomes
 
     def _replay(self, request: Request, block: int, alone: bool) -> str | None:
@@ -448,8 +505,7 @@ class Sender:
             and self.clock() - oldest < self.settings.batch_wait_s
         ):
             return False
-        batch = ready[: self.settings.batch_max]
-        return self._send_batch(batch, market)
+        return self._send_batch(_batch(ready, self.settings.batch_max), market)
 
     def _ready(self, waiting: list[Request]) -> list[Request]:
         """The waiting requests that can go now: of signers with nothing in flight, each signer's
@@ -550,6 +606,48 @@ class Sender:
             block_hash=None,
             fee_wei=None,
         )
+
+
+#: Addresses up to this are precompiles (ecrecover is 0x01): not calls of a request.
+PRECOMPILES = 0xFFFF
+#: ``Error(string)``: how a revert with a reason starts.
+ERROR_SELECTOR = bytes.fromhex("08c379a0")
+
+
+@dataclass(frozen=True)
+class Trace:
+    #: Why the whole transaction reverted (None: it did not).
+    reason: str | None
+    #: Why each call to a contract reverted (None: it did not), in order.
+    calls: list[str | None]
+
+
+def _revert_of(call: dict[str, Any]) -> str | None:
+    """A traced call's revert string (None: it did not revert)."""
+    if not call.get("error"):
+        return None
+    if call.get("revertReason"):
+        return str(call["revertReason"])
+    output = bytes(HexBytes(call.get("output") or "0x"))
+    if output[:4] == ERROR_SELECTOR:
+        try:
+            from eth_abi import decode
+
+            return str(decode(["string"], output[4:])[0])
+        except Exception:  # a malformed reason: none
+            pass
+    return "reverted without a reason"
+
+
+def _batch(ready: list[Request], most: int) -> list[Request]:
+    """The first of ``ready`` that go in one transaction: up to ``most``, and a request with more
+    data than a batch takes (``forwarding.MAX_BATCH_DATA``) alone."""
+    batch: list[Request] = []
+    for request in ready[:most]:
+        if len(request.data) > forwarding.MAX_BATCH_DATA:
+            return batch or [request]
+        batch.append(request)
+    return batch
 
 
 def _by_nonce(transactions: list[Transaction]) -> dict[int, list[Transaction]]:

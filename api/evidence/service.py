@@ -84,9 +84,7 @@ class EvidenceService:
         ]
         # The contract must accept a submission now (the claim is open and valid) before anything
         # is stored: the evidence CID's value does not change that answer.
-        self.txs.prepare(
-            self.txs.wesh.submit(task_id, PROBE_CID), sender, "submit", task_id=task_id
-        )
+        self.txs.check(self.txs.wesh.submit(task_id, PROBE_CID), sender)
         stored: list[PhotoOut] = []
         for role, photo in cleaned:
             cid = self.content.put(photo.data)

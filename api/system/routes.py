@@ -46,7 +46,8 @@ async def ready(svc: ServicesDep) -> dict[str, object]:
 
 @router.get("/metrics", response_class=Response, tags=[openapi.SYSTEM])
 def metrics(svc: ServicesDep) -> Response:
-    """Prometheus metrics: requests, latencies, indexer progress."""
+    """Prometheus metrics: requests, latencies, indexer progress, and the relayer's balance,
+    spending, requests by state, queue and accepted -> mined latency."""
     try:
         progress = indexer_progress(svc.engine) if svc.index.check() else None
         if progress is not None:
@@ -56,7 +57,11 @@ def metrics(svc: ServicesDep) -> Response:
             UNPLACED.set(progress.unplaced_events)
     except Exception:  # metrics must answer even when the database does not
         pass
-    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+    try:
+        relayer = svc.relay.metrics()
+    except Exception:  # nor may the relayer's journal stop them
+        relayer = b""
+    return Response(generate_latest(REGISTRY) + relayer, media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/config", response_model=ConfigOut, tags=[openapi.PUBLIC])
