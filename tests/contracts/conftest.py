@@ -121,6 +121,12 @@ def outsider() -> Any:
 
 
 @pytest.fixture(scope="session")
+def relayer() -> Any:
+    """The city's relayer: sends signed requests to the forwarder and pays; holds no role."""
+    return _actor("relayer")
+
+
+@pytest.fixture(scope="session")
 def heitje_deployer() -> Any:
     """Heitje.vy compiled once per session."""
     return boa.load_partial(str(HEITJE_SOURCE))
@@ -219,6 +225,12 @@ def heitje(wesh_pair: tuple[Any, Any]) -> Any:
 def redemption(wesh_pair: tuple[Any, Any]) -> Any:
     """The wired Redemption contract."""
     return wesh_pair[1]
+
+
+@pytest.fixture(scope="session")
+def forwarder(heitje: Any, forwarder_deployer: Any) -> Any:
+    """The wired Heitje's trusted forwarder (Forwarder.vy at ``heitje.TRUSTED_FORWARDER()``)."""
+    return forwarder_deployer.at(heitje.TRUSTED_FORWARDER())
 
 
 @pytest.fixture(scope="session")

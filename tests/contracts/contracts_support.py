@@ -106,6 +106,30 @@ def redemption_constant(name: str) -> int:
     return value
 
 
+@cache
+def forwarder_constants() -> dict[str, int | str]:
+    """The integer and string constants of Forwarder.vy. A value in parentheses may span lines
+    (SECP256K1N_HALF); the keccak256 hashes are left out (the tests read their preimages from the
+    source where they need them)."""
+    source = FORWARDER_SOURCE.read_text()
+    pattern = re.compile(
+        r"^([A-Z][A-Z0-9_]*)\s*:\s*constant\((.+?)\)\s*=\s*(\([^)]*\)|[^\n#]+)", re.MULTILINE
+    )
+    known: dict[str, int | str] = {}
+    for name, _type, expression in pattern.findall(source):
+        if expression.lstrip().startswith("keccak256("):
+            continue
+        known[name] = _evaluate(ast.parse(expression.strip(), mode="eval").body, known)
+    return known
+
+
+def forwarder_constant(name: str) -> int:
+    """An integer constant of Forwarder.vy."""
+    value = forwarder_constants()[name]
+    assert isinstance(value, int), name
+    return value
+
+
 def role_bits() -> dict[str, int]:
     """The role constants of access.vy by name without the prefix: {"ADMIN": 1, ...}."""
     return {
