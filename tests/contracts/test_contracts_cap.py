@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import boa
 import pytest
-from contracts_support import ZERO_FORWARDER, ROLE, amsterdam, heitje_constant, only_event, utc
+from contracts_support import ROLE, ZERO_FORWARDER, amsterdam, heitje_constant, only_event, utc
 
 DEFAULT_YEARLY_CAP = heitje_constant("DEFAULT_YEARLY_CAP")
 DEFAULT_MONTHLY_CAP = heitje_constant("DEFAULT_MONTHLY_CAP")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import boa
 import pytest
-from contracts_support import ZERO_FORWARDER, ROLE, event_names, heitje_constant, only_event
+from contracts_support import ROLE, ZERO_FORWARDER, event_names, heitje_constant, only_event
 
 ZERO = "0x" + "00" * 20
 YEARLY = heitje_constant("DEFAULT_YEARLY_CAP")

@@ -67,8 +67,8 @@ from contracts_support import (
     EVIDENCE_CID,
     MERCHANT_CID,
     ROLE,
-    ZERO_FORWARDER,
     TASK_CID,
+    ZERO_FORWARDER,
     amsterdam_period,
     heitje_constant,
 )
