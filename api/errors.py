@@ -109,7 +109,8 @@ class RelayRefused(DomainError):
 
     bilingual = True
     STATUS: ClassVar[dict[str, int]] = {
-        "disabled": HTTPStatus.SERVICE_UNAVAILABLE,
+        # Not offered here (a deployment without the relayer): not an outage.
+        "disabled": HTTPStatus.NOT_FOUND,
         "replayed": HTTPStatus.CONFLICT,
         "nonce_gap": HTTPStatus.CONFLICT,
         "expired": HTTPStatus.UNPROCESSABLE_ENTITY,

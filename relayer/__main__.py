@@ -6,7 +6,8 @@
 Settings come from ``WESH_RELAYER_*`` and the stack's ``WESH_DATABASE_URL``, ``WESH_RPC_URL``,
 ``WESH_DEPLOYMENT`` (relayer/settings.py). One sender runs per database: a second one waits
 for the first to stop. Exit codes: 0 stopped by a signal (or done with --once), 2 a
-configuration, key or manifest problem, 3 the journal is of another version, 1 unexpected.
+configuration, key or manifest problem, 3 the journal is of another version, 4 the node does not
+answer at start-up (once running, the sender waits for it), 1 unexpected.
 """
 
 from __future__ import annotations
@@ -14,16 +15,17 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import signal
 import sys
 import threading
 from typing import Any
 
+import requests
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 from web3 import Web3
 
-from indexer.db import make_engine
+from indexer.db import describe, make_engine
 from relayer import journal, key
 from relayer.sender import AnotherSender, Sender, single_sender
 from relayer.settings import RelayerSettings
@@ -33,7 +35,7 @@ from wesh.contract import Wesh
 
 log = logging.getLogger("relayer")
 
-EXIT_CONFIG, EXIT_VERSION, EXIT_UNEXPECTED = 2, 3, 1
+EXIT_CONFIG, EXIT_VERSION, EXIT_RPC, EXIT_UNEXPECTED = 2, 3, 4, 1
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -71,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG
     logging.basicConfig(
         level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        format="%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s",
         stream=sys.stderr,
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -94,12 +96,11 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signum, lambda *_: stop.set())
         with single_sender(engine, wait_s=3_600.0):
             log.info(
-                "relayer %s sending to forwarder %s (chain %d, %d confirmations, pid %d)",
+                "relayer %s sending to forwarder %s (chain %d, %d confirmations)",
                 sender.address,
                 sender.forwarder.address,
                 manifest.chain_id,
                 confirmations,
-                os.getpid(),
             )
             if args.once:
                 sender.run_until_idle(stop)
@@ -112,6 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     except journal.JournalVersionError as error:
         log.error("%s", error)
         return EXIT_VERSION
+    except (OSError, requests.RequestException) as error:
+        log.error("the node at %s does not answer: %s", settings.rpc_url, error)
+        return EXIT_RPC
+    except OperationalError as error:
+        log.error("database %s: %s", describe(settings.database_url), error.orig)
+        return EXIT_CONFIG
     finally:
         engine.dispose()
 

@@ -43,6 +43,8 @@ from wesh.contract import refusal_from
 #: Gas a relayed request costs beyond the call's own (the forwarder's checks and its share of
 #: the transaction), for estimates of what it costs the city.
 FORWARDING_OVERHEAD = 30_000
+#: The forwarder's revert for a request past its deadline.
+EXPIRED = "forwarder: request expired"
 #: How long a fee reading (base fee, tip, chain time) is used before it is read again (s).
 FEE_TTL_S = 2.0
 
@@ -149,10 +151,12 @@ class Checks:
         return self._domain
 
     def fees(self) -> Fees:
-        """The base fee, the tip and the chain's time, read at most every ``FEE_TTL_S``."""
+        """The base fee, the tip and the chain's time, read at most every ``FEE_TTL_S`` (the
+        time moved on by what passed since)."""
         now = self.clock()
         if self._fees is not None and now - self._fees[0] < FEE_TTL_S:
-            return self._fees[1]
+            read_at, fees = self._fees
+            return Fees(fees.base_fee, fees.tip, fees.now + int(now - read_at))
         block = self.w3.eth.get_block("latest")
         tip = self.settings.priority_fee_wei
         if tip is None:
@@ -237,9 +241,12 @@ class Checks:
         recovered = forwarding.recover(request, domain, submitted.signature)
         if recovered is None or recovered.lower() != submitted.signer.lower():
             raise Refused("bad_signature")
-        for same in self.journal.of_nonce(submitted.signer, submitted.nonce):
+        journaled = self.journal.of_nonce(submitted.signer, submitted.nonce)
+        for same in journaled:
             if same.signature == submitted.signature:
                 return same, False
+        if any(other.live_nonce is not None for other in journaled):
+            raise Refused("replayed")
         call = allowlist.decode(submitted.to, submitted.data, self.heitje, self.redemption)
         signer = who(self.engine, submitted.signer)
         if not signer.known:
@@ -308,5 +315,7 @@ class Checks:
             self.forwarder.functions.execute(*signed.arguments()).call({"from": self.relayer})
         except ContractLogicError as error:
             revert = refusal_from(error).reason
+            if revert == EXPIRED:  # the chain's clock ran ahead of the one read before
+                raise Refused("expired") from None
             nl, en = reasons.contract_words(revert)
             raise Refused("simulation_failed", revert=revert, reason_nl=nl, reason_en=en) from None

@@ -202,6 +202,8 @@ class Request:
     id: str
     signer: str
     nonce: int
+    #: The nonce while it is, or may still be, used on chain for this request (else None).
+    live_nonce: int | None
     target: str
     function: str
     data: bytes
@@ -231,6 +233,7 @@ class Request:
             id=row.id,
             signer=row.signer,
             nonce=int(row.nonce),
+            live_nonce=row.live_nonce,
             target=row.target,
             function=row.function,
             data=bytes(row.data),
