@@ -312,6 +312,26 @@ def test_a_relayer_out_of_funds_offers_to_send_it_oneself(visit, stack: Stack) -
         stack.rpc("anvil_setBalance", relayer, hex(funds))
 
 
+def test_the_city_dashboard_shows_what_is_left_for_network_fees(visit, stack: Stack) -> None:
+    """The overview's "Netwerkkosten" card: the relayer's balance in coins, days left at the last
+    seven days' rate, today's spending against the daily budget (GET /relay/status)."""
+    status = httpx.get(f"{stack.api_url}/relay/status", timeout=10).json()
+    balance = int(status["balance_wei"])
+    whole, fraction = divmod(balance, 10**18)
+    shown = f"{whole:,}".replace(",", ".") + f",{fraction // 10**14:04d} ETH"
+    city = visit(OFFICER, "/gemeente", viewport=DESKTOP)
+    sign_in(city)
+    card = city.page.get_by_role("region", name="Netwerkkosten")
+    expect(card).to_be_visible()
+    expect(card.get_by_text(shown)).to_be_visible()
+    days = card.locator("dd").nth(1)
+    if status["days_left"] is None:
+        expect(days).to_have_text("nog niets uitgegeven deze week")
+    else:
+        expect(days).to_have_text(re.compile(r"ongeveer \d+ dagen"))
+    expect(card.get_by_text(re.compile(r" / .* ETH$"))).to_be_visible()
+
+
 def test_with_the_relayer_stopped_the_page_offers_to_send_it_oneself(visit, stack: Stack):
     """The sender is down: the relayer does not accept what nobody would send, and the page
     offers the direct path."""

@@ -65,6 +65,8 @@ async function overview(body) {
       cell(t('liability'), budget.liability),
       cell(t('cashouts_open_total'), budget.cashouts_open))));
   if (hasRole('treasurer')) body.append(grantForm());
+  const fees = await relayerCard();
+  if (fees) body.append(fees);
   const section = h('section', { class: 'card', 'aria-labelledby': 'stats-title' }, h('h2', { id: 'stats-title' }, t('stats')));
   const totals = stats.totals;
   section.append(h('p', {}, t('stats_totals', { citizens: totals.citizens, merchants: totals.merchants, tasks: totals.tasks })));
@@ -90,6 +92,42 @@ async function overview(body) {
   }
   if (hidden) section.append(h('p', { class: 'hint' }, t('stats_suppressed', { n: hidden, min: stats.min_cell })));
   body.append(section);
+}
+
+// What the city's relayer has left to pay residents', shops' and staff's network fees with, what
+// it spent today, and how long the rest lasts at the last seven days' rate (GET /relay/status).
+// Nothing when the city does not relay.
+async function relayerCard() {
+  let status;
+  try {
+    status = await api('/relay/status');
+  } catch {
+    return null;
+  }
+  if (!status || !status.enabled) return null;
+  const unit = config().chain_id === 100 ? 'xDAI' : 'ETH';
+  const coins = (wei) => (wei == null ? t('fees_unknown') : `${nativeAmount(wei)} ${unit}`);
+  const row = (label, value) => h('div', { class: 'stat' }, h('dt', {}, label), h('dd', {}, value));
+  const days = status.days_left == null ? t('fees_no_rate') : t('fees_days', { days: Math.floor(status.days_left) });
+  const low = status.days_left != null && status.days_left < 7;
+  return h('section', { class: 'card', 'aria-labelledby': 'fees-title' },
+    h('h2', { id: 'fees-title' }, t('fees_title')),
+    h('p', { class: 'hint' }, t('fees_intro')),
+    h('dl', { class: 'stats' },
+      row(t('fees_balance'), coins(status.balance_wei)),
+      row(t('fees_days_left'), days),
+      row(t('fees_today'), `${coins(status.spent_today_wei)} / ${coins(status.budget_per_day_wei)}`),
+      row(t('fees_queue'), String(status.queue + status.in_flight))),
+    low ? h('p', { class: 'callout', role: 'note' }, t('fees_low')) : null);
+}
+
+// A wei amount (a decimal string) in whole coins with four decimals, in the page's language.
+function nativeAmount(wei) {
+  const value = BigInt(wei);
+  const whole = value / 10n ** 18n;
+  const fraction = (value % 10n ** 18n) / 10n ** 14n;
+  const sep = getLang() === 'nl' ? ',' : '.';
+  return `${whole.toLocaleString(getLang() === 'nl' ? 'nl-NL' : 'en-GB')}${sep}${String(fraction).padStart(4, '0')}`;
 }
 
 function grantForm() {
