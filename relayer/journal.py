@@ -194,6 +194,16 @@ def create(engine: Engine) -> None:
         conn.commit()
 
 
+def open_journal(database_url: str) -> Journal:
+    """The journal in the database at ``database_url``, its tables made if missing (for the
+    admin scripts, which do not reach into the indexer's package themselves)."""
+    from indexer.db import make_engine
+
+    engine = make_engine(database_url)
+    create(engine)
+    return Journal(engine)
+
+
 # ----------------------------------------------------------------------------- rows
 @dataclass(frozen=True)
 class Request:

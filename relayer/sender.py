@@ -66,6 +66,8 @@ DEADLINE_MARGIN_S = 3
 GAS_MARGIN = 1.25
 #: A replacement offers at least this much more, in eighths (12.5%: what nodes require).
 BUMP_EIGHTHS = 9
+#: How often the node is asked whether it still has a pending transaction (s).
+RECHECK_S = 5.0
 #: The PostgreSQL advisory lock one sender holds ("WESHSEND").
 SENDER_LOCK = 0x5745534853454E44
 
@@ -159,6 +161,8 @@ class Sender:
         self.journal = Journal(engine, clock)
         self.clock = clock
         self.chain_id = int(w3.eth.chain_id)
+        #: When each pending transaction was last looked for in the node (``_lost``).
+        self._checked: dict[str, float] = {}
         self._events = {
             event_abi_to_log_topic(cast(Any, event.abi)): event
             for event in (
@@ -272,7 +276,7 @@ class Sender:
                 changed = True
             else:
                 for tx in attempts:
-                    if tx.state == TX_SIGNED or not self._known(tx.hash):
+                    if tx.state == TX_SIGNED or self._lost(tx):
                         self.broadcast(tx)
         return changed
 
@@ -282,12 +286,18 @@ class Sender:
         except TransactionNotFound:
             return None
 
-    def _known(self, tx_hash: str) -> bool:
-        try:
-            self.w3.eth.get_transaction(HexBytes(tx_hash))
-            return True
-        except TransactionNotFound:
+    def _lost(self, tx: Transaction) -> bool:
+        """Whether the node no longer knows a transaction it took (a restart of the node, a
+        pool that dropped it): asked at most every ``RECHECK_S`` per transaction."""
+        now = self.clock()
+        if now - self._checked.get(tx.hash, tx.sent_at or now) < RECHECK_S:
             return False
+        self._checked[tx.hash] = now
+        try:
+            self.w3.eth.get_transaction(HexBytes(tx.hash))
+            return False
+        except TransactionNotFound:
+            return True
 
     def on_mined(self, tx: Transaction, receipt: TxReceipt) -> None:
         requests = self.journal.many(tx.request_ids)
