@@ -123,6 +123,7 @@ class RelayRefused(DomainError):
         "budget_spent": HTTPStatus.SERVICE_UNAVAILABLE,
         "simulation_failed": HTTPStatus.UNPROCESSABLE_ENTITY,
         "out_of_funds": HTTPStatus.SERVICE_UNAVAILABLE,
+        "sender_down": HTTPStatus.SERVICE_UNAVAILABLE,
     }
 
     def __init__(self, code: str, **params: Any) -> None:

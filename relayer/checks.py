@@ -11,7 +11,8 @@ first, before the city pays anything.
 7. the signer's requests today are below its quota, and the city's fees today, with what waits,
    below its daily budget (the journal);
 8. the signer's nonce on chain: used already (a replay) or a gap before it;
-9. the relayer's balance pays for what waits and this request;
+9. the sender is running (its heartbeat in the journal), and the relayer's balance pays for
+   what waits and this request;
 10. the call succeeds: ``eth_call`` of the forwarder's ``execute`` from the relayer's address
     (when earlier requests of the signer still wait, their effects are not on chain yet: then
     the simulation is the batch's, and a failing call is recorded as ``failed``).
@@ -268,6 +269,9 @@ class Checks:
         expected = max(chain, self.journal.next_nonce(submitted.signer) or 0)
         if submitted.nonce > expected:
             raise Refused("nonce_gap", expected=expected)
+        seen = self.journal.sender_seen(self.relayer)
+        if seen is None or self.clock() - seen > self.settings.sender_timeout_s:
+            raise Refused("sender_down")
         if int(self.w3.eth.get_balance(self.relayer)) < waiting + estimate:
             raise Refused("out_of_funds")
         if submitted.nonce == chain:

@@ -15,6 +15,8 @@ nothing twice (docs/relayer.md, "Operating the relayer"):
   a replacement (same relayer nonce, higher fees) is another row with the same ``nonce``.
 * ``relayer_quotas``: the run-time overrides of the daily limits (``ape run relayer quota``).
 * ``relayer_spending``: fees paid per Europe/Amsterdam day (for the daily budget).
+* ``relayer_senders``: the sender's heartbeat (when it last made a pass; gone when it stopped),
+  so that the API does not accept what nobody would send.
 
 The indexer never reads or drops these tables; ``create`` makes them (idempotent) and records
 ``SCHEMA_VERSION`` in ``relayer_schema_version``.
@@ -37,7 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from relayer.reasons import Reason, reason
 from wesh.rules import AMSTERDAM
 
-#: 1: requests, transactions, quota overrides and daily spending.
+#: 1: requests, transactions, quota overrides, daily spending and the sender's heartbeat.
 SCHEMA_VERSION = 1
 #: The PostgreSQL advisory lock held while the tables are made ("WESHRLY1").
 CREATE_LOCK = 0x574553485252C931
@@ -150,6 +152,15 @@ spending = sa.Table(
     sa.Column("day", sa.String(10), primary_key=True),
     sa.Column("spent_wei", sa.BigInteger, nullable=False),
     sa.Column("transactions", sa.BigInteger, nullable=False),
+)
+
+senders = sa.Table(
+    "relayer_senders",
+    metadata,
+    sa.Column("relayer", ADDR, primary_key=True),
+    sa.Column("pid", sa.Integer, nullable=False),
+    sa.Column("started_at", sa.Float, nullable=False),
+    sa.Column("seen_at", sa.Float, nullable=False),
 )
 
 
@@ -464,6 +475,36 @@ class Journal:
         found = {state: 0 for state in STATES}
         found.update({str(state): int(n) for state, n in rows})
         return found
+
+    def beat(self, relayer: str, pid: int, started_at: float) -> None:
+        """The sender of ``relayer`` is alive (it made a pass now)."""
+        now = self.clock()
+        with self.engine.begin() as db:
+            updated = db.execute(
+                senders.update()
+                .where(senders.c.relayer == relayer.lower())
+                .values(pid=pid, started_at=started_at, seen_at=now)
+            )
+            if updated.rowcount == 0:
+                db.execute(
+                    senders.insert().values(
+                        relayer=relayer.lower(), pid=pid, started_at=started_at, seen_at=now
+                    )
+                )
+
+    def stopped(self, relayer: str, pid: int) -> None:
+        """The sender ``pid`` of ``relayer`` stopped (another may have taken over since)."""
+        with self.engine.begin() as db:
+            db.execute(
+                senders.delete().where(senders.c.relayer == relayer.lower(), senders.c.pid == pid)
+            )
+
+    def sender_seen(self, relayer: str) -> float | None:
+        """When the sender of ``relayer`` last made a pass (None: it stopped, or never ran)."""
+        with self.engine.connect() as db:
+            return db.execute(
+                sa.select(senders.c.seen_at).where(senders.c.relayer == relayer.lower())
+            ).scalar()
 
     def last_sent(self) -> Transaction | None:
         with self.engine.connect() as db:

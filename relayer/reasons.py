@@ -79,6 +79,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "yourself with your own wallet.",
     ),
     "simulation_failed": ("{reason_nl}", "{reason_en}"),
+    "sender_down": (
+        "De gemeente kan je actie nu niet versturen (haar verzender staat stil). Probeer het "
+        "later opnieuw, of verstuur het zelf met je eigen wallet.",
+        "The city cannot send your action right now (its sender is down). Try again later, or "
+        "send it yourself with your own wallet.",
+    ),
     "out_of_funds": (
         "De gemeente kan de kosten nu niet betalen (het tegoed van de relayer is op). Probeer "
         "het later opnieuw, of verstuur het zelf met je eigen wallet.",

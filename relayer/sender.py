@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -66,6 +67,8 @@ DEADLINE_MARGIN_S = 3
 GAS_MARGIN = 1.25
 #: A replacement offers at least this much more, in eighths (12.5%: what nodes require).
 BUMP_EIGHTHS = 9
+#: How often the sender tells the journal it is alive (s).
+BEAT_S = 2.0
 #: How often the node is asked whether it still has a pending transaction (s).
 RECHECK_S = 5.0
 #: The PostgreSQL advisory lock one sender holds ("WESHSEND").
@@ -161,6 +164,8 @@ class Sender:
         self.journal = Journal(engine, clock)
         self.clock = clock
         self.chain_id = int(w3.eth.chain_id)
+        self._started = clock()
+        self._beaten = float("-inf")
         #: When each pending transaction was last looked for in the node (``_lost``).
         self._checked: dict[str, float] = {}
         self._events = {
@@ -177,26 +182,44 @@ class Sender:
         logged and tried again, since the journal says where things are."""
         self.rebroadcast()
         backoff = 0.0
-        while not stop.is_set():
+        try:
+            while not stop.is_set():
+                try:
+                    self.beat()
+                    busy = self.step()
+                    backoff = 0.0
+                except Exception as error:  # the journal makes every pass repeatable
+                    backoff = min(5.0, backoff * 2 or 0.2)
+                    log.warning(
+                        "pass failed (%s: %s); again in %.1f s",
+                        type(error).__name__,
+                        error,
+                        backoff,
+                    )
+                    busy = False
+                stop.wait(backoff or (0 if busy else self.settings.poll_s))
+        finally:
             try:
-                busy = self.step()
-                backoff = 0.0
-            except Exception as error:  # the journal makes every pass repeatable
-                backoff = min(5.0, backoff * 2 or 0.2)
-                log.warning(
-                    "pass failed (%s: %s); again in %.1f s", type(error).__name__, error, backoff
-                )
-                busy = False
-            stop.wait(backoff or (0 if busy else self.settings.poll_s))
+                self.journal.stopped(self.address, os.getpid())
+            except Exception as error:  # the database is away: the heartbeat goes stale
+                log.warning("could not record the stop: %s", error)
 
     def run_until_idle(self, stop: threading.Event) -> None:
         """Sends until nothing waits, is in flight or waits for confirmation (or ``stop``)."""
         self.rebroadcast()
         while not stop.is_set():
+            self.beat()
             busy = self.step()
             if not busy and self.idle():
                 return
             stop.wait(0 if busy else self.settings.poll_s)
+
+    def beat(self) -> None:
+        """Tells the API this sender is alive (at most every ``BEAT_S``)."""
+        now = self.clock()
+        if now - self._beaten >= BEAT_S:
+            self.journal.beat(self.address, os.getpid(), self._started)
+            self._beaten = now
 
     def idle(self) -> bool:
         return not (self.journal.waiting() or self.journal.pending() or self.journal.mined())

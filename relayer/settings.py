@@ -80,6 +80,9 @@ class RelayerSettings(BaseSettings):
     deadline_s: int = Field(900, ge=30)
     #: Seconds between the sender's passes over the journal and the chain.
     poll_s: float = Field(0.1, gt=0)
+    #: The API takes no request when the sender made no pass for this long (it is down: the
+    #: dApp offers to send directly instead).
+    sender_timeout_s: float = Field(30.0, gt=0)
     log_level: str = "INFO"
 
     def quota(self, role: str) -> int:

@@ -38,6 +38,9 @@ class RelayStatus(BaseModel):
     in_flight: int
     last_sent_at: float | None
     last_sent_tx: str | None
+    #: Whether the sender (``python -m relayer``) made a pass lately, and when it last did.
+    sender_running: bool
+    sender_seen_at: float | None
 
 
 def status(
@@ -56,6 +59,7 @@ def status(
     budget = settings.budget_per_day_wei if override is None else override
     everything = journal.counts_by_state()
     last = journal.last_sent()
+    seen = journal.sender_seen(relayer)
     days_left = None
     if balance is not None and week > 0:
         days_left = round(balance / (week / RATE_DAYS), 1)
@@ -72,4 +76,6 @@ def status(
         in_flight=everything[SENT],
         last_sent_at=last.sent_at if last else None,
         last_sent_tx=last.hash if last else None,
+        sender_running=seen is not None and moment - seen <= settings.sender_timeout_s,
+        sender_seen_at=seen,
     )

@@ -5,6 +5,7 @@ of its own (``python -m relayer``)."""
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from eth_utils import to_checksum_address
@@ -207,6 +208,14 @@ class _Metrics:
             "wesh_relayer_queue",
             "Requests accepted and not sent yet",
             value=waiting[journal.ACCEPTED],
+        )
+        assert svc.address is not None
+        seen = svc.journal.sender_seen(svc.address)
+        up = seen is not None and time.time() - seen <= svc.settings.sender_timeout_s
+        yield GaugeMetricFamily(
+            "wesh_relayer_sender_up",
+            "Whether the sender made a pass within WESH_RELAYER_SENDER_TIMEOUT_S",
+            value=1 if up else 0,
         )
         yield GaugeMetricFamily(
             "wesh_relayer_in_flight",

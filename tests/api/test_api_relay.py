@@ -222,6 +222,16 @@ def relayed(
     app.state.services.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def sender_up(request: pytest.FixtureRequest) -> None:
+    """The relayer's sender counts as running (its heartbeat written now): most tests here are
+    about what the API takes, and none but the journey needs anything sent. The journey runs the
+    real sender; test_refused_sender_down removes the heartbeat."""
+    if "relayed" in request.fixturenames:
+        relayed: Relayed = request.getfixturevalue("relayed")
+        relayed.journal.beat(relayed.relayer, os.getpid(), time.time())
+
+
 @pytest.fixture
 async def anon(relayed: Relayed) -> AsyncIterator[httpx.AsyncClient]:
     async with relayed.client() as http:
@@ -577,6 +587,18 @@ async def test_refused_out_of_funds(relayed: Relayed, anon: httpx.AsyncClient) -
         node.rpc("anvil_setBalance", relayed.relayer, hex(FUNDS))
 
 
+async def test_refused_sender_down(relayed: Relayed, anon: httpx.AsyncClient) -> None:
+    """Nobody would send it: the sender stopped (or died and its heartbeat went stale)."""
+    relayed.journal.stopped(relayed.relayer, os.getpid())
+    body = signed_body(relayed, "citizen", relayed.stack.wesh.claim_task(relayed.task))
+    problem = refusal(await anon.post("/relay/requests", json=body), 503, "sender_down")
+    assert problem["detail"] == dutch("sender_down")
+    assert problem["detail"].startswith("De gemeente kan je actie nu niet versturen")
+    status = (await anon.get("/relay/status")).json()
+    assert status["sender_running"] is False and status["sender_seen_at"] is None
+    assert "wesh_relayer_sender_up 0.0" in (await anon.get("/metrics")).text
+
+
 async def test_a_malformed_request_is_invalid_input(anon: httpx.AsyncClient) -> None:
     reply = await anon.post(
         "/relay/requests",
@@ -730,6 +752,7 @@ async def test_status_and_metrics_match_the_journal_and_the_chain(
     assert status["requests_today"]["confirmed"] >= 5
     assert status["queue"] == 0 and status["in_flight"] == 0
     assert status["last_sent_tx"] == max(mined, key=lambda t: t.sent_at or 0).hash
+    assert status["sender_running"] is True
 
     text = (await anon.get("/metrics")).text
     totals = journal.totals()

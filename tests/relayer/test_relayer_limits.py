@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from typing import Any, cast
 
@@ -191,3 +192,28 @@ def test_python_m_relayer_status_and_a_missing_key(world: World) -> None:
     )
     assert away.returncode == 4 and "does not answer" in away.stderr
     assert "Traceback" not in away.stderr
+
+
+def test_no_request_is_taken_while_the_sender_is_down(world: World) -> None:
+    shop = world.address("bakker")
+    checks = world.checks(sender_timeout_s=5)
+    world.submit("anna", world.wesh.transfer(shop, 1), checks)
+    # A sender that stopped takes its heartbeat along.
+    stop = threading.Event()
+    stop.set()
+    world.sender().run(stop)
+    assert world.journal.sender_seen(world.relayer) is None
+    with pytest.raises(Refused) as refused:
+        world.submit("bram", world.wesh.transfer(shop, 1), checks)
+    assert refused.value.code == "sender_down"
+    figures = status(world.settings(), world.engine, world.w3, world.relayer)
+    assert not figures.sender_running and figures.sender_seen_at is None
+    # One killed leaves a heartbeat that goes stale.
+    a_minute_ago = j.Journal(world.engine, clock=lambda: time.time() - 60)
+    a_minute_ago.beat(world.relayer, 4242, time.time() - 600)
+    with pytest.raises(Refused) as refused:
+        world.submit("bram", world.wesh.transfer(shop, 1), checks)
+    assert refused.value.code == "sender_down"
+    world.journal.beat(world.relayer, 4242, time.time())
+    world.submit("bram", world.wesh.transfer(shop, 1), checks)
+    assert status(world.settings(), world.engine, world.w3, world.relayer).sender_running
