@@ -77,7 +77,12 @@ class RelayRequestOut(BaseModel):
 class RelayInfo(BaseModel):
     """Whether the city relays, and what a wallet signs for it."""
 
+    #: Requests are taken now: the relayer is on here and its sender is running.
     enabled: bool
+    #: The relayer is on here (WESH_RELAYER_ENABLED): prepared calls carry its offer.
+    configured: bool
+    #: Its sender made a pass lately (``WESH_RELAYER_SENDER_TIMEOUT_S``).
+    sender_running: bool
     chain_id: int
     forwarder: str | None
     #: The forwarder's EIP-712 domain (name, version, chainId, verifyingContract).

@@ -109,17 +109,33 @@ class RelayService:
         return self._checks
 
     # ------------------------------------------------------------------------ reads
+    def sender_running(self) -> bool:
+        """Whether the sender made a pass within ``sender_timeout_s``."""
+        if self.address is None:
+            return False
+        seen = self.journal.sender_seen(self.address)
+        return seen is not None and time.time() - seen <= self.settings.sender_timeout_s
+
     def info(self) -> RelayInfo:
         if not self.enabled:
             return RelayInfo(
-                enabled=False, chain_id=self.chain_id, forwarder=None, domain=None, relayer=None
+                enabled=False,
+                configured=False,
+                sender_running=False,
+                chain_id=self.chain_id,
+                forwarder=None,
+                domain=None,
+                relayer=None,
             )
         try:
             domain = self.checks.domain
         except Exception:  # the node does not answer
             raise Unavailable() from None
+        running = self.sender_running()
         return RelayInfo(
-            enabled=True,
+            enabled=running,
+            configured=True,
+            sender_running=running,
             chain_id=self.chain_id,
             forwarder=domain.verifying_contract,
             domain=domain.as_dict(),
@@ -209,13 +225,10 @@ class _Metrics:
             "Requests accepted and not sent yet",
             value=waiting[journal.ACCEPTED],
         )
-        assert svc.address is not None
-        seen = svc.journal.sender_seen(svc.address)
-        up = seen is not None and time.time() - seen <= svc.settings.sender_timeout_s
         yield GaugeMetricFamily(
             "wesh_relayer_sender_up",
             "Whether the sender made a pass within WESH_RELAYER_SENDER_TIMEOUT_S",
-            value=1 if up else 0,
+            value=1 if svc.sender_running() else 0,
         )
         yield GaugeMetricFamily(
             "wesh_relayer_in_flight",

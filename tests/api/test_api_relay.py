@@ -338,6 +338,8 @@ async def test_relay_info_names_the_forwarders_domain_and_the_relayer(
     forwarder = relayed.stack.wesh.forwarder
     assert info == {
         "enabled": True,
+        "configured": True,
+        "sender_running": True,
         "chain_id": 31337,
         "forwarder": forwarder.address,
         "domain": forwarding.domain_of(forwarder).as_dict(),
@@ -596,6 +598,8 @@ async def test_refused_sender_down(relayed: Relayed, anon: httpx.AsyncClient) ->
     assert problem["detail"].startswith("De gemeente kan je actie nu niet versturen")
     status = (await anon.get("/relay/status")).json()
     assert status["sender_running"] is False and status["sender_seen_at"] is None
+    info = (await anon.get("/relay")).json()
+    assert info["configured"] is True and info["enabled"] is info["sender_running"] is False
     assert "wesh_relayer_sender_up 0.0" in (await anon.get("/metrics")).text
 
 
