@@ -70,7 +70,7 @@ test-contracts: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy wesh indexer api scripts demo bench
+	$(VENV)/bin/mypy wesh indexer relayer api scripts demo bench
 	@# Each suite has its own conftest.py: mypy checks them one folder at a time, each with the
 	@# shared servers.py (the top conftest.py goes on its own).
 	$(VENV)/bin/mypy tests/conftest.py tests/servers.py
