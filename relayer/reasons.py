@@ -73,8 +73,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "You have had {quota} actions sent today, the most per day. You can again tomorrow.",
     ),
     "budget_spent": (
-        "Het dagbudget van de gemeente voor transactiekosten is op. Probeer het morgen opnieuw, "
-        "of verstuur het zelf met je eigen wallet.",
+        "De gemeente verstuurt vandaag geen acties meer (haar dagbudget daarvoor is op). Probeer "
+        "het morgen opnieuw, of verstuur het zelf met je eigen wallet.",
         "The city's budget for network fees is spent for today. Try again tomorrow, or send it "
         "yourself with your own wallet.",
     ),
@@ -86,9 +86,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "send it yourself with your own wallet.",
     ),
     "out_of_funds": (
-        "De gemeente kan de kosten nu niet betalen (het tegoed van de relayer is op). Probeer "
+        "De gemeente kan de kosten nu niet betalen (haar tegoed daarvoor is op). Probeer "
         "het later opnieuw, of verstuur het zelf met je eigen wallet.",
-        "The city cannot pay the fee right now (the relayer's funds are spent). Try again "
+        "The city cannot pay the fee right now (its funds for it are spent). Try again "
         "later, or send it yourself with your own wallet.",
     ),
     # ------------------------------------------------- after acceptance (the sender's words)
@@ -138,8 +138,8 @@ def contract_words(revert: str) -> tuple[str, str]:
     if found is not None:
         return found.nl, found.en
     return (
-        f"De blockchain weigerde dit ({revert}).",
-        f"The blockchain refused this ({revert}).",
+        f"Dit werd geweigerd ({revert}).",
+        f"This was refused ({revert}).",
     )
 
 
