@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from eth_utils import to_checksum_address
 from web3 import Web3
 
 from demo import heerlen
@@ -132,8 +133,8 @@ def test_one_command_brings_up_a_seeded_heerlen_and_ctrl_c_stops_it(demo_dir: Pa
         # through the forwarder (each actor's forwarder nonce counts its requests).
         relayer = heerlen.RELAYER_ACCOUNT
         others = [a for i, a in enumerate(accounts) if i not in (0, relayer)]
-        assert {w3.eth.get_balance(a) for a in others} == {0}
-        assert w3.eth.get_balance(accounts[relayer]) > 0
+        assert {w3.eth.get_balance(to_checksum_address(a)) for a in others} == {0}
+        assert w3.eth.get_balance(to_checksum_address(accounts[relayer])) > 0
         nonces = {i: wesh.forwarder.functions.nonces(accounts[i]).call() for i in (1, 4, 6, 7, 12)}
         assert all(n > 0 for n in nonces.values()), nonces
         # History spread over three weeks, ending now.
@@ -167,7 +168,7 @@ def test_one_command_brings_up_a_seeded_heerlen_and_ctrl_c_stops_it(demo_dir: Pa
         assert run.returncode == 0, run.stdout + run.stderr
         assert "paid by the city's relayer" in run.stdout
         assert wesh.counts()[0] == 13
-        assert w3.eth.get_balance(accounts[1]) == 0
+        assert w3.eth.get_balance(to_checksum_address(accounts[1])) == 0
     finally:
         code = demo.stop(signal.SIGINT)
 
