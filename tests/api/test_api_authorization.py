@@ -101,6 +101,13 @@ ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
         "reviewer",
         {"json": {"task_id": 1, "citizen": SOMEONE, "grant": True}},
     ),
+    # The relayer: a signed request authenticates itself (no session); its status is public
+    # (what the city spends on fees is public record).
+    ("GET", "/relay"): (PUBLIC, {}),
+    ("POST", "/relay/requests"): (PUBLIC, {"json": {"request": {}, "signature": "0x00"}}),
+    ("GET", "/relay/requests/{request_id}"): (PUBLIC, {}),
+    ("GET", "/relay/requests/{request_id}/events"): (PUBLIC, {}),
+    ("GET", "/relay/status"): (PUBLIC, {}),
     ("GET", "/city/budget"): ("city", {}),
     ("POST", "/city/budget/grant"): ("treasurer", {"json": {"amount": 100}}),
     ("GET", "/city/redemptions"): ("treasurer", {}),
@@ -116,6 +123,7 @@ def concrete(path: str) -> str:
         path.replace("{task_id}", str(A_TASK))
         .replace("{cid}", "bafkreiunknown")
         .replace("{reference}", "00112233aabbccdd")
+        .replace("{request_id}", "00000000-0000-4000-8000-000000000000")
     )
 
 
