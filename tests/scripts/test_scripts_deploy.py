@@ -41,7 +41,10 @@ def test_deploy_writes_a_manifest_that_matches_the_chain(city: City) -> None:
     caps = wesh.caps()
     assert (caps.yearly, caps.monthly) == (150_000, 0)
     # Every transaction is printed with its hash.
-    assert output.count("tx 0x") == 3 + 3  # two contracts, the link, three roles
+    assert output.count("tx 0x") == 4 + 3  # three contracts, the link, three roles
+    # The trusted forwarder (the city pays the fees) is in the manifest and Heitje trusts it.
+    assert city.w3.eth.get_code(to_checksum_address(d.forwarder))
+    assert wesh.heitje.functions.TRUSTED_FORWARDER().call() == d.forwarder
     assert d.heitje in output and str(city.manifest) in output
 
 
