@@ -16,7 +16,7 @@ CHROMIUM := /usr/bin/chromium
 # ape finds the compiler (`vyper`) and anvil on PATH: put the venv's and npm's bin folders first.
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/@foundry-rs/anvil-linux-amd64/bin:$(PATH)
 
-.PHONY: install chromium test test-contracts test-scripts test-indexer lint format demo bench bench-gas bench-web bench-api bench-indexer bench-relayer compile clean help
+.PHONY: install vendor chromium test test-contracts test-scripts test-indexer lint format demo bench bench-gas bench-web bench-api bench-indexer bench-relayer compile clean help
 
 help:
 	@echo "make demo   - local chain + contracts + seeded Heerlen demo"
@@ -101,6 +101,11 @@ bench-gas: install
 bench-api: install
 	@command -v wrk >/dev/null || tools/apt-install wrk
 	$(PY) -m bench.api
+
+# web/vendor/noble/ again from node_modules after a version change in package.json (the built-in
+# account's curve and keccak; imports rewritten to relative paths, a test checks the copy).
+vendor: install
+	$(PY) tools/vendor_noble.py
 
 # The dApp's start pages in Chromium: compressed bytes transferred and axe-core violations.
 bench-web: install chromium

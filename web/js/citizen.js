@@ -36,7 +36,7 @@ export async function render(view, [rest]) {
 async function startPage(view) {
   view.append(h('h1', {}, t('citizen_title')), h('p', { class: 'lead' }, t('citizen_intro')));
   if (!session()) {
-    view.append(signInPanel(t('signin_why_citizen')));
+    view.append(signInPanel(t('signin_why_citizen'), undefined, { phone: true }));
   } else if (!hasRole('citizen')) {
     view.append(h('p', { class: 'callout', role: 'note' }, t('not_citizen')));
   } else {
@@ -96,7 +96,7 @@ async function meCard(me) {
     h('div', { 'aria-live': 'polite', 'aria-atomic': 'true', class: 'balance-live' },
       h('p', { class: 'balance-label' }, t('balance')), balance, pending),
     capSlot,
-    h('div', { class: 'actions' }, h('a', { href: '/burger/geschiedenis', class: 'btn btn-ghost' }, t('history')), watch),
+    h('div', { class: 'actions' }, h('a', { href: '/burger/geschiedenis', class: 'btn btn-ghost' }, t('history')), wallet.usesPhone() ? null : watch),
     status);
   // The reward arriving: the balance is re-read while the page is open (and announced).
   let last = me.balance;
@@ -287,7 +287,7 @@ function actionButton(label, className, path, done, status) {
 async function taskActions(area, task) {
   clear(area);
   if (!session()) {
-    area.append(signInPanel(t('claim_signin'), () => rerender({ focus: false })));
+    area.append(signInPanel(t('claim_signin'), () => rerender({ focus: false }), { phone: true }));
     return;
   }
   if (!hasRole('citizen')) {
@@ -410,7 +410,7 @@ function evidenceForm(task, done) {
 async function historyPage(view) {
   view.append(h('p', {}, h('a', { href: '/burger', class: 'back' }, `← ${t('back_to_tasks')}`)), h('h1', {}, t('history')));
   if (!session()) {
-    view.append(signInPanel(t('signin_why_citizen')));
+    view.append(signInPanel(t('signin_why_citizen'), undefined, { phone: true }));
     return;
   }
   const [items, merchants] = await Promise.all([api('/me/history'), api('/merchants')]);

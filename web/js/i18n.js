@@ -63,6 +63,15 @@ const T = {
     'Without a wallet you can still look at all tasks.',
   ],
   choose_wallet: ['Kies je wallet', 'Choose your wallet'],
+  phone_join: ['Doe mee met deze telefoon', 'Join with this phone'],
+  phone_signin: ['Aanmelden met deze telefoon', 'Sign in with this phone'],
+  phone_account: ['deze telefoon', 'this phone'],
+  phone_join_busy: ['Je account wordt gemaakt en je wordt aangemeld…', 'Making your account and signing you in…'],
+  phone_signin_busy: ['Je wordt aangemeld…', 'Signing you in…'],
+  phone_storage: [
+    'Je account staat alleen in deze browser: wie deze telefoon ontgrendeld in handen heeft, kan met je Heitjes betalen.',
+    'Your account is kept only in this browser: whoever holds this phone unlocked can pay with your Heitjes.',
+  ],
   demo_title: ['Demo: speel een rol zonder wallet', 'Demo: play a part without a wallet'],
   demo_text: [
     'Dit is een proefomgeving (geen echt geld). Kies een account: de demo ondertekent voor je.',

@@ -35,7 +35,7 @@ export async function render(view, [reference]) {
     outcome.append(h('p', { class: 'paid-short' }, t('pay_partly', { received: money(request.received), amount: money(request.amount), remaining: money(request.remaining) })));
   }
   if (!session()) {
-    view.append(signInPanel(t('pay_signin'), () => rerender({ focus: false })));
+    view.append(signInPanel(t('pay_signin'), () => rerender({ focus: false }), { phone: true }));
     return;
   }
   if (!hasRole('citizen')) {

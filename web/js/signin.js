@@ -1,5 +1,6 @@
 // The sign-in panel every page uses: every wallet found (EIP-6963), a clear word when there is
-// none, and on the demo chain the demo accounts. Signing in is Sign-In with Ethereum
+// none, on citizen pages the account on this phone (account.js: "Doe mee met deze telefoon", or one
+// tap to sign in with the account made before), and on the demo chain the demo accounts. Signing in is Sign-In with Ethereum
 // (wallet.signIn); the session it gives is kept in session.js.
 import { api, ApiError } from './api.js';
 import { config } from './config.js';
@@ -9,12 +10,12 @@ import { setSession } from './session.js';
 import { busy, clear, h, shortAddress, statusLine } from './ui.js';
 import * as wallet from './wallet.js';
 
-function walletButton(entry, onSignedIn, status) {
+function walletButton(entry, onSignedIn, status, { label = null, busyText = 'signin_busy' } = {}) {
   const icon = entry.info.icon && /^data:image\//.test(entry.info.icon) ? h('img', { src: entry.info.icon, alt: '', width: 24, height: 24 }) : null;
-  const button = h('button', { type: 'button', class: 'btn btn-wallet' }, icon, t('signin_with', { name: entry.info.name }));
+  const button = h('button', { type: 'button', class: 'btn btn-wallet' }, icon, label || t('signin_with', { name: entry.info.name }));
   button.addEventListener('click', () =>
     busy(button, async () => {
-      status.set(t('signin_busy'), 'busy');
+      status.set(t(busyText), 'busy');
       try {
         setSession(await wallet.signIn(entry));
         status.set(t('signin_done'), 'ok');
@@ -68,20 +69,43 @@ function demoAccounts(open, onSignedIn, status) {
     list);
 }
 
+// The account on this phone: "Doe mee met deze telefoon" (makes it, then signs in with it) or,
+// when this phone has one, signing in with it in one tap; with one sentence on what keeping it in
+// the browser means.
+function phoneChoice(onSignedIn, status) {
+  const slot = h('div', { class: 'phone-account' });
+  wallet
+    .phoneAddress()
+    .then((address) => {
+      const entry = wallet.phoneEntry(config().chain_id);
+      const label = t(address ? 'phone_signin' : 'phone_join');
+      const button = walletButton(entry, onSignedIn, status, { label, busyText: address ? 'phone_signin_busy' : 'phone_join_busy' });
+      button.classList.add('btn-phone');
+      slot.append(button, h('p', { class: 'hint' }, t('phone_storage')));
+    })
+    .catch(() => {
+      /* no storage in this browser: only the other ways to sign in */
+    });
+  return slot;
+}
+
 // The panel. `why` says what signing in is for on this page; onSignedIn runs after signing in
-// (by default the page is drawn again, now signed in).
-export function signInPanel(why, onSignedIn = async () => rerender({ focus: true })) {
+// (by default the page is drawn again, now signed in); `phone` offers the account on this phone
+// (citizen pages).
+export function signInPanel(why, onSignedIn = async () => rerender({ focus: true }), { phone = false } = {}) {
   const status = statusLine();
   const section = h('section', { class: 'card signin', 'aria-labelledby': 'signin-title' });
   const body = h('div', {});
   section.append(h('h2', { id: 'signin-title' }, t('signin_title')), h('p', {}, why), body, status);
+  const phoneSlot = phone ? phoneChoice(onSignedIn, status) : null;
   const fill = () => {
     clear(body);
+    if (phoneSlot) body.append(phoneSlot);
     const found = wallet.wallets();
     if (found.length) {
       if (found.length > 1) body.append(h('p', { class: 'hint' }, t('choose_wallet')));
       body.append(h('div', { class: 'wallets' }, found.map((entry) => walletButton(entry, onSignedIn, status))));
-    } else {
+    } else if (!phone) {
       body.append(
         h('div', { class: 'callout', role: 'note' },
           h('h3', {}, t('no_wallet_title')),

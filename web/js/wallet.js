@@ -1,9 +1,11 @@
 // Wallets: EIP-6963 discovery of every installed wallet (with the legacy window.ethereum as a
 // fallback), the EIP-1193 calls WESH needs, and on the local demo chain a "demo wallet" that
-// signs with the node's unlocked accounts through the API's /demo/rpc.
+// signs with the node's unlocked accounts through the API's /demo/rpc; and the built-in account
+// of this phone (account.js) behind the same interface.
+import * as account from './account.js';
 import { api } from './api.js';
 import { loadConfig } from './config.js';
-import { t } from './i18n.js';
+import { getLang, t } from './i18n.js';
 
 const announced = new Map();
 const changeListeners = new Set();
@@ -61,6 +63,8 @@ function saysNoFunds(error) {
 // without the chain's own coin for the fee is said as that (not as "you cancelled").
 export function walletError(error) {
   if (error instanceof WalletError) return error;
+  // The built-in account's own refusals come in both languages.
+  if (error && error.text && typeof error.text === 'object') return new WalletError(error.text[getLang()] || error.text.nl);
   if (saysNoFunds(error)) return new WalletError(t('wallet_no_funds'), { noFunds: true });
   const code = error && (error.code ?? (error.data && error.data.code));
   if (code === 4001) return new WalletError(t('wallet_rejected'));
@@ -107,6 +111,25 @@ export function demoProvider(address, chainId) {
   };
 }
 
+// The built-in account of this phone as a wallet entry.
+export function phoneEntry(chainId) {
+  return { info: { name: t('phone_account'), uuid: 'phone', rdns: 'phone', icon: '' }, provider: account.provider(chainId) };
+}
+
+// The address of the built-in account on this phone, or null.
+export function phoneAddress() {
+  return account.storedAddress();
+}
+
+// Whether the last sign-in on this browser was with the built-in account.
+export function usesPhone() {
+  try {
+    return localStorage.getItem('wesh.wallet') === 'phone';
+  } catch {
+    return false;
+  }
+}
+
 // The wallet in use: { info, provider, address } or null.
 let active = null;
 const activeListeners = new Set();
@@ -127,6 +150,7 @@ function emit(reason) {
 function remember(entry) {
   try {
     if (!entry) localStorage.removeItem('wesh.wallet');
+    else if (entry.provider.isWeshAccount) localStorage.setItem('wesh.wallet', 'phone');
     else if (entry.provider.isWeshDemo) localStorage.setItem('wesh.wallet', `demo:${entry.address}`);
     else localStorage.setItem('wesh.wallet', `rdns:${entry.info.rdns || entry.info.uuid}`);
   } catch {
@@ -185,7 +209,9 @@ export async function restore(address) {
   if (!saved) return null;
   const cfg = await loadConfig();
   let entry = null;
-  if (saved.startsWith('demo:') && cfg.demo) {
+  if (saved === 'phone') {
+    entry = phoneEntry(cfg.chain_id);
+  } else if (saved.startsWith('demo:') && cfg.demo) {
     const demoAddress = saved.slice(5);
     entry = { info: { name: 'Demo', uuid: 'demo', rdns: 'demo', icon: '' }, provider: demoProvider(demoAddress, cfg.chain_id) };
   } else if (saved.startsWith('rdns:')) {
