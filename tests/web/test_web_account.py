@@ -8,8 +8,10 @@ behind the same EIP-1193 interface as a wallet (web/js/account.js through web/js
   transaction, in Dutch and English.
 - The journey: "Doe mee met deze telefoon" makes the account and signs in; the registrar
   registers that address (from the test, through wesh: the desk flow is a later increment); after
-  signing out, one tap signs in again with the stored account; the citizen claims a task through
-  the relayer while the account holds none of the chain's coin, and the claim is in the index.
+  signing out, one tap signs in again with the stored account; with the relayer's sender down the
+  page says "later" (there is no sending it oneself for this account); then the citizen claims a
+  task through the relayer while the account holds none of the chain's coin, and the claim is in
+  the index.
 - web/vendor/noble/ is npm's locked release (tools/vendor_noble.py --check).
 """
 
@@ -203,6 +205,20 @@ def test_join_with_this_phone_then_claim_through_the_relayer(visit, stack: Stack
     page.locator(".account .addr").wait_for()
     page.wait_for_selector("#main[aria-busy='false']")
     assert stored_address(page) == address
+
+    # With the relayer's sender down the phone's account cannot send it itself: the page says
+    # "later", offers no "send it yourself", and nothing is claimed.
+    visitor.go(f"/burger/klus/{task}")
+    stack.stop_relayer()
+    try:
+        page.get_by_role("button", name="Klus aannemen").click()
+        expect(page.locator(".task-actions .status-error")).to_have_text(
+            "De gemeente kan dit nu niet voor je versturen. Er is niets veranderd. "
+            "Probeer het later opnieuw."
+        )
+        expect(page.get_by_role("button", name=re.compile("Zelf versturen"))).to_have_count(0)
+    finally:
+        stack.start_relayer()
 
     # The claim: signed by the phone's account, sent by the city's relayer.
     visitor.go(f"/burger/klus/{task}")

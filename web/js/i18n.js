@@ -68,6 +68,10 @@ const T = {
   phone_account: ['deze telefoon', 'this phone'],
   phone_join_busy: ['Je account wordt gemaakt en je wordt aangemeld…', 'Making your account and signing you in…'],
   phone_signin_busy: ['Je wordt aangemeld…', 'Signing you in…'],
+  phone_relay_unavailable: [
+    'De gemeente kan dit nu niet voor je versturen. Er is niets veranderd. Probeer het later opnieuw.',
+    'The municipality cannot send this for you right now. Nothing has changed. Try again later.',
+  ],
   phone_storage: [
     'Je account staat alleen in deze browser: wie deze telefoon ontgrendeld in handen heeft, kan met je Heitjes betalen.',
     'Your account is kept only in this browser: whoever holds this phone unlocked can pay with your Heitjes.',

@@ -105,16 +105,31 @@ function offerDirect(prepared, status, message) {
   });
 }
 
+// Whether the signed-in account is the one on this phone (account.js): it sends nothing itself,
+// so there is no "send it yourself" for it, only "later".
+function onPhone() {
+  const active = wallet.current();
+  return active ? Boolean(active.provider.isWeshAccount) : wallet.usesPhone();
+}
+
 // Runs a PreparedTx from the API: relayed when the API offers it (no fee for the person),
 // otherwise sent by the person's wallet; reports every step on `status`. Returns true when done.
 export async function runTx(prepared, status) {
-  if (!relay.offered(prepared)) return sendDirect(prepared, status);
+  if (!relay.offered(prepared)) {
+    if (!onPhone()) return sendDirect(prepared, status);
+    status.set(t('phone_relay_unavailable'), 'error');
+    return false;
+  }
   let block;
   try {
     await readyWallet(prepared.from);
     block = await relay.relay(prepared, status);
   } catch (error) {
-    if (error instanceof relay.RelayError && error.direct) return offerDirect(prepared, status, error.message);
+    if (error instanceof relay.RelayError && error.direct) {
+      if (!onPhone()) return offerDirect(prepared, status, error.message);
+      status.set(t('phone_relay_unavailable'), 'error');
+      return false;
+    }
     sayError(error, status);
     return false;
   }
