@@ -224,6 +224,9 @@ def test_join_with_this_phone_then_claim_through_the_relayer(visit, stack: Stack
     visitor.go(f"/burger/klus/{task}")
     page.get_by_role("button", name="Klus aannemen").click()
     expect(page.get_by_text("Je hebt de klus aangenomen. Succes!")).to_be_visible()
+    said = [text for text in visitor.seen if "aannemen" in text and len(text) < 200]
+    assert [text for text in said if text.startswith(f"Even geduld: Klus {task} aannemen")], said
+    assert not [text for text in said if "Bevestig in je app" in text], said
     assert stack.w3.eth.get_balance(address) == 0  # type: ignore[arg-type]
     assert stack.w3.eth.get_transaction_count(address) == 0  # type: ignore[arg-type]
     stack.wait_indexed()

@@ -145,6 +145,7 @@ const T = {
   ],
   // relayed: the person signs, the city sends it and pays for it (never a fee on these lines)
   relay_confirm: ['Bevestig in je app: {what}', 'Confirm in your app: {what}'],
+  relay_signing_phone: ['Even geduld: {what}', 'One moment: {what}'],
   relay_accepted: ['Ontvangen. Het wordt zo verstuurd…', 'Received. It will be sent in a moment…'],
   relay_sent: ['Verstuurd. Even wachten tot het verwerkt is…', 'Sent. Waiting until it is processed…'],
   relay_done: ['Verwerkt. Het overzicht wordt bijgewerkt…', 'Processed. Updating the overview…'],

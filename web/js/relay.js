@@ -124,7 +124,10 @@ export function follow(id, say, timeoutMs = FOLLOW_MS) {
 export async function relay(prepared, status) {
   const what = prepared.description[getLang()] || prepared.description.nl;
   const typedData = prepared.relay.typed_data;
-  status.set(t('relay_confirm', { what }), 'busy');
+  // The account on this phone signs at once, without a question: nothing to confirm.
+  const active = wallet.current();
+  const onPhone = Boolean(active && active.provider.isWeshAccount);
+  status.set(t(onPhone ? 'relay_signing_phone' : 'relay_confirm', { what }), 'busy');
   const signature = await wallet.signTypedData(prepared.from, typedData);
   let accepted;
   try {
