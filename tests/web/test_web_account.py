@@ -124,8 +124,11 @@ def test_the_provider_signs_with_the_stored_key_and_never_sends(visit, stack: St
           const account = await {IMPORT_ACCOUNT};
           const provider = account.provider({int(stack.w3.eth.chain_id)});
           const before = await provider.request({{ method: 'eth_accounts' }});
-          const [address] = await provider.request({{ method: 'eth_requestAccounts' }});
-          const again = await provider.request({{ method: 'eth_requestAccounts' }});
+          const asked = {{ method: 'eth_requestAccounts' }};
+          const [[address], twice] = await Promise.all([
+            provider.request(asked), provider.request(asked),
+          ]);
+          const again = await provider.request(asked);
           let refusal = null;
           try {{
             const tx = {{ from: address, to: address }};
@@ -134,7 +137,7 @@ def test_the_provider_signs_with_the_stored_key_and_never_sends(visit, stack: St
             refusal = {{ code: error.code, text: error.text }};
           }}
           return {{
-            before, address, again,
+            before, address, twice, again,
             chain: await provider.request({{ method: 'eth_chainId' }}),
             accounts: await provider.request({{ method: 'eth_accounts' }}),
             personal: await provider.request({{
@@ -146,6 +149,7 @@ def test_the_provider_signs_with_the_stored_key_and_never_sends(visit, stack: St
     )
     assert out["before"] == []
     address = out["address"]
+    assert out["twice"] == [address], "two taps at once make one account"
     assert out["again"] == [address], "a second request keeps the account, never a new one"
     assert out["accounts"] == [address]
     assert out["chain"] == hex(int(stack.w3.eth.chain_id))

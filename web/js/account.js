@@ -190,8 +190,8 @@ async function transact(mode, work) {
       const tx = db.transaction(STORE, mode);
       const request = work(tx.objectStore(STORE));
       tx.oncomplete = () => resolve(request.result);
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error);
+      tx.onerror = () => reject(request.error || tx.error);
+      tx.onabort = () => reject(request.error || tx.error);
     });
   } finally {
     db.close();
@@ -240,10 +240,15 @@ export async function create() {
   const privateKey = lib.secp256k1.utils.randomSecretKey();
   const address = addressOf(privateKey, lib);
   const record = { address, created: Date.now(), ...(await seal(privateKey)) };
-  await transact('readwrite', (store) => store.put(record, RECORD));
   privateKey.fill(0);
+  try {
+    // add(), not put(): when another tab (or tap) made one meanwhile, that one stays.
+    await transact('readwrite', (store) => store.add(record, RECORD));
+  } catch (error) {
+    if (!error || error.name !== 'ConstraintError') throw error;
+  }
   const kept = await storedAddress();
-  if (!kept || kept.toLowerCase() !== address.toLowerCase()) throw new Error('the account could not be kept');
+  if (!kept) throw new Error('the account could not be kept');
   return kept;
 }
 
