@@ -412,6 +412,16 @@ event MerchantActiveChanged:
     manager: indexed(address)
 
 
+# As CitizenMoved: an event indexes at most three fields, the id and both
+# wallets; the manager who moved the shop is in the data.
+event MerchantMoved:
+    merchant_id: indexed(uint256)
+    old_wallet: indexed(address)
+    new_wallet: indexed(address)
+    balance: uint256
+    manager: address
+
+
 event BudgetGranted:
     amount: uint256
     granted_total: uint256
@@ -898,18 +908,11 @@ def move_citizen(old_wallet: address, new_wallet: address):
     word: uint256 = self._accounts[old_wallet]
     if not (word & CITIZEN_FLAG != 0):
         self._fail("registry: not a citizen")
-    if not (new_wallet != empty(address) and self._accounts[new_wallet] == 0):
-        self._fail("registry: new wallet in use")
-    balance: uint256 = word & BALANCE_MASK
-    self._accounts[new_wallet] = word
-    self._accounts[old_wallet] = MOVED_FLAG
-    citizen_id: uint256 = (word >> ID_SHIFT) & MASK_32
-    log Transfer(sender=old_wallet, receiver=new_wallet, value=balance)
     log CitizenMoved(
-        citizen_id=citizen_id,
+        citizen_id=(word >> ID_SHIFT) & MASK_32,
         old_wallet=old_wallet,
         new_wallet=new_wallet,
-        balance=balance,
+        balance=self._move_wallet(old_wallet, new_wallet, word),
         registrar=actor,
     )
 
@@ -956,6 +959,35 @@ def update_merchant(merchant: address, metadata_cid: String[MAX_CID_LENGTH]):
         merchant_id=(word >> ID_SHIFT) & MASK_32,
         merchant=merchant,
         metadata_cid=metadata_cid,
+        manager=actor,
+    )
+
+
+@external
+def move_merchant(old_wallet: address, new_wallet: address):
+    """
+    @notice Moves a shop to a new wallet (a lost key): the balance, the
+            merchant id, the public details and the active state all go
+            along, so the city's liability for the shop's Heitjes is not
+            stranded. Citizens' refund windows name the shop by id and keep
+            working. The old wallet is retired and can never be registered
+            or paid again.
+    @dev The merchant manager moves shops because it is the role that
+         onboards them and checks who runs a shop; the registrar vouches
+         for residents only. Open cash-out requests keep the old wallet:
+         the euros go to the shop's bank account, not to a wallet.
+    """
+    actor: address = self._actor()
+    access._check_role(actor, access.ROLE_MERCHANT_MANAGER)
+    # No pause check: moving a shop off a lost key is an emergency tool.
+    word: uint256 = self._accounts[old_wallet]
+    if not (word & MERCHANT_FLAG != 0):
+        self._fail("registry: not a merchant")
+    log MerchantMoved(
+        merchant_id=(word >> ID_SHIFT) & MASK_32,
+        old_wallet=old_wallet,
+        new_wallet=new_wallet,
+        balance=self._move_wallet(old_wallet, new_wallet, word),
         manager=actor,
     )
 
@@ -1712,6 +1744,23 @@ def _claim_for(task_id: uint256, citizen: address) -> (uint256, uint256, uint256
         self._fail("tasks: not a citizen")
     key: uint256 = self._claim_key(task_id, (word >> ID_SHIFT) & MASK_32)
     return word, key, self._claims[key]
+
+
+@internal
+def _move_wallet(old_wallet: address, new_wallet: address, word: uint256) -> uint256:
+    """
+    @dev Moves the account word `word` of `old_wallet` to `new_wallet`
+         (which must be unused and not zero), retires the old wallet and
+         logs the Transfer of the balance, which it returns. Shared by
+         `move_citizen` and `move_merchant`.
+    """
+    if not (new_wallet != empty(address) and self._accounts[new_wallet] == 0):
+        self._fail("registry: new wallet in use")
+    balance: uint256 = word & BALANCE_MASK
+    self._accounts[new_wallet] = word
+    self._accounts[old_wallet] = MOVED_FLAG
+    log Transfer(sender=old_wallet, receiver=new_wallet, value=balance)
+    return balance
 
 
 @internal

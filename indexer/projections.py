@@ -157,7 +157,7 @@ def _transfer(batch: Batch, events: Sequence[Event], index: int) -> None:
             assert ledger is not None
             ledger[LEDGER.total_supply] -= value
             ledger[LEDGER.total_burned] += value
-        elif followed_by == "CitizenMoved":
+        elif followed_by in ("CitizenMoved", "MerchantMoved"):
             kind = "move"
         elif followed_by == "Payment" or payer[ACCOUNT.is_citizen]:
             kind = "payment"
@@ -168,7 +168,10 @@ def _transfer(batch: Batch, events: Sequence[Event], index: int) -> None:
     batch.history["transfers"].append((block, log_index, tx, sender, receiver, value, kind))
     if kind == "payment":
         reference = events[index + 1].args[1] if followed_by == "Payment" else None
-        batch.history["payments"].append((block, log_index, tx, sender, receiver, value, reference))
+        merchant_id = batch.account(receiver)[ACCOUNT.holder_id]
+        batch.history["payments"].append(
+            (block, log_index, tx, sender, receiver, value, reference, merchant_id)
+        )
 
 
 @handles("Payment", _no_rows)
@@ -377,6 +380,34 @@ def _merchant_registered(batch: Batch, events: Sequence[Event], index: int) -> N
     account[ACCOUNT.is_merchant] = True
     account[ACCOUNT.holder_id] = merchant_id
     batch.ledger()[LEDGER.merchants] += 1
+
+
+def _merchant_and_wallets(args: tuple[Any, ...], _timestamp: int) -> list[tuple[str, Key]]:
+    return [("merchants", (args[0],)), ("accounts", (args[1],)), ("accounts", (args[2],))]
+
+
+@handles("MerchantMoved", _merchant_and_wallets)
+def _merchant_moved(batch: Batch, events: Sequence[Event], index: int) -> None:
+    """A shop moved to a new wallet (a lost key): its id, and with it its payments
+    (``payments.merchant_id``) and cash-outs (``redemptions.merchant_id``), go along; the
+    Transfer before it moved the balance."""
+    event = events[index]
+    merchant_id, old, new, balance, manager = event.args
+    block = event.block_number
+    row = batch.must("merchants", (merchant_id,))
+    row[MERCHANT.wallet] = new
+    row[MERCHANT.updated_block] = block
+    before = batch.account(old)
+    before[ACCOUNT.is_merchant] = False
+    before[ACCOUNT.moved] = True
+    before[ACCOUNT.holder_id] = 0
+    before[ACCOUNT.moved_to] = new
+    after = batch.account(new)
+    after[ACCOUNT.is_merchant] = True
+    after[ACCOUNT.holder_id] = merchant_id
+    batch.history["merchant_moves"].append(
+        (block, event.log_index, event.tx_hash, merchant_id, old, new, balance, manager)
+    )
 
 
 @handles("MerchantUpdated", _merchant_row)
@@ -681,6 +712,7 @@ def _redemption_requested(batch: Batch, events: Sequence[Event], index: int) -> 
         REDEMPTION.new(
             redemption_id=redemption_id,
             merchant=merchant,
+            merchant_id=batch.account(merchant)[ACCOUNT.holder_id],
             amount=amount,
             status=RequestStatus.OPEN,
             requested_block=event.block_number,

@@ -51,10 +51,12 @@ from sqlalchemy.engine import Connection, Engine
 #: 4: ``unplaced_events`` (and its pending twin): events the projections cannot place.
 #: 5: ``claims.rejections`` (the third rejection is final) and the ledger's pause window
 #:    (``pause_grace_from``, ``resumed_at``: deadlines that fell in a pause get a grace).
-SCHEMA_VERSION = 5
+#: 6: ``merchant_moves`` (a shop moved to a new wallet) and ``merchant_id`` on ``payments`` and
+#:    ``redemptions``, so that a shop's payments and cash-outs follow it to a new wallet.
+SCHEMA_VERSION = 6
 #: Earlier versions whose databases ``create`` upgrades in place (when a version only adds
-#: tables, which ``create`` makes). None today: version 5 came with contracts deployed anew
-#: (issue "Hardening"), whose index starts empty; version 4 upgraded 3 in place.
+#: tables, which ``create`` makes). None today: version 6 came with Heitje deployed anew
+#: (``move_merchant``), whose index starts empty; version 4 upgraded 3 in place.
 UPGRADED_IN_PLACE: tuple[int, ...] = ()
 #: Tables of earlier schema versions, dropped by a reset.
 RETIRED = ("events", "pending_events")
@@ -211,6 +213,9 @@ redemptions = Table(
     metadata,
     _pk_int("redemption_id"),
     Column("merchant", ADDR, nullable=False),
+    # The shop's id: its cash-outs follow it to a new wallet (``merchant`` is the wallet that
+    # asked, which a move retires).
+    _int("merchant_id"),
     _int("amount"),
     # 1 open, 2 paid (wesh.contract.RequestStatus).
     _int("status"),
@@ -221,6 +226,7 @@ redemptions = Table(
     Column("payment_reference", Text, nullable=True),
     Column("treasurer", ADDR, nullable=True),
     Index("ix_redemptions_merchant", "merchant"),
+    Index("ix_redemptions_merchant_id", "merchant_id"),
     **NO_ROWID,
 )
 
@@ -298,7 +304,7 @@ transfers = Table(
     Column("receiver", ADDR, nullable=False),
     _int("value"),
     # mint (approved work), burn (redemption), payment (citizen -> merchant), refund
-    # (merchant -> citizen), move (citizen to a new wallet).
+    # (merchant -> citizen), move (a citizen or a shop to a new wallet).
     Column("kind", String(10), nullable=False),
     Index("ix_transfers_sender", "sender"),
     Index("ix_transfers_receiver", "receiver"),
@@ -314,7 +320,10 @@ payments = Table(
     _int("amount"),
     # The bytes32 reference of pay() (the merchant's QR request); None for a plain transfer().
     Column("reference", HASH, nullable=True),
+    # The shop's id: its payments follow it to a new wallet (``merchant`` is the wallet paid).
+    _int("merchant_id"),
     Index("ix_payments_merchant", "merchant"),
+    Index("ix_payments_merchant_id", "merchant_id"),
     Index("ix_payments_payer", "payer"),
     **NO_ROWID,
 )
@@ -396,6 +405,18 @@ citizen_moves = Table(
     Column("new_wallet", ADDR, nullable=False),
     _int("balance"),
     Column("registrar", ADDR, nullable=False),
+    **NO_ROWID,
+)
+
+merchant_moves = Table(
+    "merchant_moves",
+    metadata,
+    *_pos(),
+    _int("merchant_id"),
+    Column("old_wallet", ADDR, nullable=False),
+    Column("new_wallet", ADDR, nullable=False),
+    _int("balance"),
+    Column("manager", ADDR, nullable=False),
     **NO_ROWID,
 )
 
@@ -517,6 +538,7 @@ HISTORY_TABLES: tuple[Table, ...] = (
     releases,
     budget_changes,
     citizen_moves,
+    merchant_moves,
     unplaced_events,
 )
 PROJECTION_TABLES = STATE_TABLES + HISTORY_TABLES

@@ -65,7 +65,12 @@ STAFF_CALLS: dict[Role, frozenset[Call]] = {
         }
     ),
     Role.MERCHANT_MANAGER: frozenset(
-        {(HEITJE, "register_merchant"), (HEITJE, "update_merchant"), (HEITJE, "set_active")}
+        {
+            (HEITJE, "register_merchant"),
+            (HEITJE, "update_merchant"),
+            (HEITJE, "set_active"),
+            (HEITJE, "move_merchant"),
+        }
     ),
     Role.TREASURER: frozenset({(HEITJE, "grant_budget"), (REDEMPTION, "mark_paid")}),
 }

@@ -4,6 +4,7 @@ show; deactivate; list.
     ape run merchants register merchants.csv --account merchant-manager
     ape run merchants update merchants.csv --account merchant-manager
     ape run merchants deactivate 0x... --account merchant-manager
+    ape run merchants move OLD_WALLET NEW_WALLET --account merchant-manager
     ape run merchants list
 
 The CSV holds what a shop shows on its door (columns ``address, name, kind, street, postcode,
@@ -12,7 +13,9 @@ the content store and only its CID goes on chain. IBANs do not belong in this fi
 the city's bank-accounts file used by ``redemptions sepa``. As for citizens, the whole file is
 checked first and a rerun skips shops already registered. ``update`` takes the same file for
 shops that moved, were renamed or have a new website: it publishes each changed document and
-points the shop's wallet at it; shops whose document is unchanged are skipped.
+points the shop's wallet at it; shops whose document is unchanged are skipped. ``move`` moves a
+shop that lost its key to a new wallet: its balance, id and details go along, open cash-outs are
+still paid to its bank account, and the old wallet is retired.
 """
 
 from __future__ import annotations
@@ -52,8 +55,10 @@ def register(provider: Any, account: Any, csv_file: Path, yes: bool) -> None:
             click.echo(
                 f"  line {row.line}: {row.name} ({row.address}) is registered already: skipped"
             )
-        elif view.is_citizen or view.moved:
+        elif view.is_citizen:
             errors.append(RowError(row.line, f"{row.address} is a citizen's wallet, not a shop's"))
+        elif view.moved:
+            errors.append(RowError(row.line, f"{row.address} is a retired wallet (moved)"))
         else:
             todo.append(row)
     if errors:
@@ -131,6 +136,29 @@ def deactivate(provider: Any, account: Any, address: str, yes: bool) -> None:
 def reactivate(provider: Any, account: Any, address: str, yes: bool) -> None:
     """Accept payments to ADDRESS again."""
     _set_active(provider, account, address, True, yes)
+
+
+@cli.command(cls=ConnectedProviderCommand)
+@account_option()
+@click.argument("old_wallet", type=ADDRESS)
+@click.argument("new_wallet", type=ADDRESS)
+@yes_option
+@fails_cleanly
+def move(provider: Any, account: Any, old_wallet: str, new_wallet: str, yes: bool) -> None:
+    """Move a shop from OLD_WALLET to NEW_WALLET (a lost key: balance, id and details go along)."""
+    chain = connect(provider)
+    view = chain.wesh.account(old_wallet)
+    if not view.is_merchant:
+        state = "a retired wallet" if view.moved else "not a registered merchant"
+        raise ScriptError(f"{old_wallet} is {state}: check the address (see merchants list)")
+    target = chain.wesh.account(new_wallet)
+    if target.is_citizen or target.is_merchant or target.moved:
+        raise ScriptError(f"{new_wallet} is already in use: the shop needs a fresh wallet")
+    chain.sender(account, yes).send(
+        chain.wesh.move_merchant(old_wallet, new_wallet),
+        f"move shop #{view.id} ({format_euros(view.balance)}) from {old_wallet} to {new_wallet}",
+    )
+    click.echo(f"Shop #{view.id} now uses {new_wallet}; {old_wallet} is retired.")
 
 
 @cli.command("list", cls=ConnectedProviderCommand)

@@ -262,6 +262,11 @@ class Wesh:
     def update_merchant(self, merchant: str, metadata_cid: str) -> TxRequest:
         return self._h("update_merchant", to_checksum_address(merchant), metadata_cid)
 
+    def move_merchant(self, old_wallet: str, new_wallet: str) -> TxRequest:
+        return self._h(
+            "move_merchant", to_checksum_address(old_wallet), to_checksum_address(new_wallet)
+        )
+
     # budget and tasks
     def grant_budget(self, amount: int) -> TxRequest:
         return self._h("grant_budget", amount)

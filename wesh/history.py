@@ -141,6 +141,10 @@ class History:
                     to_checksum_address(args["merchant"]),
                     str(args["metadata_cid"]),
                 )
+        # A shop moved to a new wallet (a lost key) keeps its id and its details.
+        for e in self.heitje_events("MerchantMoved"):
+            mid = int(e["args"]["merchant_id"])
+            cids[mid] = (to_checksum_address(e["args"]["new_wallet"]), cids[mid][1])
         return [
             MerchantRecord(mid, address, cid, self.wesh.account(address).active)
             for mid, (address, cid) in sorted(cids.items())

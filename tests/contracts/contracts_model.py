@@ -750,6 +750,21 @@ class Model:
         citizen.wallet = new
         self.retired.append(old)
 
+    def move_merchant_refusal(self, old: str, new: str) -> str | None:
+        """No pause check: moving a shop off a lost key is an emergency tool."""
+        if self.merchant_at(old) is None:
+            return "registry: not a merchant"
+        if new == ZERO_ADDRESS or self.registered(new):
+            return "registry: new wallet in use"
+        return None
+
+    def apply_move_merchant(self, old: str, new: str) -> None:
+        """The shop keeps its id (citizens' refund windows name it), balance and active state."""
+        merchant = self.merchant_at(old)
+        assert merchant is not None
+        merchant.address = new
+        self.retired.append(old)
+
     def set_active_refusal(self, address: str, active: bool) -> str | None:
         """No pause check: freezing an account is an emergency tool."""
         account = self.citizen_at(address) or self.merchant_at(address)

@@ -93,6 +93,7 @@ GUARDED = [
     Guarded("heitje", "move_citizen", "REGISTRAR", lambda p, h: (p.citizen, _fresh(p, h))),
     Guarded("heitje", "register_merchant", "MERCHANT_MANAGER", lambda p, h: (_fresh(p, h), "x")),
     Guarded("heitje", "update_merchant", "MERCHANT_MANAGER", lambda p, h: (p.merchant, "x")),
+    Guarded("heitje", "move_merchant", "MERCHANT_MANAGER", lambda p, h: (p.merchant, _fresh(p, h))),
     Guarded(
         "heitje",
         "set_active",

@@ -519,3 +519,19 @@ def test_pause_after_the_grace_of_an_earlier_one_extends_only_its_own_deadlines(
     with boa.env.prank(outsider):
         heitje.expire_claim(task_id, citizen)
     assert flow.claim_of(task_id, citizen).status == CLAIM["EXPIRED"]
+
+
+def test_move_merchant_works_while_paused(paused_world, flow):
+    heitje = paused_world.heitje
+    new_wallet = boa.env.generate_address("new_shop_wallet")
+    before = heitje.account(paused_world.merchant)
+    with boa.env.prank(paused_world.merchant_manager):
+        heitje.move_merchant(paused_world.merchant, new_wallet)
+    assert event_names(heitje) == ["Transfer", "MerchantMoved"]
+    after = heitje.account(new_wallet)
+    assert (after.id, after.balance, after.active) == (before.id, before.balance, True)
+    assert heitje.account(paused_world.merchant).moved is True
+    with boa.env.prank(paused_world.admin):
+        heitje.set_paused(False)
+    flow.redeem(new_wallet, before.balance)
+    assert heitje.balanceOf(new_wallet) == 0

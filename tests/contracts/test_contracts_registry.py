@@ -408,3 +408,151 @@ def test_register_merchant_refuses_more_than_max_merchants(heitje, merchant_mana
         assert heitje.account(last).id == MAX_MERCHANTS
         with boa.reverts("registry: too many merchants"):
             heitje.register_merchant(one_too_many, MERCHANT_CID)
+
+
+# ----------------------------------------------------------- move merchant
+@pytest.fixture
+def busy_shop(flow, people):
+    """`merchant` took 30.00 (10.00 of it with `pay`, so refundable) and cashed 5.00 out."""
+    flow.earn(people.citizen, 3_000)
+    flow.pay_request(people.citizen, people.merchant, 1_000)
+    flow.pay(people.citizen, people.merchant, 2_000)
+    return flow.redeem(people.merchant, 500)
+
+
+def test_move_merchant_carries_balance_id_and_flags(heitje, merchant_manager, merchant, busy_shop):
+    before = heitje.account(merchant)
+    (new_wallet,) = fresh(1)
+    with boa.env.prank(merchant_manager):
+        heitje.move_merchant(merchant, new_wallet)
+    after = heitje.account(new_wallet)
+    assert after.balance == before.balance == 2_500
+    assert after.id == before.id
+    assert after.is_merchant and after.active and not after.is_citizen
+    assert heitje.balanceOf(new_wallet) == 2_500
+
+
+def test_move_merchant_emits_transfer_then_merchant_moved(
+    heitje, merchant_manager, merchant, busy_shop
+):
+    (new_wallet,) = fresh(1)
+    merchant_id = heitje.account(merchant).id
+    with boa.env.prank(merchant_manager):
+        heitje.move_merchant(merchant, new_wallet)
+    assert event_names(heitje) == ["Transfer", "MerchantMoved"]
+    transfer = only_event(heitje, "Transfer")
+    moved = only_event(heitje, "MerchantMoved")
+    assert (transfer.sender, transfer.receiver, transfer.value) == (merchant, new_wallet, 2_500)
+    assert (moved.merchant_id, moved.old_wallet, moved.new_wallet) == (
+        merchant_id,
+        merchant,
+        new_wallet,
+    )
+    assert (moved.balance, moved.manager) == (2_500, merchant_manager)
+
+
+def test_move_merchant_leaves_supply_and_liability_unchanged(
+    heitje, redemption, merchant_manager, merchant, busy_shop
+):
+    supply, requested = heitje.totalSupply(), redemption.total_requested()
+    (new_wallet,) = fresh(1)
+    with boa.env.prank(merchant_manager):
+        heitje.move_merchant(merchant, new_wallet)
+    assert (heitje.totalSupply(), redemption.total_requested()) == (supply, requested)
+
+
+def test_moved_shop_takes_payments_and_cashes_out_from_the_new_wallet(
+    heitje, flow, merchant_manager, merchant, citizen, busy_shop
+):
+    (new_wallet,) = fresh(1)
+    with boa.env.prank(merchant_manager):
+        heitje.move_merchant(merchant, new_wallet)
+    flow.earn(citizen, 400)
+    flow.pay(citizen, new_wallet, 400)
+    flow.redeem(new_wallet, 2_900)
+    assert heitje.balanceOf(new_wallet) == 0
+
+
+def test_moved_shop_keeps_the_citizens_refund_windows(
+    heitje, flow, merchant_manager, merchant, citizen, busy_shop
+):
+    (new_wallet,) = fresh(1)
+    with boa.env.prank(merchant_manager):
+        heitje.move_merchant(merchant, new_wallet)
+    with boa.env.prank(new_wallet), boa.reverts("heitje: refund exceeds what they paid here"):
+        heitje.transfer(citizen, 1_001)
+    flow.refund(new_wallet, citizen, 1_000)
+    assert heitje.balanceOf(citizen) == 1_000
+
+
+def test_move_merchant_keeps_a_deactivated_shop_deactivated(
+    heitje, flow, merchant_manager, merchant, citizen
+):
+    flow.earn(citizen, 100)
+    with boa.env.prank(merchant_manager):
+        heitje.set_active(merchant, False)
+    (new_wallet,) = fresh(1)
+    with boa.env.prank(merchant_manager):
+        heitje.move_merchant(merchant, new_wallet)
+    assert not heitje.account(new_wallet).active
+    with boa.env.prank(citizen), boa.reverts("heitje: this shop no longer accepts Heitjes"):
+        heitje.transfer(new_wallet, 1)
+    with boa.env.prank(merchant_manager):
+        heitje.set_active(new_wallet, True)
+    flow.pay(citizen, new_wallet, 100)
+    assert heitje.balanceOf(new_wallet) == 100
+
+
+def test_old_shop_wallet_is_retired_and_cannot_be_paid(
+    heitje, flow, merchant_manager, merchant, citizen, busy_shop
+):
+    (new_wallet,) = fresh(1)
+    with boa.env.prank(merchant_manager):
+        heitje.move_merchant(merchant, new_wallet)
+    old = heitje.account(merchant)
+    assert old.moved is True
+    assert not old.is_merchant and not old.active
+    assert (old.balance, old.id) == (0, 0)
+    not_a_shop = "heitje: Heitjes can only be paid to registered shops"
+    with boa.env.prank(citizen), boa.reverts(not_a_shop):
+        heitje.transfer(merchant, 1)
+    with boa.env.prank(merchant), boa.reverts("redeem: not a merchant"):
+        flow.redemption.redeem(1)
+
+
+def test_old_shop_wallet_cannot_be_registered_again(heitje, merchant_manager, registrar, merchant):
+    (new_wallet,) = fresh(1)
+    with boa.env.prank(merchant_manager):
+        heitje.move_merchant(merchant, new_wallet)
+        with boa.reverts("registry: already registered"):
+            heitje.register_merchant(merchant, MERCHANT_CID)
+    with boa.env.prank(registrar), boa.reverts("registry: already registered"):
+        heitje.register_citizens([merchant], [1])
+
+
+@pytest.mark.parametrize("target", ["citizen", "other_merchant", "zero"])
+def test_move_merchant_refuses_a_wallet_in_use(heitje, people, target):
+    new_wallet = ZERO if target == "zero" else getattr(people, target)
+    with boa.env.prank(people.merchant_manager), boa.reverts("registry: new wallet in use"):
+        heitje.move_merchant(people.merchant, new_wallet)
+
+
+@pytest.mark.parametrize("who", ["citizen", "outsider"])
+def test_move_merchant_refuses_a_non_merchant(heitje, people, who):
+    (new_wallet,) = fresh(1)
+    with boa.env.prank(people.merchant_manager), boa.reverts("registry: not a merchant"):
+        heitje.move_merchant(getattr(people, who), new_wallet)
+
+
+def test_moved_shop_wallet_cannot_be_moved_twice(heitje, merchant_manager, merchant):
+    first, second = fresh(2)
+    with boa.env.prank(merchant_manager):
+        heitje.move_merchant(merchant, first)
+        with boa.reverts("registry: not a merchant"):
+            heitje.move_merchant(merchant, second)
+
+
+def test_registrar_cannot_move_a_merchant(heitje, registrar, merchant):
+    (new_wallet,) = fresh(1)
+    with boa.env.prank(registrar), boa.reverts("access: only a merchant manager may do this"):
+        heitje.move_merchant(merchant, new_wallet)

@@ -831,6 +831,7 @@ class WeshMachine(RuleBasedStateMachine):
                 "grant budget",
                 "withdraw budget",
                 "move citizen",
+                "move merchant",
                 "citizen active",
                 "merchant active",
                 "caps",
@@ -857,6 +858,8 @@ class WeshMachine(RuleBasedStateMachine):
             self.budget(action == "withdraw budget", amount)
         elif action == "move citizen":
             self.move_citizen(data.draw(people, label="who"), data.draw(people, label="to"))
+        elif action == "move merchant":
+            self.move_merchant(data.draw(people, label="who"), data.draw(people, label="to"))
         elif action in ("citizen active", "merchant active"):
             who = data.draw(people, label="who")
             self.set_active(action == "citizen active", who, data.draw(st.booleans()))
@@ -933,6 +936,34 @@ class WeshMachine(RuleBasedStateMachine):
             self.model.apply_move(old, new)
             self.spare.remove(new)
 
+    def move_merchant(self, who: int, destination: int) -> None:
+        """The merchant manager moves a shop to a new wallet (or to one in use, or moves a
+        citizen or a retired wallet). Supply and the city's liability stay as they were."""
+        # 0..7: a shop's current wallet; 8: a citizen; 9: a retired wallet (or the outsider).
+        if who < 8:
+            old = self.model.merchants[who % MERCHANTS].address
+        else:
+            old = self.wallet(0 if who == 8 else 8)
+        if destination < 6 and self.spare:
+            new = self.spare[0]
+        elif destination in (6, 7):
+            new = self.model.merchants[(who + 1) % MERCHANTS].address
+        elif destination == 8:
+            new = self.model.retired[-1] if self.model.retired else ZERO_ADDRESS
+        else:
+            new = self.model.citizens[destination % CITIZENS].wallet
+        expected = self.model.move_merchant_refusal(old, new)
+        supply = self.heitje.totalSupply()
+        requested = self.redemption.total_requested()
+        self.call(expected, self.people.merchant_manager, self.heitje.move_merchant, old, new)
+        assert (self.heitje.totalSupply(), self.redemption.total_requested()) == (
+            supply,
+            requested,
+        )
+        if expected is None:
+            self.model.apply_move_merchant(old, new)
+            self.spare.remove(new)
+
     def set_active(self, citizen: bool, who: int, active: bool) -> None:
         """The registrar (de)activates a citizen, the merchant manager a shop."""
         if citizen:
@@ -966,9 +997,10 @@ class WeshMachine(RuleBasedStateMachine):
         """The admin pauses; while paused the clock may run (past claim deadlines, which then
         get the grace after the unpause), one citizen, reviewer, treasurer, shop or registry
         action is tried (refused unless it is a payment, a refund, a settlement or an emergency
-        tool: set_active, move_citizen), the admin may lower caps (a block after the pause);
-        then the admin unpauses, and sometimes pauses again within the grace of this pause or
-        just after it. A pause inside one step keeps the rest of the run doing business."""
+        tool: set_active, move_citizen, move_merchant), the admin may lower caps (a block after
+        the pause); then the admin unpauses, and sometimes pauses again within the grace of
+        this pause or just after it. A pause inside one step keeps the rest of the run doing
+        business."""
         self.set_paused(True)
         self.set_paused(True)  # already paused: refused
         self.pass_paused_time(length, who % 5 - 2)
@@ -985,6 +1017,7 @@ class WeshMachine(RuleBasedStateMachine):
             lambda: self.commission(raw % MAX_REWARD + 1, 1, DAY, DAY, 1),
             lambda: self.budget(who % 2 == 1, raw),
             lambda: self.move_citizen(who, other),
+            lambda: self.move_merchant(who, other),
             lambda: self.set_active(who % 2 == 0, who, other % 2 == 0),
             lambda: self.junk_until_final(other, False, 1),
         ]

@@ -141,6 +141,11 @@ class World:
         self.send(w.set_active(c[5].address, False), city)
         self.send(w.set_active(shop2.address, False), city)
         self.send(w.set_citizen_neighbourhood(c[6].address, 12), city)
+        # shop2 lost its key: its id, takings and cash-out go along to a new wallet.
+        new_shop_wallet = self.spare.pop()
+        self.send(w.move_merchant(shop2.address, new_shop_wallet.address), city)
+        self.moved.append(shop2.address)
+        self.merchants[1] = new_shop_wallet
         new_wallet = self.spare.pop()
         self.send(w.move_citizen(c[0].address, new_wallet.address), city)
         self.moved.append(c[0].address)
@@ -191,10 +196,11 @@ class World:
                     "travel",
                     "active",
                     "move",
+                    "move_shop",
                     "budget",
                     "neighbourhood",
                 ],
-                weights=[5, 14, 12, 10, 2, 3, 2, 2, 2, 2, 8, 2, 2, 1, 0.5, 1, 1, 1, 1, 1, 1],
+                weights=[5, 14, 12, 10, 2, 3, 2, 2, 2, 2, 8, 2, 2, 1, 0.5, 1, 1, 1, 1, 0.5, 1, 1],
             )[0]
             if kind == "commission":
                 self.commission(
@@ -263,6 +269,13 @@ class World:
                 if self.send(w.move_citizen(citizen.address, new.address), self.city):
                     self.moved.append(citizen.address)
                     self.citizens[index] = new
+                else:
+                    self.spare.append(new)
+            elif kind == "move_shop" and self.spare:
+                new = self.spare.pop()
+                if self.send(w.move_merchant(shop.address, new.address), self.city):
+                    self.moved.append(shop.address)
+                    self.merchants[self.merchants.index(shop)] = new
                 else:
                     self.spare.append(new)
             elif kind == "budget":

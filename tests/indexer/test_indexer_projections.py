@@ -93,3 +93,48 @@ def test_the_copy_path_writes_what_executemany_writes(  # type: ignore[no-untype
     a, b = dump(copied.engine), dump(plain.engine)
     assert a == b, diff_dumps(a, b)
     assert_matches_chain(copied.engine, world)
+
+
+def test_a_moved_shop_keeps_its_payments_cash_outs_and_balance(world: World, new_db) -> None:  # type: ignore[no-untyped-def]
+    """The tour moves shop2 to a new wallet after it took 60 + 100, refunded 40 and cashed 30
+    out: the index follows the shop by its id, and its old wallet is no shop any more."""
+    world.tour()
+    indexer = index_once(new_db(), world.node.url, world.deployment)
+    new = world.merchants[1].address.lower()
+    shop_id = world.wesh.account(new).id
+    with indexer.engine.connect() as conn:
+        ((moved_id, old, to, balance),) = conn.execute(
+            text("SELECT merchant_id, old_wallet, new_wallet, balance FROM merchant_moves")
+        ).all()
+        payments = conn.execute(
+            text("SELECT merchant, amount FROM payments WHERE merchant_id = :i ORDER BY amount"),
+            {"i": shop_id},
+        ).all()
+        cash_outs = conn.execute(
+            text("SELECT merchant, amount FROM redemptions WHERE merchant_id = :i"), {"i": shop_id}
+        ).all()
+        (wallet,) = conn.execute(
+            text("SELECT wallet FROM merchants WHERE merchant_id = :i"), {"i": shop_id}
+        ).one()
+        accounts = {
+            r[0]: r[1:]
+            for r in conn.execute(
+                text(
+                    "SELECT address, is_merchant, moved, holder_id, moved_to, balance FROM accounts"
+                    " WHERE address IN (:old, :new)"
+                ),
+                {"old": old, "new": new},
+            )
+        }
+        (move_kind,) = conn.execute(
+            text("SELECT kind FROM transfers WHERE sender = :old AND receiver = :new"),
+            {"old": old, "new": new},
+        ).one()
+    assert (moved_id, to, balance, wallet, move_kind) == (shop_id, new, 90, new, "move")
+    assert payments == [(old, 60), (old, 100)]
+    assert cash_outs == [(old, 30)]
+    assert {k: tuple(v) for k, v in accounts.items()} == {
+        old: (False, True, 0, new, 0),
+        new: (True, False, shop_id, None, 90),
+    }
+    assert world.wesh.account(old).moved

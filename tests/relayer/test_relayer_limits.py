@@ -45,6 +45,7 @@ def call(contract: str, function: str, args: bytes = b"") -> allowlist.Decoded |
 
 CITIZEN = allowlist.Who(is_citizen=True, is_merchant=False, role_bits=0)
 SHOP = allowlist.Who(is_citizen=False, is_merchant=True, role_bits=0)
+MANAGER = allowlist.Who(is_citizen=False, is_merchant=False, role_bits=int(Role.MERCHANT_MANAGER))
 
 
 @pytest.mark.parametrize(
@@ -64,6 +65,9 @@ SHOP = allowlist.Who(is_citizen=False, is_merchant=True, role_bits=0)
         (allowlist.Who(False, False, int(Role.TREASURER)), "Redemption", "mark_paid", "staff"),
         (allowlist.Who(False, False, int(Role.REGISTRAR)), "Heitje", "register_citizens", "staff"),
         (allowlist.Who(False, False, int(Role.TASK_MANAGER)), "Heitje", "commission_task", "staff"),
+        (MANAGER, "Heitje", "move_merchant", "staff"),
+        (MANAGER, "Heitje", "move_citizen", None),
+        (allowlist.Who(False, False, int(Role.REGISTRAR)), "Heitje", "move_merchant", None),
         (allowlist.Who(False, False, int(Role.ADMIN)), "Heitje", "grant_role", None),
         (allowlist.Who(False, False, int(Role.ADMIN)), "Heitje", "set_paused", None),
         # A reviewer who is also a citizen: her own claim counts as a citizen's.

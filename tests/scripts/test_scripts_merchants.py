@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from scripts_support import CITIZENS, MERCHANT_MANAGER, MERCHANTS, City, alias
+from scripts_support import CITIZENS, EVIDENCE, MERCHANT_MANAGER, MERCHANTS, City, alias
 
 from wesh.metadata import MERCHANT_SCHEMA, cid_of
 
@@ -139,3 +139,31 @@ def test_update_refuses_a_file_with_an_unregistered_shop(deployed: City) -> None
                           alias(MERCHANT_MANAGER), "--yes", expect=1)  # fmt: skip
     assert "line 2" in output and "not a registered merchant: register it first" in output
     assert deployed.nonce(MERCHANT_MANAGER) == nonce
+
+
+def test_move_a_shop_to_a_new_wallet(deployed: City) -> None:
+    old, new = deployed.accounts[MERCHANTS[0]], deployed.accounts[MERCHANTS[1]]
+    deployed.register_merchants(MERCHANTS[0])
+    deployed.register_citizens(CITIZENS[0])
+    deployed.grant_budget(100)
+    (task,) = deployed.commission(("Bankje schilderen", "25", 1))
+    deployed.claim_and_submit(CITIZENS[0], task, EVIDENCE)
+    deployed.approve_all([(task, CITIZENS[0])])
+    deployed.act(CITIZENS[0], deployed.wesh.pay(old, 1800, b"BAK-1"))
+    shop_id = deployed.wesh.account(old).id
+
+    output = deployed.ape("merchants", "move", old, new, "--account", alias(MERCHANT_MANAGER),
+                          "--yes")  # fmt: skip
+
+    assert f"Shop #{shop_id} now uses {new}" in output
+    moved = deployed.wesh.account(new)
+    assert (moved.id, moved.balance, moved.is_merchant, moved.active) == (shop_id, 1800, True, True)
+    assert deployed.wesh.account(old).moved and deployed.wesh.balance_of(old) == 0
+    assert new in deployed.ape("merchants", "list")
+    # The old wallet is retired: moving it again, or moving a shop onto a wallet in use, is refused.
+    again = deployed.ape("merchants", "move", old, deployed.accounts[28], "--account",
+                         alias(MERCHANT_MANAGER), "--yes", expect=1)  # fmt: skip
+    assert "retired wallet" in again and "tx 0x" not in again
+    taken = deployed.ape("merchants", "move", new, deployed.accounts[CITIZENS[0]], "--account",
+                         alias(MERCHANT_MANAGER), "--yes", expect=1)  # fmt: skip
+    assert "already in use" in taken and "tx 0x" not in taken
