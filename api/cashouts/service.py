@@ -8,6 +8,7 @@ from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
 
 from api.cashouts.schemas import CashoutOut
+from api.merchants.service import shop_filter
 from api.prepared import PreparedTx, Transactions
 from indexer import schema as s
 from wesh.rules import RequestStatus
@@ -26,11 +27,11 @@ class CashoutService:
     ) -> list[CashoutOut]:
         """Cash-outs, newest first: of one shop, or all; in one status, or any."""
         query = sa.select(s.redemptions).order_by(s.redemptions.c.redemption_id.desc())
-        if merchant:
-            query = query.where(s.redemptions.c.merchant == merchant.lower())
         if status:
             query = query.where(s.redemptions.c.status == status)
         with self.engine.connect() as db:
+            if merchant:
+                query = query.where(shop_filter(db, s.redemptions, merchant))
             rows = db.execute(query.limit(CASHOUTS_SHOWN)).all()
         return [
             CashoutOut(

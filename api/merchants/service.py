@@ -13,6 +13,24 @@ from indexer import schema as s
 from wesh.metadata import ContentStore, get_document
 
 
+def shop_filter(db: sa.Connection, table: sa.Table, wallet: str) -> sa.ColumnElement[bool]:
+    """Rows of ``table`` (payments, redemptions and their pending twins) that belong to the shop
+    whose wallet ``wallet`` is now: by the shop's id, so that what was paid to or cashed out by
+    the shop before it moved to a new wallet (a lost phone: ``move_merchant``) stays its own.
+    A wallet that is no shop's matches by address, as before."""
+    address = wallet.lower()
+    shop = None
+    for merchants in (s.merchants, s.pending(s.merchants)):
+        shop = db.execute(
+            sa.select(merchants.c.merchant_id).where(merchants.c.wallet == address)
+        ).scalar()
+        if shop is not None:
+            break
+    if shop is None:
+        return table.c.merchant == address
+    return table.c.merchant_id == shop
+
+
 class MerchantService:
     def __init__(self, engine: Engine, content: ContentStore) -> None:
         self.engine = engine

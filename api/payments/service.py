@@ -14,7 +14,7 @@ from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
 
 from api.errors import InvalidInput, NotFound
-from api.merchants.service import MerchantService
+from api.merchants.service import MerchantService, shop_filter
 from api.payments.schemas import (
     PaymentOut,
     PaymentRequestCreated,
@@ -180,11 +180,10 @@ class PaymentService:
         self, merchant: str, after: tuple[int, int] = (-1, -1), limit: int = PAYMENTS_SHOWN
     ) -> list[PaymentOut]:
         """Confirmed payments to ``merchant`` after a position, newest last, plus pending ones."""
-        wallet = merchant.lower()
         out: list[PaymentOut] = []
         with self.engine.connect() as db:
             for table, pending in ((s.payments, False), (s.pending(s.payments), True)):
-                query = sa.select(table).where(table.c.merchant == wallet)
+                query = sa.select(table).where(shop_filter(db, table, merchant))
                 if not pending:
                     query = query.where(
                         sa.tuple_(table.c.block_number, table.c.log_index) > sa.tuple_(*after)
@@ -203,13 +202,13 @@ class PaymentService:
         Only payments to the shop that asked, quoting the request's reference, count: the same
         reference quoted to another shop pays nothing here. They add up, confirmed and on their
         way alike; the request is paid when their sum reaches its amount."""
-        wallet, quoted = request.merchant.lower(), bytes32_of(request.reference)
+        quoted = bytes32_of(request.reference)
         payments: list[PaymentOut] = []
         with self.engine.connect() as db:
             for table, pending in ((s.payments, False), (s.pending(s.payments), True)):
                 rows = db.execute(
                     sa.select(table)
-                    .where(table.c.merchant == wallet, table.c.reference == quoted)
+                    .where(shop_filter(db, table, request.merchant), table.c.reference == quoted)
                     .order_by(table.c.block_number, table.c.log_index)
                 ).all()
                 payments.extend(_payment(row, pending) for row in rows)
