@@ -32,6 +32,7 @@ from eth_account import Account
 from web3 import Web3
 
 from bench import gas as gas_bench
+from demo.heerlen import RELAYER_ACCOUNT
 from demo.services import Service, Supervisor, service_env
 from indexer.db import make_engine
 from relayer.journal import Journal
@@ -56,8 +57,6 @@ YEAR = {
     "settlements": 52,
     "registrations": 1_000,
 }
-#: The relayer's anvil dev account in the demo's environment (demo.services.service_env).
-RELAYER_ACCOUNT = 30
 
 
 def cpu_seconds(pid: int) -> float:

@@ -334,6 +334,19 @@ def _citizen_and_wallets(args: tuple[Any, ...], _timestamp: int) -> list[tuple[s
     return [("citizens", (args[0],)), ("accounts", (args[1],)), ("accounts", (args[2],))]
 
 
+def _move_account(batch: Batch, old: str, new: str, kind: int, holder_id: int) -> None:
+    """A citizen or a shop (``kind``: its flag column) moved from wallet ``old`` to ``new``:
+    the old account is retired and points at the new one, which now holds ``holder_id``."""
+    before = batch.account(old)
+    before[kind] = False
+    before[ACCOUNT.moved] = True
+    before[ACCOUNT.holder_id] = 0
+    before[ACCOUNT.moved_to] = new
+    after = batch.account(new)
+    after[kind] = True
+    after[ACCOUNT.holder_id] = holder_id
+
+
 @handles("CitizenMoved", _citizen_and_wallets)
 def _citizen_moved(batch: Batch, events: Sequence[Event], index: int) -> None:
     event = events[index]
@@ -342,14 +355,7 @@ def _citizen_moved(batch: Batch, events: Sequence[Event], index: int) -> None:
     row = batch.must("citizens", (citizen_id,))
     row[CITIZEN.wallet] = new
     row[CITIZEN.updated_block] = block
-    before = batch.account(old)
-    before[ACCOUNT.is_citizen] = False
-    before[ACCOUNT.moved] = True
-    before[ACCOUNT.holder_id] = 0
-    before[ACCOUNT.moved_to] = new
-    after = batch.account(new)
-    after[ACCOUNT.is_citizen] = True
-    after[ACCOUNT.holder_id] = citizen_id
+    _move_account(batch, old, new, ACCOUNT.is_citizen, citizen_id)
     batch.history["citizen_moves"].append(
         (block, event.log_index, event.tx_hash, citizen_id, old, new, balance, registrar)
     )
@@ -397,14 +403,7 @@ def _merchant_moved(batch: Batch, events: Sequence[Event], index: int) -> None:
     row = batch.must("merchants", (merchant_id,))
     row[MERCHANT.wallet] = new
     row[MERCHANT.updated_block] = block
-    before = batch.account(old)
-    before[ACCOUNT.is_merchant] = False
-    before[ACCOUNT.moved] = True
-    before[ACCOUNT.holder_id] = 0
-    before[ACCOUNT.moved_to] = new
-    after = batch.account(new)
-    after[ACCOUNT.is_merchant] = True
-    after[ACCOUNT.holder_id] = merchant_id
+    _move_account(batch, old, new, ACCOUNT.is_merchant, merchant_id)
     batch.history["merchant_moves"].append(
         (block, event.log_index, event.tx_hash, merchant_id, old, new, balance, manager)
     )

@@ -27,14 +27,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError
 
-from indexer import schema as s
+from indexer.wallets import what_is
 from relayer import allowlist, reasons
 from relayer.journal import Journal, NewRequest, Replayed, Request, amsterdam_day
 from relayer.settings import RelayerSettings
@@ -100,19 +99,12 @@ class Fees:
 
 def who(engine: Engine, address: str) -> allowlist.Who:
     """What the index says ``address`` is (as the API reads roles: the confirmed tables)."""
-    wallet = address.lower()
     with engine.connect() as db:
-        bits = db.execute(
-            sa.select(s.roles.c.roles).where(s.roles.c.account == wallet)
-        ).scalar_one_or_none()
-        citizen = db.execute(
-            sa.select(s.citizens.c.citizen_id).where(s.citizens.c.wallet == wallet)
-        ).first()
-        merchant = db.execute(
-            sa.select(s.merchants.c.merchant_id).where(s.merchants.c.wallet == wallet)
-        ).first()
+        wallet = what_is(db, address)
     return allowlist.Who(
-        is_citizen=citizen is not None, is_merchant=merchant is not None, role_bits=int(bits or 0)
+        is_citizen=wallet.citizen_id is not None,
+        is_merchant=wallet.merchant_id is not None,
+        role_bits=wallet.role_bits,
     )
 
 

@@ -46,6 +46,8 @@ INVALID_SIGNATURE = 2
 MAX_DATA = 6_656
 MAX_BATCH_DATA = 1_024
 MAX_BATCH = 32
+#: Half the order of secp256k1 (Forwarder.vy SECP256K1N_HALF): a higher s is refused (EIP-2).
+SECP256K1N_HALF = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
 
 
 @dataclass(frozen=True)
@@ -158,9 +160,6 @@ def recover(request: ForwardRequest, domain: Domain, signature: bytes) -> str | 
         return str(Account.recover_message(signable, signature=signature))
     except Exception:  # any undecodable signature is simply no signer
         return None
-
-
-SECP256K1N_HALF = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
 
 
 def sign_with_key(request: ForwardRequest, domain: Domain, private_key: bytes | str) -> bytes:

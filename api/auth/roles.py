@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from indexer import schema as s
+from indexer.wallets import what_is
 from wesh.rules import Role
 
 #: The city roles by their bit, named as the API's callers see them ("task manager").
@@ -35,19 +34,10 @@ class Roles:
         self.engine = engine
 
     def of(self, address: str) -> RoleSet:
-        """The roles of ``address`` now (three index lookups)."""
-        wallet = address.lower()
+        """The roles of ``address`` now (``indexer.wallets.what_is``)."""
         with self.engine.connect() as db:
-            bits = db.execute(
-                sa.select(s.roles.c.roles).where(s.roles.c.account == wallet)
-            ).scalar_one_or_none()
-            citizen_id = db.execute(
-                sa.select(s.citizens.c.citizen_id).where(s.citizens.c.wallet == wallet)
-            ).scalar_one_or_none()
-            merchant_id = db.execute(
-                sa.select(s.merchants.c.merchant_id).where(s.merchants.c.wallet == wallet)
-            ).scalar_one_or_none()
-        bits = int(bits or 0)
+            wallet = what_is(db, address)
+        bits, citizen_id, merchant_id = wallet.role_bits, wallet.citizen_id, wallet.merchant_id
         names = {name for role, name in CITY_ROLES.items() if bits & role}
         if names:
             names.add(CITY)

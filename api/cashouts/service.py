@@ -8,7 +8,7 @@ from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
 
 from api.cashouts.schemas import CashoutOut
-from api.merchants.service import shop_filter
+from api.merchants.service import of_shop, shop_of
 from api.prepared import PreparedTx, Transactions
 from indexer import schema as s
 from wesh.rules import RequestStatus
@@ -31,7 +31,7 @@ class CashoutService:
             query = query.where(s.redemptions.c.status == status)
         with self.engine.connect() as db:
             if merchant:
-                query = query.where(shop_filter(db, s.redemptions, merchant))
+                query = query.where(of_shop(s.redemptions, merchant, shop_of(db, merchant)))
             rows = db.execute(query.limit(CASHOUTS_SHOWN)).all()
         return [
             CashoutOut(

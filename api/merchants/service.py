@@ -13,21 +13,25 @@ from indexer import schema as s
 from wesh.metadata import ContentStore, get_document
 
 
-def shop_filter(db: sa.Connection, table: sa.Table, wallet: str) -> sa.ColumnElement[bool]:
-    """Rows of ``table`` (payments, redemptions and their pending twins) that belong to the shop
-    whose wallet ``wallet`` is now: by the shop's id, so that what was paid to or cashed out by
-    the shop before it moved to a new wallet (a lost phone: ``move_merchant``) stays its own.
-    A wallet that is no shop's matches by address, as before."""
+def shop_of(db: sa.Connection, wallet: str) -> int | None:
+    """The id of the shop whose wallet ``wallet`` is now (confirmed, else pending), if any."""
     address = wallet.lower()
-    shop = None
     for merchants in (s.merchants, s.pending(s.merchants)):
         shop = db.execute(
             sa.select(merchants.c.merchant_id).where(merchants.c.wallet == address)
         ).scalar()
         if shop is not None:
-            break
+            return int(shop)
+    return None
+
+
+def of_shop(table: sa.Table, wallet: str, shop: int | None) -> sa.ColumnElement[bool]:
+    """Rows of ``table`` (payments, redemptions and their pending twins) that belong to the shop
+    ``shop`` (``shop_of(wallet)``): by the shop's id, so that what was paid to or cashed out by
+    the shop before it moved to a new wallet (a lost phone: ``move_merchant``) stays its own.
+    A wallet that is no shop's matches by address, as before."""
     if shop is None:
-        return table.c.merchant == address
+        return table.c.merchant == wallet.lower()
     return table.c.merchant_id == shop
 
 

@@ -14,7 +14,7 @@ from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
 
 from api.errors import InvalidInput, NotFound
-from api.merchants.service import MerchantService, shop_filter
+from api.merchants.service import MerchantService, of_shop, shop_of
 from api.payments.schemas import (
     PaymentOut,
     PaymentRequestCreated,
@@ -182,8 +182,9 @@ class PaymentService:
         """Confirmed payments to ``merchant`` after a position, newest last, plus pending ones."""
         out: list[PaymentOut] = []
         with self.engine.connect() as db:
+            shop = shop_of(db, merchant)
             for table, pending in ((s.payments, False), (s.pending(s.payments), True)):
-                query = sa.select(table).where(shop_filter(db, table, merchant))
+                query = sa.select(table).where(of_shop(table, merchant, shop))
                 if not pending:
                     query = query.where(
                         sa.tuple_(table.c.block_number, table.c.log_index) > sa.tuple_(*after)
@@ -205,10 +206,11 @@ class PaymentService:
         quoted = bytes32_of(request.reference)
         payments: list[PaymentOut] = []
         with self.engine.connect() as db:
+            shop = shop_of(db, request.merchant)
             for table, pending in ((s.payments, False), (s.pending(s.payments), True)):
                 rows = db.execute(
                     sa.select(table)
-                    .where(shop_filter(db, table, request.merchant), table.c.reference == quoted)
+                    .where(of_shop(table, request.merchant, shop), table.c.reference == quoted)
                     .order_by(table.c.block_number, table.c.log_index)
                 ).all()
                 payments.extend(_payment(row, pending) for row in rows)
