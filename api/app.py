@@ -190,7 +190,7 @@ def build_services(settings: ApiSettings, relayer: RelayerSettings | None = None
         auth=AuthService(store, roles, siwe, settings.session_ttl_s),
         tasks=tasks,
         merchants=merchants,
-        citizens=CitizenService(engine, settings.me_cache_size),
+        citizens=CitizenService(engine, settings.me_cache_size, texts),
         claims=ClaimService(tasks, txs),
         payments=PaymentService(
             engine, PaymentRequests(engine), merchants, txs, settings.public_url

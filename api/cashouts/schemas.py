@@ -22,6 +22,8 @@ class CashoutIn(BaseModel):
 class CashoutOut(BaseModel):
     redemption_id: int
     merchant: str
+    #: The shop's id (/merchants names it; it stays the shop's after a move to a new wallet).
+    merchant_id: int | None = None
     amount: int
     status: str
     payment_reference: str | None

@@ -37,6 +37,7 @@ class CashoutService:
             CashoutOut(
                 redemption_id=row.redemption_id,
                 merchant=to_checksum_address(row.merchant),
+                merchant_id=row.merchant_id or None,
                 amount=row.amount,
                 status="paid" if row.status == RequestStatus.PAID else "open",
                 payment_reference=row.payment_reference,

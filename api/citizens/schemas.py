@@ -49,6 +49,14 @@ class HistoryItem(BaseModel):
     counterparty: str
     amount: int
     reference: str | None
+    #: The shop on the other side (a payment or a refund): /merchants names it.
+    merchant_id: int | None = None
+    #: What a reward was for: the task and its title (Dutch; English where the task has one).
+    task_id: int | None = None
+    task_title: str | None = None
+    task_title_en: str | None = None
+    #: For a shop: the neighbourhood code of the resident who paid or was refunded (never who).
+    neighbourhood: int | None = None
 
 
 #: ``GET /me`` and ``/me/history`` serialised in one pass (the routes send the bytes).

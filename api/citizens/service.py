@@ -12,6 +12,9 @@ from api.citizens.me_cache import DEFAULT_SIZE, MeCache
 from api.citizens.schemas import ME, ClaimOut, HistoryItem, MeOut
 from api.index_version import IndexVersions
 from api.ledger import Ledger
+from api.payments.service import payer_neighbourhoods
+from api.tables import task_meta
+from api.tasks.texts import TaskTexts
 from indexer import schema as s
 from wesh import deadlines
 from wesh.calendar import amsterdam_period
@@ -62,8 +65,11 @@ checksummed = lru_cache(maxsize=DEFAULT_SIZE)(to_checksum_address)
 
 
 class CitizenService:
-    def __init__(self, engine: Engine, me_cache_size: int = DEFAULT_SIZE) -> None:
+    def __init__(
+        self, engine: Engine, me_cache_size: int = DEFAULT_SIZE, texts: TaskTexts | None = None
+    ) -> None:
         self.engine = engine
+        self.texts = texts
         self.index_versions = IndexVersions(engine)
         self.me_cache = MeCache(me_cache_size)
 
@@ -151,9 +157,23 @@ class CitizenService:
         )
 
     def history(self, address: str, limit: int = HISTORY_SHOWN) -> list[HistoryItem]:
-        """Every transfer to or from ``address``, newest first."""
+        """Every transfer to or from ``address``, newest first, in people's terms: the shop on
+        the other side (its id: a payment by the shop it was paid to, a refund by the wallet the
+        shop had then), the task a reward was for (its title), and for a shop the neighbourhood
+        of the resident who paid (never who they are)."""
         wallet = address.lower()
         t, p = s.transfers, s.payments
+        # A reward's mint is logged right before its SubmissionApproved (contracts/Heitje.vy,
+        # _approve): the approval one log later in the same block names the task.
+        r = s.reviews
+        approved = sa.and_(
+            t.c.kind == "mint",
+            r.c.block_number == t.c.block_number,
+            r.c.log_index == t.c.log_index + 1,
+            r.c.outcome == "approved",
+        )
+        if self.texts is not None:
+            self.texts.sync()
         with self.engine.connect() as db:
             rows = db.execute(
                 sa.select(
@@ -165,6 +185,10 @@ class CitizenService:
                     t.c.value,
                     t.c.kind,
                     p.c.reference,
+                    p.c.merchant_id,
+                    r.c.task_id,
+                    task_meta.c.title_nl,
+                    task_meta.c.title_en,
                     s.blocks.c.timestamp,
                 )
                 .select_from(
@@ -173,25 +197,65 @@ class CitizenService:
                         sa.and_(
                             p.c.block_number == t.c.block_number, p.c.log_index == t.c.log_index
                         ),
-                    ).outerjoin(s.blocks, s.blocks.c.number == t.c.block_number)
+                    )
+                    .outerjoin(r, approved)
+                    .outerjoin(task_meta, task_meta.c.task_id == r.c.task_id)
+                    .outerjoin(s.blocks, s.blocks.c.number == t.c.block_number)
                 )
                 .where(sa.or_(t.c.sender == wallet, t.c.receiver == wallet))
                 .order_by(t.c.block_number.desc(), t.c.log_index.desc())
                 .limit(limit)
             ).all()
-        return [
-            HistoryItem(
-                block_number=row.block_number,
-                log_index=row.log_index,
-                tx_hash=row.tx_hash,
-                timestamp=row.timestamp,
-                kind=row.kind,
-                direction="in" if row.receiver == wallet else "out",
-                counterparty=to_checksum_address(
-                    row.sender if row.receiver == wallet else row.receiver
-                ),
-                amount=row.value,
-                reference=row.reference,
+            others = {
+                str(row.sender if row.receiver == wallet else row.receiver) for row in rows
+            } - {ZERO}
+            shops = _shops_of(db, others)
+            hoods = payer_neighbourhoods(db, others)
+        items = []
+        for row in rows:
+            incoming = row.receiver == wallet
+            other = str(row.sender if incoming else row.receiver)
+            shop = row.merchant_id if row.merchant_id is not None else shops.get(other)
+            items.append(
+                HistoryItem(
+                    block_number=row.block_number,
+                    log_index=row.log_index,
+                    tx_hash=row.tx_hash,
+                    timestamp=row.timestamp,
+                    kind=row.kind,
+                    direction="in" if incoming else "out",
+                    counterparty=to_checksum_address(other),
+                    amount=row.value,
+                    reference=row.reference,
+                    merchant_id=int(shop) if shop is not None and row.kind != "move" else None,
+                    task_id=row.task_id,
+                    task_title=row.title_nl,
+                    task_title_en=row.title_en or None,
+                    neighbourhood=hoods.get(other) if row.kind in ("payment", "refund") else None,
+                )
             )
-            for row in rows
-        ]
+        return items
+
+
+#: The zero address: the other side of a mint or a burn.
+ZERO = "0x" + "0" * 40
+
+
+def _shops_of(db: Connection, wallets: set[str]) -> dict[str, int]:
+    """Wallet (lower case) -> the id of the shop that has it now or moved away from it."""
+    if not wallets:
+        return {}
+    m, moves = s.merchants.c, s.merchant_moves.c
+    found = {
+        str(w): int(i)
+        for w, i in db.execute(
+            sa.select(m.wallet, m.merchant_id).where(m.wallet.in_(sorted(wallets)))
+        )
+    }
+    rest = wallets - found.keys()
+    if rest:
+        for w, i in db.execute(
+            sa.select(moves.old_wallet, moves.merchant_id).where(moves.old_wallet.in_(sorted(rest)))
+        ):
+            found.setdefault(str(w), int(i))
+    return found

@@ -18,6 +18,7 @@ class PaymentRequestIn(BaseModel):
 
 class PaymentRequestCreated(BaseModel):
     reference: str
+    code: str = Field(description="the short code its payments show (PaymentOut.code)")
     amount: int
     note: str
     link: str
@@ -33,6 +34,13 @@ class PaymentOut(BaseModel):
     amount: int
     reference: str | None
     confirmed: bool
+    code: str = Field(
+        description="a short payment code for the counter (6 characters of the transaction hash)"
+    )
+    neighbourhood: int | None = Field(
+        None, description="the payer's neighbourhood code (a resident's; never the resident)"
+    )
+    neighbourhood_name: str | None = Field(None, description="that neighbourhood's name")
 
 
 PAYMENTS = TypeAdapter(list[PaymentOut])
@@ -49,6 +57,7 @@ class PaymentRequestStatus(BaseModel):
 
 class PaymentRequestOut(BaseModel):
     reference: str
+    code: str = Field(description="the short code its payments show (PaymentOut.code)")
     merchant: str
     merchant_name: str
     amount: int

@@ -24,6 +24,7 @@ from api.payments.schemas import (
 from api.payments.store import PaymentRequest, PaymentRequests
 from api.prepared import PreparedTx, Transactions
 from indexer import schema as s
+from wesh.neighbourhoods import name_of
 
 #: Payments listed for a shop (confirmed, and as many on their way).
 PAYMENTS_SHOWN = 50
@@ -33,6 +34,8 @@ REQUEST_TTL_S = 30 * 60
 REFERENCE_BYTES = 8
 #: Where a phone camera that reads the QR code goes: the dApp's payment page.
 PAY_PAGE = "/betalen/"
+#: Characters in a payment's short code (what the shop and the resident say at the counter).
+CODE_LENGTH = 6
 
 
 def bytes32_of(reference: str) -> str:
@@ -40,8 +43,47 @@ def bytes32_of(reference: str) -> str:
     return "0x" + reference.lower().ljust(64, "0")
 
 
-def _payment(row: Any, pending: bool) -> PaymentOut:
-    """A row of ``payments`` (or its pending twin) as the API shows it."""
+def payment_code(reference: str | None, tx_hash: str) -> str:
+    """A payment's short code: the start of the payment request's reference when it quotes one
+    (the shop's screen and the resident's say the same code before and after paying), else the
+    start of its transaction hash. Hex digits, upper case, without "0x"."""
+    source = reference if reference and int(reference, 16) else tx_hash
+    return source.removeprefix("0x")[:CODE_LENGTH].upper()
+
+
+def request_code(reference: str) -> str:
+    """The short code of a payment request's payments (``payment_code`` of its reference)."""
+    return reference[:CODE_LENGTH].upper()
+
+
+def payer_neighbourhoods(db: sa.Connection, payers: set[str]) -> dict[str, int]:
+    """Payer wallet (lower case) -> the neighbourhood code of the resident who paid from it
+    (their wallet now, or one they moved away from); wallets of no resident are left out. Only
+    the neighbourhood leaves here, never who the resident is."""
+    if not payers:
+        return {}
+    c, moves = s.citizens.c, s.citizen_moves.c
+    found: dict[str, int] = {
+        str(wallet): int(hood)
+        for wallet, hood in db.execute(
+            sa.select(c.wallet, c.neighbourhood).where(c.wallet.in_(sorted(payers)))
+        )
+    }
+    moved = payers - found.keys()
+    if moved:
+        for wallet, hood in db.execute(
+            sa.select(moves.old_wallet, c.neighbourhood)
+            .select_from(s.citizen_moves.join(s.citizens, c.citizen_id == moves.citizen_id))
+            .where(moves.old_wallet.in_(sorted(moved)))
+        ):
+            found[str(wallet)] = int(hood)
+    return found
+
+
+def _payment(row: Any, pending: bool, hoods: dict[str, int] | None = None) -> PaymentOut:
+    """A row of ``payments`` (or its pending twin) as the API shows it, with the payer's
+    neighbourhood from ``hoods`` (``payer_neighbourhoods``)."""
+    hood = (hoods or {}).get(row.payer.lower())
     return PaymentOut(
         block_number=row.block_number,
         log_index=row.log_index,
@@ -50,6 +92,9 @@ def _payment(row: Any, pending: bool) -> PaymentOut:
         amount=row.amount,
         reference=row.reference,
         confirmed=not pending,
+        code=payment_code(row.reference, row.tx_hash),
+        neighbourhood=hood,
+        neighbourhood_name=name_of(hood) if hood is not None else None,
     )
 
 
@@ -96,6 +141,7 @@ class PaymentService:
         self.requests.create(request)
         return PaymentRequestCreated(
             reference=request.reference,
+            code=request_code(request.reference),
             amount=amount,
             note=note,
             link=self.link(request.reference),
@@ -146,6 +192,7 @@ class PaymentService:
         progress = self.progress(request)
         return PaymentRequestOut(
             reference=reference,
+            code=request_code(reference),
             merchant=request.merchant,
             merchant_name=self.shop_name(request.merchant),
             amount=request.amount,
@@ -180,7 +227,7 @@ class PaymentService:
         self, merchant: str, after: tuple[int, int] = (-1, -1), limit: int = PAYMENTS_SHOWN
     ) -> list[PaymentOut]:
         """Confirmed payments to ``merchant`` after a position, newest last, plus pending ones."""
-        out: list[PaymentOut] = []
+        found: list[tuple[Any, bool]] = []
         with self.engine.connect() as db:
             shop = shop_of(db, merchant)
             for table, pending in ((s.payments, False), (s.pending(s.payments), True)):
@@ -194,8 +241,9 @@ class PaymentService:
                         limit
                     )
                 ).all()
-                out.extend(_payment(row, pending) for row in reversed(rows))
-        return out
+                found.extend((row, pending) for row in reversed(rows))
+            hoods = payer_neighbourhoods(db, {row.payer.lower() for row, _ in found})
+        return [_payment(row, pending, hoods) for row, pending in found]
 
     def progress(self, request: PaymentRequest) -> Progress:
         """How far ``request`` is paid.
@@ -204,7 +252,7 @@ class PaymentService:
         reference quoted to another shop pays nothing here. They add up, confirmed and on their
         way alike; the request is paid when their sum reaches its amount."""
         quoted = bytes32_of(request.reference)
-        payments: list[PaymentOut] = []
+        found: list[tuple[Any, bool]] = []
         with self.engine.connect() as db:
             shop = shop_of(db, request.merchant)
             for table, pending in ((s.payments, False), (s.pending(s.payments), True)):
@@ -213,7 +261,9 @@ class PaymentService:
                     .where(of_shop(table, request.merchant, shop), table.c.reference == quoted)
                     .order_by(table.c.block_number, table.c.log_index)
                 ).all()
-                payments.extend(_payment(row, pending) for row in rows)
+                found.extend((row, pending) for row in rows)
+            hoods = payer_neighbourhoods(db, {row.payer.lower() for row, _ in found})
+        payments = [_payment(row, pending, hoods) for row, pending in found]
         received = sum(p.amount for p in payments)
         return Progress(
             amount=request.amount,

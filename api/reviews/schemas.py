@@ -30,6 +30,8 @@ class QueueItem(BaseModel):
     task_id: int
     citizen_id: int
     citizen: str
+    #: The resident's neighbourhood code (staff see "inwoner 17 uit Schandelen").
+    neighbourhood: int | None = None
     status: str
     reward: int
     evidence_cid: str | None

@@ -33,8 +33,12 @@ class ReviewService:
         self.texts.sync()
         with self.engine.connect() as db:
             rows = db.execute(
-                sa.select(c, task_meta.c.title_nl)
-                .select_from(c.outerjoin(task_meta, task_meta.c.task_id == c.c.task_id))
+                sa.select(c, task_meta.c.title_nl, s.citizens.c.neighbourhood)
+                .select_from(
+                    c.outerjoin(task_meta, task_meta.c.task_id == c.c.task_id).outerjoin(
+                        s.citizens, s.citizens.c.citizen_id == c.c.citizen_id
+                    )
+                )
                 .where(c.c.status.in_(sorted(AWAITING_REVIEW)))
                 .order_by(c.c.updated_block, c.c.task_id, c.c.citizen_id)
                 .limit(limit)
@@ -44,6 +48,7 @@ class ReviewService:
                 task_id=row.task_id,
                 citizen_id=row.citizen_id,
                 citizen=to_checksum_address(row.wallet),
+                neighbourhood=row.neighbourhood,
                 status=ClaimStatus(row.status).name.lower(),
                 reward=row.reward,
                 evidence_cid=row.evidence_cid,
