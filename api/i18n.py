@@ -51,8 +51,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # sign-in
     "sign_in_required": (
-        "Meld je eerst aan met je wallet.",
-        "Please sign in with your wallet first.",
+        "Meld je eerst aan.",
+        "Please sign in first.",
     ),
     "forbidden": (
         "Dit mag alleen iemand met de rol {role}.",
@@ -105,8 +105,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # domain
     "not_a_citizen": (
-        "Dit adres is niet geregistreerd als inwoner. Meld je bij de gemeente.",
-        "This address is not registered as a citizen. Please contact the municipality.",
+        "Je bent nog niet aangemeld als inwoner. Meld je bij de gemeente.",
+        "You are not registered as a resident yet. Please contact the municipality.",
     ),
     "not_a_merchant": (
         "Dit adres is niet geregistreerd als winkel. Meld je bij Heerlen Mijn Stad.",
@@ -201,6 +201,6 @@ def reason_message(reason: str, lang: Lang) -> str:
     none."""
     nl_en = REASONS.get(reason)
     if nl_en is None:
-        fallback = "De blockchain weigerde dit" if lang == "nl" else "The blockchain refused this"
+        fallback = "Dit werd geweigerd" if lang == "nl" else "This was refused"
         return f"{fallback} ({reason})."
     return nl_en[0] if lang == "nl" else nl_en[1]
