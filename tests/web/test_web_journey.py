@@ -133,7 +133,8 @@ def test_whole_journey_from_commission_to_settled_cashout(visit, stack, tmp_path
     shot(phone, "citizen-paid-phone")
 
     # --- the shop sees it arrive, live, with who paid
-    who = f"{stack.account(ANNA)[:6]}…{stack.account(ANNA)[-4:]}"
+    # People, not addresses: the shop sees the payer's neighbourhood (Anna lives in Schandelen).
+    who = "inwoner uit Schandelen"
     expect(counter.locator(".paid-by")).to_have_text(
         rx(f"€ 3,50 betaald door {who}"), timeout=10_000
     )

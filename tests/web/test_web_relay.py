@@ -33,7 +33,7 @@ from relayer.journal import requests as journal_requests
 #: What a page must never say while the city pays: a fee, gas, a transaction, the coin.
 FEE = re.compile(r"kosten|transacti|\bgas\b|\bfees?\b|\bx?dai\b|\bgwei\b|\bwei\b|\beth\b", re.I)
 #: The offer to send it oneself (only when the relayer cannot pay).
-DIRECT = "Zelf versturen (kost een klein bedrag aan netwerkkosten)"
+DIRECT = "Zelf versturen met je eigen app (dat kost je een klein bedrag)"
 RAW = re.compile(r"0x[0-9a-fA-F]{8,}|Traceback|execution reverted|forwarder:")
 
 
@@ -158,7 +158,8 @@ def test_whole_journey_with_no_native_coin_the_city_pays(visit, stack: Stack, tm
     expect(phone.locator(".paid")).to_have_text(re.compile("Betaald"))
     expect(phone.get_by_text("Betaald! Laat dit scherm zien aan de winkel.")).to_be_visible()
     assert_said_in_order(anna, "Bevestig in je app: € 4,25 betalen aan Bakkerij Schandelen")
-    payer = f"{stack.account(ANNA)[:6]}…{stack.account(ANNA)[-4:]}"
+    # People, not addresses: the shop sees the payer's neighbourhood (Anna lives in Schandelen).
+    payer = "inwoner uit Schandelen"
     expect(counter.locator(".paid-by")).to_have_text(
         rx(f"€ 4,25 betaald door {payer}"), timeout=10_000
     )
@@ -285,7 +286,7 @@ def claim_through_the_offer(visit, stack: Stack, who: int, task: int, why: str) 
     assert not RAW.search(page.locator("#main").inner_text())
     assert person.wallet_calls("eth_sendTransaction") == []
     offer.click()
-    expect(error).to_contain_text("Je wallet heeft niet genoeg tegoed voor de netwerkkosten")
+    expect(error).to_contain_text("Je app heeft niet genoeg tegoed om dit zelf te versturen")
     expect(error).not_to_contain_text("geannuleerd")
     assert len(person.wallet_calls("eth_sendTransaction")) == 1
     set_native_balance(stack, who, 10**18)

@@ -4,7 +4,7 @@ choice that is kept."""
 
 from __future__ import annotations
 
-from conftest import rx, sign_in
+from conftest import OWN_APP, rx, sign_in
 from playwright.sync_api import expect
 from webstack import DEWI, Stack
 
@@ -12,7 +12,12 @@ from webstack import DEWI, Stack
 def test_every_installed_wallet_is_offered_and_the_heitje_can_be_added(visit, stack: Stack):
     dewi = visit(DEWI, "/burger", wallets=2)
     page = dewi.page
-    expect(page.get_by_text("Kies je wallet")).to_be_visible()
+    # On the citizen page the account on this phone comes first; the wallets are the quiet
+    # second choice.
+    expect(page.get_by_role("button", name="Doe mee met deze telefoon")).to_be_visible()
+    expect(page.get_by_role("button", name="Aanmelden met Testwallet 1")).to_be_hidden()
+    page.get_by_role("button", name=OWN_APP).click()
+    expect(page.get_by_text("Kies je app:")).to_be_visible()
     expect(page.get_by_role("button", name="Aanmelden met Testwallet 1")).to_be_visible()
     expect(page.get_by_role("button", name="Aanmelden met Testwallet 2")).to_be_visible()
     sign_in(dewi, "Testwallet 2")
@@ -22,8 +27,8 @@ def test_every_installed_wallet_is_offered_and_the_heitje_can_be_added(visit, st
     assert text.startswith(f"127.0.0.1:{stack.api_url.rsplit(':', 1)[1]} wants you to sign in")
     assert message[1] == stack.account(DEWI)
 
-    page.get_by_role("button", name="Heitje toevoegen aan je wallet").click()
-    expect(page.get_by_text("Het Heitje staat nu in je wallet.")).to_be_visible()
+    page.get_by_role("button", name="Heitje toevoegen aan je app").click()
+    expect(page.get_by_text("Het Heitje staat nu in je app.")).to_be_visible()
     asset = dewi.wallet_calls("wallet_watchAsset")[0]["params"]
     assert asset["type"] == "ERC20"
     assert asset["options"]["address"] == stack.wesh.heitje.address
@@ -33,7 +38,7 @@ def test_every_installed_wallet_is_offered_and_the_heitje_can_be_added(visit, st
     dewi.go("/burger/geschiedenis")
     expect(page.get_by_role("heading", level=1)).to_have_text("Geschiedenis")
     expect(page.locator(".history li").first).to_be_visible()
-    expect(page.get_by_text(rx("Betaald aan Café De Mijn"))).to_be_visible()
+    expect(page.get_by_text(rx("Betaald bij Café De Mijn"))).to_be_visible()
     page.get_by_role("button", name="Afmelden").click()
     expect(page.get_by_role("heading", name="Aanmelden")).to_be_visible()
     expect(page.locator(".account .addr")).to_have_count(0)

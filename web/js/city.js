@@ -327,12 +327,19 @@ async function photos(item) {
   return wrap;
 }
 
+// Whose work it is, as staff see it: the resident's number and neighbourhood, not an address.
+function submissionOf(item) {
+  const vars = { task: item.task_id, citizen: item.citizen_id, amount: money(item.reward) };
+  if (item.neighbourhood == null) return t('submission_of', vars);
+  return t('submission_of_hood', { ...vars, hood: hoodName(item.neighbourhood) });
+}
+
 async function reviewItem(item, selection) {
   const status = statusLine();
   const titleId = uid('review');
   const li = h('li', { class: 'card review', 'aria-labelledby': titleId },
     h('h3', { id: titleId }, item.title),
-    h('p', { class: 'meta' }, t('submission_of', { task: item.task_id, citizen: `${item.citizen_id} (${shortAddress(item.citizen)})`, amount: money(item.reward) })),
+    h('p', { class: 'meta' }, submissionOf(item)),
     // Handed in again after a rejection: say which time, and when a rejection would be final.
     item.rejections ? h('p', { class: 'callout', role: 'note' }, t(item.rejections + 1 >= config().max_rejections ? 'resubmitted_last' : 'resubmitted', { n: item.rejections + 1 })) : '',
     await photos(item));
@@ -369,7 +376,8 @@ async function reviewItem(item, selection) {
 }
 
 async function reviews(body) {
-  const queue = (await api('/city/review-queue')).filter((item) => item.status === 'submitted');
+  const [all] = await Promise.all([api('/city/review-queue'), neighbourhoods()]);
+  const queue = all.filter((item) => item.status === 'submitted');
   if (!queue.length) {
     body.append(h('p', {}, t('queue_none')));
     return;
@@ -405,7 +413,8 @@ async function reviews(body) {
 }
 
 async function appeals(body) {
-  const queue = (await api('/city/review-queue')).filter((item) => item.status === 'appealed');
+  const [all] = await Promise.all([api('/city/review-queue'), neighbourhoods()]);
+  const queue = all.filter((item) => item.status === 'appealed');
   if (!queue.length) {
     body.append(h('p', {}, t('appeals_none')));
     return;
@@ -430,7 +439,7 @@ async function appeals(body) {
     deny.addEventListener('click', () => decide(deny, { ...target, grant: false, reason: Number(reason.value) }));
     list.append(h('li', { class: 'card review', 'aria-labelledby': titleId },
       h('h3', { id: titleId }, item.title),
-      h('p', { class: 'meta' }, t('submission_of', { task: item.task_id, citizen: `${item.citizen_id} (${shortAddress(item.citizen)})`, amount: money(item.reward) })),
+      h('p', { class: 'meta' }, submissionOf(item)),
       h('p', {}, t('appeal_earlier', { reason: await reasonText(item.reason) })),
       await photos(item),
       h('div', { class: 'decide' }, grant, h('div', { class: 'reject' }, field(t('reject_reason'), reason), deny)),
@@ -444,8 +453,10 @@ async function payouts(body) {
   const [open, paid, merchants] = await Promise.all([
     api('/city/redemptions?status=open'), api('/city/redemptions?status=paid'), api('/merchants'),
   ]);
+  // A cash-out names its shop: by the shop's id (it stays the shop's after a move), else its wallet.
+  const byId = new Map(merchants.map((m) => [m.merchant_id, m.name]));
   const names = new Map(merchants.map((m) => [m.address.toLowerCase(), m.name]));
-  const shop = (address) => names.get(address.toLowerCase()) || shortAddress(address);
+  const shop = (r) => (r.merchant_id != null && byId.get(r.merchant_id)) || names.get(r.merchant.toLowerCase()) || shortAddress(r.merchant);
   const section = h('section', { class: 'card', 'aria-labelledby': 'open-title' }, h('h2', { id: 'open-title' }, t('payouts_open')));
   if (!open.length) section.append(h('p', {}, t('payouts_none')));
   else {
@@ -457,7 +468,7 @@ async function payouts(body) {
       const box = h('input', { type: 'checkbox', id: uid('payout'), checked: true });
       chosen.add(r.redemption_id);
       box.addEventListener('change', () => (box.checked ? chosen.add(r.redemption_id) : chosen.delete(r.redemption_id)));
-      return h('li', { class: 'check' }, box, h('label', { for: box.id }, `${t('cashout_number', { id: r.redemption_id })} · ${shop(r.merchant)} · ${money(r.amount)}`));
+      return h('li', { class: 'check' }, box, h('label', { for: box.id }, `${t('cashout_number', { id: r.redemption_id })} · ${shop(r)} · ${money(r.amount)}`));
     });
     const form = h('form', { novalidate: true }, h('ul', { class: 'plain' }, rows), field(t('payment_reference'), reference, t('payment_reference_hint')), button, status);
     form.addEventListener('submit', (event) => {
@@ -480,7 +491,7 @@ async function payouts(body) {
     h('h2', { id: 'paid-title' }, t('payouts_paid')),
     paid.length
       ? h('ul', { class: 'plain history' }, paid.map((r) => h('li', { class: 'history-item' },
-        h('span', { class: 'what' }, `${t('cashout_number', { id: r.redemption_id })} · ${shop(r.merchant)}`),
+        h('span', { class: 'what' }, `${t('cashout_number', { id: r.redemption_id })} · ${shop(r)}`),
         h('span', { class: 'amount' }, money(r.amount)),
         h('span', { class: 'badge badge-paid' }, t('cashout_paid', { ref: r.payment_reference || '' })))))
       : h('p', {}, t('payouts_none'))));

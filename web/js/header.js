@@ -25,6 +25,15 @@ function menu() {
   );
 }
 
+// Who is signed in, as people say it: a resident by their number, someone on the account of
+// this phone (not registered yet) as "Je account"; only shops and city staff by their address.
+function whoLabel(who) {
+  if (who.citizen_id) return h('span', { class: 'addr' }, t('resident_number', { id: who.citizen_id }));
+  const staff = who.roles.some((r) => r !== 'city' && r !== 'citizen');
+  if (!staff) return h('span', { class: 'addr' }, t('your_account'));
+  return h('span', { class: 'addr', title: who.address }, shortAddress(who.address));
+}
+
 function account() {
   const box = h('div', { class: 'account' });
   const who = session();
@@ -32,7 +41,7 @@ function account() {
     const roles = who.roles.filter((r) => r !== 'city');
     box.append(
       h('p', { class: 'who', 'aria-label': t('account_label') },
-        h('span', { class: 'addr', title: who.address }, shortAddress(who.address)),
+        whoLabel(who),
         h('span', { class: 'roles' }, roles.length ? roles.map(roleName).join(', ') : t('roles_none'))),
       h('button', { type: 'button', class: 'btn btn-small btn-ghost', onclick: async () => { await signOut(); rerender({ focus: true }); } }, t('signout')),
     );

@@ -37,8 +37,9 @@ function demoLabel(account) {
   return t('demo_none');
 }
 
-// The demo chain's accounts, each a button that signs in with the demo wallet.
-function demoAccounts(open, onSignedIn, status) {
+// The demo chain's accounts, each a button that signs in with the demo wallet (on citizen pages
+// without the address: people, not addresses).
+function demoAccounts(open, onSignedIn, status, { addresses = true } = {}) {
   const list = h('div', { class: 'demo-accounts' }, h('p', {}, t('loading')));
   api('/demo/accounts')
     .then((accounts) => {
@@ -55,7 +56,7 @@ function demoAccounts(open, onSignedIn, status) {
             };
             const button = walletButton(entry, onSignedIn, status);
             button.classList.add('btn-demo');
-            clear(button).append(demoLabel(account), ' ', h('span', { class: 'addr' }, shortAddress(account.address)));
+            clear(button).append(demoLabel(account), addresses ? [' ', h('span', { class: 'addr' }, shortAddress(account.address))] : null);
             return h('li', {}, button);
           })),
       );
@@ -98,11 +99,25 @@ export function signInPanel(why, onSignedIn = async () => rerender({ focus: true
   const body = h('div', {});
   section.append(h('h2', { id: 'signin-title' }, t('signin_title')), h('p', {}, why), body, status);
   const phoneSlot = phone ? phoneChoice(onSignedIn, status) : null;
+  // On citizen pages the account on this phone comes first; an app of one's own (a wallet) is a
+  // quiet second choice behind a link-styled button.
+  let ownOpen = false;
   const fill = () => {
     clear(body);
     if (phoneSlot) body.append(phoneSlot);
     const found = wallet.wallets();
-    if (found.length) {
+    if (found.length && phone) {
+      const list = h('div', { class: 'wallets own-apps', id: 'own-apps', hidden: !ownOpen },
+        h('p', { class: 'hint' }, t('own_app_hint')),
+        found.map((entry) => walletButton(entry, onSignedIn, status)));
+      const reveal = h('button', { type: 'button', class: 'btn-link own-app', 'aria-expanded': String(ownOpen), 'aria-controls': 'own-apps' }, t('own_app'));
+      reveal.addEventListener('click', () => {
+        ownOpen = !ownOpen;
+        list.hidden = !ownOpen;
+        reveal.setAttribute('aria-expanded', String(ownOpen));
+      });
+      body.append(h('div', { class: 'own-app-choice' }, reveal, list));
+    } else if (found.length) {
       if (found.length > 1) body.append(h('p', { class: 'hint' }, t('choose_wallet')));
       body.append(h('div', { class: 'wallets' }, found.map((entry) => walletButton(entry, onSignedIn, status))));
     } else if (!phone) {
@@ -113,7 +128,7 @@ export function signInPanel(why, onSignedIn = async () => rerender({ focus: true
           h('p', {}, t('no_wallet_list'))),
       );
     }
-    if (config().demo) body.append(demoAccounts(!found.length, onSignedIn, status));
+    if (config().demo) body.append(demoAccounts(!found.length && !phone, onSignedIn, status, { addresses: !phone }));
   };
   fill();
   const stop = wallet.onWalletsChanged(fill);
