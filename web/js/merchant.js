@@ -4,6 +4,7 @@
 import { api, ApiError } from './api.js';
 import { historyList } from './history.js';
 import { getLang, money, t, time } from './i18n.js';
+import { hoodName, neighbourhoods } from './neighbourhoods.js';
 import { onLeave } from './page.js';
 import { hasRole, session } from './session.js';
 import { signInPanel } from './signin.js';
@@ -63,7 +64,7 @@ function balanceCard(me) {
 // Reads the balance, the payments, the cash-outs and the history again and shows them.
 async function refreshShop({ balance, lists, merchants, cashout }) {
   const [fresh, payments, cashouts, history] = await Promise.all([
-    api('/me'), api('/merchant/payments'), api('/merchant/cashouts'), api('/me/history'),
+    api('/me'), api('/merchant/payments'), api('/merchant/cashouts'), api('/me/history'), neighbourhoods(),
   ]);
   balance.show(fresh.balance);
   if (cashout) cashout.follow(fresh.balance);
@@ -151,15 +152,24 @@ function paymentRequestForm(shopName, refresh) {
 function qrCode(created, shopName) {
   return [
     h('img', { class: 'qr', src: created.qr_svg, width: 264, height: 264, alt: t('qr_alt', { amount: money(created.amount), shop: shopName }) }),
+    created.code ? h('p', { class: 'pay-code' }, t('pay_code', { code: created.code })) : null,
     h('p', {}, t('qr_help')),
     h('p', {}, h('a', { href: created.link, class: 'pay-link' }, created.link)),
     h('p', { class: 'hint' }, t('pay_expires', { time: time(created.expires_at) })),
   ];
 }
 
+// Who paid, as a shop may know it: "inwoner uit Schandelen" (the resident's neighbourhood), never
+// who they are or their address.
+function payerName(payment) {
+  if (payment.neighbourhood_name) return t('resident_from', { hood: payment.neighbourhood_name });
+  if (payment.neighbourhood != null) return t('resident_from', { hood: hoodName(payment.neighbourhood) });
+  return t('a_resident');
+}
+
 // "Betaald", by whom, and a button for the next payment.
 function paidOutcome(status, next) {
-  const payers = [...new Set(status.payments.map((p) => shortAddress(p.payer)))].join(', ');
+  const payers = [...new Set(status.payments.map(payerName))].join(', ');
   return [
     h('p', { class: 'paid' }, h('span', { 'aria-hidden': 'true' }, '✓ '), t('paid_badge')),
     h('p', { class: 'paid-by' }, t('paid_by', { amount: money(status.received), who: payers })),
@@ -195,7 +205,7 @@ function paymentList(payments) {
   return h('ul', { class: 'plain history' },
     payments.slice().reverse().map((p) =>
       h('li', { class: 'history-item in' },
-        h('span', { class: 'what' }, t('kind_payment_in', { who: shortAddress(p.payer) })),
+        h('span', { class: 'what' }, t('payment_of', { who: t('kind_payment_in', { who: payerName(p) }), code: p.code })),
         h('span', { class: 'amount' }, `+ ${money(p.amount)}`),
         h('span', { class: 'when' }, p.confirmed ? t('confirmed') : t('on_its_way')))));
 }
