@@ -229,6 +229,8 @@ MERCHANT_KINDS = {
     "winkel": "shop",
     "shop": "shop",
 }
+#: The kinds a shop's document names (the values above; the dApp shows each in Dutch and English).
+KINDS: tuple[str, ...] = tuple(sorted(set(MERCHANT_KINDS.values())))
 
 MERCHANT_COLUMNS = [
     Column("address", ("adres", "wallet")),
@@ -303,7 +305,7 @@ def parse_merchants(path: Path | str) -> list[MerchantRow]:
             errors.append(
                 RowError(row.line, f"unknown kind {row.get('kind')!r}: use one of {choices}")
             )
-        if postcode and not _is_postcode(postcode):
+        if postcode and not is_postcode(postcode):
             errors.append(
                 RowError(row.line, f"postcode {postcode!r} is not a Dutch postcode (6411 AB)")
             )
@@ -320,7 +322,7 @@ def parse_merchants(path: Path | str) -> list[MerchantRow]:
                     name=name,
                     kind=kind,
                     street=street,
-                    postcode=_format_postcode(postcode),
+                    postcode=format_postcode(postcode),
                     city=row.get("city") or neighbourhoods.MUNICIPALITY,
                     neighbourhood=hood.code,
                     lat=lat,
@@ -332,14 +334,14 @@ def parse_merchants(path: Path | str) -> list[MerchantRow]:
     return result
 
 
-def _is_postcode(text: str) -> bool:
+def is_postcode(text: str) -> bool:
     compact = text.replace(" ", "").upper()
     return (
         len(compact) == 6 and compact[:4].isdigit() and compact[0] != "0" and compact[4:].isalpha()
     )
 
 
-def _format_postcode(text: str) -> str:
+def format_postcode(text: str) -> str:
     compact = text.replace(" ", "").upper()
     return f"{compact[:4]} {compact[4:]}"
 

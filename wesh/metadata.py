@@ -179,10 +179,12 @@ def merchant_document(
     lon: float | None = None,
     website: str | None = None,
     description: str | None = None,
+    opening_hours: str | None = None,
 ) -> dict[str, Any]:
     """The public document of a shop, bar or cultural organisation (``wesh.merchant/1``).
 
     Only what the shop shows on its door: never a person's name, contact data or an IBAN.
+    ``opening_hours`` is the text on the door ("di-za 8.00-17.00"), as the shop says it.
     """
     document: dict[str, Any] = {
         "schema": MERCHANT_SCHEMA,
@@ -197,6 +199,8 @@ def merchant_document(
         document["website"] = website
     if description:
         document["description"] = description
+    if opening_hours:
+        document["opening_hours"] = opening_hours
     return document
 
 
