@@ -33,6 +33,8 @@ from api.documents import routes as documents
 from api.documents.service import DocumentService
 from api.evidence import routes as evidence
 from api.evidence.service import EvidenceService
+from api.joining import routes as joining
+from api.joining.service import JoinService, person_secret
 from api.merchants import routes as merchants
 from api.merchants.service import MerchantService
 from api.page_cache import PageCache
@@ -131,6 +133,7 @@ INDEXED_DOMAINS = (
     reviews,
     budget,
     relay,
+    joining,
     demo,
 )
 
@@ -209,6 +212,12 @@ def build_services(settings: ApiSettings, relayer: RelayerSettings | None = None
             settings.upload_max_pixels,
         ),
         relay=relay_service,
+        joining=JoinService(
+            engine,
+            txs,
+            settings.public_url,
+            person_secret(settings.person_reference_secret, manifest.chain_id),
+        ),
     )
 
 

@@ -23,6 +23,7 @@ from api.database import IndexState, IndexVersionError
 from api.documents.service import DocumentService
 from api.errors import Forbidden, IndexNotReady, IndexVersion, RateLimited, Unauthenticated
 from api.evidence.service import EvidenceService
+from api.joining.service import JoinService
 from api.merchants.service import MerchantService
 from api.page_cache import PageCache
 from api.payments.service import PaymentService
@@ -73,6 +74,8 @@ class Services:
     evidence: EvidenceService
     #: The city's relayer (off unless WESH_RELAYER_ENABLED).
     relay: RelayService
+    #: Join codes and the desk (registering and moving residents).
+    joining: JoinService
 
 
 async def services(request: Request) -> Services:
@@ -173,6 +176,18 @@ def require(role: str):  # type: ignore[no-untyped-def]
     return Depends(check)
 
 
+def require_any(*roles: str):  # type: ignore[no-untyped-def]
+    """A dependency that lets callers holding any of ``roles`` through (the problem names them
+    joined by "or": ``api.i18n.ROLE_NAMES`` has the words for it)."""
+
+    async def check(caller: CallerDep) -> Caller:
+        if not caller.roles.names & set(roles):
+            raise Forbidden(role=" or ".join(roles))
+        return caller
+
+    return Depends(check)
+
+
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -196,3 +211,8 @@ Reviewer = Annotated[Caller, require(CITY_ROLES[Role.REVIEWER])]
 TaskManager = Annotated[Caller, require(CITY_ROLES[Role.TASK_MANAGER])]
 Treasurer = Annotated[Caller, require(CITY_ROLES[Role.TREASURER])]
 CityStaff = Annotated[Caller, require(CITY)]
+Registrar = Annotated[Caller, require(CITY_ROLES[Role.REGISTRAR])]
+#: The desks: the registrar (residents) or the merchant manager (shops).
+Staff = Annotated[
+    Caller, require_any(CITY_ROLES[Role.REGISTRAR], CITY_ROLES[Role.MERCHANT_MANAGER])
+]

@@ -121,6 +121,86 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This payment request has already been paid.",
     ),
     "contract_refused": ("{reason}", "{reason}"),
+    # joining at the desk (api/joining)
+    "join_code_unknown": (
+        "Deze code is onbekend of verlopen: vraag de inwoner de code opnieuw te tonen.",
+        "This code is unknown or has expired: ask the resident to show the code again.",
+    ),
+    "neighbourhood_unknown": (
+        "Wijk {neighbourhood} bestaat niet. Kies een wijk uit de lijst.",
+        "Neighbourhood {neighbourhood} does not exist. Choose one from the list.",
+    ),
+    "already_citizen": (
+        "Deze telefoon is al aangemeld als inwoner {citizen_id}: er is niets meer te doen.",
+        "This phone is registered already, as resident {citizen_id}: nothing left to do.",
+    ),
+    "join_code_is_shop": (
+        "Deze code hoort bij een winkel, niet bij een inwoner.",
+        "This code belongs to a shop, not to a resident.",
+    ),
+    "join_code_retired": (
+        "Deze telefoon is buiten gebruik gezet (de inwoner of winkel is verhuisd naar een "
+        "andere). Vraag om de code van de nieuwe telefoon.",
+        "This phone has been retired (its resident or shop moved to another). Ask for the code "
+        "of the new phone.",
+    ),
+    "person_registered_before": (
+        "Deze persoon is eerder aangemeld: op {date} in {neighbourhood}. Twee aanmeldingen geven "
+        "één persoon twee keer het jaarbedrag. Is de oude telefoon kwijt? Kies dan 'Nieuwe "
+        "telefoon voor een inwoner'. Anders: kies 'toch aanmelden' als het echt moet.",
+        "This person was registered before: on {date} in {neighbourhood}. Two registrations give "
+        "one person the yearly amount twice. Was the old phone lost? Then choose 'New phone for "
+        "a resident'. Otherwise choose 'register anyway' if it really must be.",
+    ),
+    "new_phone_in_use": (
+        "De nieuwe telefoon is al in gebruik (als inwoner, winkel of eerder verhuisd). Laat de "
+        "inwoner op de nieuwe telefoon opnieuw 'Doe mee' kiezen en die code tonen.",
+        "The new phone is in use already (as a resident, a shop, or moved before). Have the "
+        "resident choose 'Join' on the new phone again and show that code.",
+    ),
+    "citizen_unknown": (
+        "Inwoner {citizen} is niet gevonden. Controleer het inwonernummer.",
+        "Resident {citizen} was not found. Check the resident number.",
+    ),
+    # the merchant manager's desk (api/shops)
+    "iban_invalid": (
+        "Het IBAN klopt niet (landcode, lengte of controlecijfers). Neem het over van de bankpas "
+        "of een afschrift van de winkel en probeer het opnieuw.",
+        "The IBAN is not valid ({reason}). Copy it from the shop's bank card or a statement and "
+        "try again.",
+    ),
+    "bic_invalid": (
+        "De BIC klopt niet (8 of 11 tekens, zoals ABNANL2A). Laat het veld leeg als je hem niet "
+        "weet: binnen SEPA is hij niet nodig.",
+        "The BIC is not valid (8 or 11 characters, like ABNANL2A). Leave it empty if you do not "
+        "know it: within SEPA it is not needed.",
+    ),
+    "shop_exists": (
+        "Deze telefoon hoort al bij winkel {merchant_id}. Wil je de bankrekening of de telefoon "
+        "van die winkel wijzigen? Kies dat hieronder.",
+        "This phone already belongs to shop {merchant_id}. To change that shop's bank account or "
+        "phone, choose that below.",
+    ),
+    "account_is_citizen": (
+        "Deze telefoon is aangemeld als inwoner, niet als winkel. Laat de winkel op een eigen "
+        "telefoon 'Doe mee' kiezen en die code tonen.",
+        "This phone is registered as a resident, not a shop. Have the shop choose 'Join' on a "
+        "phone of its own and show that code.",
+    ),
+    "account_retired": (
+        "Deze telefoon is buiten gebruik gezet (verhuisd). Laat de winkel opnieuw 'Doe mee' "
+        "kiezen en de nieuwe code tonen.",
+        "This phone has been retired (moved). Have the shop choose 'Join' again and show the "
+        "new code.",
+    ),
+    "shop_unknown": (
+        "Deze winkel is niet gevonden (of al verhuisd). Kies de winkel uit de lijst.",
+        "This shop was not found (or has moved already). Choose the shop from the list.",
+    ),
+    "shop_same_phone": (
+        "Dit is de telefoon die de winkel nu al gebruikt. Vraag de code van de nieuwe telefoon.",
+        "This is the phone the shop uses already. Ask for the code of the new phone.",
+    ),
     # the index the API reads
     "index_not_ready": (
         "De index is nog niet klaar: de indexer heeft de blockchain nog niet ingelezen. "
@@ -148,6 +228,10 @@ REASONS: dict[str, tuple[str, str]] = {r.reason: (r.nl, r.en) for r in refusals.
 ROLE_NAMES: dict[str, tuple[str, str]] = {
     "admin": ("beheerder", "admin"),
     "registrar": ("registrator", "registrar"),
+    "registrar or merchant manager": (
+        "registrator of winkelbeheerder",
+        "registrar or merchant manager",
+    ),
     "merchant manager": ("winkelbeheerder", "merchant manager"),
     "task manager": ("klusbeheerder", "task manager"),
     "reviewer": ("beoordelaar", "reviewer"),

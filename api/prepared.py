@@ -94,6 +94,22 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     ),
     "cancel_task": ("Klus {task_id} annuleren.", "Cancel task {task_id}."),
     "grant_budget": ("{amount} budget toekennen.", "Grant {amount} of budget."),
+    "register_citizen": (
+        "Een nieuwe inwoner aanmelden in {neighbourhood}.",
+        "Register a new resident in {neighbourhood}.",
+    ),
+    "move_citizen": (
+        "Inwoner {citizen_id} naar een nieuwe telefoon verhuizen ({amount} gaat mee).",
+        "Move resident {citizen_id} to a new phone ({amount} goes along).",
+    ),
+    "register_merchant": (
+        "Winkel '{name}' aanmelden.",
+        "Register the shop '{name}'.",
+    ),
+    "move_merchant": (
+        "Winkel '{name}' naar een nieuwe telefoon verhuizen (het saldo gaat mee).",
+        "Move the shop '{name}' to a new phone (its balance goes along).",
+    ),
     "mark_paid": (
         "{count} uitbetaling(en) als betaald markeren met kenmerk {reference}.",
         "Mark {count} cash-out(s) paid with reference {reference}.",

@@ -41,6 +41,11 @@ class ApiSettings(BaseSettings):
     #: Callers whose ``GET /me`` each worker keeps until the index changes (0: none kept).
     me_cache_size: int = Field(ME_CACHE_SIZE, ge=0)
 
+    #: The key of the keyed hash (HMAC-SHA256) under which the desk's person references are kept
+    #: (api/joining). Required except on the local chain 31337, where a fixed development secret
+    #: stands in. Keep it: another value makes earlier registrations unrecognisable.
+    person_reference_secret: str | None = None
+
     signin_per_minute: int = Field(20, ge=1)
     uploads_per_minute: int = Field(30, ge=1)
 

@@ -4,7 +4,8 @@ The indexer owns its schema (``indexer.schema``) and never reads these; the API 
 indexer's. These hold what the chain cannot give back: sign-in nonces, sessions and rate-limit
 counters (unless Redis holds them), shops' payment requests, who uploaded which evidence, and a
 cache of the task documents (``api_task_meta``: titles and places, so lists, filters and the map
-are single queries).
+are single queries), the join codes a new account shows at the desk and who the desk registered
+(``api_join_codes``, ``api_registrations``: a keyed hash of the person, never the person).
 
 They are migrated with Alembic (``api/migrations``, run at start-up by ``api.database.migrate``):
 change a table here, then add a revision (docs/api.md, "Tables").
@@ -76,4 +77,29 @@ evidence_owners = sa.Table(
     sa.Column("owner", sa.String(42), nullable=False, index=True),
     sa.Column("media_type", sa.String(40), nullable=False),
     sa.Column("created_at", sa.BigInteger, nullable=False),
+)
+#: The short code a new account shows at the desk (``api.joining``): maps to its address for a
+#: day. No personal data: a random code and the address that asked for it.
+JOIN_CODE_LENGTH = 8
+join_codes = sa.Table(
+    "api_join_codes",
+    metadata,
+    sa.Column("code", sa.String(JOIN_CODE_LENGTH), primary_key=True),
+    sa.Column("address", sa.String(42), nullable=False, index=True),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("expires_at", sa.BigInteger, nullable=False),
+)
+#: Who the desk registered: the person as a keyed hash (HMAC-SHA256 with the city's secret of the
+#: reference the desk checked, never the reference), the new address, the neighbourhood, the
+#: registrar and when. Written when the desk prepares the registration; a registration counts
+#: (for the "registered before" warning) once the address is a citizen in the index.
+registrations = sa.Table(
+    "api_registrations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("person_hash", sa.String(64), nullable=False, index=True),
+    sa.Column("address", sa.String(42), nullable=False, index=True),
+    sa.Column("neighbourhood", sa.Integer, nullable=False),
+    sa.Column("registrar", sa.String(42), nullable=False),
+    sa.Column("registered_at", sa.BigInteger, nullable=False),
 )

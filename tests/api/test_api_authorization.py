@@ -11,7 +11,16 @@ from api_support import PUBLIC_URL, Stack, sign_in
 
 pytestmark = pytest.mark.anyio
 
-CALLERS = ["anonymous", "outsider", "citizen", "merchant", "reviewer", "task_manager", "treasurer"]
+CALLERS = [
+    "anonymous",
+    "outsider",
+    "citizen",
+    "merchant",
+    "reviewer",
+    "task_manager",
+    "treasurer",
+    "registrar",
+]
 PUBLIC, SIGNED_IN = "public", "signed-in"
 # Which callers hold which requirement.
 HOLDERS = {
@@ -22,7 +31,10 @@ HOLDERS = {
     "reviewer": {"reviewer"},
     "task manager": {"task_manager"},
     "treasurer": {"treasurer"},
-    "city": {"reviewer", "task_manager", "treasurer"},
+    "registrar": {"registrar"},
+    # The desks: the registrar or the merchant manager (none of these callers holds the latter).
+    "desk": {"registrar"},
+    "city": {"reviewer", "task_manager", "treasurer", "registrar"},
 }
 A_TASK = 1
 SOMEONE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
@@ -108,6 +120,15 @@ ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("GET", "/relay/requests/{request_id}"): (PUBLIC, {}),
     ("GET", "/relay/requests/{request_id}/events"): (PUBLIC, {}),
     ("GET", "/relay/status"): (PUBLIC, {}),
+    # Joining at the desk: any signed-in account (a new one has no role) asks for its code.
+    ("POST", "/join"): (SIGNED_IN, {}),
+    ("GET", "/me/stream"): (SIGNED_IN, {"params": {"seconds": 1}}),
+    ("GET", "/city/join/{code}"): ("desk", {}),
+    ("POST", "/city/citizens"): (
+        "registrar",
+        {"json": {"code": "ABCD-EFGH", "neighbourhood": 1, "person_reference": "X1234567"}},
+    ),
+    ("POST", "/city/citizens/move"): ("registrar", {"json": {"citizen": 1, "code": "ABCD-EFGH"}}),
     ("GET", "/city/budget"): ("city", {}),
     ("POST", "/city/budget/grant"): ("treasurer", {"json": {"amount": 100}}),
     ("GET", "/city/redemptions"): ("treasurer", {}),
@@ -124,6 +145,7 @@ def concrete(path: str) -> str:
         .replace("{cid}", "bafkreiunknown")
         .replace("{reference}", "00112233aabbccdd")
         .replace("{request_id}", "00000000-0000-4000-8000-000000000000")
+        .replace("{code}", "ABCD-EFGH")
     )
 
 
