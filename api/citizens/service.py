@@ -215,7 +215,9 @@ class CitizenService:
         for row in rows:
             incoming = row.receiver == wallet
             other = str(row.sender if incoming else row.receiver)
-            shop = row.merchant_id if row.merchant_id is not None else shops.get(other)
+            # A payment's merchant_id is the shop paid: the other side only for the payer.
+            paid_shop = row.merchant_id if not incoming else None
+            shop = paid_shop if paid_shop is not None else shops.get(other)
             items.append(
                 HistoryItem(
                     block_number=row.block_number,

@@ -110,6 +110,7 @@ async def test_shops_and_staff_see_neighbourhoods_and_codes_residents_see_tasks_
     shop_history = (await shop.get("/me/history")).json()
     received = next(i for i in shop_history if i["tx_hash"] == mine[0]["tx_hash"])
     assert (received["direction"], received["neighbourhood"]) == ("in", HOOD)
+    assert received["merchant_id"] is None  # the other side is a resident, not the shop itself
 
     # A lost phone: the resident moves to a new wallet; the shop still sees the neighbourhood.
     stack.send(wesh.move_citizen(resident.address, new_phone.address), "admin")
