@@ -48,6 +48,8 @@ from api.responses import PROBLEM_RESPONSES
 from api.reviews import routes as reviews
 from api.reviews.service import ReviewService
 from api.settings import ApiSettings, get_settings
+from api.shops import routes as shops
+from api.shops.service import ShopDesk
 from api.statistics import routes as statistics
 from api.statistics.service import StatisticsService
 from api.system import routes as system
@@ -134,6 +136,7 @@ INDEXED_DOMAINS = (
     budget,
     relay,
     joining,
+    shops,
     demo,
 )
 
@@ -181,7 +184,7 @@ def build_services(settings: ApiSettings, relayer: RelayerSettings | None = None
         nonce_ttl_s=settings.nonce_ttl_s,
         max_age_s=settings.siwe_max_age_s,
     )
-    return Services(
+    services = Services(
         settings=settings,
         engine=engine,
         index=index,
@@ -218,7 +221,12 @@ def build_services(settings: ApiSettings, relayer: RelayerSettings | None = None
             settings.public_url,
             person_secret(settings.person_reference_secret, manifest.chain_id),
         ),
+        # The code a shop's phone shows resolves as a resident's does (api.joining).
+        shops=ShopDesk(
+            engine, txs, merchants, lambda code: services.joining.resolve(code, int(time.time()))
+        ),
     )
+    return services
 
 
 def create_app(

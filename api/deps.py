@@ -30,6 +30,7 @@ from api.payments.service import PaymentService
 from api.relay.service import RelayService
 from api.reviews.service import ReviewService
 from api.settings import ApiSettings
+from api.shops.service import ShopDesk
 from api.statistics.service import StatisticsService
 from api.tasks.service import TaskService
 from wesh.contract import Wesh
@@ -76,6 +77,8 @@ class Services:
     relay: RelayService
     #: Join codes and the desk (registering and moving residents).
     joining: JoinService
+    #: The merchant manager's desk (shops joining, bank accounts, a shop's new phone).
+    shops: ShopDesk
 
 
 async def services(request: Request) -> Services:
@@ -212,6 +215,7 @@ TaskManager = Annotated[Caller, require(CITY_ROLES[Role.TASK_MANAGER])]
 Treasurer = Annotated[Caller, require(CITY_ROLES[Role.TREASURER])]
 CityStaff = Annotated[Caller, require(CITY)]
 Registrar = Annotated[Caller, require(CITY_ROLES[Role.REGISTRAR])]
+MerchantManager = Annotated[Caller, require(CITY_ROLES[Role.MERCHANT_MANAGER])]
 #: The desks: the registrar (residents) or the merchant manager (shops).
 Staff = Annotated[
     Caller, require_any(CITY_ROLES[Role.REGISTRAR], CITY_ROLES[Role.MERCHANT_MANAGER])

@@ -103,3 +103,21 @@ registrations = sa.Table(
     sa.Column("registrar", sa.String(42), nullable=False),
     sa.Column("registered_at", sa.BigInteger, nullable=False),
 )
+#: Shops' bank accounts for cash-outs (``api.shops``): city side only, never on chain nor in a
+#: shop's public document. Every change is a new row (who, when): the newest row of any of a
+#: shop's wallets (the one it was registered with, and those it moved to) is its account.
+IBAN_LENGTH = 34
+HOLDER_LENGTH = 70
+bank_accounts = sa.Table(
+    "api_bank_accounts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("wallet", sa.String(42), nullable=False, index=True),
+    sa.Column("holder", sa.String(HOLDER_LENGTH), nullable=False),
+    sa.Column("iban", sa.String(IBAN_LENGTH), nullable=False),
+    sa.Column("bic", sa.String(11), nullable=True),
+    #: "register" (with the shop's registration) or "change" (Bankrekening wijzigen).
+    sa.Column("action", sa.String(10), nullable=False),
+    sa.Column("changed_by", sa.String(42), nullable=False),
+    sa.Column("changed_at", sa.BigInteger, nullable=False),
+)

@@ -35,6 +35,8 @@ HOLDERS = {
     # The desks: the registrar or the merchant manager (none of these callers holds the latter).
     "desk": {"registrar"},
     "city": {"reviewer", "task_manager", "treasurer", "registrar"},
+    # Held by the stack's admin, who is not among the callers: everyone here is refused.
+    "merchant manager": set(),
 }
 A_TASK = 1
 SOMEONE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
@@ -136,6 +138,31 @@ ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
         "treasurer",
         {"json": {"redemption_ids": [1], "payment_reference": "SEPA-1"}},
     ),
+    ("GET", "/city/merchants"): ("merchant manager", {}),
+    ("POST", "/city/merchants"): (
+        "merchant manager",
+        {
+            "json": {
+                "code": "ABCD-EFGH",
+                "name": "Test",
+                "kind": "shop",
+                "street": "Promenade 1",
+                "postcode": "6411 JA",
+                "neighbourhood": 1,
+                "iban": "NL91ABNA0417164300",
+            }
+        },
+    ),
+    ("PUT", "/city/merchants/{merchant_id}/bank-account"): (
+        "merchant manager",
+        {"json": {"iban": "NL91ABNA0417164300"}},
+    ),
+    ("GET", "/city/merchants/{merchant_id}/bank-accounts"): ("merchant manager", {}),
+    ("POST", "/city/merchants/move"): (
+        "merchant manager",
+        {"json": {"merchant": 1, "code": "ABCD-EFGH"}},
+    ),
+    ("GET", "/city/merchants/bank-accounts.csv"): ("treasurer", {}),
 }
 
 
@@ -146,6 +173,7 @@ def concrete(path: str) -> str:
         .replace("{reference}", "00112233aabbccdd")
         .replace("{request_id}", "00000000-0000-4000-8000-000000000000")
         .replace("{code}", "ABCD-EFGH")
+        .replace("{merchant_id}", "1")
     )
 
 
