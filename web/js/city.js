@@ -19,6 +19,7 @@ const SECTIONS = [
   ['beoordelen', 'tab_review', 'reviewer'],
   ['bezwaren', 'tab_appeals', 'reviewer'],
   ['uitbetalingen', 'tab_payouts', 'treasurer'],
+  ['winkels', 'tab_shops', 'merchant manager'],
 ];
 // The times to do a task the form offers (the contract's bounds, from /config, limit them).
 const DURATIONS = [3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400, 28 * 86400];
@@ -44,7 +45,11 @@ export async function render(view, [rest]) {
   }
   const body = h('div', {});
   view.append(body);
-  const pages = { '': overview, klus: commission, beoordelen: reviews, bezwaren: appeals, uitbetalingen: payouts };
+  const pages = {
+    '': overview, klus: commission, beoordelen: reviews, bezwaren: appeals, uitbetalingen: payouts,
+    // The merchant manager's desk, loaded only for that section.
+    winkels: async (into) => (await import('./city_shops.js')).shops(into),
+  };
   await pages[current[0]](body);
 }
 

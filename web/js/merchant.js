@@ -5,7 +5,8 @@ import { api, ApiError } from './api.js';
 import { historyList } from './history.js';
 import { getLang, money, t, time } from './i18n.js';
 import { hoodName, neighbourhoods } from './neighbourhoods.js';
-import { onLeave } from './page.js';
+import { onLeave, rerender } from './page.js';
+import { joinCard } from './joincode.js';
 import { hasRole, session } from './session.js';
 import { signInPanel } from './signin.js';
 import { act } from './transactions.js';
@@ -18,11 +19,13 @@ const bytes32 = (reference) => `0x${reference.toLowerCase().padEnd(64, '0')}`;
 export async function render(view) {
   view.append(h('h1', {}, t('merchant_title')));
   if (!session()) {
-    view.append(signInPanel(t('signin_why_merchant')));
+    view.append(signInPanel(t('signin_why_merchant'), undefined, { phone: true }));
     return;
   }
   if (!hasRole('merchant')) {
-    view.append(h('p', { class: 'callout', role: 'note' }, t('not_merchant')));
+    // A new account (no role yet) waits for the merchant manager; any other is not a shop's.
+    if (session().roles.length) view.append(h('p', { class: 'callout', role: 'note' }, t('not_merchant')));
+    else view.append(waitForDesk());
     return;
   }
   const [me, merchants] = await Promise.all([api('/me'), api('/merchants')]);
@@ -45,6 +48,19 @@ export async function render(view) {
   );
   await refresh();
   watchCashouts(lists.cashouts);
+}
+
+// ------------------------------------------------------------ joining at the desk
+// "Wacht op aanmelding": the code and QR code the merchant manager registers this shop with;
+// the shop's page appears as soon as the registration is in.
+function waitForDesk() {
+  return joinCard({
+    title: t('shop_join_title'),
+    intro: t('shop_join_intro'),
+    qrAlt: t('shop_join_qr_alt'),
+    done: (account) => Boolean(account.is_merchant),
+    onRegistered: () => rerender({ focus: true }),
+  });
 }
 
 // ------------------------------------------------------------------ balance
