@@ -328,9 +328,13 @@ def seed(w3: Web3, wesh: Wesh, accounts: list[str], store: FolderStore) -> dict[
     return task_ids
 
 
-def start(workdir: Path, *, api_port: int | None = None, relayer: bool = False) -> Stack:
+def start(
+    workdir: Path, *, api_port: int | None = None, relayer: bool = False, host: str = "127.0.0.1"
+) -> Stack:
     """Starts and seeds the whole stack in ``workdir`` (with ``relayer``: the city's relayer
-    too); raises with the logs when a piece fails."""
+    too); raises with the logs when a piece fails. ``host`` is the name the pages are opened
+    under (the API listens on 127.0.0.1 either way): ``localhost`` where a test needs a host name,
+    as WebAuthn does (a passkey cannot belong to an IP address)."""
     workdir.mkdir(parents=True, exist_ok=True)
     logs = workdir / "logs"
     logs.mkdir(exist_ok=True)
@@ -350,6 +354,7 @@ def start(workdir: Path, *, api_port: int | None = None, relayer: bool = False) 
                 chain_id=int(w3.eth.chain_id),
                 heitje=str(wesh.heitje.address),
                 redemption=str(wesh.redemption.address),
+                neighbourhood_desk=str(wesh.desk.address),
                 start_block=deployed.block,
                 deployer=admin.address,
                 start_block_hash=w3.eth.get_block(deployed.block)["hash"].to_0x_hex(),
@@ -361,7 +366,7 @@ def start(workdir: Path, *, api_port: int | None = None, relayer: bool = False) 
         content_dir = workdir / "content"
         task_ids = seed(w3, wesh, accounts, FolderStore(content_dir))
         port = api_port or anvil.free_port()
-        api_url = f"http://127.0.0.1:{port}"
+        api_url = f"http://{host}:{port}"
         database_url = f"sqlite:///{workdir / 'wesh.db'}"
         env = {
             **os.environ,

@@ -1,13 +1,22 @@
 // The built-in account ("deze telefoon"): a key made and kept in this browser, for residents
-// without a wallet app (docs/onboarding.md). It signs in (Sign-In with Ethereum, EIP-191
-// personal_sign) and signs the relayer's requests (EIP-712, eth_signTypedData_v4); it never sends
-// a transaction — the city's relayer does that. wallet.js offers it behind the same EIP-1193
-// `request({ method, params })` as any wallet, so sign-in and relay need no special case.
+// without a wallet app (docs/onboarding.md, docs/web.md "The account on this phone"). It signs in
+// (Sign-In with Ethereum, EIP-191 personal_sign) and signs the relayer's requests (EIP-712,
+// eth_signTypedData_v4); it never sends a transaction — the city's relayer does that. wallet.js
+// offers it behind the same EIP-1193 `request({ method, params })` as any wallet, so sign-in and
+// relay need no special case.
 //
-// Storage: IndexedDB keeps the secp256k1 key sealed with AES-GCM under a WebCrypto key that is
-// non-extractable (WebCrypto has no secp256k1, so the signing key itself cannot be); in a browser
-// without that, the raw key. Either way a browser's storage is only as safe as the phone: clearing
-// the site's data loses the account. Passkey (WebAuthn PRF) wrapping comes later.
+// What protects the key (one of two, chosen when the account is made, and said on the page):
+// - the phone's lock: where the phone has a screen lock and the browser offers WebAuthn's PRF
+//   extension, the key is sealed (AES-GCM) under a key derived from a passkey's PRF output
+//   (passkey.js, loaded only then). IndexedDB holds ciphertext and the passkey's id: signing asks
+//   the lock (fingerprint, face, PIN). Once opened, the derived key (non-extractable; never the
+//   signing key) is kept in this page's memory for UNLOCKED_MS at most and forgotten sooner when
+//   the page is hidden or the person signs out (see `remember` below for why).
+// - the browser's storage: elsewhere the key is sealed with AES-GCM under a WebCrypto key that is
+//   non-extractable (WebCrypto has no secp256k1, so the signing key itself cannot be); in a
+//   browser without WebCrypto, the raw key. Whoever holds the phone unlocked can then sign.
+// Either way clearing the site's data loses the account (the desk moves it to a new one).
+// Accounts made before the lock existed are kept the browser way and keep working.
 //
 // The curve and keccak come from noble (web/vendor/noble/, MIT), loaded only when the account
 // signs or is made: the start pages do not carry it.
@@ -212,35 +221,185 @@ export async function storedAddress() {
   return record && typeof record.address === 'string' ? record.address : null;
 }
 
+// ---- what protects the key
+
+// The phone's lock (a passkey's PRF) or the browser's storage.
+export const LOCK = 'lock';
+export const BROWSER = 'browser';
+
+// Whether making the account here would try the phone's lock: a secure page on a host name (a
+// passkey cannot belong to an IP address), a platform authenticator with user verification (a
+// screen lock), and no browser saying it lacks PRF. Cheap: no prompt, passkey.js not loaded.
+export async function lockAvailable() {
+  const PKC = window.PublicKeyCredential;
+  if (!PKC || !window.isSecureContext || !navigator.credentials) return false;
+  if (/^[\d.]+$|:/.test(location.hostname)) return false;
+  try {
+    if (!(await PKC.isUserVerifyingPlatformAuthenticatorAvailable())) return false;
+    if (typeof PKC.getClientCapabilities === 'function') {
+      const capabilities = await PKC.getClientCapabilities();
+      if (capabilities && capabilities['extension:prf'] === false) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// What protects the account on this phone (LOCK or BROWSER); without one, what would protect
+// one made now. `stored` is whether there is one.
+export async function protection() {
+  const record = await readRecord();
+  if (record && typeof record.address === 'string') return { stored: true, by: record.credential ? LOCK : BROWSER };
+  return { stored: false, by: (await lockAvailable()) ? LOCK : BROWSER };
+}
+
+// Why the opened key is remembered for a while: "Doe mee" makes the passkey and signs in at once,
+// and signing in is often followed by an action (a claim, a payment): one lock prompt for that,
+// not two or three in a row, which a resident would take for a fault. Why no longer than
+// UNLOCKED_MS, and never past the page being hidden: a phone put down or handed over asks again.
+// Only the derived AES key (non-extractable) is kept; the signing key is opened per signature
+// and wiped after.
+const UNLOCKED_MS = 2 * 60 * 1000;
+let unlocked = null; // { credential (hex), key, until }
+let unlocking = null;
+
+function remember(credential, key) {
+  unlocked = { credential: toHex(credential), key, until: Date.now() + UNLOCKED_MS };
+}
+
+// Forgets the opened key: the next signature asks the phone's lock again.
+export function forget() {
+  unlocked = null;
+}
+
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden) forget();
+});
+window.addEventListener('pagehide', forget);
+
+// The sentence said when the lock was not given (cancelled, or the fingerprint not recognised).
+function notUnlocked(made) {
+  return made
+    ? refuse(
+        'Je telefoon is niet ontgrendeld, dus er is nog geen account gemaakt. Probeer het gerust opnieuw.',
+        'Your phone was not unlocked, so no account was made yet. Feel free to try again.',
+        4001,
+      )
+    : refuse(
+        'Je telefoon is niet ontgrendeld, dus er is niets gebeurd. Probeer het gerust opnieuw.',
+        'Your phone was not unlocked, so nothing happened. Feel free to try again.',
+        4001,
+      );
+}
+
+function declined(error) {
+  return Boolean(error) && (error.name === 'NotAllowedError' || error.name === 'AbortError');
+}
+
+// The wrapping key of a record sealed under the phone's lock: remembered, or asked for.
+async function lockKey(record) {
+  const credential = Uint8Array.from(record.credential);
+  if (unlocked && unlocked.credential === toHex(credential) && unlocked.until > Date.now()) return unlocked.key;
+  if (!unlocking) {
+    unlocking = import('./passkey.js')
+      .then((passkey) => passkey.unlock(credential))
+      .then((key) => {
+        remember(credential, key);
+        return key;
+      })
+      .finally(() => {
+        unlocking = null;
+      });
+  }
+  try {
+    return await unlocking;
+  } catch (error) {
+    if (declined(error)) throw notUnlocked(false);
+    throw refuse(
+      'Je account op deze telefoon gaat nu niet open. Probeer het later opnieuw; lukt het niet, dan helpt de balie van de gemeente je.',
+      'The account on this phone does not open now. Try again later; if it still fails, the town hall desk helps you.',
+      4100,
+    );
+  }
+}
+
+function additional(address) {
+  return encoder.encode(String(address).toLowerCase());
+}
+
+// The browser's way: AES-GCM under a non-extractable WebCrypto key kept beside it.
 async function seal(privateKey) {
   const subtle = window.crypto && window.crypto.subtle;
-  if (!subtle) return { raw: privateKey };
+  if (!subtle) return { raw: Uint8Array.from(privateKey) };
   try {
     const wrap = await subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
     const iv = window.crypto.getRandomValues(new Uint8Array(12));
     const sealed = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv }, wrap, privateKey));
     return { wrap, iv, sealed };
   } catch {
-    return { raw: privateKey };
+    return { raw: Uint8Array.from(privateKey) };
   }
+}
+
+// The phone's lock: a passkey made now, the key sealed under its PRF-derived key (the address as
+// associated data). Null where this phone cannot (then the browser's way).
+async function sealWithLock(privateKey, address) {
+  if (!(await lockAvailable())) return null;
+  let made;
+  try {
+    made = await (await import('./passkey.js')).make();
+  } catch (error) {
+    if (declined(error)) throw notUnlocked(true);
+    return null;
+  }
+  if (!made) return null;
+  const iv = window.crypto.getRandomValues(new Uint8Array(12));
+  const sealed = new Uint8Array(
+    await window.crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additional(address) }, made.key, privateKey),
+  );
+  remember(made.credential, made.key);
+  return { credential: made.credential, iv, sealed };
 }
 
 async function unseal(record) {
   if (record.raw) return Uint8Array.from(record.raw);
+  if (record.credential) {
+    const key = await lockKey(record);
+    const params = { name: 'AES-GCM', iv: record.iv, additionalData: additional(record.address) };
+    return new Uint8Array(await window.crypto.subtle.decrypt(params, key, record.sealed));
+  }
   const plain = await window.crypto.subtle.decrypt({ name: 'AES-GCM', iv: record.iv }, record.wrap, record.sealed);
   return new Uint8Array(plain);
 }
 
-// Makes the account and keeps it (an account already on this phone is kept, never replaced).
-// Resolves with its address.
-export async function create() {
+let making = null;
+
+// Makes the account and keeps it (an account already on this phone is kept, never replaced):
+// under the phone's lock where it can, else the browser's way. Resolves with its address. Two
+// calls at once in one page share one making (one passkey, one prompt).
+export function create() {
+  if (!making) {
+    making = make().finally(() => {
+      making = null;
+    });
+  }
+  return making;
+}
+
+async function make() {
   const existing = await storedAddress();
   if (existing) return existing;
   const lib = await loadCrypto();
   const privateKey = lib.secp256k1.utils.randomSecretKey();
   const address = addressOf(privateKey, lib);
-  const record = { address, created: Date.now(), ...(await seal(privateKey)) };
-  privateKey.fill(0);
+  let record;
+  try {
+    const sealed = (await sealWithLock(privateKey, address)) || (await seal(privateKey));
+    record = { address, created: Date.now(), ...sealed };
+  } finally {
+    privateKey.fill(0);
+  }
   try {
     // add(), not put(): when another tab (or tap) made one meanwhile, that one stays.
     await transact('readwrite', (store) => store.add(record, RECORD));

@@ -8,7 +8,7 @@ import { hoodName, neighbourhoods } from './neighbourhoods.js';
 import { announce, assetBase, onLeave, rerender } from './page.js';
 import { reasonText } from './reasons.js';
 import { hasRole, session } from './session.js';
-import { signInPanel } from './signin.js';
+import { phoneProtectionNote, signInPanel } from './signin.js';
 import { act, runTx } from './transactions.js';
 import { busy, clear, field, h, statusLine } from './ui.js';
 import * as wallet from './wallet.js';
@@ -33,17 +33,45 @@ export async function render(view, [rest]) {
 }
 
 // ---------------------------------------------------------------- start page
+// Set when the desk has just registered this account (the page then says so once).
+let justRegistered = false;
+
 async function startPage(view) {
   view.append(h('h1', {}, t('citizen_title')), h('p', { class: 'lead' }, t('citizen_intro')));
+  let me = null;
   if (!session()) {
     view.append(signInPanel(t('signin_why_citizen'), undefined, { phone: true }));
   } else if (!hasRole('citizen')) {
-    view.append(h('p', { class: 'callout', role: 'note' }, t('not_citizen')));
+    // A shop or a city employee signed in here is no resident; a new account waits for the desk.
+    view.append(hasRole('merchant') || hasRole('city')
+      ? h('p', { class: 'callout', role: 'note' }, t('not_citizen'))
+      : await waitingCard());
   } else {
-    const me = await api('/me');
+    me = await api('/me');
+    if (justRegistered) {
+      justRegistered = false;
+      view.append(h('p', { class: 'callout joined', role: 'status' }, t('join_done', { hood: hoodName(me.neighbourhood) })));
+    }
     view.append(await meCard(me), await myTasks(me));
   }
-  view.append(await taskSection());
+  if (session() && wallet.usesPhone()) view.append(phoneProtectionNote());
+  view.append(await taskSection(me && me.neighbourhood));
+}
+
+// "Wacht op aanmelding": the code (and its QR code) to show at the desk; the page turns to "Je
+// bent aangemeld" by itself once the desk has registered this account (joincode.js).
+async function waitingCard() {
+  const { joinCard } = await import('./joincode.js');
+  return joinCard({
+    title: t('join_wait_title'),
+    intro: t('join_wait_intro'),
+    qrAlt: t('join_qr_alt'),
+    done: (account) => Boolean(account.is_citizen),
+    onRegistered: async () => {
+      justRegistered = true;
+      await rerender({ focus: false });
+    },
+  });
 }
 
 function capBlock(me) {
@@ -175,7 +203,8 @@ function taskCard(task) {
       t('time_to_do', { duration: duration(task.claim_duration) })));
 }
 
-async function taskSection() {
+// The open tasks; a resident's own neighbourhood (`home`) first.
+async function taskSection(home = null) {
   const hoods = await neighbourhoods();
   const section = h('section', { 'aria-labelledby': 'tasks-title', class: 'tasks' });
   const list = h('div', { id: 'task-list' });
@@ -194,6 +223,8 @@ async function taskSection() {
     try {
       const page = await api(`/tasks?status=open&limit=100${hood}`);
       tasks = page.items;
+      // Stable: within each group the API's order (newest first) stays.
+      if (home) tasks.sort((a, b) => Number(b.neighbourhood === home) - Number(a.neighbourhood === home));
       count.textContent = t('tasks_count', { n: page.total });
     } catch (error) {
       tasks = [];
@@ -233,6 +264,7 @@ async function taskSection() {
   select.addEventListener('change', load);
   section.append(
     h('h2', { id: 'tasks-title' }, t('open_tasks')),
+    ...(home ? [h('p', { class: 'hint' }, t('tasks_home_first', { hood: hoodName(home) }))] : []),
     h('div', { class: 'toolbar' },
       h('div', { class: 'toggle', role: 'group', 'aria-label': t('view_label') }, listButton, mapButton),
       field(t('filter_hood'), select)),

@@ -70,19 +70,37 @@ function demoAccounts(open, onSignedIn, status, { addresses = true } = {}) {
     list);
 }
 
+// What protects the account on this phone, in one sentence: the phone's screen lock, or (kept in
+// the browser) what that means.
+function protectionText({ stored, by }) {
+  if (by === 'lock') return t(stored ? 'phone_lock' : 'phone_lock_new');
+  return t('phone_storage');
+}
+
+// The sentence for the page of a citizen signed in with the account on this phone.
+export function phoneProtectionNote() {
+  const note = h('p', { class: 'hint phone-protection' });
+  wallet
+    .phoneProtection()
+    .then((found) => {
+      if (found.stored) note.textContent = protectionText(found);
+    })
+    .catch(() => {});
+  return note;
+}
+
 // The account on this phone: "Doe mee met deze telefoon" (makes it, then signs in with it) or,
-// when this phone has one, signing in with it in one tap; with one sentence on what keeping it in
-// the browser means.
+// when this phone has one, signing in with it in one tap; with one sentence on what protects it
+// (the phone's screen lock, or what keeping it in the browser means).
 function phoneChoice(onSignedIn, status) {
   const slot = h('div', { class: 'phone-account' });
-  wallet
-    .phoneAddress()
-    .then((address) => {
+  Promise.all([wallet.phoneAddress(), wallet.phoneProtection()])
+    .then(([address, found]) => {
       const entry = wallet.phoneEntry(config().chain_id);
       const label = t(address ? 'phone_signin' : 'phone_join');
       const button = walletButton(entry, onSignedIn, status, { label, busyText: address ? 'phone_signin_busy' : 'phone_join_busy' });
       button.classList.add('btn-phone');
-      slot.append(button, h('p', { class: 'hint' }, t('phone_storage')));
+      slot.append(button, h('p', { class: 'hint' }, protectionText(found)));
     })
     .catch(() => {
       /* no storage in this browser: only the other ways to sign in */

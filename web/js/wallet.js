@@ -121,6 +121,12 @@ export function phoneAddress() {
   return account.storedAddress();
 }
 
+// What protects the account on this phone: { stored, by } with by 'lock' (the phone's screen
+// lock) or 'browser' (the browser's storage); without an account, what would protect one made now.
+export function phoneProtection() {
+  return account.protection();
+}
+
 // Whether the last sign-in on this browser was with the built-in account.
 export function usesPhone() {
   try {
@@ -191,6 +197,7 @@ export async function connect(entry) {
 }
 
 export function disconnect() {
+  account.forget();
   if (detach) detach();
   detach = null;
   active = null;
