@@ -249,3 +249,20 @@ def test_the_phone_pays_a_qr_link_in_one_tap_and_the_shop_sees_it_live(visit, st
     assert stack.wesh.account(address).balance == start - 8_50
     assert not found, found
     assert not [e for e in resident.console_errors if "pageerror" in e], resident.console_errors
+
+
+def test_an_app_of_ones_own_is_the_quiet_second_choice(visit, stack: Stack) -> None:
+    """With a wallet in the browser, the citizen page still leads with the account on this phone;
+    the wallet is behind a link-styled button that says what it is in plain words."""
+    visitor = visit(BRAM, "/betalen/" + payment_request(stack, 50)["reference"])
+    page = visitor.page
+    expect(page.get_by_role("button", name="Doe mee met deze telefoon")).to_be_visible()
+    own_app = page.get_by_role("button", name="Ik heb al een eigen app voor Heitjes")
+    expect(own_app).to_have_attribute("aria-expanded", "false")
+    expect(page.get_by_role("button", name="Aanmelden met Testwallet 1")).to_be_hidden()
+    found = axe_at_both_widths(page, "signin-own-app-closed")
+    own_app.click()
+    expect(own_app).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_role("button", name="Aanmelden met Testwallet 1")).to_be_visible()
+    found |= axe_at_both_widths(page, "signin-own-app-open")
+    assert not found, found
