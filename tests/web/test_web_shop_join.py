@@ -24,9 +24,10 @@ import pytest
 import webstack
 from conftest import DESKTOP, PHONE, Visitor, axe_violations, money_text, shot, sign_in
 from playwright.sync_api import Page, expect
-from webstack import BRAM, OFFICER, Stack
+from webstack import ADMIN, BRAM, OFFICER, REVIEWER2, Stack
 
 from wesh import iban as ibans
+from wesh.contract import Role
 from wesh.signer import UnlockedSigner, transact
 
 IBAN = ibans.example("NL", "INGB", "0001234567")
@@ -116,9 +117,7 @@ def test_a_shop_joins_at_the_desk_and_moves_to_a_new_phone(visit, stack: Stack) 
     expect(row).to_contain_text("Centrum")
 
     # The shop's page turns into the shop page by itself.
-    expect(shop.page.get_by_role("heading", name=f"Winkel: {SHOP}")).to_be_visible(
-        timeout=30_000
-    )
+    expect(shop.page.get_by_role("heading", name=f"Winkel: {SHOP}")).to_be_visible(timeout=30_000)
     expect(shop.page.locator("#balance")).to_have_text(money_text(0))
 
     # A resident pays the shop (from the test: the pay page has tests of its own).
@@ -181,3 +180,23 @@ def test_a_shop_joins_at_the_desk_and_moves_to_a_new_phone(visit, stack: Stack) 
         for v in violations
     )
     assert not found, report
+
+
+def test_the_codes_qr_link_opens_the_shops_desk_for_a_merchant_manager(visit, stack: Stack) -> None:
+    """The QR code holds a link to the registrar's desk (/gemeente/balie?code=...): scanned with
+    the phone's camera by a merchant manager who is no registrar, it opens the shops' desk with
+    the code filled in."""
+    manager = stack.account(REVIEWER2)
+    transact(
+        stack.w3,
+        stack.wesh.grant_role(manager, Role.MERCHANT_MANAGER),
+        UnlockedSigner(stack.account(ADMIN)),  # type: ignore[arg-type]
+    )
+    stack.wait_indexed()
+    shop = visit(None, "/winkel")
+    _, code = join_with_this_phone(shop)
+    desk = visit(REVIEWER2, f"/gemeente/balie?code={code}")
+    sign_in(desk)
+    expect(desk.page.get_by_role("heading", name="Gemeente: Winkels")).to_be_visible()
+    new_shop = form_of(desk.page, "Nieuwe winkel")
+    expect(new_shop.get_by_label("Code van de telefoon van de winkel")).to_have_value(code)

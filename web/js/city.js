@@ -26,7 +26,12 @@ const DURATIONS = [3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400, 28 * 86400];
 
 export async function render(view, [rest]) {
   const section = (rest || '').split('/')[0];
-  const current = SECTIONS.find(([path]) => path === section) || SECTIONS[0];
+  let current = SECTIONS.find(([path]) => path === section) || SECTIONS[0];
+  // A join code's QR link opens the registrar's desk (/gemeente/balie?code=...): a merchant
+  // manager who is no registrar gets the shops' desk instead, with the same code filled in.
+  if (section === 'balie' && !hasRole('registrar') && hasRole('merchant manager')) {
+    current = SECTIONS.find(([path]) => path === 'winkels');
+  }
   view.append(h('h1', {}, `${t('city_title')}: ${t(current[1])}`));
   if (!session()) {
     view.append(signInPanel(t('signin_why_city')));
