@@ -95,7 +95,10 @@ def list_requests(provider: Any, show_all: bool) -> None:
     "--bank-accounts",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="City-side CSV: address,name,iban[,bic] per merchant.",
+    help=(
+        "City-side CSV: address,name,iban[,bic] per merchant (the API gives the merchant "
+        "manager's: GET /city/merchants/bank-accounts.csv, as the treasurer)."
+    ),
 )
 @click.option(
     "--out",
