@@ -278,3 +278,55 @@ def test_without_prf_the_account_is_kept_in_the_browser(visit, stack: Stack) -> 
     )
     assert Account.recover_message(encode_defunct(b"hi"), signature=signature) == address
     assert len(visitor.console_errors) == before
+
+
+def test_an_account_kept_the_browser_way_stays_so_when_a_lock_appears(visit, stack: Stack) -> None:
+    """An account made before the phone's lock could protect it (or before this version) keeps
+    working as it is: no passkey is made for it, signing asks no lock, the page says the plain
+    sentence."""
+    visitor = visit(None, "/burger")
+    page = visitor.page
+    address = join(visitor)
+    record = stored(page)
+    assert record is not None and "wrap" in record and "credential" not in record
+    lock = authenticator(visitor, prf=True)
+    expect(page.locator(".phone-protection")).to_contain_text(BROWSER)
+    page.get_by_role("button", name="Afmelden").click()
+    expect(page.locator("section.signin .phone-account .hint")).to_contain_text(BROWSER)
+    page.get_by_role("button", name="Aanmelden met deze telefoon").click()
+    page.locator(".account .addr").wait_for()
+    assert lock.credentials() == []
+    assert stored(page) == record
+    assert str(record["address"]["value"]) == address
+
+
+def test_a_lock_not_given_keeps_and_signs_nothing(visit, stack: Stack) -> None:
+    task = stack.task_ids["bench"]
+    visitor = visit(None, "/burger", record_texts=True)
+    page = visitor.page
+
+    # Joining while the lock says no (a wrong finger, or "cancel"): a calm sentence, no account.
+    refusing = authenticator(visitor, prf=True, verified=False)
+    page.locator("section.signin").get_by_role("button", name="Doe mee met deze telefoon").click()
+    expect(page.locator("section.signin .status-error")).to_contain_text(NOT_MADE)
+    assert stored(page) is None
+    assert refusing.credentials() == []
+    refusing.remove()
+
+    # With a lock that works: joined and registered; then the lock says no for a claim.
+    lock = authenticator(visitor, prf=True)
+    address = join(visitor)
+    register(stack, address)
+    visitor.go(f"/burger/klus/{task}")
+    before = lock.sign_count()
+    lock.verified(False)
+    page.get_by_role("button", name="Klus aannemen").click()
+    said = page.locator(".task-actions .status-error")
+    expect(said).to_contain_text(NOT_UNLOCKED)
+    assert lock.sign_count() == before
+    stack.wait_indexed()
+    assert relayed_and_claimed(stack, address, task) == ([], None)
+    shown = [text for text in visitor.seen if RAW.search(text)]
+    assert shown == [], shown
+    assert page.get_by_role("button", name="Klus aannemen").is_visible(), "it can be tried again"
+    assert not [e for e in visitor.console_errors if "pageerror" in e], visitor.console_errors
