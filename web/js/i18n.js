@@ -39,8 +39,8 @@ const T = {
     'Join to take on tasks and to pay with your Heitjes. Joining costs nothing.',
   ],
   signin_why_merchant: [
-    'Meld je aan met de wallet van je winkel om betalingen te ontvangen.',
-    "Sign in with your shop's wallet to receive payments.",
+    'Doet je winkel mee? Meld je dan aan om betalingen te ontvangen. Nieuw? Kies "Doe mee met deze telefoon" op de telefoon van de winkel en laat de code zien aan Heerlen Mijn Stad.',
+    'Does your shop take part? Then sign in to receive payments. New? Choose "Join with this phone" on the shop\'s phone and show the code to Heerlen Mijn Stad.',
   ],
   signin_why_city: [
     'Meld je aan met je wallet van de gemeente.',
