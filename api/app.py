@@ -164,7 +164,7 @@ def build_services(settings: ApiSettings, relayer: RelayerSettings | None = None
         RedisStore(settings.redis_url) if settings.redis_url else SqlStore(engine)
     )
     w3 = Web3(Web3.HTTPProvider(settings.rpc_url, request_kwargs={"timeout": 10}))
-    wesh = Wesh(w3, manifest.heitje, manifest.redemption)
+    wesh = Wesh(w3, manifest.heitje, manifest.redemption, manifest.neighbourhood_desk)
     relay_service = RelayService(
         relayer or RelayerSettings(), engine, wesh, manifest.chain_id, manifest.forwarder
     )

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 
-from api.auth.roles import CITIZEN, CITY, CITY_ROLES, MERCHANT, Roles, RoleSet
+from api.auth.roles import ASSOCIATION, CITIZEN, CITY, CITY_ROLES, MERCHANT, Roles, RoleSet
 from api.auth.service import AuthService
 from api.auth.store import EphemeralStore
 from api.budget.service import BudgetService
@@ -219,4 +219,12 @@ MerchantManager = Annotated[Caller, require(CITY_ROLES[Role.MERCHANT_MANAGER])]
 #: The desks: the registrar (residents) or the merchant manager (shops).
 Staff = Annotated[
     Caller, require_any(CITY_ROLES[Role.REGISTRAR], CITY_ROLES[Role.MERCHANT_MANAGER])
+]
+#: Who registers residents: the registrar, or a neighbourhood association (its own
+#: neighbourhoods only, through the neighbourhood desk contract).
+ResidentDesk = Annotated[Caller, require_any(CITY_ROLES[Role.REGISTRAR], ASSOCIATION)]
+#: Who reads what a join code stands for: the desks, and a neighbourhood association.
+JoinDesk = Annotated[
+    Caller,
+    require_any(CITY_ROLES[Role.REGISTRAR], CITY_ROLES[Role.MERCHANT_MANAGER], ASSOCIATION),
 ]

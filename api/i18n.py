@@ -152,6 +152,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "one person the yearly amount twice. Was the old phone lost? Then choose 'New phone for "
         "a resident'. Otherwise choose 'register anyway' if it really must be.",
     ),
+    "neighbourhood_not_granted": (
+        "Jullie vereniging mag alleen inwoners aanmelden in {neighbourhoods}, niet in "
+        "{neighbourhood}. Stuur deze inwoner naar de balie van de gemeente.",
+        "Your association may only register residents in {neighbourhoods}, not in "
+        "{neighbourhood}. Send this resident to the city's desk.",
+    ),
     "new_phone_in_use": (
         "De nieuwe telefoon is al in gebruik (als inwoner, winkel of eerder verhuisd). Laat de "
         "inwoner op de nieuwe telefoon opnieuw 'Doe mee' kiezen en die code tonen.",
@@ -233,6 +239,15 @@ ROLE_NAMES: dict[str, tuple[str, str]] = {
         "registrar or merchant manager",
     ),
     "merchant manager": ("winkelbeheerder", "merchant manager"),
+    "association": ("buurtvereniging", "neighbourhood association"),
+    "registrar or association": (
+        "registrator of buurtvereniging",
+        "registrar or neighbourhood association",
+    ),
+    "registrar or merchant manager or association": (
+        "registrator, winkelbeheerder of buurtvereniging",
+        "registrar, merchant manager or neighbourhood association",
+    ),
     "task manager": ("klusbeheerder", "task manager"),
     "reviewer": ("beoordelaar", "reviewer"),
     "treasurer": ("treasurer", "treasurer"),

@@ -234,7 +234,8 @@ def run(args: argparse.Namespace, state_dir: Path, supervisor: Supervisor) -> in
         log=say,
     )
     w3 = Web3(Web3.HTTPProvider(node.url))
-    wesh = Wesh(w3, seeded.deployment.heitje, seeded.deployment.redemption)
+    deployment = seeded.deployment
+    wesh = Wesh(w3, deployment.heitje, deployment.redemption, deployment.neighbourhood_desk)
     urls = (
         []
         if args.no_services

@@ -320,7 +320,12 @@ def deploy_and_register(
     admin = NodeSender(w3, UnlockedSigner(accounts[0]), log=lambda _: None)
     result = ensure_deployment(w3, admin, network=NETWORK, roles=roles, path=manifest)
     story.count += (3 if result.created else 0) + len(result.granted)
-    wesh = Wesh(w3, result.deployment.heitje, result.deployment.redemption)
+    wesh = Wesh(
+        w3,
+        result.deployment.heitje,
+        result.deployment.redemption,
+        result.deployment.neighbourhood_desk,
+    )
     story.wesh = wesh
     log(f"deployed Heitje {wesh.heitje.address}, Redemption {wesh.redemption.address}")
 

@@ -85,6 +85,7 @@ CLAIM = Cols(schema.claims)
 EARNINGS = Cols(schema.earnings)
 REDEMPTION = Cols(schema.redemptions)
 APPROVAL = Cols(schema.approvals)
+ASSOCIATION = Cols(schema.association_neighbourhoods)
 LEDGER = Cols(schema.ledger)
 
 STATE_NAMES = tuple(t.name for t in schema.STATE_TABLES)

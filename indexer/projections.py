@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 from indexer.batch import (
     ACCOUNT,
     APPROVAL,
+    ASSOCIATION,
     CITIZEN,
     CLAIM,
     EARNINGS,
@@ -359,6 +360,59 @@ def _citizen_moved(batch: Batch, events: Sequence[Event], index: int) -> None:
     batch.history["citizen_moves"].append(
         (block, event.log_index, event.tx_hash, citizen_id, old, new, balance, registrar)
     )
+
+
+# ---------------------------------------------------------------- neighbourhood desk
+def _grant_row(args: tuple[Any, ...], _timestamp: int) -> list[tuple[str, Key]]:
+    return [("association_neighbourhoods", (args[0], args[1]))]
+
+
+def _set_grant(batch: Batch, event: Event, granted: bool) -> None:
+    """NeighbourhoodGranted, NeighbourhoodWithdrawn: the (association, neighbourhood) row."""
+    association, neighbourhood, registrar = event.args
+    key = (association, neighbourhood)
+    block = event.block_number
+    row = batch.mut("association_neighbourhoods", key)
+    if row is None:
+        if not granted:
+            raise IntegrityError(f"block {block}: {key} withdrawn but never granted")
+        row = batch.put(
+            "association_neighbourhoods",
+            key,
+            ASSOCIATION.new(association=association, neighbourhood=neighbourhood),
+        )
+    elif row[ASSOCIATION.granted] == granted:
+        state = "granted" if granted else "withdrawn"
+        raise IntegrityError(f"block {block}: {key} {state} twice")
+    row[ASSOCIATION.granted] = granted
+    row[ASSOCIATION.changed_by] = registrar
+    if granted:
+        row[ASSOCIATION.granted_block] = block
+    row[ASSOCIATION.updated_block] = block
+
+
+@handles("NeighbourhoodGranted", _grant_row)
+def _neighbourhood_granted(batch: Batch, events: Sequence[Event], index: int) -> None:
+    _set_grant(batch, events[index], True)
+
+
+@handles("NeighbourhoodWithdrawn", _grant_row)
+def _neighbourhood_withdrawn(batch: Batch, events: Sequence[Event], index: int) -> None:
+    _set_grant(batch, events[index], False)
+
+
+@handles("CitizenRegisteredBy", _accounts(0))
+def _citizen_registered_by(batch: Batch, events: Sequence[Event], index: int) -> None:
+    """The desk registered a citizen for an association (after Heitje's CitizenRegistered of the
+    same call): the citizen row records the association."""
+    event = events[index]
+    wallet, _neighbourhood, association = event.args
+    account = batch.mut("accounts", (wallet,))
+    if account is None or not account[ACCOUNT.is_citizen]:
+        raise IntegrityError(f"block {event.block_number}: {wallet} registered by but no citizen")
+    row = batch.must("citizens", (account[ACCOUNT.holder_id],))
+    row[CITIZEN.registered_by] = association
+    row[CITIZEN.updated_block] = event.block_number
 
 
 def _merchant_and_wallet(args: tuple[Any, ...], _timestamp: int) -> list[tuple[str, Key]]:

@@ -53,10 +53,14 @@ from sqlalchemy.engine import Connection, Engine
 #:    (``pause_grace_from``, ``resumed_at``: deadlines that fell in a pause get a grace).
 #: 6: ``merchant_moves`` (a shop moved to a new wallet) and ``merchant_id`` on ``payments`` and
 #:    ``redemptions``, so that a shop's payments and cash-outs follow it to a new wallet.
-SCHEMA_VERSION = 6
+#: 7: the neighbourhood desk: ``association_neighbourhoods`` (which association may register
+#:    residents where), ``citizens.registered_by`` (the association that registered one) and
+#:    ``sync_state.neighbourhood_desk`` (the desk whose events this index holds).
+SCHEMA_VERSION = 7
 #: Earlier versions whose databases ``create`` upgrades in place (when a version only adds
-#: tables, which ``create`` makes). None today: version 6 came with Heitje deployed anew
-#: (``move_merchant``), whose index starts empty; version 4 upgraded 3 in place.
+#: tables, which ``create`` makes). None today: version 7 adds columns (and the desk's events
+#: from its deployment on, which an index past that block has not read), so an index of
+#: version 6 is rebuilt (``python -m indexer reset``); version 4 upgraded 3 in place.
 UPGRADED_IN_PLACE: tuple[int, ...] = ()
 #: Tables of earlier schema versions, dropped by a reset.
 RETIRED = ("events", "pending_events")
@@ -122,6 +126,9 @@ citizens = Table(
     _int("open_claims"),
     _int("registered_block"),
     _int("updated_block"),
+    # The neighbourhood association whose account registered this citizen through the
+    # neighbourhood desk (``CitizenRegisteredBy``); None: the city's registrar did.
+    Column("registered_by", ADDR, nullable=True),
     # The API finds the signed-in wallet's citizen on every request.
     Index("ix_citizens_wallet", "wallet"),
     **NO_ROWID,
@@ -227,6 +234,22 @@ redemptions = Table(
     Column("treasurer", ADDR, nullable=True),
     Index("ix_redemptions_merchant", "merchant"),
     Index("ix_redemptions_merchant_id", "merchant_id"),
+    **NO_ROWID,
+)
+
+association_neighbourhoods = Table(
+    "association_neighbourhoods",
+    metadata,
+    # A neighbourhood association's account and a neighbourhood the city's registrar granted it
+    # on the neighbourhood desk (NeighbourhoodDesk.vy); the row stays after a withdrawal, with
+    # ``granted`` false, so the journal undoes both alike.
+    Column("association", ADDR, primary_key=True),
+    _pk_int("neighbourhood"),
+    _bool("granted"),
+    # The registrar who granted or withdrew it last.
+    Column("changed_by", ADDR, nullable=False),
+    _int("granted_block"),
+    _int("updated_block"),
     **NO_ROWID,
 )
 
@@ -455,6 +478,8 @@ sync_state = Table(
     Column("chain_id", BigInteger, nullable=False),
     Column("heitje", ADDR, nullable=False),
     Column("redemption", ADDR, nullable=False),
+    # The neighbourhood desk whose events the index holds ("" for a deployment without one).
+    Column("neighbourhood_desk", ADDR, nullable=False, default=""),
     Column("start_block", BigInteger, nullable=False),
     Column("start_block_hash", HASH, nullable=False),
     # The last confirmed block applied to the state and history tables, and its hash.
@@ -525,6 +550,7 @@ STATE_TABLES: tuple[Table, ...] = (
     claims,
     earnings,
     redemptions,
+    association_neighbourhoods,
     approvals,
     ledger,
 )

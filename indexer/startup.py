@@ -90,10 +90,16 @@ def _other_deployment(engine: Engine, deployment: Deployment, start: dict[str, A
         row = conn.execute(select(schema.sync_state)).mappings().first()
     if row is None or row["chain_id"] != DEV_CHAIN_ID:
         return False
-    return (row["heitje"], row["start_block"], row["start_block_hash"]) != (
+    return (
+        row["heitje"],
+        row["start_block"],
+        row["start_block_hash"],
+        row["neighbourhood_desk"],
+    ) != (
         deployment.heitje.lower(),
         deployment.start_block,
         start["hash"].lower(),
+        deployment.neighbourhood_desk.lower(),
     )
 
 
@@ -103,6 +109,7 @@ def _record_deployment(
     """Writes the deployment and an empty cursor into a new index; checks that an existing index
     is of this deployment."""
     heitje, redemption = deployment.heitje.lower(), deployment.redemption.lower()
+    desk = deployment.neighbourhood_desk.lower()
     start_hash = start["hash"].lower()
     with engine.begin() as conn:
         row = conn.execute(select(schema.sync_state)).mappings().first()
@@ -113,6 +120,7 @@ def _record_deployment(
                     chain_id=chain_id,
                     heitje=heitje,
                     redemption=redemption,
+                    neighbourhood_desk=desk,
                     start_block=deployment.start_block,
                     start_block_hash=start_hash,
                     indexed_block=deployment.start_block - 1,
@@ -140,6 +148,13 @@ def _record_deployment(
             row["start_block_hash"],
         )
         ours = (chain_id, heitje, redemption, deployment.start_block, start_hash)
+        if theirs == ours and row["neighbourhood_desk"] != desk:
+            raise DeploymentMismatch(
+                f"the database indexes this deployment with neighbourhood desk "
+                f"{row['neighbourhood_desk'] or '(none)'}, the manifest names "
+                f"{deployment.neighbourhood_desk or '(none)'}: the desk's events from its "
+                "deployment on are not in the index; `--reset` to re-index"
+            )
         if theirs != ours:
             raise DeploymentMismatch(
                 "the database indexes another deployment (chain "

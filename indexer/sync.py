@@ -115,6 +115,8 @@ class Indexer:
         self.engine = engine
         self.rpc = rpc
         self.addresses = [deployment.heitje.lower(), deployment.redemption.lower()]
+        if deployment.neighbourhood_desk:
+            self.addresses.append(deployment.neighbourhood_desk.lower())
         confirmations = settings.confirmations
         self.confirmations = deployment.confirmations if confirmations is None else confirmations
         self.depth = max(settings.max_reorg_depth, self.confirmations + 1)

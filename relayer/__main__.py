@@ -49,7 +49,7 @@ def connect(settings: RelayerSettings) -> tuple[Web3, deployment.Deployment, Wes
     w3 = Web3(Web3.HTTPProvider(settings.rpc_url, request_kwargs={"timeout": 15}))
     path = settings.deployment or deployment.manifest_path(settings.network, int(w3.eth.chain_id))
     manifest = deployment.load(path)
-    return w3, manifest, Wesh(w3, manifest.heitje, manifest.redemption)
+    return w3, manifest, Wesh(w3, manifest.heitje, manifest.redemption, manifest.neighbourhood_desk)
 
 
 def forwarder_of(manifest: deployment.Deployment, wesh: Wesh) -> Any:

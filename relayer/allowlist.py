@@ -1,14 +1,19 @@
 """Which calls the city pays for, by role: a short list, so that no one can spend the city's
 money on an arbitrary call.
 
-A request's target must be Heitje or Redemption and its function one its signer's role may use:
+A request's target must be Heitje, Redemption or the neighbourhood desk, and its function one its
+signer's role may use:
 
 * a citizen: claiming, handing in, giving back and appealing tasks; paying a shop (``pay`` or a
   plain ``transfer``); ``approve`` only to withdraw an allowance (amount 0): nothing in WESH
   needs a citizen to allow anyone to spend for them, and taking one back must stay free;
 * a merchant: refunding a citizen (``transfer``) and cashing in (Redemption ``redeem``);
 * city staff, by the role bits they hold: task manager, reviewer, registrar, merchant manager,
-  treasurer each their own calls.
+  treasurer each their own calls (a registrar also grants and withdraws an association's
+  neighbourhoods on the desk);
+* a neighbourhood association (an account the desk grants at least one neighbourhood): only
+  registering residents through the desk, which itself refuses any other neighbourhood. Its
+  requests count under the staff quota: it works at a desk for the city.
 
 Admin calls (granting roles, pausing, caps, the redemption contract, budget withdrawal) are not
 relayed: in production the admin is a multisig that sends its own transactions.
@@ -25,7 +30,7 @@ from eth_utils import function_abi_to_4byte_selector, to_checksum_address
 from wesh import artifacts
 from wesh.rules import Role
 
-HEITJE, REDEMPTION = "Heitje", "Redemption"
+HEITJE, REDEMPTION, DESK = "Heitje", "Redemption", "NeighbourhoodDesk"
 CITIZEN, MERCHANT, STAFF = "citizen", "merchant", "staff"
 #: The quota roles, in the order a signer holding several is counted under.
 QUOTA_ROLES = (STAFF, MERCHANT, CITIZEN)
@@ -44,6 +49,9 @@ CITIZEN_CALLS: frozenset[Call] = frozenset(
     }
 )
 MERCHANT_CALLS: frozenset[Call] = frozenset({(HEITJE, "transfer"), (REDEMPTION, "redeem")})
+ASSOCIATION_CALLS: frozenset[Call] = frozenset(
+    {(DESK, "register_citizen"), (DESK, "register_citizens")}
+)
 STAFF_CALLS: dict[Role, frozenset[Call]] = {
     Role.TASK_MANAGER: frozenset(
         {(HEITJE, "commission_task"), (HEITJE, "cancel_task"), (HEITJE, "close_task")}
@@ -62,6 +70,8 @@ STAFF_CALLS: dict[Role, frozenset[Call]] = {
             (HEITJE, "set_active"),
             (HEITJE, "move_citizen"),
             (HEITJE, "set_citizen_neighbourhood"),
+            (DESK, "grant"),
+            (DESK, "withdraw"),
         }
     ),
     Role.MERCHANT_MANAGER: frozenset(
@@ -83,12 +93,15 @@ class Who:
     is_citizen: bool
     is_merchant: bool
     role_bits: int
+    #: Granted at least one neighbourhood on the neighbourhood desk.
+    is_association: bool = False
 
     @property
     def known(self) -> bool:
-        """A registered citizen, a merchant, or a city employee (any role but admin alone)."""
+        """A registered citizen, a merchant, a city employee (any role but admin alone) or a
+        neighbourhood association."""
         staff = self.role_bits & ~int(Role.ADMIN)
-        return self.is_citizen or self.is_merchant or staff != 0
+        return self.is_citizen or self.is_merchant or staff != 0 or self.is_association
 
 
 @dataclass(frozen=True)
@@ -109,14 +122,18 @@ def _functions(contract: str) -> dict[bytes, dict[str, Any]]:
     }
 
 
-def decode(target: str, data: bytes, heitje: str, redemption: str) -> Decoded | None:
-    """The contract and function a request calls (None: neither WESH contract, or no function
-    of it). Arguments are decoded only where the allow-list looks at them."""
+def decode(
+    target: str, data: bytes, heitje: str, redemption: str, desk: str = ""
+) -> Decoded | None:
+    """The contract and function a request calls (None: no WESH contract, or no function of
+    it). Arguments are decoded only where the allow-list looks at them."""
     to = to_checksum_address(target)
     if to == to_checksum_address(heitje):
         contract = HEITJE
     elif to == to_checksum_address(redemption):
         contract = REDEMPTION
+    elif desk and to == to_checksum_address(desk):
+        contract = DESK
     else:
         return None
     entry = _functions(contract).get(bytes(data[:4]))
@@ -141,6 +158,8 @@ def calls_of(who: Who) -> dict[str, frozenset[Call]]:
     for role, calls in STAFF_CALLS.items():
         if who.role_bits & role:
             staff |= calls
+    if who.is_association:
+        staff |= ASSOCIATION_CALLS
     if staff:
         found[STAFF] = frozenset(staff)
     if who.is_merchant:

@@ -105,6 +105,7 @@ def who(engine: Engine, address: str) -> allowlist.Who:
         is_citizen=wallet.citizen_id is not None,
         is_merchant=wallet.merchant_id is not None,
         role_bits=wallet.role_bits,
+        is_association=bool(wallet.neighbourhoods),
     )
 
 
@@ -122,6 +123,7 @@ class Checks:
         redemption: str,
         relayer: str,
         clock: Any = time.time,
+        desk: str = "",
     ) -> None:
         self.settings = settings
         self.engine = engine
@@ -130,6 +132,8 @@ class Checks:
         self.heitje = to_checksum_address(heitje)
         self.redemption = to_checksum_address(redemption)
         self.relayer = to_checksum_address(relayer)
+        #: The neighbourhood desk ("" for a deployment without one).
+        self.desk = to_checksum_address(desk) if desk else ""
         self.journal = Journal(engine, clock)
         self.clock = clock
         self._domain: forwarding.Domain | None = None
@@ -198,7 +202,7 @@ class Checks:
         deadline; None when the relayer is off or does not relay this call for this signer."""
         if not self.settings.enabled or len(data) > forwarding.MAX_DATA:
             return None
-        call = allowlist.decode(to, data, self.heitje, self.redemption)
+        call = allowlist.decode(to, data, self.heitje, self.redemption, self.desk)
         if call is None or allowlist.allowed(who(self.engine, signer), call) is None:
             return None
         try:
@@ -240,7 +244,9 @@ class Checks:
                 return same, False
         if any(other.live_nonce is not None for other in journaled):
             raise Refused("replayed")
-        call = allowlist.decode(submitted.to, submitted.data, self.heitje, self.redemption)
+        call = allowlist.decode(
+            submitted.to, submitted.data, self.heitje, self.redemption, self.desk
+        )
         signer = who(self.engine, submitted.signer)
         if not signer.known:
             raise Refused("unknown_signer")

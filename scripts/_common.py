@@ -263,7 +263,7 @@ def connect(provider: ProviderAPI) -> Chain:
             f"no WESH deployment on {network} ({why}). Deploy first: "
             f"ape run deploy contracts --network {network} --account <admin>"
         )
-    wesh = Wesh(w3, deployment.heitje, deployment.redemption)
+    wesh = Wesh(w3, deployment.heitje, deployment.redemption, deployment.neighbourhood_desk)
     store = default_store(deployment.chain_id)
     path = manifest_path(network, deployment.chain_id)
     return Chain(provider, w3, network, deployment, wesh, store, path)

@@ -28,7 +28,7 @@ CONTRACTS = ROOT / "contracts"
 #: The shipped artifacts: package data (pyproject's ``[tool.setuptools.package-data]``).
 COMPILED = Path(__file__).resolve().parent / "compiled"
 #: The contracts WESH deploys, each ``contracts/<name>.vy``.
-NAMES = ("Heitje", "Redemption", "Forwarder")
+NAMES = ("Heitje", "Redemption", "Forwarder", "NeighbourhoodDesk")
 #: What regenerates the shipped files after a contract changed.
 REGENERATE = "make compile (python -m wesh.artifacts)"
 

@@ -1,4 +1,4 @@
-"""A typed wrapper around the two WESH contracts (Heitje and Redemption).
+"""A typed wrapper around the WESH contracts (Heitje, Redemption and the neighbourhood desk).
 
 Everything that reads or drives the contracts goes through here: the ape scripts, the indexer,
 the API and the tests. Reads return frozen dataclasses; writes return a ``TxRequest`` (to, data),
@@ -116,10 +116,15 @@ def refusal_from(error: ContractLogicError) -> ContractRefusal:
     return ContractRefusal(reason)
 
 
-class Wesh:
-    """One WESH deployment: the Heitje contract and its Redemption contract."""
+class DeskMissing(Exception):
+    """This deployment has no neighbourhood desk (a manifest written before it existed)."""
 
-    def __init__(self, w3: Web3, heitje: str, redemption: str) -> None:
+
+class Wesh:
+    """One WESH deployment: the Heitje contract, its Redemption contract and (when deployed) its
+    neighbourhood desk, through which associations register residents of their neighbourhoods."""
+
+    def __init__(self, w3: Web3, heitje: str, redemption: str, desk: str = "") -> None:
         self.w3 = w3
         self.heitje: Contract = w3.eth.contract(
             address=to_checksum_address(heitje), abi=artifacts.load("Heitje").abi
@@ -127,7 +132,27 @@ class Wesh:
         self.redemption: Contract = w3.eth.contract(
             address=to_checksum_address(redemption), abi=artifacts.load("Redemption").abi
         )
+        self._desk: Contract | None = (
+            w3.eth.contract(
+                address=to_checksum_address(desk), abi=artifacts.load("NeighbourhoodDesk").abi
+            )
+            if desk
+            else None
+        )
         self._forwarder: Contract | None = None
+
+    @property
+    def has_desk(self) -> bool:
+        return self._desk is not None
+
+    @property
+    def desk(self) -> Contract:
+        """The neighbourhood desk contract; ``DeskMissing`` if this deployment has none."""
+        if self._desk is None:
+            raise DeskMissing(
+                "this deployment has no neighbourhood desk: run `ape run deploy` again to add it"
+            )
+        return self._desk
 
     @property
     def forwarder(self) -> Contract:
@@ -193,6 +218,16 @@ class Wesh:
             int(self.redemption.functions.total_requested().call()),
             int(self.redemption.functions.total_paid().call()),
         )
+
+    def is_granted(self, association: str, neighbourhood: int) -> bool:
+        """Whether the desk lets ``association`` register residents of ``neighbourhood``."""
+        return bool(
+            self.desk.functions.is_granted(to_checksum_address(association), neighbourhood).call()
+        )
+
+    def neighbourhood_count(self, association: str) -> int:
+        """How many neighbourhoods the desk grants ``association`` now (0: no association)."""
+        return int(self.desk.functions.neighbourhood_count(to_checksum_address(association)).call())
 
     # ----------------------------------------------------------- transactions
     def _tx(self, contract: Contract, function: str, *args: Any) -> TxRequest:
@@ -338,6 +373,27 @@ class Wesh:
 
     def mark_paid(self, redemption_ids: list[int], payment_reference: str) -> TxRequest:
         return self._tx(self.redemption, "mark_paid", redemption_ids, payment_reference)
+
+    # neighbourhood desk
+    def grant_neighbourhood(self, association: str, neighbourhood: int) -> TxRequest:
+        return self._tx(self.desk, "grant", to_checksum_address(association), neighbourhood)
+
+    def withdraw_neighbourhood(self, association: str, neighbourhood: int) -> TxRequest:
+        return self._tx(self.desk, "withdraw", to_checksum_address(association), neighbourhood)
+
+    def desk_register_citizen(self, citizen: str, neighbourhood: int) -> TxRequest:
+        """An association registers a resident of one of its neighbourhoods (via the desk)."""
+        return self._tx(self.desk, "register_citizen", to_checksum_address(citizen), neighbourhood)
+
+    def desk_register_citizens(
+        self, citizens: Sequence[str], neighbourhoods: Sequence[int]
+    ) -> TxRequest:
+        return self._tx(
+            self.desk,
+            "register_citizens",
+            [to_checksum_address(c) for c in citizens],
+            list(neighbourhoods),
+        )
 
     # ---------------------------------------------------------------- checks
     def check(self, tx: TxRequest, sender: str) -> None:

@@ -47,15 +47,17 @@ def deploy(
     yearly_cap: int = DEFAULT_YEARLY_CAP,
     monthly_cap: int = DEFAULT_MONTHLY_CAP,
 ) -> Deployed:
-    """Deploys the Forwarder, Heitje (trusting it) and Redemption, links them, and grants ``roles``
-    (address -> role bits)."""
+    """Deploys the Forwarder, Heitje (trusting it), Redemption and the neighbourhood desk, links
+    them (the desk holds REGISTRAR), and grants ``roles`` (address -> role bits)."""
     forwarder, _ = deploy_contract(w3, admin, "Forwarder")
     heitje, block = deploy_contract(
         w3, admin, "Heitje", admin.address, yearly_cap, monthly_cap, forwarder
     )
     redemption, _ = deploy_contract(w3, admin, "Redemption", heitje)
-    wesh = Wesh(w3, heitje, redemption)
+    desk, _ = deploy_contract(w3, admin, "NeighbourhoodDesk", heitje)
+    wesh = Wesh(w3, heitje, redemption, desk)
     transact(w3, wesh.set_redemption(redemption), admin)
+    transact(w3, wesh.grant_role(desk, Role.REGISTRAR), admin)
     for account, bits in (roles or {}).items():
         for role in Role:
             if role in bits:

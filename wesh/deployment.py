@@ -38,6 +38,9 @@ class Deployment:
     #: The trusted ERC-2771 forwarder Heitje and Redemption honour (the relayer sends to it);
     #: empty in a manifest written before it existed.
     forwarder: str = ""
+    #: The neighbourhood desk (NeighbourhoodDesk.vy, REGISTRAR on Heitje): associations register
+    #: residents of their granted neighbourhoods through it; empty before it existed.
+    neighbourhood_desk: str = ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2) + "\n"

@@ -31,7 +31,7 @@ from eth_hash.auto import keccak
 
 from wesh import artifacts
 
-CONTRACTS = ("Heitje", "Redemption")
+CONTRACTS = ("Heitje", "Redemption", "NeighbourhoodDesk")
 STATIC_TYPES = ("address", "bool", "bytes32", *(f"uint{n}" for n in range(8, 257, 8)))
 SLICED_TYPES = (*STATIC_TYPES, "string")
 

@@ -1,7 +1,9 @@
 """Deploy WESH to a network, or find it there: one code path for ``ape run deploy`` and the demo.
 
-``ensure_deployment`` is idempotent. On a network without a deployment it deploys Heitje and
-Redemption, links them, writes the manifest (``wesh.deployment``) and grants the initial roles.
+``ensure_deployment`` is idempotent. On a network without a deployment it deploys Heitje,
+Redemption and the neighbourhood desk, links them (the desk holds REGISTRAR), writes the manifest
+(``wesh.deployment``) and grants the initial roles. A deployment from before the neighbourhood
+desk gets one added on the next run (and its manifest the ``neighbourhood_desk`` address).
 On a network whose manifest points at live contracts it only grants roles still missing, so
 running it twice with the same roles sends nothing at all. The manifest is saved as soon as the
 contracts are linked, so an interruption during the role grants is finished by a rerun.
@@ -16,7 +18,7 @@ bytecode ``ape compile`` produces too (tests/build checks both).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -163,13 +165,20 @@ def ensure_deployment(
         note(f"manifest written to {path}")
     else:
         deployment = found
-    wesh = Wesh(w3, deployment.heitje, deployment.redemption)
+    if not _desk_is_live(w3, deployment):
+        deployment = _add_desk(w3, sender, deployment)
+        save(deployment, path)
+        note(f"neighbourhood desk {deployment.neighbourhood_desk} added to {path}")
+    wesh = Wesh(w3, deployment.heitje, deployment.redemption, deployment.neighbourhood_desk)
     if found is not None and (mismatch := _caps_mismatch(wesh, yearly_cap, monthly_cap)):
         note(mismatch)
 
     result = DeployResult(deployment, path, created=found is None, notes=notes)
     final_admin = to_checksum_address(admin) if admin else sender.address
-    _grant_missing_roles(wesh, sender, _wanted_roles(roles, final_admin, sender.address), result)
+    wanted = _wanted_roles(roles, final_admin, sender.address)
+    desk = to_checksum_address(deployment.neighbourhood_desk)
+    wanted[desk] = wanted.get(desk, Role(0)) | Role.REGISTRAR
+    _grant_missing_roles(wesh, sender, wanted, result)
     _hand_over_admin(wesh, sender, final_admin, result)
     return result
 
@@ -184,8 +193,9 @@ def _deploy_and_link(
     monthly_cap: int,
     confirmations: int | None,
 ) -> Deployment:
-    """Deploys the Forwarder, Heitje (trusting it) and Redemption and links them: the manifest
-    of the new deployment."""
+    """Deploys the Forwarder, Heitje (trusting it), Redemption and the neighbourhood desk and
+    links Heitje to Redemption: the manifest of the new deployment (the desk's REGISTRAR role is
+    granted with the other roles)."""
     forwarder_receipt = sender.create(
         creation_data(w3, "Forwarder"), "deploy Forwarder (the city pays the fees)"
     )
@@ -202,7 +212,7 @@ def _deploy_and_link(
     wesh = Wesh(w3, heitje, redemption)
     sender.send(wesh.set_redemption(redemption), f"link Heitje to Redemption {redemption}")
     start = int(heitje_receipt["blockNumber"])
-    return Deployment(
+    deployment = Deployment(
         network=network,
         chain_id=chain_id,
         heitje=heitje,
@@ -212,6 +222,25 @@ def _deploy_and_link(
         deployer=sender.address,
         start_block_hash=w3.eth.get_block(start)["hash"].to_0x_hex(),
         confirmations=confirmations if confirmations is not None else _confirmations(chain_id),
+    )
+    return _add_desk(w3, sender, deployment)
+
+
+def _desk_is_live(w3: Web3, deployment: Deployment) -> bool:
+    """Whether the manifest names a neighbourhood desk with code on this chain."""
+    return bool(deployment.neighbourhood_desk) and bool(
+        w3.eth.get_code(to_checksum_address(deployment.neighbourhood_desk))
+    )
+
+
+def _add_desk(w3: Web3, sender: Sender, deployment: Deployment) -> Deployment:
+    """Deploys the neighbourhood desk for ``deployment``'s Heitje: the manifest with it."""
+    receipt = sender.create(
+        creation_data(w3, "NeighbourhoodDesk", deployment.heitje),
+        "deploy NeighbourhoodDesk (associations register residents of their neighbourhoods)",
+    )
+    return replace(
+        deployment, neighbourhood_desk=to_checksum_address(str(receipt["contractAddress"]))
     )
 
 

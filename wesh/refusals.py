@@ -505,6 +505,61 @@ REFUSALS: tuple[Refusal, ...] = (
         next_nl="vraag een beheerder om je die rol te geven: ape run roles grant <jij> <rol>",
         next_en="ask an admin to grant you that role: ape run roles grant <you> <role>",
     ),
+    # --- NeighbourhoodDesk.vy: associations register residents of their neighbourhoods ---------
+    Refusal(
+        "desk: neighbourhood not granted",
+        nl=(
+            "Jullie vereniging mag in deze wijk geen inwoners aanmelden. Kies een van jullie "
+            "wijken, of stuur de inwoner naar de balie van de gemeente."
+        ),
+        en=(
+            "Your association may not register residents in this neighbourhood. Choose one of "
+            "your neighbourhoods, or send the resident to the city's desk."
+        ),
+        next_nl=(
+            "de registrator geeft een vereniging een wijk: ape run citizens grant-neighbourhood "
+            "<vereniging> <wijk>"
+        ),
+        next_en=(
+            "a registrar grants an association a neighbourhood: ape run citizens "
+            "grant-neighbourhood <association> <neighbourhood>"
+        ),
+    ),
+    Refusal(
+        "desk: already granted",
+        nl="Deze vereniging heeft deze wijk al.",
+        en="This association has this neighbourhood already.",
+        next_nl="niets te doen; zie de wijken van de vereniging in de index",
+        next_en="nothing to do; the association's neighbourhoods are in the index",
+    ),
+    Refusal(
+        "desk: not granted",
+        nl="Deze vereniging heeft deze wijk niet.",
+        en="This association does not have this neighbourhood.",
+        next_nl="niets in te trekken; controleer de wijkcode",
+        next_en="nothing to withdraw; check the neighbourhood code",
+    ),
+    Refusal(
+        "desk: unknown neighbourhood",
+        nl="Deze wijk bestaat niet.",
+        en="This neighbourhood does not exist.",
+        next_nl="kies een wijkcode van 1 tot 65535",
+        next_en="choose a neighbourhood code from 1 to 65535",
+    ),
+    Refusal(
+        "desk: association is the zero address",
+        nl="Geef het account van de vereniging op.",
+        en="Give the association's account.",
+        next_nl="geef het adres van het account van de vereniging",
+        next_en="give the address of the association's account",
+    ),
+    Refusal(
+        "desk: lengths differ",
+        nl="De lijst met inwoners en de lijst met wijken zijn niet even lang.",
+        en="The list of residents and the list of neighbourhoods differ in length.",
+        next_nl="geef voor elke inwoner precies één wijk",
+        next_en="give exactly one neighbourhood per resident",
+    ),
     # --- Forwarder.vy: requests the city's relayer sends -----------------------------------------
     Refusal(
         "forwarder: request expired",

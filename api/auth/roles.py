@@ -1,6 +1,7 @@
-"""What a wallet is, read from the indexed chain: its city roles, and whether it is a citizen or
-a merchant. Read on every request, so a role revoked on chain is revoked here as soon as the
-indexer applies the block."""
+"""What a wallet is, read from the indexed chain: its city roles, whether it is a citizen or a
+merchant, and the neighbourhoods a neighbourhood association may register residents of. Read on
+every request, so a role revoked on chain is revoked here as soon as the indexer applies the
+block."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ CITY_ROLES = {role: str(role.name).lower().replace("_", " ") for role in Role}
 CITY = "city"
 CITIZEN = "citizen"
 MERCHANT = "merchant"
+#: A neighbourhood association (GMS): the neighbourhood desk grants it at least one neighbourhood.
+ASSOCIATION = "association"
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,8 @@ class RoleSet:
     citizen_id: int | None = None
     merchant_id: int | None = None
     names: frozenset[str] = field(default_factory=frozenset)
+    #: The neighbourhoods the desk grants it as an association (empty: no association).
+    neighbourhoods: tuple[int, ...] = ()
 
 
 class Roles:
@@ -45,6 +50,8 @@ class Roles:
             names.add(CITIZEN)
         if merchant_id is not None:
             names.add(MERCHANT)
+        if wallet.neighbourhoods:
+            names.add(ASSOCIATION)
         return RoleSet(
             bits=bits,
             is_citizen=citizen_id is not None,
@@ -52,4 +59,5 @@ class Roles:
             citizen_id=citizen_id,
             merchant_id=merchant_id,
             names=frozenset(names),
+            neighbourhoods=wallet.neighbourhoods,
         )

@@ -39,5 +39,8 @@ class SessionOut(BaseModel):
     roles: list[str]
     citizen_id: int | None = None
     merchant_id: int | None = None
+    #: A neighbourhood association's neighbourhoods (role ``association``): the codes whose
+    #: residents it may register through the neighbourhood desk; empty for everyone else.
+    neighbourhoods: list[int] = Field(default_factory=list)
     token: str | None = None
     expires_at: int | None = None

@@ -18,6 +18,7 @@ def session_out(
         roles=sorted(roles.names),
         citizen_id=roles.citizen_id,
         merchant_id=roles.merchant_id,
+        neighbourhoods=list(roles.neighbourhoods),
         token=token,
         expires_at=expires_at,
     )

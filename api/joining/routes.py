@@ -14,9 +14,11 @@ from fastapi import Path, Query, Request
 from fastapi.responses import StreamingResponse
 
 from api import openapi
-from api.deps import Registrar, ServicesDep, SignedInDep, Staff, indexed_router
+from api.auth.roles import CITY_ROLES
+from api.deps import JoinDesk, Registrar, ResidentDesk, ServicesDep, SignedInDep, indexed_router
 from api.joining.schemas import JoinCodeInfo, JoinCodeOut, MoveIn, RegisterIn
 from api.prepared import PreparedTx
+from wesh.rules import Role
 
 router = indexed_router()
 
@@ -37,18 +39,23 @@ def join(signed: SignedInDep, svc: ServicesDep) -> JoinCodeOut:
 
 
 @router.get("/city/join/{code}", response_model=JoinCodeInfo, tags=[openapi.CITY])
-def join_code(code: CodePath, caller: Staff, svc: ServicesDep) -> JoinCodeInfo:
-    """What a join code stands for (registrar or merchant manager): the address, whether it is a
-    citizen or a shop already, until when the code is valid. Unknown or expired: 404."""
+def join_code(code: CodePath, caller: JoinDesk, svc: ServicesDep) -> JoinCodeInfo:
+    """What a join code stands for (registrar, merchant manager or neighbourhood association):
+    the address, whether it is a citizen or a shop already, until when the code is valid.
+    Unknown or expired: 404."""
     return svc.joining.info(code, int(time.time()))
 
 
 @router.post("/city/citizens", response_model=PreparedTx, tags=[openapi.CITY])
-def register(body: RegisterIn, caller: Registrar, svc: ServicesDep) -> PreparedTx:
+def register(body: RegisterIn, caller: ResidentDesk, svc: ServicesDep) -> PreparedTx:
     """Prepares registering the account behind a join code as a citizen of a neighbourhood.
     ``person_reference`` (what the desk checked) is kept only as a keyed hash; the same person
-    registered before: 409 saying when and where, unless ``confirm_duplicate``."""
-    return svc.joining.register(body, caller.address, int(time.time()))
+    registered before: 409 saying when and where, unless ``confirm_duplicate``. A neighbourhood
+    association (not a registrar) gets the call to the neighbourhood desk contract, for its own
+    neighbourhoods only (another: 403 ``neighbourhood_not_granted``)."""
+    registrar = CITY_ROLES[Role.REGISTRAR] in caller.roles.names
+    association = None if registrar else caller.roles.neighbourhoods
+    return svc.joining.register(body, caller.address, int(time.time()), association=association)
 
 
 @router.post("/city/citizens/move", response_model=PreparedTx, tags=[openapi.CITY])

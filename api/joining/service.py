@@ -34,7 +34,7 @@ import segno
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from api.errors import Conflict, InvalidInput, NotFound
+from api.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.joining.schemas import JoinCodeInfo, JoinCodeOut, MoveIn, RegisterIn, ResidentEvent
 from api.prepared import PreparedTx, Transactions
 from api.tables import JOIN_CODE_LENGTH, join_codes, registrations
@@ -267,13 +267,29 @@ class JoinService:
             raise InvalidInput(fields=["person_reference"])
         return hmac.new(self._secret, normal.encode(), hashlib.sha256).hexdigest()
 
-    def register(self, body: RegisterIn, registrar: str, now: int) -> PreparedTx:
+    def register(
+        self,
+        body: RegisterIn,
+        registrar: str,
+        now: int,
+        association: tuple[int, ...] | None = None,
+    ) -> PreparedTx:
         """Prepares registering the account behind ``body.code`` as a citizen of
         ``body.neighbourhood``, after checking it is free and the person was not registered
-        before (unless the desk confirms); records the registration (the person as a hash)."""
+        before (unless the desk confirms); records the registration (the person as a hash).
+
+        ``association``: the caller is a neighbourhood association (not a registrar) holding
+        these neighbourhoods on the neighbourhood desk: any other is refused (403), and the call
+        prepared is the desk's ``register_citizen``, which checks the same on chain."""
         address = self.resolve(body.code, now)
         if body.neighbourhood not in KNOWN_NEIGHBOURHOODS:
             raise InvalidInput("neighbourhood_unknown", neighbourhood=body.neighbourhood)
+        if association is not None and body.neighbourhood not in association:
+            raise Forbidden(
+                "neighbourhood_not_granted",
+                neighbourhood=name_of(body.neighbourhood),
+                neighbourhoods=", ".join(name_of(n) for n in association) or "-",
+            )
         person = self.person_hash(body.person_reference)
         with self.engine.connect() as db:
             standing = standing_of(db, address)
@@ -288,8 +304,11 @@ class JoinService:
                 neighbourhood=name_of(hood),
                 times=times,
             )
+        wesh = self.txs.wesh
         prepared = self.txs.prepare(
-            self.txs.wesh.register_citizen(address, body.neighbourhood),
+            wesh.register_citizen(address, body.neighbourhood)
+            if association is None
+            else wesh.desk_register_citizen(address, body.neighbourhood),
             registrar,
             "register_citizen",
             neighbourhood=name_of(body.neighbourhood),

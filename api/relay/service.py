@@ -105,6 +105,7 @@ class RelayService:
                 self.wesh.heitje.address,
                 self.wesh.redemption.address,
                 self.address,
+                desk=self.wesh.desk.address if self.wesh.has_desk else "",
             )
         return self._checks
 

@@ -132,6 +132,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             chain_id=w3.eth.chain_id,
             heitje=str(wesh.heitje.address),
             redemption=str(wesh.redemption.address),
+            neighbourhood_desk=str(wesh.desk.address),
             start_block=deployed.block,
             deployer=signers["admin"].address,
             start_block_hash=w3.eth.get_block(deployed.block)["hash"].to_0x_hex(),

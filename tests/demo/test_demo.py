@@ -98,7 +98,7 @@ def test_one_command_brings_up_a_seeded_heerlen_and_ctrl_c_stops_it(demo_dir: Pa
         pids = demo.pids()
         manifest = load(demo_dir / "deployments" / "ethereum-local-foundry.json")
         w3 = Web3(Web3.HTTPProvider(f"http://127.0.0.1:{port}"))
-        wesh = Wesh(w3, manifest.heitje, manifest.redemption)
+        wesh = Wesh(w3, manifest.heitje, manifest.redemption, manifest.neighbourhood_desk)
         accounts = [str(a) for a in w3.eth.accounts]
 
         # The banner says which demo account plays which role.

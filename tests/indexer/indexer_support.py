@@ -127,7 +127,18 @@ def assert_matches_chain(engine: Engine, world: World) -> int:
         assert views.redemption_totals(conn) == w.redemption_totals()
         supply = conn.exec_driver_sql("SELECT SUM(balance) FROM accounts").scalar_one() or 0
         assert int(supply) == w.total_supply()
-    return compared + 4
+        # The neighbourhood desk's grants: the association's neighbourhoods, as the desk has them.
+        gms = world.association.address
+        granted = {
+            int(r[0])
+            for r in conn.exec_driver_sql(
+                "SELECT neighbourhood FROM association_neighbourhoods"
+                f" WHERE association = '{gms.lower()}' AND granted"
+            )
+        }
+        assert granted == {n for n in range(1, 13) if w.is_granted(gms, n)}
+        assert len(granted) == w.neighbourhood_count(gms)
+    return compared + 6
 
 
 def run_cli(

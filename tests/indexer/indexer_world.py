@@ -1,6 +1,6 @@
 """A WESH deployment on a real anvil node, driven by a city, reviewers, merchants and citizens.
 
-``tour()`` emits every event of both contracts at least once (in a fixed order); ``random_actions``
+``tour()`` emits every event of the contracts at least once (in a fixed order); ``random_actions``
 draws plausible actions and skips the ones the contracts refuse, so the chain ends up in a random
 but reachable state. Every transaction is mined in its own block (anvil automine).
 """
@@ -23,7 +23,7 @@ from wesh.signer import UnlockedSigner, transact
 
 CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"
 CITY_ROLES = Role.REGISTRAR | Role.MERCHANT_MANAGER | Role.TASK_MANAGER | Role.TREASURER
-N_ACCOUNTS = 24
+N_ACCOUNTS = 28
 
 
 @dataclass
@@ -37,6 +37,8 @@ class World:
     merchants: list[UnlockedSigner]
     citizens: list[UnlockedSigner]
     spare: list[UnlockedSigner]
+    #: A neighbourhood association's account (GMS): registers through the neighbourhood desk.
+    association: UnlockedSigner
     moved: list[str] = field(default_factory=list)
     #: (task id, index in ``citizens``) of every claim made by random_actions.
     claimed: list[tuple[int, int]] = field(default_factory=list)
@@ -72,8 +74,20 @@ class World:
         return int(self.w3.eth.get_block("latest")["timestamp"])
 
     def addresses(self) -> list[str]:
-        people = [self.city, *self.reviewers, *self.merchants, *self.citizens, *self.spare]
+        people = [
+            self.city,
+            *self.reviewers,
+            *self.merchants,
+            *self.citizens,
+            *self.spare,
+            self.association,
+        ]
         return [p.address for p in people] + self.moved
+
+    def contracts(self) -> list[str]:
+        """The addresses of the contracts whose logs the indexer reads."""
+        dep = self.deployment
+        return [dep.heitje.lower(), dep.redemption.lower(), dep.neighbourhood_desk.lower()]
 
     def save_manifest(self, path: Path) -> Path:
         return save(self.deployment, path)
@@ -141,6 +155,13 @@ class World:
         self.send(w.set_active(c[5].address, False), city)
         self.send(w.set_active(shop2.address, False), city)
         self.send(w.set_citizen_neighbourhood(c[6].address, 12), city)
+        # The association (GMS) may register residents of neighbourhoods 3 and 4; 4 is withdrawn.
+        self.send(w.grant_neighbourhood(self.association.address, 3), city)
+        self.send(w.grant_neighbourhood(self.association.address, 4), city)
+        self.send(w.withdraw_neighbourhood(self.association.address, 4), city)
+        newcomer = self.spare.pop()
+        self.send(w.desk_register_citizen(newcomer.address, 3), self.association)
+        self.citizens.append(newcomer)
         # shop2 lost its key: its id, takings and cash-out go along to a new wallet.
         new_shop_wallet = self.spare.pop()
         self.send(w.move_merchant(shop2.address, new_shop_wallet.address), city)
@@ -199,8 +220,13 @@ class World:
                     "move_shop",
                     "budget",
                     "neighbourhood",
+                    "grant",
+                    "desk_register",
                 ],
-                weights=[5, 14, 12, 10, 2, 3, 2, 2, 2, 2, 8, 2, 2, 1, 0.5, 1, 1, 1, 1, 0.5, 1, 1],
+                weights=[
+                    *(5, 14, 12, 10, 2, 3, 2, 2, 2, 2, 8, 2, 2, 1, 0.5, 1, 1, 1, 1, 0.5, 1, 1),
+                    *(1, 0.5),
+                ],
             )[0]
             if kind == "commission":
                 self.commission(
@@ -287,6 +313,19 @@ class World:
                 self.send(
                     w.set_citizen_neighbourhood(citizen.address, rng.randint(1, 30)), self.city
                 )
+            elif kind == "grant":
+                area, gms = rng.randint(1, 5), self.association.address
+                if w.is_granted(gms, area):
+                    self.send(w.withdraw_neighbourhood(gms, area), self.city)
+                else:
+                    self.send(w.grant_neighbourhood(gms, area), self.city)
+            elif kind == "desk_register" and self.spare:
+                new = self.spare.pop()
+                area = rng.randint(1, 5)  # refused where not granted
+                if self.send(w.desk_register_citizen(new.address, area), self.association):
+                    self.citizens.append(new)
+                else:
+                    self.spare.append(new)
 
 
 def start_world(node: Anvil, *, confirmations: int = 0) -> World:
@@ -305,6 +344,7 @@ def start_world(node: Anvil, *, confirmations: int = 0) -> World:
         chain_id=int(w3.eth.chain_id),
         heitje=to_checksum_address(deployed.wesh.heitje.address),
         redemption=to_checksum_address(deployed.wesh.redemption.address),
+        neighbourhood_desk=to_checksum_address(deployed.wesh.desk.address),
         start_block=deployed.block,
         deployer=city.address,
         start_block_hash="0x" + bytes(start["hash"]).hex(),
@@ -319,7 +359,8 @@ def start_world(node: Anvil, *, confirmations: int = 0) -> World:
         reviewers=[rev1, rev2],
         merchants=[shop1, shop2, shop3],
         citizens=rest[:12],
-        spare=rest[12:],
+        spare=rest[13:],
+        association=rest[12],
     )
     world.setup()
     return world

@@ -42,9 +42,7 @@ def test_catch_up_status_and_reset(world: World, new_db: Any, tmp_path: Path) ->
 
     # The raw-log archive, as eth_getLogs gave it, for audits.
     dep = world.deployment
-    fetched = Rpc(world.node.url).get_logs(
-        [dep.heitje.lower(), dep.redemption.lower()], dep.start_block, world.head()
-    )
+    fetched = Rpc(world.node.url).get_logs(world.contracts(), dep.start_block, world.head())
     archived = run_cli("logs", "--from-block", "0", env=env)
     assert archived.returncode == 0, archived.stderr
     logs = json.loads(archived.stdout)

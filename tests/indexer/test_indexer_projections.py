@@ -32,9 +32,7 @@ def test_tour_emits_every_event_and_matches_the_chain(world: World, new_db) -> N
         causes = {r[0] for r in conn.execute(text("SELECT cause FROM releases"))}
     assert seen == set(events.by_name()), set(events.by_name()) - seen
     dep = world.deployment
-    logs = Rpc(world.node.url).get_logs(
-        [dep.heitje.lower(), dep.redemption.lower()], dep.start_block, world.head()
-    )
+    logs = Rpc(world.node.url).get_logs(world.contracts(), dep.start_block, world.head())
     assert archived == counted == len(logs)  # every raw log is archived, once
     # The first catch-up of an empty database dropped the secondary indexes and built them at
     # the tip: all there.
@@ -47,6 +45,21 @@ def test_tour_emits_every_event_and_matches_the_chain(world: World, new_db) -> N
     assert kinds == {"mint", "burn", "payment", "refund", "move"}
     assert appeals == {"filed", "granted", "denied"}
     assert causes == {1, 2, 3}
+    with indexer.engine.connect() as conn:
+        grants = conn.execute(
+            text(
+                "SELECT association, neighbourhood, granted, changed_by"
+                " FROM association_neighbourhoods ORDER BY neighbourhood"
+            )
+        ).all()
+        registered_by = conn.execute(
+            text("SELECT wallet, neighbourhood, registered_by FROM citizens ORDER BY citizen_id")
+        ).all()
+    gms, city = world.association.address.lower(), world.city.address.lower()
+    assert [tuple(r) for r in grants] == [(gms, 3, True, city), (gms, 4, False, city)]
+    # The resident the association registered, and only that one, names it.
+    newcomer = world.citizens[-1].address.lower()
+    assert [tuple(r) for r in registered_by if r[2] is not None] == [(newcomer, 3, gms)]
     assert assert_matches_chain(indexer.engine, world) > 80
 
 

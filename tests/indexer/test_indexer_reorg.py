@@ -108,3 +108,52 @@ def test_a_reorg_deeper_than_the_journal_is_refused(world: World, new_db: Any) -
     _reorg(world, 7, random.Random(4))
     with pytest.raises(ReorgTooDeep, match="indexer reset"):
         indexer.run(once=True)
+
+
+def _grants(indexer: Indexer) -> list[tuple[int, bool]]:
+    with indexer.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT neighbourhood, granted FROM association_neighbourhoods ORDER BY 1")
+        ).all()
+    return [(int(n), bool(g)) for n, g in rows]
+
+
+def test_a_reorg_undoes_grants_withdrawals_and_a_desk_registration(
+    world: World, new_db: Any
+) -> None:
+    """A neighbourhood granted, another withdrawn and a resident registered by the association,
+    all confirmed, then replaced by a branch that grants a third neighbourhood: the index holds
+    the branch's grants, the resident is gone, and it equals a clean re-index."""
+    indexer = make_indexer(new_db(), world.node.url, world.deployment, confirmations=1)
+    w, gms, city = world.wesh, world.association.address, world.city
+    assert world.send(w.grant_neighbourhood(gms, 1), city)
+    world.mine(2)
+    indexer.run(once=True)
+    assert _grants(indexer) == [(1, True)]
+    newcomer = "0x" + random.Random(5).randbytes(20).hex()
+    assert world.send(w.grant_neighbourhood(gms, 2), city)
+    assert world.send(w.withdraw_neighbourhood(gms, 1), city)
+    assert world.send(w.desk_register_citizen(newcomer, 2), world.association)
+    world.mine(1)
+    indexer.run(once=True)
+    assert _grants(indexer) == [(1, False), (2, True)]
+    with indexer.engine.connect() as conn:
+        by = conn.execute(
+            text("SELECT registered_by FROM citizens WHERE wallet = :w"), {"w": newcomer}
+        ).scalar_one()
+    assert by == gms.lower()
+
+    tx = w.grant_neighbourhood(gms, 3)
+    body = {"from": city.address, "to": tx.to, "data": tx.data, "gas": hex(200_000)}
+    world.rpc("anvil_reorg", 4, [[body, 0]])  # the last four blocks: grant 2 .. the mined one
+    indexer.run(once=True)
+    assert indexer.progress.reorgs >= 1
+    world.mine(1)
+    indexer.run(once=True)
+    assert _grants(indexer) == [(1, True), (3, True)]
+    with indexer.engine.connect() as conn:
+        gone = conn.execute(
+            text("SELECT COUNT(*) FROM citizens WHERE wallet = :w"), {"w": newcomer}
+        ).scalar_one()
+    assert gone == 0
+    _finish(indexer, world, new_db)

@@ -119,6 +119,7 @@ class World:
             self.wesh.heitje.address,
             self.wesh.redemption.address,
             key.address_of(settings, anvil.DEV_CHAIN_ID),
+            desk=self.wesh.desk.address,
         )
 
     def sender(self, **overrides: Any) -> Sender:
@@ -224,6 +225,7 @@ def build_world(database_url: str, workdir: Path) -> World:
             chain_id=int(w3.eth.chain_id),
             heitje=str(wesh.heitje.address),
             redemption=str(wesh.redemption.address),
+            neighbourhood_desk=str(wesh.desk.address),
             start_block=deployed.block,
             deployer=admin.address,
             start_block_hash=w3.eth.get_block(deployed.block)["hash"].to_0x_hex(),

@@ -22,7 +22,8 @@ from relayer.status import status
 from wesh.artifacts import ROOT
 from wesh.contract import Role
 
-HEITJE, REDEMPTION = "0x" + "11" * 20, "0x" + "22" * 20
+HEITJE, REDEMPTION, DESK = "0x" + "11" * 20, "0x" + "22" * 20, "0x" + "55" * 20
+TARGETS = {allowlist.HEITJE: HEITJE, allowlist.REDEMPTION: REDEMPTION, allowlist.DESK: DESK}
 
 
 def selector(contract: str, function: str) -> bytes:
@@ -39,13 +40,16 @@ def selector(contract: str, function: str) -> bytes:
 
 
 def call(contract: str, function: str, args: bytes = b"") -> allowlist.Decoded | None:
-    target = HEITJE if contract == allowlist.HEITJE else REDEMPTION
-    return allowlist.decode(target, selector(contract, function) + args, HEITJE, REDEMPTION)
+    data = selector(contract, function) + args
+    return allowlist.decode(TARGETS[contract], data, HEITJE, REDEMPTION, DESK)
 
 
 CITIZEN = allowlist.Who(is_citizen=True, is_merchant=False, role_bits=0)
 SHOP = allowlist.Who(is_citizen=False, is_merchant=True, role_bits=0)
 MANAGER = allowlist.Who(is_citizen=False, is_merchant=False, role_bits=int(Role.MERCHANT_MANAGER))
+REGISTRAR = allowlist.Who(is_citizen=False, is_merchant=False, role_bits=int(Role.REGISTRAR))
+#: A neighbourhood association (GMS): granted a neighbourhood on the desk, no city role.
+GMS = allowlist.Who(is_citizen=False, is_merchant=False, role_bits=0, is_association=True)
 
 
 @pytest.mark.parametrize(
@@ -72,6 +76,18 @@ MANAGER = allowlist.Who(is_citizen=False, is_merchant=False, role_bits=int(Role.
         (allowlist.Who(False, False, int(Role.ADMIN)), "Heitje", "set_paused", None),
         # A reviewer who is also a citizen: her own claim counts as a citizen's.
         (allowlist.Who(True, False, int(Role.REVIEWER)), "Heitje", "claim", "citizen"),
+        # The neighbourhood desk: an association registers through it (the staff quota), and
+        # nothing else; the registrar grants and withdraws its neighbourhoods.
+        (GMS, "NeighbourhoodDesk", "register_citizen", "staff"),
+        (GMS, "NeighbourhoodDesk", "register_citizens", "staff"),
+        (GMS, "NeighbourhoodDesk", "grant", None),
+        (GMS, "Heitje", "register_citizens", None),
+        (GMS, "Heitje", "move_citizen", None),
+        (GMS, "Heitje", "claim", None),
+        (REGISTRAR, "NeighbourhoodDesk", "grant", "staff"),
+        (REGISTRAR, "NeighbourhoodDesk", "withdraw", "staff"),
+        (REGISTRAR, "NeighbourhoodDesk", "register_citizen", None),
+        (CITIZEN, "NeighbourhoodDesk", "register_citizen", None),
     ],
 )
 def test_the_allow_list_by_role(
@@ -93,6 +109,11 @@ def test_a_citizen_may_only_withdraw_an_allowance() -> None:
     assert allowlist.allowed(CITIZEN, some) is None
     assert allowlist.decode("0x" + "44" * 20, b"\x00" * 4, HEITJE, REDEMPTION) is None
     assert not allowlist.Who(False, False, int(Role.ADMIN)).known
+    assert GMS.known
+    # A deployment without a desk: a call to its address is no WESH call.
+    assert (
+        allowlist.decode(DESK, selector("NeighbourhoodDesk", "grant"), HEITJE, REDEMPTION) is None
+    )
 
 
 def test_quotas_per_role_and_their_overrides(world: World) -> None:

@@ -141,7 +141,9 @@ class City:
     @property
     def wesh(self) -> Wesh:
         deployment = load(self.manifest)
-        return Wesh(self.w3, deployment.heitje, deployment.redemption)
+        return Wesh(
+            self.w3, deployment.heitje, deployment.redemption, deployment.neighbourhood_desk
+        )
 
     def act(self, index: int, tx: TxRequest) -> TxReceipt:
         """A citizen or merchant acting with their own wallet (what the web dApp sends)."""

@@ -41,11 +41,34 @@ def test_deploy_writes_a_manifest_that_matches_the_chain(city: City) -> None:
     caps = wesh.caps()
     assert (caps.yearly, caps.monthly) == (150_000, 0)
     # Every transaction is printed with its hash.
-    assert output.count("tx 0x") == 4 + 3  # three contracts, the link, three roles
+    # Four contracts, the link, three roles and the neighbourhood desk's REGISTRAR.
+    assert output.count("tx 0x") == 5 + 4
     # The trusted forwarder (the city pays the fees) is in the manifest and Heitje trusts it.
     assert city.w3.eth.get_code(to_checksum_address(d.forwarder))
     assert wesh.heitje.functions.TRUSTED_FORWARDER().call() == d.forwarder
+    # The neighbourhood desk: in the manifest, registrar on Heitje, bound to it.
+    assert city.w3.eth.get_code(to_checksum_address(d.neighbourhood_desk))
+    assert wesh.roles_of(d.neighbourhood_desk) == Role.REGISTRAR
+    assert wesh.desk.functions.HEITJE().call() == d.heitje
+    assert wesh.desk.functions.TRUSTED_FORWARDER().call() == d.forwarder
     assert d.heitje in output and str(city.manifest) in output
+
+
+def test_a_deployment_from_before_the_desk_gets_one_on_a_rerun(city: City) -> None:
+    city.ape("deploy", "contracts", "--account", alias(ADMIN), "--yes")
+    before = load(city.manifest)
+    old = json.loads(city.manifest.read_text())
+    old.pop("neighbourhood_desk")  # a manifest written before the desk existed
+    city.manifest.write_text(json.dumps(old))
+
+    output = city.ape("deploy", "contracts", "--account", alias(ADMIN), "--yes")
+
+    after = load(city.manifest)
+    assert after.heitje == before.heitje  # found, not deployed again
+    assert after.neighbourhood_desk not in ("", before.neighbourhood_desk)
+    assert output.count("tx 0x") == 2  # the desk, and its REGISTRAR role
+    assert "neighbourhood desk" in output
+    assert city.wesh.roles_of(after.neighbourhood_desk) == Role.REGISTRAR
 
 
 def test_deploying_twice_changes_nothing(city: City) -> None:
