@@ -96,6 +96,9 @@ def test_a_shop_joins_at_the_desk_and_moves_to_a_new_phone(visit, stack: Stack) 
     page = desk.page
     expect(page.get_by_role("link", name="Winkels")).to_have_attribute("aria-current", "page")
     audit(desk, "city-shops", found)
+    # A shop registered from the city's CSV file names its kind in Dutch: shown as the same word.
+    bakery = page.locator("table.shops tbody tr", has_text="Bakkerij Schandelen")
+    expect(bakery.locator("td").nth(1)).to_have_text("Bakkerij")
     new_shop = form_of(page, "Nieuwe winkel")
     new_shop.get_by_label("Code van de telefoon van de winkel").fill(code.lower())
     new_shop.get_by_label("Naam van de winkel", exact=True).fill(SHOP)

@@ -13,7 +13,12 @@ import { busy, field, h, statusLine } from './ui.js';
 const KINDS = ['bakery', 'bar', 'bike shop', 'bookshop', 'culture', 'restaurant', 'shop', 'theatre'];
 
 const again = () => rerender({ focus: false });
-const kindName = (kind) => (KINDS.includes(kind) ? t(`shopkind_${kind}`) : kind);
+// Documents made from the city's CSV files before may name the kind in Dutch (csv_rows aliases).
+const ALIASES = { bakkerij: 'bakery', cafe: 'bar', 'café': 'bar', horeca: 'bar', boekhandel: 'bookshop', theater: 'theatre', cultuur: 'culture', fietsenwinkel: 'bike shop', winkel: 'shop' };
+const kindName = (kind) => {
+  const known = KINDS.includes(kind) ? kind : ALIASES[String(kind).toLowerCase()];
+  return known ? t(`shopkind_${known}`) : kind;
+};
 
 // A join code from the page's address (the QR code's link opens the desk with ?code=...).
 function codeFromLink() {
@@ -116,6 +121,8 @@ function newShopForm(hoods) {
       };
       const prepared = await send('/city/merchants', 'POST', payload, inputs, status);
       if (prepared && (await runTx(prepared.tx, status))) {
+        // The code is used: a link's ?code= must not fill it in again.
+        if (window.location.search) window.history.replaceState(null, '', window.location.pathname);
         await again();
         announce(t('shops_registered', { name }));
       }
