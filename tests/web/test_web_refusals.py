@@ -90,11 +90,14 @@ def test_wrong_network_is_named_and_switched_by_adding_the_chain(visit, stack: S
 
 
 def test_no_wallet_says_what_to_do_and_the_demo_picker_signs_in(visit, stack: Stack) -> None:
-    guest = visit(None, "/winkel")
+    guest = visit(None, "/gemeente")
     page = guest.page
     expect(page.get_by_role("heading", name="Geen wallet gevonden")).to_be_visible()
     expect(page.get_by_text("Open deze pagina in de browser van je wallet-app")).to_be_visible()
     shot(page, "no-wallet-phone")
+    # A shop without an app of its own joins with this phone (tests/web/test_web_shop_join.py).
+    guest.go("/winkel")
+    expect(page.get_by_role("button", name="Doe mee met deze telefoon")).to_be_visible()
     # The citizen list still works without a wallet.
     guest.go("/burger")
     expect(page.locator(".task-list li").first).to_be_visible()
