@@ -103,9 +103,11 @@ bench-api: install
 	$(PY) -m bench.api
 
 # web/vendor/noble/ again from node_modules after a version change in package.json (the built-in
-# account's curve and keccak; imports rewritten to relative paths, a test checks the copy).
+# account's curve and keccak; imports rewritten to relative paths, a test checks the copy), and
+# web/vendor/jsqr/ (the desk's QR decoder, wrapped as an ES module; a test checks it too).
 vendor: install
 	$(PY) tools/vendor_noble.py
+	$(PY) tools/vendor_jsqr.py
 
 # The dApp's start pages in Chromium: compressed bytes transferred and axe-core violations.
 bench-web: install chromium

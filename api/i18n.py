@@ -145,12 +145,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "of the new phone.",
     ),
     "person_registered_before": (
-        "Deze persoon is eerder aangemeld: op {date} in {neighbourhood}. Twee aanmeldingen geven "
-        "één persoon twee keer het jaarbedrag. Is de oude telefoon kwijt? Kies dan 'Nieuwe "
+        "Deze persoon is eerder aangemeld: op {date_nl} in {neighbourhood}. Twee aanmeldingen "
+        "geven één persoon twee keer het jaarbedrag. Is de oude telefoon kwijt? Kies dan 'Nieuwe "
         "telefoon voor een inwoner'. Anders: kies 'toch aanmelden' als het echt moet.",
-        "This person was registered before: on {date} in {neighbourhood}. Two registrations give "
-        "one person the yearly amount twice. Was the old phone lost? Then choose 'New phone for "
-        "a resident'. Otherwise choose 'register anyway' if it really must be.",
+        "This person was registered before: on {date_en} in {neighbourhood}. Two registrations "
+        "give one person the yearly amount twice. Was the old phone lost? Then choose 'New phone "
+        "for a resident'. Otherwise choose 'register anyway' if it really must be.",
     ),
     "neighbourhood_not_granted": (
         "Jullie vereniging mag alleen inwoners aanmelden in {neighbourhoods}, niet in "

@@ -59,6 +59,35 @@ DEV_SECRET = hashlib.sha256(b"wesh local chain 31337: development person-referen
 #: Dates in the desk's words are Heerlen's.
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
 KNOWN_NEIGHBOURHOODS = frozenset(n.code for n in NEIGHBOURHOODS)
+#: Month names for the dates the desk reads (the problem's ``date_nl`` and ``date_en``).
+MONTHS_NL = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 class MissingSecret(RuntimeError):
@@ -297,9 +326,12 @@ class JoinService:
             earlier = self._registered_before(db, person, address)
         if earlier is not None and not body.confirm_duplicate:
             when, hood, times = earlier
+            day = datetime.fromtimestamp(when, UTC).astimezone(TIMEZONE).date()
             raise Conflict(
                 "person_registered_before",
-                date=datetime.fromtimestamp(when, UTC).astimezone(TIMEZONE).date().isoformat(),
+                date=day.isoformat(),
+                date_nl=f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}",
+                date_en=f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}",
                 registered_at=when,
                 neighbourhood=name_of(hood),
                 times=times,

@@ -175,9 +175,9 @@ async def test_the_merchant_manager_reads_codes_too(desk_app: Any, stack: Stack)
     refused = await (await signed_in(desk_app, stack, "reviewer")).get(
         f"/city/join/{code}", headers={"Accept-Language": "nl"}
     )
-    assert refused.json()["detail"] == (
-        "Dit mag alleen iemand met de rol registrator of winkelbeheerder."
-    )
+    detail = refused.json()["detail"]
+    assert detail.startswith("Dit mag alleen iemand met de rol registrator"), detail
+    assert "winkelbeheerder" in detail
 
 
 # ------------------------------------------------------------------ registering
@@ -243,6 +243,13 @@ async def test_the_same_person_twice_is_a_409_until_the_desk_confirms(
     assert problem["code"] == "person_registered_before"
     assert problem["params"]["neighbourhood"] == "Heerlerbaan"
     assert problem["params"]["date"] == time.strftime("%Y-%m-%d")
+    day = time.localtime()
+    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus"]
+    months += ["september", "oktober", "november", "december"]
+    assert (
+        f"op {day.tm_mday} {months[day.tm_mon - 1]} {day.tm_year} in Heerlerbaan"
+        in (problem["detail"])
+    )
     assert "Heerlerbaan" in problem["detail"] and "NX" not in problem["detail"]
     assert "nx7701ab" not in reply.text.lower()
     # Confirmed: registered anyway.

@@ -19,6 +19,7 @@ const SECTIONS = [
   ['beoordelen', 'tab_review', 'reviewer'],
   ['bezwaren', 'tab_appeals', 'reviewer'],
   ['uitbetalingen', 'tab_payouts', 'treasurer'],
+  ['balie', 'tab_desk', 'registrar'],
   ['winkels', 'tab_shops', 'merchant manager'],
 ];
 // The times to do a task the form offers (the contract's bounds, from /config, limit them).
@@ -54,6 +55,8 @@ export async function render(view, [rest]) {
     '': overview, klus: commission, beoordelen: reviews, bezwaren: appeals, uitbetalingen: payouts,
     // The merchant manager's desk, loaded only for that section.
     winkels: async (into) => (await import('./city_shops.js')).shops(into),
+    // The registrar's desk (residents joining, a resident's new phone), loaded only for it.
+    balie: async (into) => (await import('./desk.js')).desk(into),
   };
   await pages[current[0]](body);
 }
