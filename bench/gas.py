@@ -50,6 +50,11 @@ TARGETS: dict[str, tuple[int | str | None, str]] = {
     "relayed_redeem": ("redeem_repeat", "direct + 17,000"),
     "relayed_register": (None, "the registrar registers one resident (the desk)"),
     "relayed_mark_paid": (None, "the treasurer marks one cash-out paid"),
+    # The neighbourhood desk (issue #14): an association registers a resident of its own
+    # neighbourhood; beside the registrar registering one at Heitje directly.
+    "register_citizen": (None, "the registrar registers one resident at Heitje, directly"),
+    "desk_register": (None, "an association registers one resident via the desk, directly"),
+    "relayed_desk_register": (None, "the same, signed by the association, sent by the relayer"),
 }
 #: How much more than the same call sent directly a relayed call may cost (issue #13).
 RELAY_OVERHEAD = 17_000
@@ -107,6 +112,7 @@ def main() -> int:
         relayer, newcomer = citizens[-1], Account.create().address
         gas.update(relayed_rows(w3, wesh, run, relayer, city, reviewer, merchant, citizens, batch))
         gas.update(relayed_staff_rows(w3, wesh, run, relayer, city, newcomer))
+        gas.update(desk_rows(wesh, run, relayer, city, citizens[BATCH + 3]))
         gas.update(nonce_schemes.measure(w3, city))
 
         ledger = wesh.ledger()
@@ -194,6 +200,20 @@ def relayed_staff_rows(  # type: ignore[no-untyped-def]
     gas = {"relayed_register": run(wesh.register_citizen(newcomer, 2), signer)}
     open_request = wesh.redemption.functions.request_count().call()
     gas["relayed_mark_paid"] = run(wesh.mark_paid([open_request], "WESH-R3"), signer)
+    return gas
+
+
+def desk_rows(wesh, run, relayer, city, association) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """A resident registered by the registrar at Heitje, by an association through the
+    neighbourhood desk (sending itself), and by the association signing with the relayer
+    sending (its later request: the first uses its nonce first, as in relayed_rows)."""
+    run(wesh.grant_neighbourhood(association.address, 6), city)
+    gas = {"register_citizen": run(wesh.register_citizen(Account.create().address, 6), city)}
+    gas["desk_register"] = run(wesh.desk_register_citizen(Account.create().address, 6), association)
+    signer = forwarding.RelayedSigner(wesh.forwarder, association.address, relayer)
+    run(wesh.desk_register_citizen(Account.create().address, 6), signer)
+    resident = Account.create().address
+    gas["relayed_desk_register"] = run(wesh.desk_register_citizen(resident, 6), signer)
     return gas
 
 

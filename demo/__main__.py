@@ -116,6 +116,15 @@ def accounts_table(seeded: Seeded, wesh: Wesh) -> list[tuple[str, str, str, str]
                 f"saldo {format_euros(view.balance)}",
             )
         )
+    for association in heerlen.ASSOCIATIONS:
+        rows.append(
+            (
+                str(association.account),
+                ape_alias(association.account),
+                accounts[association.account],
+                f"{association.who} [{', '.join(association.neighbourhoods)}]",
+            )
+        )
     first, last = heerlen.SPARE_ACCOUNTS[0], heerlen.SPARE_ACCOUNTS[-1]
     rows.append(
         (

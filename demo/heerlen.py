@@ -42,6 +42,16 @@ class Citizen:
 
 
 @dataclass(frozen=True)
+class Association:
+    """A neighbourhood association: registers residents of its neighbourhoods through the
+    neighbourhood desk contract (issue #14)."""
+
+    account: int
+    who: str  # Dutch first
+    neighbourhoods: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TaskPlan:
     key: str
     title: str
@@ -101,7 +111,13 @@ SPARE_ACCOUNTS = tuple(range(22, 30))
 #: and staff account holds 0 of the native token; only the admin (the deployer, a multisig in
 #: production, whose calls are not relayed) and the relayer hold any.
 RELAYER_ACCOUNT = 30
-ACCOUNTS = 31
+#: GMS, the neighbourhood association that brings in the first residents: the registrar grants
+#: its account two neighbourhoods on the neighbourhood desk (it holds no city role).
+ASSOCIATIONS: tuple[Association, ...] = (
+    Association(31, "GMS, buurtvereniging: meldt inwoners aan / registers residents",
+                ("Schandelen", "Meezenbroek")),
+)  # fmt: skip
+ACCOUNTS = 32
 
 #: The city's (fictional) account that cash-outs are paid from.
 CITY_BANK = ("BNGH", "0285059842")

@@ -34,7 +34,7 @@ from web3 import Web3
 from web3.logs import DISCARD
 
 from demo import heerlen
-from wesh import iban, sepa
+from wesh import iban, neighbourhoods, sepa
 from wesh.anvil import Anvil
 from wesh.contract import RequestStatus, TxRequest, Wesh
 from wesh.csv_rows import parse_bank_accounts, parse_citizens, parse_merchants
@@ -341,6 +341,11 @@ def deploy_and_register(
         wesh.register_citizens([c.address for c in citizens], [c.neighbourhood for c in citizens]),
     )
     log(f"registered {len(heerlen.SHOPS)} shops and {len(citizens)} citizens")
+    for association in heerlen.ASSOCIATIONS:
+        for name in association.neighbourhoods:
+            code = neighbourhoods.lookup(name).code
+            story.do(REGISTRAR, wesh.grant_neighbourhood(accounts[association.account], code))
+    log(f"{len(heerlen.ASSOCIATIONS)} neighbourhood association(s) granted their neighbourhoods")
     return result
 
 

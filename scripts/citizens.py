@@ -1,9 +1,12 @@
-"""Citizens: register from a CSV file, deactivate, reactivate, move to a new wallet.
+"""Citizens: register from a CSV file, deactivate, reactivate, move to a new wallet; let a
+neighbourhood association register residents of its own neighbourhoods.
 
     ape run citizens register citizens.csv --account registrar
     ape run citizens deactivate 0x... --account registrar
     ape run citizens move 0xOLD 0xNEW --account registrar      # a lost phone
     ape run citizens show 0x...
+    ape run citizens grant-neighbourhood 0xGMS Schandelen --account registrar
+    ape run citizens withdraw-neighbourhood 0xGMS Schandelen --account registrar
 
 The CSV has two columns, ``address`` and ``neighbourhood`` (``adres`` and ``wijk`` work too;
 commas or semicolons). The whole file is checked first, against the file and against the chain:
@@ -177,15 +180,84 @@ def set_neighbourhood(
     provider: Any, account: Any, address: str, neighbourhood: str, yes: bool
 ) -> None:
     """Record that a citizen moved house to NEIGHBOURHOOD (name or code)."""
-    try:
-        hood = neighbourhoods.lookup(neighbourhood)
-    except neighbourhoods.UnknownNeighbourhood as error:
-        raise ScriptError(str(error)) from None
+    hood = _neighbourhood(neighbourhood)
     chain = connect(provider)
     _citizen(chain, address)
     chain.sender(account, yes).send(
         chain.wesh.set_citizen_neighbourhood(address, hood.code),
         f"set the neighbourhood of {address} to {hood.name}",
+    )
+
+
+def _neighbourhood(text: str) -> neighbourhoods.Neighbourhood:
+    try:
+        return neighbourhoods.lookup(text)
+    except neighbourhoods.UnknownNeighbourhood as error:
+        raise ScriptError(str(error)) from None
+
+
+def _with_desk(chain: Chain) -> None:
+    if not chain.wesh.has_desk:
+        raise ScriptError(
+            f"this deployment has no neighbourhood desk ({chain.manifest}): run `ape run deploy "
+            "contracts --account <admin>` again to add it"
+        )
+
+
+@cli.command("grant-neighbourhood", cls=ConnectedProviderCommand)
+@account_option()
+@click.argument("association", type=ADDRESS)
+@click.argument("neighbourhood")
+@yes_option
+@fails_cleanly
+def grant_neighbourhood(
+    provider: Any, account: Any, association: str, neighbourhood: str, yes: bool
+) -> None:
+    """Let ASSOCIATION (a neighbourhood association's account, such as GMS's) register residents
+    of NEIGHBOURHOOD (name or code) through the neighbourhood desk. Only there: it cannot move a
+    resident's account or change anything else."""
+    hood = _neighbourhood(neighbourhood)
+    chain = connect(provider)
+    _with_desk(chain)
+    if chain.wesh.is_granted(association, hood.code):
+        click.echo(f"{association} registers residents of {hood.name} already: nothing sent.")
+        return
+    chain.sender(account, yes).send(
+        chain.wesh.grant_neighbourhood(association, hood.code),
+        f"let association {association} register residents of {hood.name} ({hood.code})",
+    )
+    count = chain.wesh.neighbourhood_count(association)
+    click.echo(
+        f"{association} may now register residents of {hood.name} "
+        f"({count} neighbourhood(s) in all)."
+    )
+
+
+@cli.command("withdraw-neighbourhood", cls=ConnectedProviderCommand)
+@account_option()
+@click.argument("association", type=ADDRESS)
+@click.argument("neighbourhood")
+@yes_option
+@fails_cleanly
+def withdraw_neighbourhood(
+    provider: Any, account: Any, association: str, neighbourhood: str, yes: bool
+) -> None:
+    """Stop ASSOCIATION registering residents of NEIGHBOURHOOD. The residents it registered
+    there stay registered."""
+    hood = _neighbourhood(neighbourhood)
+    chain = connect(provider)
+    _with_desk(chain)
+    if not chain.wesh.is_granted(association, hood.code):
+        click.echo(f"{association} does not register residents of {hood.name}: nothing sent.")
+        return
+    chain.sender(account, yes).send(
+        chain.wesh.withdraw_neighbourhood(association, hood.code),
+        f"stop association {association} registering residents of {hood.name} ({hood.code})",
+    )
+    count = chain.wesh.neighbourhood_count(association)
+    click.echo(
+        f"{association} no longer registers residents of {hood.name} "
+        f"({count} neighbourhood(s) left)."
     )
 
 

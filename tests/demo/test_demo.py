@@ -109,6 +109,12 @@ def test_one_command_brings_up_a_seeded_heerlen_and_ctrl_c_stops_it(demo_dir: Pa
             assert text in banner, text
         assert wesh.roles_of(accounts[1]) == Role.REGISTRAR
         assert wesh.roles_of(accounts[6]) == Role.TREASURER
+        # GMS, the neighbourhood association: Schandelen (4) and Meezenbroek on the desk, no role.
+        (gms,) = heerlen.ASSOCIATIONS
+        assert "GMS" in banner and "Schandelen, Meezenbroek" in banner
+        assert wesh.roles_of(accounts[gms.account]) == Role(0)
+        assert wesh.neighbourhood_count(accounts[gms.account]) == 2
+        assert wesh.is_granted(accounts[gms.account], 4)
 
         # A believable history: registry, tasks everywhere, work, payments, cash-outs.
         assert wesh.counts() == (10, 5, 12)

@@ -167,3 +167,39 @@ def test_only_a_registrar_registers(deployed: City) -> None:
                           expect=1)  # fmt: skip
     assert "only a registrar may do this" in output
     assert deployed.events("CitizenRegistered") == []
+
+
+def test_grant_and_withdraw_an_associations_neighbourhood(deployed: City) -> None:
+    gms = deployed.accounts[CITIZENS[5]]  # an account of its own: GMS's
+    registrar = ("--account", alias(REGISTRAR), "--yes")
+
+    output = deployed.ape("citizens", "grant-neighbourhood", gms, "Schandelen", *registrar)
+
+    assert f"{gms} may now register residents of Schandelen (1 neighbourhood(s) in all)" in output
+    assert deployed.wesh.is_granted(gms, 4)
+    (granted,) = deployed.events("NeighbourhoodGranted", "desk")
+    assert (granted.args.association, granted.args.neighbourhood) == (gms, 4)
+    assert granted.args.by == deployed.accounts[REGISTRAR]
+    again = deployed.ape("citizens", "grant-neighbourhood", gms, "4", *registrar)
+    assert "already: nothing sent" in again
+    deployed.ape("citizens", "grant-neighbourhood", gms, "Bekkerveld", *registrar)
+    assert deployed.wesh.neighbourhood_count(gms) == 2
+
+    output = deployed.ape("citizens", "withdraw-neighbourhood", gms, "Schandelen", *registrar)
+
+    assert "no longer registers residents of Schandelen (1 neighbourhood(s) left)" in output
+    assert not deployed.wesh.is_granted(gms, 4) and deployed.wesh.is_granted(gms, 5)
+    assert len(deployed.events("NeighbourhoodWithdrawn", "desk")) == 1
+    nothing = deployed.ape("citizens", "withdraw-neighbourhood", gms, "Centrum", *registrar)
+    assert "does not register residents of Centrum: nothing sent" in nothing
+
+
+def test_only_a_registrar_grants_a_neighbourhood(deployed: City) -> None:
+    gms = deployed.accounts[CITIZENS[5]]
+    output = deployed.ape("citizens", "grant-neighbourhood", gms, "Schandelen",
+                          "--account", alias(ADMIN), "--yes", expect=1)  # fmt: skip
+    assert "only a registrar may do this" in output
+    unknown = deployed.ape("citizens", "grant-neighbourhood", gms, "Atlantis",
+                           "--account", alias(REGISTRAR), "--yes", expect=1)  # fmt: skip
+    assert "unknown neighbourhood 'Atlantis'" in unknown
+    assert deployed.events("NeighbourhoodGranted", "desk") == []
