@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 
 from api import tables
 from api.errors import Conflict, InvalidInput, NotFound, Unavailable
+from api.merchants.schemas import MerchantOut
 from api.merchants.service import MerchantService
 from api.prepared import Transactions
 from api.shops.schemas import (
@@ -229,11 +230,16 @@ class ShopDesk:
         )
 
     # ------------------------------------------------------------------ helpers
-    def _shop(self, merchant_id: int) -> Any:
-        for card in self.merchants.merchants(active_only=False):
-            if card.merchant_id == merchant_id:
-                return card
-        raise NotFound("shop_unknown")
+    def _shop(self, merchant_id: int) -> MerchantOut:
+        """The shop numbered ``merchant_id`` (its wallet now, and what its document says)."""
+        with self.engine.connect() as db:
+            wallet = db.execute(
+                sa.select(s.merchants.c.wallet).where(s.merchants.c.merchant_id == merchant_id)
+            ).scalar()
+        card = self.merchants.merchant(str(wallet)) if wallet is not None else None
+        if card is None:
+            raise NotFound("shop_unknown")
+        return card
 
     def _address_of(self, code: str | None, address: str | None) -> str:
         if code is not None:
