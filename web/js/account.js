@@ -11,7 +11,7 @@
 //   (passkey.js, loaded only then). IndexedDB holds ciphertext and the passkey's id: signing asks
 //   the lock (fingerprint, face, PIN). Once opened, the derived key (non-extractable; never the
 //   signing key) is kept in this page's memory for UNLOCKED_MS at most and forgotten sooner when
-//   the page is hidden or the person signs out (see `remember` below for why).
+//   the page is hidden or the person signs out (passkey.js says why).
 // - the browser's storage: elsewhere the key is sealed with AES-GCM under a WebCrypto key that is
 //   non-extractable (WebCrypto has no secp256k1, so the signing key itself cannot be); in a
 //   browser without WebCrypto, the raw key. Whoever holds the phone unlocked can then sign.
@@ -223,7 +223,7 @@ export async function storedAddress() {
 
 // ---- what protects the key
 
-// The phone's lock (a passkey's PRF) or the browser's storage.
+// The phone's lock (a passkey's PRF: passkey.js) or the browser's storage.
 export const LOCK = 'lock';
 export const BROWSER = 'browser';
 
@@ -246,86 +246,30 @@ export async function lockAvailable() {
   }
 }
 
-// What protects the account on this phone (LOCK or BROWSER); without one, what would protect
-// one made now. `stored` is whether there is one.
+// What protects the account on this phone: { stored, by } with by LOCK or BROWSER; without an
+// account, what would protect one made now.
 export async function protection() {
   const record = await readRecord();
   if (record && typeof record.address === 'string') return { stored: true, by: record.credential ? LOCK : BROWSER };
   return { stored: false, by: (await lockAvailable()) ? LOCK : BROWSER };
 }
 
-// Why the opened key is remembered for a while: "Doe mee" makes the passkey and signs in at once,
-// and signing in is often followed by an action (a claim, a payment): one lock prompt for that,
-// not two or three in a row, which a resident would take for a fault. Why no longer than
-// UNLOCKED_MS, and never past the page being hidden: a phone put down or handed over asks again.
-// Only the derived AES key (non-extractable) is kept; the signing key is opened per signature
-// and wiped after.
-const UNLOCKED_MS = 2 * 60 * 1000;
-let unlocked = null; // { credential (hex), key, until }
-let unlocking = null;
+// passkey.js, loaded on first use (making a locked account, or opening one).
+let passkeys = null;
 
-function remember(credential, key) {
-  unlocked = { credential: toHex(credential), key, until: Date.now() + UNLOCKED_MS };
+function lockModule() {
+  if (!passkeys) {
+    passkeys = import('./passkey.js');
+    passkeys.catch(() => {
+      passkeys = null;
+    });
+  }
+  return passkeys;
 }
 
-// Forgets the opened key: the next signature asks the phone's lock again.
+// Forgets the opened key of a locked account: the next signature asks the phone's lock again.
 export function forget() {
-  unlocked = null;
-}
-
-document.addEventListener('visibilitychange', () => {
-  if (document.hidden) forget();
-});
-window.addEventListener('pagehide', forget);
-
-// The sentence said when the lock was not given (cancelled, or the fingerprint not recognised).
-function notUnlocked(made) {
-  return made
-    ? refuse(
-        'Je telefoon is niet ontgrendeld, dus er is nog geen account gemaakt. Probeer het gerust opnieuw.',
-        'Your phone was not unlocked, so no account was made yet. Feel free to try again.',
-        4001,
-      )
-    : refuse(
-        'Je telefoon is niet ontgrendeld, dus er is niets gebeurd. Probeer het gerust opnieuw.',
-        'Your phone was not unlocked, so nothing happened. Feel free to try again.',
-        4001,
-      );
-}
-
-function declined(error) {
-  return Boolean(error) && (error.name === 'NotAllowedError' || error.name === 'AbortError');
-}
-
-// The wrapping key of a record sealed under the phone's lock: remembered, or asked for.
-async function lockKey(record) {
-  const credential = Uint8Array.from(record.credential);
-  if (unlocked && unlocked.credential === toHex(credential) && unlocked.until > Date.now()) return unlocked.key;
-  if (!unlocking) {
-    unlocking = import('./passkey.js')
-      .then((passkey) => passkey.unlock(credential))
-      .then((key) => {
-        remember(credential, key);
-        return key;
-      })
-      .finally(() => {
-        unlocking = null;
-      });
-  }
-  try {
-    return await unlocking;
-  } catch (error) {
-    if (declined(error)) throw notUnlocked(false);
-    throw refuse(
-      'Je account op deze telefoon gaat nu niet open. Probeer het later opnieuw; lukt het niet, dan helpt de balie van de gemeente je.',
-      'The account on this phone does not open now. Try again later; if it still fails, the town hall desk helps you.',
-      4100,
-    );
-  }
-}
-
-function additional(address) {
-  return encoder.encode(String(address).toLowerCase());
+  if (passkeys) passkeys.then((passkey) => passkey.forget()).catch(() => {});
 }
 
 // The browser's way: AES-GCM under a non-extractable WebCrypto key kept beside it.
@@ -342,33 +286,9 @@ async function seal(privateKey) {
   }
 }
 
-// The phone's lock: a passkey made now, the key sealed under its PRF-derived key (the address as
-// associated data). Null where this phone cannot (then the browser's way).
-async function sealWithLock(privateKey, address) {
-  if (!(await lockAvailable())) return null;
-  let made;
-  try {
-    made = await (await import('./passkey.js')).make();
-  } catch (error) {
-    if (declined(error)) throw notUnlocked(true);
-    return null;
-  }
-  if (!made) return null;
-  const iv = window.crypto.getRandomValues(new Uint8Array(12));
-  const sealed = new Uint8Array(
-    await window.crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additional(address) }, made.key, privateKey),
-  );
-  remember(made.credential, made.key);
-  return { credential: made.credential, iv, sealed };
-}
-
 async function unseal(record) {
   if (record.raw) return Uint8Array.from(record.raw);
-  if (record.credential) {
-    const key = await lockKey(record);
-    const params = { name: 'AES-GCM', iv: record.iv, additionalData: additional(record.address) };
-    return new Uint8Array(await window.crypto.subtle.decrypt(params, key, record.sealed));
-  }
+  if (record.credential) return (await lockModule()).open(record);
   const plain = await window.crypto.subtle.decrypt({ name: 'AES-GCM', iv: record.iv }, record.wrap, record.sealed);
   return new Uint8Array(plain);
 }
@@ -395,7 +315,8 @@ async function make() {
   const address = addressOf(privateKey, lib);
   let record;
   try {
-    const sealed = (await sealWithLock(privateKey, address)) || (await seal(privateKey));
+    const locked = (await lockAvailable()) ? await (await lockModule()).seal(privateKey, address) : null;
+    const sealed = locked || (await seal(privateKey));
     record = { address, created: Date.now(), ...sealed };
   } finally {
     privateKey.fill(0);
