@@ -19,15 +19,23 @@ const SECTIONS = [
   ['beoordelen', 'tab_review', 'reviewer'],
   ['bezwaren', 'tab_appeals', 'reviewer'],
   ['uitbetalingen', 'tab_payouts', 'treasurer'],
-  ['balie', 'tab_desk', 'registrar'],
+  // The desk: the registrar, or a neighbourhood association (its own neighbourhoods only).
+  ['balie', 'tab_desk', ['registrar', 'association']],
   ['winkels', 'tab_shops', 'merchant manager'],
 ];
 // The times to do a task the form offers (the contract's bounds, from /config, limit them).
 const DURATIONS = [3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400, 28 * 86400];
 
+// Whether the caller holds the role a section asks (one, or any of a list).
+function holds(role) {
+  return Array.isArray(role) ? role.some(hasRole) : hasRole(role);
+}
+
 export async function render(view, [rest]) {
   const section = (rest || '').split('/')[0];
   let current = SECTIONS.find(([path]) => path === section) || SECTIONS[0];
+  // A neighbourhood association has only the desk: /gemeente opens it.
+  if (hasRole('association') && !hasRole('city')) current = SECTIONS.find(([path]) => path === 'balie');
   // A join code's QR link opens the registrar's desk (/gemeente/balie?code=...): a merchant
   // manager who is no registrar gets the shops' desk instead, with the same code filled in.
   if (section === 'balie' && !hasRole('registrar') && hasRole('merchant manager')) {
@@ -38,15 +46,15 @@ export async function render(view, [rest]) {
     view.append(signInPanel(t('signin_why_city')));
     return;
   }
-  if (!hasRole('city')) {
+  if (!hasRole('city') && !hasRole('association')) {
     view.append(h('p', { class: 'callout', role: 'note' }, t('not_city')));
     return;
   }
   view.append(h('nav', { class: 'tabs', 'aria-label': t('city_tabs') },
-    h('ul', {}, SECTIONS.filter(([, , role]) => hasRole(role)).map(([path, key]) =>
+    h('ul', {}, SECTIONS.filter(([, , role]) => holds(role)).map(([path, key]) =>
       h('li', {}, h('a', { href: path ? `/gemeente/${path}` : '/gemeente', 'aria-current': path === current[0] ? 'page' : false }, t(key)))))));
-  if (!hasRole(current[2])) {
-    view.append(h('p', { class: 'callout', role: 'note' }, t('needs_role', { role: roleName(current[2]) })));
+  if (!holds(current[2])) {
+    view.append(h('p', { class: 'callout', role: 'note' }, t('needs_role', { role: roleName([current[2]].flat()[0]) })));
     return;
   }
   const body = h('div', {});
@@ -55,7 +63,8 @@ export async function render(view, [rest]) {
     '': overview, klus: commission, beoordelen: reviews, bezwaren: appeals, uitbetalingen: payouts,
     // The merchant manager's desk, loaded only for that section.
     winkels: async (into) => (await import('./city_shops.js')).shops(into),
-    // The registrar's desk (residents joining, a resident's new phone), loaded only for it.
+    // The registrar's desk (residents joining, a resident's new phone), loaded only for it; a
+    // neighbourhood association's too (its neighbourhoods only, no new phones).
     balie: async (into) => (await import('./desk.js')).desk(into),
   };
   await pages[current[0]](body);

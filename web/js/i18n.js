@@ -135,6 +135,7 @@ const T = {
   role_treasurer: ['penningmeester', 'treasurer'],
   role_registrar: ['registrator', 'registrar'],
   'role_merchant manager': ['winkelbeheerder', 'merchant manager'],
+  role_association: ['buurtvereniging', 'neighbourhood association'],
   role_admin: ['beheerder', 'admin'],
   roles_none: ['geen rol', 'no role'],
   // transactions
@@ -395,6 +396,10 @@ const T = {
   tab_payouts: ['Uitbetalingen', 'Cash-outs'],
   tab_desk: ['Balie', 'Desk'],
   // the registrar's desk (desk.js)
+  desk_association_note: [
+    'Jullie vereniging meldt inwoners aan in {hoods}. Woont iemand ergens anders, of is een telefoon kwijt? Dan helpt de balie van de gemeente.',
+    'Your association registers residents in {hoods}. Someone living elsewhere, or a lost phone? The city\'s desk helps then.',
+  ],
   desk_register_title: ['Nieuwe inwoner aanmelden', 'Register a new resident'],
   desk_register_intro: [
     'Lees de QR-code op de telefoon van de inwoner, of typ de code. Controleer wie het is zoals altijd, kies de wijk en meld aan.',
