@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import webstack
 from conftest import DESKTOP, PHONE, Visitor, axe_violations, money_text, shot, sign_in
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+from test_web_desk import camera, desk_browser, open_desk, write_qr_video  # noqa: F401
 from webstack import ADMIN, BRAM, OFFICER, REVIEWER2, Stack
 
 from wesh import iban as ibans
@@ -203,3 +205,26 @@ def test_the_codes_qr_link_opens_the_shops_desk_for_a_merchant_manager(visit, st
     expect(desk.page.get_by_role("heading", name="Gemeente: Winkels")).to_be_visible()
     new_shop = form_of(desk.page, "Nieuwe winkel")
     expect(new_shop.get_by_label("Code van de telefoon van de winkel")).to_have_value(code)
+
+
+def test_the_desk_reads_the_shops_code_with_the_camera(
+    visit,
+    stack: Stack,
+    desk_browser: Browser,  # noqa: F811 (the fixture imported above)
+    camera: Path,  # noqa: F811 (the fixture imported above)
+) -> None:
+    """The camera reader of the registrar's desk (web/js/desk.js) on the shops' desk: Chromium's
+    fake camera plays the QR code of the shop's phone and the code field fills in, in both
+    forms."""
+    shop = visit(None, "/winkel")
+    _, code = join_with_this_phone(shop)
+    desk = open_desk(desk_browser, stack)
+    desk.go("/gemeente/winkels")
+    write_qr_video(f"{stack.api_url}/gemeente/balie?code={code}", camera)
+    for heading, label in (
+        ("Nieuwe winkel", "Code van de telefoon van de winkel"),
+        ("Nieuwe telefoon voor een winkel", "Code van de nieuwe telefoon"),
+    ):
+        form = form_of(desk.page, heading)
+        form.get_by_role("button", name="Scan QR-code met de camera").click()
+        expect(form.get_by_label(label)).to_have_value(code, timeout=30_000)

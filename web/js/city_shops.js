@@ -3,6 +3,7 @@
 // stays with the city, never public); a shop's bank account changes; a shop that lost its phone
 // moves to a new one. Loaded by city.js only for this section.
 import { api, ApiError } from './api.js';
+import { codeOf, scanner } from './desk.js';
 import { date, t } from './i18n.js';
 import { hoodName, neighbourhoods } from './neighbourhoods.js';
 import { announce, rerender } from './page.js';
@@ -51,6 +52,17 @@ function codeInput(name) {
   return h('input', { type: 'text', name, autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', maxlength: '200', required: true });
 }
 
+// The code field with the registrar's desk's camera reader (desk.js) under it: a QR code read
+// fills the field in ("ABCD-EFGH").
+function codeField(label, input) {
+  const camera = scanner((text) => {
+    const code = codeOf(text);
+    input.value = `${code.slice(0, 4)}-${code.slice(4)}`;
+    input.focus();
+  });
+  return h('div', {}, field(label, input, t('shops_code_hint')), camera.element);
+}
+
 function bankInputs() {
   return {
     iban: h('input', { type: 'text', name: 'iban', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', required: true, maxlength: '44' }),
@@ -93,7 +105,7 @@ function newShopForm(hoods) {
   const form = h('form', { class: 'card', 'aria-labelledby': 'newshop-title', novalidate: true },
     h('h2', { id: 'newshop-title' }, t('shops_new_title')),
     h('p', {}, t('shops_new_intro')),
-    field(t('shops_code'), inputs.code, t('shops_code_hint')),
+    codeField(t('shops_code'), inputs.code),
     h('fieldset', {},
       h('legend', {}, t('shops_public_legend')),
       field(t('shops_name'), inputs.name),
@@ -194,7 +206,7 @@ function moveForm(list) {
     h('h2', { id: 'move-title' }, t('shops_move_title')),
     h('p', {}, t('shops_move_intro')),
     field(t('shops_pick'), inputs.merchant),
-    field(t('shops_move_code'), inputs.code, t('shops_code_hint')),
+    codeField(t('shops_move_code'), inputs.code),
     submit, status);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
