@@ -9,6 +9,7 @@ import { api, ApiError } from './api.js';
 import { t } from './i18n.js';
 import { hoodName, neighbourhoods } from './neighbourhoods.js';
 import { announce, onLeave } from './page.js';
+import { hasRole, session } from './session.js';
 import { runTx } from './transactions.js';
 import { busy, clear, field, h, statusLine } from './ui.js';
 
@@ -42,6 +43,17 @@ function standing(info) {
 
 export async function desk(body) {
   const hoods = await neighbourhoods();
+  // A neighbourhood association (GMS) that is no registrar registers residents of its own
+  // neighbourhoods only (the neighbourhood desk contract refuses any other) and moves no phone:
+  // that moves a resident's money, which stays with the city's desk.
+  if (hasRole('association') && !hasRole('registrar')) {
+    const mine = new Set(session().neighbourhoods || []);
+    const own = hoods.filter((n) => mine.has(n.code));
+    body.append(
+      h('p', { class: 'callout', role: 'note' }, t('desk_association_note', { hoods: own.map((n) => n.name).join(', ') })),
+      registerCard(own));
+    return;
+  }
   body.append(registerCard(hoods), moveCard());
 }
 
