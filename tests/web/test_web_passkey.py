@@ -330,3 +330,41 @@ def test_a_lock_not_given_keeps_and_signs_nothing(visit, stack: Stack) -> None:
     assert shown == [], shown
     assert page.get_by_role("button", name="Klus aannemen").is_visible(), "it can be tried again"
     assert not [e for e in visitor.console_errors if "pageerror" in e], visitor.console_errors
+
+
+#: A phone that says "PRF enabled" when the passkey is made and gives the output only when it is
+#: used (as several do): the made credential's extension results lose their PRF output.
+PRF_ONLY_ON_USE = """
+(() => {
+  const create = navigator.credentials.create.bind(navigator.credentials);
+  navigator.credentials.create = async (options) => {
+    const made = await create(options);
+    if (!made) return made;
+    const results = made.getClientExtensionResults();
+    made.getClientExtensionResults = () => ({ ...results, prf: { enabled: results.prf.enabled } });
+    window.__prfWithheld = (window.__prfWithheld || 0) + 1;
+    return made;
+  };
+})();
+"""
+
+
+def test_a_phone_that_gives_prf_only_on_use_is_asked_once_more(visit, stack: Stack) -> None:
+    visitor = visit(None, "/burger")
+    page = visitor.page
+    visitor.context.add_init_script(PRF_ONLY_ON_USE)
+    lock = authenticator(visitor, prf=True)
+    join(visitor)
+    assert page.evaluate("window.__prfWithheld") == 1
+    record = stored(page)
+    assert record is not None
+    assert set(record) == {"address", "created", "credential", "iv", "sealed"}, record
+    # Made, then used once for its PRF output; the sign-in right after asked nothing more.
+    (credential,) = lock.credentials()
+    made_and_used = int(credential["signCount"])
+    expect(page.locator(".phone-protection")).to_have_text(LOCKED)
+    visitor.go("/burger")
+    page.get_by_role("button", name="Afmelden").click()
+    page.get_by_role("button", name="Aanmelden met deze telefoon").click()
+    page.locator(".account .addr").wait_for()
+    assert lock.sign_count() == made_and_used + 1
