@@ -164,6 +164,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The new phone is in use already (as a resident, a shop, or moved before). Have the "
         "resident choose 'Join' on the new phone again and show that code.",
     ),
+    "join_retired": (
+        "Deze telefoon doet niet meer mee: je Heitjes staan nu op je nieuwe telefoon. Gebruik "
+        "die. Vragen? Ga naar de balie van het stadhuis.",
+        "This phone no longer takes part: your Heitjes are on your new phone now. Use that one. "
+        "Questions? Go to the desk in the town hall.",
+    ),
     "citizen_unknown": (
         "Inwoner {citizen} is niet gevonden. Controleer het inwonernummer.",
         "Resident {citizen} was not found. Check the resident number.",

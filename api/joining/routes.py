@@ -34,7 +34,8 @@ CodePath = Annotated[str, Path(min_length=8, max_length=12)]
 def join(signed: SignedInDep, svc: ServicesDep) -> JoinCodeOut:
     """The join code this account shows at the desk (any signed-in account: a new one has no
     role yet): eight characters and a QR code, valid for a day; asked again within that day, the
-    same code. ``registered``: the account is a citizen or a shop already."""
+    same code. ``registered``: the account is a citizen or a shop already. A retired account
+    (moved to a new phone): 409 ``join_retired``."""
     return svc.joining.code_for(signed.address, int(time.time()))
 
 

@@ -210,9 +210,14 @@ class JoinService:
         return out.getvalue().decode()
 
     def code_for(self, address: str, now: int) -> JoinCodeOut:
-        """The join code of ``address``: the one it has while that is valid, else a new one."""
+        """The join code of ``address``: the one it has while that is valid, else a new one. A
+        retired account (its resident or shop moved to a new phone) gets none: 409
+        ``join_retired``, which tells the person where their Heitjes are now."""
         wallet = address.lower()
         with self.engine.begin() as db:
+            standing = standing_of(db, wallet)
+            if standing.moved and not (standing.is_citizen or standing.is_merchant):
+                raise Conflict("join_retired")
             db.execute(sa.delete(join_codes).where(join_codes.c.expires_at <= now))
             row = db.execute(
                 sa.select(join_codes.c.code, join_codes.c.expires_at)
@@ -224,7 +229,6 @@ class JoinService:
                 code, expires_at = str(row.code), int(row.expires_at)
             else:
                 code, expires_at = self._new_code(db, wallet, now), now + CODE_TTL_S
-            standing = standing_of(db, wallet)
         return JoinCodeOut(
             code=shown(code),
             link=self.link(code),

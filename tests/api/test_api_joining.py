@@ -341,8 +341,13 @@ async def test_the_desk_moves_a_resident_to_a_new_phone(desk_app: Any, stack: St
     assert reply.status_code == 200, reply.text
     reply = await desk.post("/city/citizens/move", json={"citizen": citizen_id, "code": new_code})
     assert reply.status_code == 409 and reply.json()["code"] == "new_phone_in_use"
+    # The retired phone gets no new code, and is told where the Heitjes are.
     old_phone = await with_key(desk_app, old_key)
-    retired_code = (await old_phone.post("/join")).json()["code"]
+    retired = await old_phone.post("/join")
+    assert retired.status_code == 409 and retired.json()["code"] == "join_retired"
+    assert "nieuwe telefoon" in retired.json()["detail"]
+    # Its code from before the move (still valid) is refused at the desk.
+    retired_code = code
     reply = await desk.post(
         "/city/citizens/move", json={"citizen": citizen_id, "code": retired_code}
     )

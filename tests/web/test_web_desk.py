@@ -216,6 +216,7 @@ def test_join_at_the_desk_then_a_new_phone(
     register.get_by_label("Wijk").select_option(label="Heerlerbaan")
     register.get_by_label("BSN of documentnummer (wordt niet bewaard)").fill("123 456 782")
     audit(counter, "desk-found", found)
+    officer_nonce = stack.w3.eth.get_transaction_count(stack.account(OFFICER))  # type: ignore[arg-type]
     register.get_by_role("button", name="Aanmelden").click()
     expect(register.locator(".status.status-ok")).to_have_text(
         re.compile("Aangemeld: een nieuwe inwoner in Heerlerbaan"), timeout=60_000
@@ -232,6 +233,8 @@ def test_join_at_the_desk_then_a_new_phone(
     audit(page, "resident-registered", found)
     view = stack.wesh.account(address)
     assert view.is_citizen and view.neighbourhood == 6
+    # Relayed: the registrar sent nothing itself.
+    assert stack.w3.eth.get_transaction_count(stack.account(OFFICER)) == officer_nonce  # type: ignore[arg-type]
 
     # The same person with another phone: a warning, and "Annuleren" leaves everything as it was.
     other = visit(None, "/burger")
@@ -281,6 +284,7 @@ def test_join_at_the_desk_then_a_new_phone(
     move.get_by_label("Code van de nieuwe telefoon").press("Tab")
     expect(move.locator(".desk-found")).to_have_text("Nieuwe telefoon, nog niet aangemeld.")
     audit(counter, "desk-move", found)
+    officer_nonce = stack.w3.eth.get_transaction_count(stack.account(OFFICER))  # type: ignore[arg-type]
     move.get_by_role("button", name="Verhuizen naar de nieuwe telefoon").click()
     expect(move.locator(".status.status-ok")).to_have_text(
         f"Inwoner {citizen_id} gebruikt nu de nieuwe telefoon.", timeout=60_000
@@ -294,6 +298,15 @@ def test_join_at_the_desk_then_a_new_phone(
     moved = stack.wesh.account(new_address)
     assert moved.is_citizen and moved.id == citizen_id and moved.balance == reward
     assert stack.wesh.account(address).moved
+    assert stack.w3.eth.get_transaction_count(stack.account(OFFICER)) == officer_nonce  # type: ignore[arg-type]
+    # The old phone: no code any more, and where the Heitjes are now.
+    resident.go("/burger")
+    expect(page.locator(".retired")).to_have_text(
+        re.compile("^Deze telefoon doet niet meer mee: je Heitjes staan nu op je nieuwe telefoon")
+    )
+    expect(page.locator(".join-code-text")).to_have_count(0)
+    audit(page, "resident-retired", found)
+
     for account in (address, new_address, phone_address(other.page)):
         assert stack.w3.eth.get_balance(account) == 0  # type: ignore[arg-type]
 

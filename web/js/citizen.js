@@ -61,6 +61,14 @@ async function startPage(view) {
 // "Wacht op aanmelding": the code (and its QR code) to show at the desk; the page turns to "Je
 // bent aangemeld" by itself once the desk has registered this account (joincode.js).
 async function waitingCard() {
+  // A phone whose resident moved to a new one gets no code: say where the Heitjes are now.
+  try {
+    await api('/join', { method: 'POST' });
+  } catch (error) {
+    if (error instanceof ApiError && error.problem && error.problem.code === 'join_retired') {
+      return h('p', { class: 'callout retired', role: 'note' }, error.message);
+    }
+  }
   const { joinCard } = await import('./joincode.js');
   return joinCard({
     title: t('join_wait_title'),
