@@ -84,7 +84,7 @@ async def gms(desk_app: Any, stack: Stack) -> AsyncIterator[tuple[LocalAccount, 
 async def test_an_association_signs_in_with_its_neighbourhoods(
     desk_app: Any, stack: Stack, gms: tuple[LocalAccount, httpx.AsyncClient]
 ) -> None:
-    key, http = gms
+    _key, http = gms
     session = (await http.get("/auth/session")).json()
     assert "association" in session["roles"]
     assert session["neighbourhoods"] == [SCHANDELEN, BEKKERVELD]
