@@ -206,6 +206,11 @@ async def test_a_shop_moves_to_a_new_phone_with_its_bank_account(app: Any, stack
     moved_shop = await signed_in_with_key(app, new)
     assert (await moved_shop.get("/me")).json()["balance"] == 4_00
     await moved_shop.aclose()
+    # The old phone is retired: it gets no join code (api.joining's join_retired).
+    retired = await signed_in_with_key(app, old)
+    reply = await retired.post("/join")
+    assert (reply.status_code, reply.json()["code"]) == (409, "join_retired")
+    await retired.aclose()
 
     # Refusals: the shop's own phone again, a retired phone, a resident's, an unknown shop.
     _, fresh_code = await new_phone(app)

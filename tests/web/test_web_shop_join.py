@@ -160,6 +160,13 @@ def test_a_shop_joins_at_the_desk_and_moves_to_a_new_phone(visit, stack: Stack) 
     expect(received).to_contain_text("inwoner uit Centrum")
     audit(new_phone, "shop-moved", found)
 
+    # The old phone (found again, say) is no shop any more, and says so instead of a code.
+    shop.go("/winkel")
+    expect(shop.page.locator("section.join .status-error")).to_have_text(
+        re.compile("^Deze telefoon hoort niet meer bij je winkel")
+    )
+    expect(shop.page.locator("section.join .code")).to_have_count(0)
+
     # The bank account stayed the shop's; the old phone is no shop any more.
     desk.go("/gemeente/winkels")
     row = desk.page.locator("table.shops tbody tr", has_text=SHOP)

@@ -566,6 +566,10 @@ const T = {
   jc_valid: ['Deze code is geldig tot {time}.', 'This code is valid until {time}.'],
   jc_waiting: ['Wacht op aanmelding…', 'Waiting to be registered…'],
   jc_registered: ['Je bent aangemeld.', 'You are registered.'],
+  shop_join_retired: [
+    'Deze telefoon hoort niet meer bij je winkel: je winkel is naar een nieuwe telefoon verhuisd. Gebruik die telefoon. Klopt dit niet? Neem contact op met Heerlen Mijn Stad.',
+    'This phone no longer belongs to your shop: your shop was moved to a new phone. Use that phone. Not right? Contact Heerlen Mijn Stad.',
+  ],
   shop_join_title: ['Wacht op aanmelding', 'Waiting to be registered'],
   shop_join_intro: [
     'Laat deze code of QR-code zien aan de winkelbeheerder van Heerlen Mijn Stad. Die meldt je winkel aan; deze pagina wordt daarna vanzelf je winkelpagina.',

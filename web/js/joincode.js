@@ -19,8 +19,8 @@ function svgSource(svg) {
 
 // A card with the code and its QR code, waiting for the desk. `done(event)` tells whether what
 // the account is now (an `account` event, or the session's roles) is what it waits for;
-// `onRegistered()` runs once it is. Texts: { title, intro, qrAlt }.
-export function joinCard({ title, intro, qrAlt, done, onRegistered }) {
+// `onRegistered()` runs once it is. Texts: { title, intro, qrAlt, retiredText (optional) }.
+export function joinCard({ title, intro, qrAlt, done, onRegistered, retiredText = null }) {
   const status = statusLine();
   const slot = h('div', { class: 'join-code' }, h('p', { class: 'hint' }, t('loading')));
   const card = h('section', { class: 'card join', 'aria-labelledby': 'join-title' },
@@ -63,7 +63,9 @@ export function joinCard({ title, intro, qrAlt, done, onRegistered }) {
     })
     .catch((error) => {
       slot.replaceChildren();
-      status.set(error instanceof ApiError ? error.message : t('error_generic'), 'error');
+      // A phone moved away at the desk gets no code (409 join_retired): a shop is told in its words.
+      const retired = error instanceof ApiError && error.problem && error.problem.code === 'join_retired';
+      status.set(retired && retiredText ? retiredText : error instanceof ApiError ? error.message : t('error_generic'), 'error');
     });
 
   const listen = () => {

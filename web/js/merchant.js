@@ -58,6 +58,7 @@ function waitForDesk() {
     title: t('shop_join_title'),
     intro: t('shop_join_intro'),
     qrAlt: t('shop_join_qr_alt'),
+    retiredText: t('shop_join_retired'),
     done: (account) => Boolean(account.is_merchant),
     onRegistered: () => rerender({ focus: true }),
   });
