@@ -137,7 +137,9 @@ def test_a_resident_and_a_shop_with_nothing_but_a_phone(
     phone.get_by_label("Foto vóór het werk").set_input_files(before)
     phone.get_by_label("Foto na het werk").set_input_files(after)
     phone.get_by_role("button", name=HAND_IN).click()
-    expect(phone.locator(".claim-state")).to_have_text(re.compile("ingeleverd", re.I), timeout=60_000)
+    expect(phone.locator(".claim-state")).to_have_text(
+        re.compile("ingeleverd", re.I), timeout=60_000
+    )
     resident.go("/burger")
     expect(phone.locator("#balance")).to_have_text(money_text(0))
 
