@@ -26,9 +26,11 @@ function menu() {
 }
 
 // Who is signed in, as people say it: a resident by their number, someone on the account of
-// this phone (not registered yet) as "Je account"; only shops and city staff by their address.
+// this phone (not registered yet) as "Je account", a shop by its number (its name heads the shop's
+// page); only city staff, who may hold several accounts, by their (short) address.
 function whoLabel(who) {
   if (who.citizen_id) return h('span', { class: 'addr' }, t('resident_number', { id: who.citizen_id }));
+  if (who.merchant_id) return h('span', { class: 'addr' }, t('shop_number', { id: who.merchant_id }));
   const staff = who.roles.some((r) => r !== 'city' && r !== 'citizen');
   if (!staff) return h('span', { class: 'addr' }, t('your_account'));
   return h('span', { class: 'addr', title: who.address }, shortAddress(who.address));

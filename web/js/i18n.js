@@ -315,6 +315,7 @@ const T = {
   resident_number: ['Inwoner {id}', 'Resident {id}'],
   resident_number_from: ['inwoner {id} uit {hood}', 'resident {id} from {hood}'],
   your_account: ['Je account', 'Your account'],
+  shop_number: ['Winkel {id}', 'Shop {id}'],
   // paying
   pay_title: ['Betalen bij {shop}', 'Pay at {shop}'],
   pay_amount: ['Te betalen', 'To pay'],
