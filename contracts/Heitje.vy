@@ -71,8 +71,10 @@ MAX_CID_LENGTH: constant(uint256) = 100
 # Most entries in one batch call.
 MAX_BATCH: constant(uint256) = 100
 
-# Highest reward per slot: 1,500.00, the default yearly cap.
-MAX_REWARD: constant(uint256) = 150_000
+# Highest reward per slot: 100.00. A slot is one resident's few hours of light work; at the
+# city's hourly warning (15.00 an hour) 100.00 pays more than a working day, and anything larger
+# is a job for paid staff or a contractor (issue #15).
+MAX_REWARD: constant(uint256) = 10_000
 # Most slots on one task.
 MAX_SLOTS: constant(uint256) = 1_000
 # Shortest and longest time a claim stays valid.

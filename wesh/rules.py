@@ -14,6 +14,8 @@ from enum import IntEnum, IntFlag
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from wesh.task_categories import TASK_CATEGORIES
+
 #: The city's calendar: earnings caps count per Amsterdam month and year (contracts/modules/
 #: calendar.vy), task deadlines are days in Amsterdam.
 AMSTERDAM: Final = ZoneInfo("Europe/Amsterdam")
@@ -28,8 +30,9 @@ TOKEN_DECIMALS: Final = 2
 MAX_CID_LENGTH: Final = 100
 #: Most items in one batch call (register_citizens, approve_submissions, ...).
 MAX_BATCH: Final = 100
-#: Largest reward per slot of a task (cents): EUR 1,500.
-MAX_REWARD: Final = 150_000
+#: Largest reward per slot of a task (cents): EUR 100 (far below the yearly cap: a slot is a few
+#: hours of light work, not a job; see docs/tasks.md).
+MAX_REWARD: Final = 10_000
 #: Most citizens one task can pay.
 MAX_SLOTS: Final = 1_000
 #: Shortest and longest time a citizen gets to do claimed work (seconds).
@@ -71,16 +74,28 @@ MAX_TITLE: Final = 120
 MAX_DESCRIPTION: Final = 4_000
 #: Kinds of task, for filters and icons; Dutch words, as the dApp shows them (the dApp gets
 #: them from ``GET /config``). A task document with another category is shown as "overig".
-CATEGORIES: Final = (
-    "schilderen",
-    "stickers",
-    "onkruid",
-    "zwerfafval",
-    "graffiti",
-    "groen",
-    "overig",
-)
+#: The list the city keeps, with what residents may do and a safety note each, is
+#: wesh/task_categories.py; these are its keys.
+CATEGORIES: Final = tuple(category.key for category in TASK_CATEGORIES)
 DEFAULT_CATEGORY: Final = "overig"
+#: A task's estimated duration (minutes): what one resident needs for one slot. Longer than a
+#: working day is not a small task for a resident.
+MIN_ESTIMATED_MINUTES: Final = 5
+MAX_ESTIMATED_MINUTES: Final = 8 * 60
+#: A task's safety note (characters, each language).
+MAX_SAFETY_NOTE: Final = 500
+#: The implied reward per hour (reward / estimated hours, cents) above which the commission form
+#: and the overview warn: EUR 15, just above the Dutch statutory minimum wage for adults (EUR
+#: 14.40 gross an hour in 2026). A reward above it pays like a job, which residents' small tasks
+#: must not replace. The API's setting WESH_HOURLY_WARNING_CENTS overrides it.
+DEFAULT_HOURLY_WARNING: Final = 1_500
+
+
+def implied_hourly(reward: int, estimated_minutes: int | None) -> int | None:
+    """Reward per hour (cents, rounded) of a slot that takes ``estimated_minutes``."""
+    if not estimated_minutes:
+        return None
+    return round(reward * 60 / estimated_minutes)
 
 
 class Role(IntFlag):

@@ -322,6 +322,17 @@ class Flow:
         self.claim(task_id, who)
         return task_id
 
+    def claimed_in_parts(self, who: Any, amount: int, **terms: Any) -> list[int]:
+        """Fresh single-slot tasks of at most MAX_REWARD each that `who` has claimed, reserving
+        `amount` in all; the open-claims limit is raised to one more than that takes, when it
+        allows fewer (so a next claim meets the earnings cap, not the open-claims limit)."""
+        most = heitje_constant("MAX_REWARD")
+        parts = [most] * (amount // most) + ([amount % most] if amount % most else [])
+        if len(parts) >= int(self.heitje.caps().max_open_claims):
+            with self.as_admin():
+                self.heitje.set_max_open_claims(len(parts) + 1)
+        return [self.claimed(who, reward=part, slots=1, **terms) for part in parts]
+
     def submitted(self, who: Any, **terms: Any) -> int:
         """A fresh task for which `who` has claimed and submitted evidence."""
         task_id = self.claimed(who, **terms)
@@ -335,9 +346,15 @@ class Flow:
         return task_id
 
     def earn(self, who: Any, amount: int) -> int:
-        """Has `who` earn `amount` through one approved single-slot task; returns the task id."""
-        task_id = self.submitted(who, reward=amount, slots=1)
-        self.approve(task_id, who)
+        """Has `who` earn `amount` through approved single-slot tasks of at most MAX_REWARD each
+        (one task when the amount fits in one); returns the last task's id."""
+        most = heitje_constant("MAX_REWARD")
+        task_id = 0
+        while amount > 0:
+            part = min(amount, most)
+            task_id = self.submitted(who, reward=part, slots=1)
+            self.approve(task_id, who)
+            amount -= part
         return task_id
 
     # money

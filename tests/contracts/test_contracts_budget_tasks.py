@@ -310,3 +310,11 @@ def test_closed_task_still_pays_claimed_work(heitje, flow, outsider, citizen):
     flow.submit(task_id, citizen)
     flow.approve(task_id, citizen)
     assert heitje.balanceOf(citizen) == 700
+
+
+def test_a_slot_pays_at_most_100_euros(heitje, flow):
+    """Issue #15: a slot is a resident's small task, not a job: 100.00 at most (was 1,500.00)."""
+    assert MAX_REWARD == 10_000
+    with boa.reverts("tasks: terms out of range"):
+        flow.commission(reward=10_001, slots=1)
+    assert heitje.task(flow.commission(reward=10_000, slots=1)).reward == 10_000

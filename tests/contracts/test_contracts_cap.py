@@ -11,16 +11,18 @@ from contracts_support import ROLE, ZERO_FORWARDER, amsterdam, heitje_constant, 
 DEFAULT_YEARLY_CAP = heitje_constant("DEFAULT_YEARLY_CAP")
 DEFAULT_MONTHLY_CAP = heitje_constant("DEFAULT_MONTHLY_CAP")
 MAX_CAP = heitje_constant("MAX_CAP")
+MAX_REWARD = heitje_constant("MAX_REWARD")
 MASK_16 = heitje_constant("MASK_16")
-# Monthly cap of the deployments that have one: 150.00 a month (a volunteer allowance's scale).
-MONTHLY = 15_000
+# Monthly cap of the deployments that have one: 100.00 a month (a volunteer allowance's scale;
+# one task's largest reward, so one claim reaches it).
+MONTHLY = MAX_REWARD
 YEARLY_WITH_MONTHLY = 100_000
 NEW_YEAR_2028 = utc(2027, 12, 31, 23)  # 1 January 2028 00:00 in Amsterdam
 
 
 @pytest.fixture
 def monthly(deploy_wesh, flow_for):
-    """A deployment with a yearly cap of 1,000.00 and a monthly cap of 150.00."""
+    """A deployment with a yearly cap of 1,000.00 and a monthly cap of 100.00."""
     heitje, redemption = deploy_wesh(yearly_cap=YEARLY_WITH_MONTHLY, monthly_cap=MONTHLY)
     return flow_for(heitje, redemption)
 
@@ -74,15 +76,17 @@ def test_claim_up_to_exactly_the_yearly_cap_is_accepted(heitje, flow, citizen):
 
 
 def test_reservations_count_against_the_yearly_cap(heitje, flow, citizen):
-    flow.claimed(citizen, reward=DEFAULT_YEARLY_CAP - 100)
+    flow.earn(citizen, DEFAULT_YEARLY_CAP - MAX_REWARD)
+    flow.claimed(citizen, reward=MAX_REWARD - 100)
     task_id = flow.commission(reward=101)
     with boa.env.prank(citizen), boa.reverts("cap: yearly limit reached"):
         heitje.claim(task_id)
 
 
 def test_approval_of_a_reservation_up_to_the_cap_never_fails(heitje, flow, citizen):
-    first = flow.submitted(citizen, reward=DEFAULT_YEARLY_CAP // 2)
-    second = flow.submitted(citizen, reward=DEFAULT_YEARLY_CAP - DEFAULT_YEARLY_CAP // 2)
+    flow.earn(citizen, DEFAULT_YEARLY_CAP - MAX_REWARD)
+    first = flow.submitted(citizen, reward=MAX_REWARD // 2)
+    second = flow.submitted(citizen, reward=MAX_REWARD - MAX_REWARD // 2)
     flow.approve(first, citizen)
     flow.approve(second, citizen)
     account = heitje.account(citizen)
@@ -90,7 +94,8 @@ def test_approval_of_a_reservation_up_to_the_cap_never_fails(heitje, flow, citiz
 
 
 def test_released_reservation_makes_room_under_the_cap(heitje, flow, citizen):
-    big = flow.claimed(citizen, reward=DEFAULT_YEARLY_CAP)
+    flow.earn(citizen, DEFAULT_YEARLY_CAP - MAX_REWARD)
+    big = flow.claimed(citizen, reward=MAX_REWARD)
     task_id = flow.commission(reward=1)
     with boa.env.prank(citizen), boa.reverts("cap: yearly limit reached"):
         heitje.claim(task_id)
@@ -355,11 +360,11 @@ def test_raising_caps_in_one_batch_with_pause_and_unpause_is_accepted(heitje, mu
 
 # ------------------------------------------------------- scheduled caps
 def test_scheduled_lower_cap_limits_new_reservations(heitje, flow, citizen):
-    flow.lower_caps(50_000, 0)
-    task_id = flow.commission(reward=50_001)
+    flow.lower_caps(5_000, 0)
+    task_id = flow.commission(reward=5_001)
     with boa.env.prank(citizen), boa.reverts("cap: yearly limit reached"):
         heitje.claim(task_id)
-    flow.claimed(citizen, reward=50_000)
+    flow.claimed(citizen, reward=5_000)
     task_id = flow.commission(reward=1)
     with boa.env.prank(citizen), boa.reverts("cap: yearly limit reached"):
         heitje.claim(task_id)
@@ -373,12 +378,12 @@ def test_scheduled_lower_cap_does_not_limit_this_years_earnings(heitje, flow, ci
 
 
 def test_scheduled_monthly_cap_limits_new_reservations(heitje, flow, citizen):
-    flow.lower_caps(DEFAULT_YEARLY_CAP, 20_000)
-    task_id = flow.commission(reward=20_001)
+    flow.lower_caps(DEFAULT_YEARLY_CAP, 2_000)
+    task_id = flow.commission(reward=2_001)
     with boa.env.prank(citizen), boa.reverts("cap: monthly limit reached"):
         heitje.claim(task_id)
-    flow.claimed(citizen, reward=20_000)
-    assert heitje.account(citizen).reserved == 20_000
+    flow.claimed(citizen, reward=2_000)
+    assert heitje.account(citizen).reserved == 2_000
 
 
 def test_scheduled_higher_cap_does_not_raise_this_years_cap(heitje, flow, admin, citizen):
@@ -446,23 +451,23 @@ def test_set_max_open_claims_keeps_a_scheduled_cap(heitje, admin):
 def test_december_claim_approved_in_january_counts_for_january(heitje, flow, citizen):
     flow.set_time(amsterdam(2027, 12, 10, 12))
     flow.earn(citizen, 40_000)
-    task_id = flow.commission(reward=30_000, duration=60 * 86_400)
+    task_id = flow.commission(reward=MAX_REWARD, duration=60 * 86_400)
     flow.claim(task_id, citizen)
     flow.submit(task_id, citizen)
     december = heitje.account(citizen)
-    assert (december.earned_year, december.reserved) == (40_000, 30_000)
+    assert (december.earned_year, december.reserved) == (40_000, MAX_REWARD)
     flow.set_time(amsterdam(2028, 1, 5, 12))
     january = heitje.account(citizen)
-    assert (january.earned_year, january.earned_month, january.reserved) == (0, 0, 30_000)
+    assert (january.earned_year, january.earned_month, january.reserved) == (0, 0, MAX_REWARD)
     flow.approve(task_id, citizen)
     paid = heitje.account(citizen)
-    assert (paid.earned_year, paid.earned_month, paid.reserved) == (30_000, 30_000, 0)
-    assert paid.balance == 70_000
+    assert (paid.earned_year, paid.earned_month, paid.reserved) == (MAX_REWARD, MAX_REWARD, 0)
+    assert paid.balance == 40_000 + MAX_REWARD
 
 
 def test_december_reservation_carries_over_against_the_new_years_cap(heitje, flow, citizen):
     flow.set_time(amsterdam(2027, 12, 20))
-    flow.claimed(citizen, reward=DEFAULT_YEARLY_CAP, duration=60 * 86_400)
+    flow.claimed_in_parts(citizen, DEFAULT_YEARLY_CAP, duration=60 * 86_400)
     flow.set_time(amsterdam(2028, 1, 2))
     task_id = flow.commission(reward=1)
     with boa.env.prank(citizen), boa.reverts("cap: yearly limit reached"):
