@@ -37,6 +37,8 @@ from api.joining import routes as joining
 from api.joining.service import JoinService, person_secret
 from api.merchants import routes as merchants
 from api.merchants.service import MerchantService
+from api.notifications import routes as notifications
+from api.notifications.runtime import lifespan as notifier_lifespan
 from api.page_cache import PageCache
 from api.payments import routes as payments
 from api.payments.service import PaymentService
@@ -138,6 +140,7 @@ INDEXED_DOMAINS = (
     joining,
     shops,
     demo,
+    notifications,
 )
 
 
@@ -243,6 +246,8 @@ def create_app(
         license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
         # /docs from this server when swagger-ui-dist is installed (api.docs_ui), else FastAPI's.
         docs_url=None if local_docs else "/docs",
+        # The residents' notifier runs beside the API (api.notifications.runtime).
+        lifespan=notifier_lifespan,
     )
     app.state.services = services or build_services(settings, relayer)
     errors.install(app)

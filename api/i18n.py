@@ -174,6 +174,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Inwoner {citizen} is niet gevonden. Controleer het inwonernummer.",
         "Resident {citizen} was not found. Check the resident number.",
     ),
+    # residents' messages and Web Push (api/notifications)
+    "push_endpoint_invalid": (
+        "Deze browser gaf een pushadres dat we niet kunnen gebruiken. Zet meldingen uit en weer "
+        "aan, of gebruik de berichten in de app.",
+        "This browser gave a push address we cannot use. Turn notifications off and on again, "
+        "or use the messages in the app.",
+    ),
+    "push_off": (
+        "Meldingen op je telefoon staan bij deze gemeente nog niet aan. Je berichten staan wel in "
+        "de app.",
+        "Phone notifications are not switched on by the city yet. Your messages are in the app.",
+    ),
     # the merchant manager's desk (api/shops)
     "iban_invalid": (
         "Het IBAN klopt niet (landcode, lengte of controlecijfers). Neem het over van de bankpas "

@@ -121,3 +121,46 @@ bank_accounts = sa.Table(
     sa.Column("changed_by", sa.String(42), nullable=False),
     sa.Column("changed_at", sa.BigInteger, nullable=False),
 )
+#: The residents' inbox (``api.notifications``): one row per thing a resident is told (a hand-in
+#: approved or rejected, a claim about to run out), made once from the indexer's tables by the
+#: notifier. ``source`` names the event it came from (unique: no item twice, also after a
+#: restart); ``push`` is 0 (not to be pushed: made while catching up), 1 (to push) or 2 (done).
+NOTIFICATION_KIND_LENGTH = 12
+notifications = sa.Table(
+    "api_notifications",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("citizen_id", sa.BigInteger, nullable=False),
+    sa.Column("kind", sa.String(NOTIFICATION_KIND_LENGTH), nullable=False),
+    sa.Column("task_id", sa.BigInteger, nullable=False),
+    sa.Column("source", sa.String(80), nullable=False, unique=True),
+    sa.Column("reason", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("amount", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("deadline", sa.BigInteger, nullable=True),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("read_at", sa.BigInteger, nullable=True),
+    sa.Column("push", sa.SmallInteger, nullable=False, server_default="0"),
+    sa.Index("ix_api_notifications_citizen", "citizen_id", "id"),
+    sa.Index("ix_api_notifications_push", "push"),
+)
+#: Where the notifier has read the indexer's ``reviews`` up to (block, log index): committed in
+#: the same transaction as the items made from them.
+notify_cursor = sa.Table(
+    "api_notify_cursor",
+    metadata,
+    sa.Column("name", sa.String(20), primary_key=True),
+    sa.Column("block_number", sa.BigInteger, nullable=False),
+    sa.Column("log_index", sa.Integer, nullable=False),
+)
+#: A browser's Web Push subscription (its push service's endpoint and the keys to encrypt for
+#: it), for the wallet signed in when it was made, in the language it asked for.
+push_subscriptions = sa.Table(
+    "api_push_subscriptions",
+    metadata,
+    sa.Column("endpoint", sa.String(1000), primary_key=True),
+    sa.Column("wallet", sa.String(42), nullable=False, index=True),
+    sa.Column("p256dh", sa.String(120), nullable=False),
+    sa.Column("auth", sa.String(60), nullable=False),
+    sa.Column("lang", sa.String(2), nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+)
