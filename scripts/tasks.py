@@ -26,6 +26,7 @@ from wesh.metadata import cid_of, encode, get_document, put_document, title_of
 from wesh.money import format_euros
 from wesh.rules import AMSTERDAM, TaskStatus
 from wesh.task_files import describe_duration, parse_tasks
+from wesh.task_terms import task_notes
 
 
 @click.group()
@@ -66,6 +67,9 @@ def commission(provider: Any, account: Any, task_file: Path, yes: bool) -> None:
         )
     click.echo(f"{len(tasks)} tasks in {task_file}: {len(todo)} to commission, "
                f"locking {format_euros(cost)} of {format_euros(available)} available.")  # fmt: skip
+    for task in todo:
+        for note in task_notes(task.terms):
+            click.echo(f"  line {task.line}: '{task.title}': {note}")
     sender = chain.sender(account, yes)
     for task in todo:
         cid = put_document(chain.store, task.document)

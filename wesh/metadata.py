@@ -34,6 +34,19 @@ TASK_SCHEMA = "wesh.task/1"
 MERCHANT_SCHEMA = "wesh.merchant/1"
 #: Largest document whose CID matches IPFS's (one unixfs chunk).
 MAX_DOCUMENT_BYTES = 256 * 1024
+#: Largest photo (evidence, a task's reference photo): a phone photo shrunk to 2000 px is
+#: 0.3-0.9 MB as a JPEG, and the API re-encodes it to at most 3 MiB (api.evidence.photos). A photo
+#: over 256 KiB is more than one IPFS chunk: a kubo node gives it another CID than ``cid_of``
+#: (api.kubo keeps the node's); photos are addressed only by the CID the store returns.
+MAX_PHOTO_BYTES = 4 * 1024 * 1024
+#: What photos start with (JPEG, PNG, WebP); anything else is held to the document limit.
+PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+
+
+def limit_of(data: bytes) -> int:
+    """The largest ``data`` of its kind a store takes: a photo's limit or a document's."""
+    is_photo = data.startswith(PHOTO_SIGNATURES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+    return MAX_PHOTO_BYTES if is_photo else MAX_DOCUMENT_BYTES
 
 
 class ContentError(Exception):
@@ -76,11 +89,11 @@ class FolderStore:
         self.root = Path(root)
 
     def put(self, data: bytes) -> str:
-        if len(data) > MAX_DOCUMENT_BYTES:
-            raise ContentError(
-                f"document is {len(data)} bytes; the limit is {MAX_DOCUMENT_BYTES} "
-                "(shorten the description)"
-            )
+        limit = limit_of(data)
+        if len(data) > limit:
+            what = "photo" if limit == MAX_PHOTO_BYTES else "document"
+            hint = "(shrink the photo)" if what == "photo" else "(shorten the description)"
+            raise ContentError(f"{what} is {len(data)} bytes; the limit is {limit} {hint}")
         cid = cid_of(data)
         path = self.root / cid
         if not path.exists():
@@ -146,14 +159,25 @@ def task_document(
     title_en: str | None = None,
     description_en: str | None = None,
     category: str = rules.DEFAULT_CATEGORY,
+    estimated_minutes: int | None = None,
+    safety: str | None = None,
+    safety_en: str | None = None,
+    not_regular_work: bool = False,
+    reference_photo: str | None = None,
 ) -> dict[str, Any]:
     """The public document of a task (``wesh.task/1``). Dutch first; English when given.
 
     The on-chain terms (reward in cents, slots, deadline, duration, neighbourhood code) are
     repeated in the document, so a task commissioned again later (same text, new deadline) gets
     a new CID, and a reader needs no chain access to show a task card.
+
+    Issue #15 adds, each only when given (so older documents and their CIDs stay as they were,
+    and a reader treats a missing field as unknown): ``estimated_minutes`` (one slot's work),
+    ``safety`` ({nl, en}: what the resident reads before claiming), ``not_regular_work`` (the
+    task manager confirmed the task is not regular paid work) and ``reference_photo`` (the CID of
+    a photo of the place as it is, shown beside the before and after photos in review).
     """
-    return {
+    document = {
         "schema": TASK_SCHEMA,
         "title": _bilingual(title, title_en),
         "description": _bilingual(description, description_en),
@@ -165,6 +189,15 @@ def task_document(
         "claim_duration": claim_duration,
         "category": category if category in rules.CATEGORIES else rules.DEFAULT_CATEGORY,
     }
+    if estimated_minutes:
+        document["estimated_minutes"] = estimated_minutes
+    if safety:
+        document["safety"] = _bilingual(safety, safety_en)
+    if not_regular_work:
+        document["not_regular_work"] = True
+    if reference_photo:
+        document["reference_photo"] = reference_photo
+    return document
 
 
 def merchant_document(

@@ -11,6 +11,12 @@ YAML (one list item per task, or a mapping with a ``tasks`` list)::
       slots: 2                                     # how many citizens can do it
       claim_deadline: 2026-12-31                   # last day to claim (Europe/Amsterdam)
       claim_duration: 14 days                      # time to do the work once claimed
+      category: schilderen                         # optional: wesh/task_categories.py
+      estimated_minutes: 90 min                    # optional: one resident's work ("2 uur")
+      safety: Draag handschoenen.                  # optional: read before claiming
+      safety_en: Wear gloves.                      # optional
+      not_regular_work: ja                         # the task manager's confirmation
+      reference_photo: bafkrei...                  # optional: CID of a photo of the place
 
 CSV has the same fields as columns (``street``, ``lat``, ``lon`` instead of ``location``).
 Each row's friendly values are read into a ``wesh.task_terms.TaskTerms``, the model the API's task
@@ -41,10 +47,13 @@ from wesh.rules import (
     DEFAULT_CATEGORY,
     MAX_CLAIM_DURATION,
     MAX_DESCRIPTION,
+    MAX_ESTIMATED_MINUTES,
     MAX_REWARD,
+    MAX_SAFETY_NOTE,
     MAX_SLOTS,
     MAX_TITLE,
     MIN_CLAIM_DURATION,
+    MIN_ESTIMATED_MINUTES,
 )
 from wesh.task_terms import TaskTerms
 
@@ -57,6 +66,7 @@ __all__ = [
     "describe_duration",
     "parse_deadline",
     "parse_duration",
+    "parse_minutes",
     "parse_tasks",
 ]
 
@@ -75,6 +85,11 @@ FIELDS = (
     "claim_deadline",
     "claim_duration",
     "category",
+    "estimated_minutes",
+    "safety",
+    "safety_en",
+    "not_regular_work",
+    "reference_photo",
 )
 REQUIRED = ("title", "description", "neighbourhood", "reward", "slots", "claim_deadline",
             "claim_duration")  # fmt: skip
@@ -93,7 +108,16 @@ TASK_COLUMNS = [
     Column("claim_deadline", ("claim deadline", "deadline", "uiterlijk")),
     Column("claim_duration", ("claim duration", "duur", "tijd")),
     Column("category", ("categorie", "soort"), required=False),
+    Column(
+        "estimated_minutes", ("geschatte duur", "minuten", "estimated duration"), required=False
+    ),
+    Column("safety", ("veiligheid", "veiligheidsnoot"), required=False),
+    Column("safety_en", ("safety en", "veiligheid en"), required=False),
+    Column("not_regular_work", ("geen regulier werk", "not regular work"), required=False),
+    Column("reference_photo", ("referentiefoto", "reference photo"), required=False),
 ]
+_MINUTES = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(m|min|minuten|minutes|h|u|uur|hour|hours)?$", re.I)
+_YES, _NO = {"ja", "yes", "true", "1", "j", "y"}, {"nee", "no", "false", "0", "n", ""}
 
 _DURATION = re.compile(
     r"^(\d+)\s*(d|dag|dagen|day|days|h|u|uur|hour|hours|w|week|weken|weeks)?$", re.IGNORECASE
@@ -159,6 +183,29 @@ def parse_duration(value: object) -> int:
         raise ValueError(f"claim_duration {value!r} is not a duration: write e.g. 14 days or 48h")
     unit = (match.group(2) or "d").lower()[0]
     return int(match.group(1)) * _UNIT_SECONDS[unit]
+
+
+def parse_minutes(value: object) -> int:
+    """``90``, ``"90 min"``, ``"1,5 uur"``, ``"2h"`` -> minutes (a bare number is minutes)."""
+    if isinstance(value, bool):
+        raise ValueError(f"estimated_minutes {value!r} is not a duration")
+    match = _MINUTES.match(str(value).strip())
+    if not match:
+        raise ValueError(
+            f"estimated_minutes {value!r} is not a duration: write e.g. 90 min or 2 uur"
+        )
+    number = float(match.group(1).replace(",", "."))
+    hours = (match.group(2) or "m").lower()[0] in "hu"
+    return round(number * 60) if hours else round(number)
+
+
+def _yes(value: object) -> bool:
+    text = str(value).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(f"not_regular_work {value!r}: write ja or nee")
 
 
 def parse_deadline(value: object) -> int:
@@ -230,9 +277,15 @@ def _values(data: dict[str, Any], now: int, problems: _Problems) -> dict[str, An
         "description": str(data["description"]).strip(),
         "category": str(data.get("category") or DEFAULT_CATEGORY).strip().lower(),
     }
-    for key in ("title_en", "description_en"):
+    for key in ("title_en", "description_en", "safety", "safety_en", "reference_photo"):
         if data.get(key):
             values[key] = str(data[key]).strip()
+    for key, optional in (("estimated_minutes", parse_minutes), ("not_regular_work", _yes)):
+        if data.get(key) is not None:
+            try:
+                values[key] = optional(data[key])
+            except ValueError as error:
+                problems.add(key, str(error))
     for key, read in _READERS.items():
         try:
             values[key] = read(data[key])
@@ -334,6 +387,12 @@ def _in_words(field: str, error: ErrorDetails, values: dict[str, Any]) -> str:
         )
     if field == "category":
         return f"category {values.get(field)!r} is not one of {', '.join(CATEGORIES)}"
+    if field == "estimated_minutes":
+        return (
+            f"estimated_minutes must be {MIN_ESTIMATED_MINUTES} to {MAX_ESTIMATED_MINUTES} minutes"
+        )
+    if field in ("safety", "safety_en"):
+        return f"{field} is longer than {MAX_SAFETY_NOTE} characters"
     if field in ("lat", "lon"):
         return f"location {field}: {error['msg']}"
     return f"{field}: {error['msg']}"

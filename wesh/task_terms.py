@@ -17,18 +17,24 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from wesh.metadata import task_document
+from wesh.metadata import is_cid, task_document
 from wesh.rules import (
     CATEGORIES,
     DEFAULT_CATEGORY,
+    DEFAULT_HOURLY_WARNING,
+    MAX_CID_LENGTH,
     MAX_CLAIM_DURATION,
     MAX_DESCRIPTION,
+    MAX_ESTIMATED_MINUTES,
     MAX_NEIGHBOURHOOD,
     MAX_REWARD,
+    MAX_SAFETY_NOTE,
     MAX_SLOTS,
     MAX_TIMESTAMP,
     MAX_TITLE,
     MIN_CLAIM_DURATION,
+    MIN_ESTIMATED_MINUTES,
+    implied_hourly,
 )
 
 
@@ -55,6 +61,23 @@ class TaskTerms(BaseModel):
     slots: int = Field(ge=1, le=MAX_SLOTS, description="how many citizens can do it")
     claim_deadline: int = Field(ge=0, le=MAX_TIMESTAMP, description="unix time")
     claim_duration: int = Field(ge=MIN_CLAIM_DURATION, le=MAX_CLAIM_DURATION, description="seconds")
+    # Issue #15: safe tasks that do not displace paid staff.
+    estimated_minutes: int | None = Field(
+        None,
+        ge=MIN_ESTIMATED_MINUTES,
+        le=MAX_ESTIMATED_MINUTES,
+        description="how long one resident needs for one slot (minutes)",
+    )
+    safety: str | None = Field(
+        None, max_length=MAX_SAFETY_NOTE, description="safety note the resident reads first"
+    )
+    safety_en: str | None = Field(None, max_length=MAX_SAFETY_NOTE)
+    not_regular_work: bool = Field(
+        False, description="the task manager confirms this is not regular paid work"
+    )
+    reference_photo: str | None = Field(
+        None, max_length=MAX_CID_LENGTH, description="CID of a photo of the place as it is"
+    )
 
     @field_validator("category")
     @classmethod
@@ -62,6 +85,18 @@ class TaskTerms(BaseModel):
         if value not in CATEGORIES:
             raise ValueError(f"category {value!r} is not one of {', '.join(CATEGORIES)}")
         return value
+
+    @field_validator("reference_photo")
+    @classmethod
+    def _photo_cid(cls, value: str | None) -> str | None:
+        if value is not None and not is_cid(value):
+            raise ValueError("reference_photo is not a CID")
+        return value
+
+    @property
+    def hourly(self) -> int | None:
+        """The implied reward per hour (cents), when the duration is estimated."""
+        return implied_hourly(self.reward, self.estimated_minutes)
 
     @property
     def cost(self) -> int:
@@ -84,4 +119,26 @@ class TaskTerms(BaseModel):
             title_en=self.title_en,
             description_en=self.description_en,
             category=self.category,
+            estimated_minutes=self.estimated_minutes,
+            safety=self.safety,
+            safety_en=self.safety_en,
+            not_regular_work=self.not_regular_work,
+            reference_photo=self.reference_photo,
         )
+
+
+def task_notes(terms: TaskTerms, hourly_warning: int = DEFAULT_HOURLY_WARNING) -> list[str]:
+    """What a task manager should look at again before commissioning (English, for the
+    scripts): a reward per hour above the warning, no estimated duration, no confirmation that
+    the task is not regular paid work."""
+    notes = []
+    if terms.hourly is None:
+        notes.append("no estimated_minutes: the reward per hour is unknown")
+    elif terms.hourly > hourly_warning:
+        notes.append(
+            f"WARNING: {terms.hourly / 100:.2f} euros an hour is above the city's warning of "
+            f"{hourly_warning / 100:.2f}: is this regular paid work?"
+        )
+    if not terms.not_regular_work:
+        notes.append("not_regular_work is not confirmed (ja): the web form requires it")
+    return notes

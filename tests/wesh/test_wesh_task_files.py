@@ -122,3 +122,73 @@ def _write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "ok.yaml"
     path.write_text(text)
     return path
+
+
+# ---------------------------------------------- issue #15: safe tasks, not regular paid work
+SAFE = (
+    GOOD
+    + """  category: zwerfafval
+  estimated_minutes: 1,5 uur
+  safety: Draag handschoenen.
+  safety_en: Wear gloves.
+  not_regular_work: ja
+  reference_photo: bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku
+"""
+)
+
+
+def test_duration_safety_confirmation_and_reference_photo_go_into_the_document(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "tasks.yaml"
+    path.write_text(SAFE)
+    (task,) = parse_tasks(path, now=NOW)
+    document = task.document
+    assert document["estimated_minutes"] == 90
+    assert document["safety"] == {"nl": "Draag handschoenen.", "en": "Wear gloves."}
+    assert document["not_regular_work"] is True
+    assert document["reference_photo"].startswith("bafkrei")
+    assert task.terms.hourly == round(500 * 60 / 90)
+
+
+def test_a_csv_file_takes_the_same_fields_by_their_dutch_names(tmp_path: Path) -> None:
+    path = tmp_path / "tasks.csv"
+    path.write_text(
+        "titel,omschrijving,wijk,straat,lat,lon,beloning,plekken,deadline,duur,categorie,"
+        "minuten,veiligheid,geen regulier werk\n"
+        "Goed,Deze is in orde.,Centrum,Markt,50.888,5.979,5,1,2030-01-01,7 days,groen,45,"
+        "Handschoenen aan.,ja\n"
+    )
+    (task,) = parse_tasks(path, now=NOW)
+    assert (task.terms.estimated_minutes, task.terms.safety, task.terms.not_regular_work) == (
+        45, "Handschoenen aan.", True
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"estimated_minutes": "een middag"}, "estimated_minutes 'een middag' is not a duration"),
+        ({"estimated_minutes": "9 uur"}, "estimated_minutes must be 5 to 480 minutes"),
+        ({"not_regular_work": "misschien"}, "not_regular_work 'misschien': write ja or nee"),
+        ({"reference_photo": "foto.jpg"}, "reference_photo: Value error"),
+    ],
+)
+def test_the_new_fields_refused_in_the_files_words(
+    tmp_path: Path, changes: dict[str, str], message: str
+) -> None:
+    text = SAFE
+    for key, value in changes.items():
+        start = text.index(f"  {key}: ")
+        text = f"{text[:start]}  {key}: {value}{text[text.index(chr(10), start) :]}"
+    (problem,) = _problems(tmp_path, text)
+    assert problem.startswith(message)
+
+
+def test_an_old_row_without_the_new_fields_keeps_its_document(tmp_path: Path) -> None:
+    path = tmp_path / "tasks.yaml"
+    path.write_text(GOOD)
+    (task,) = parse_tasks(path, now=NOW)
+    assert not {"estimated_minutes", "safety", "not_regular_work", "reference_photo"} & set(
+        task.document
+    )
