@@ -164,3 +164,18 @@ push_subscriptions = sa.Table(
     sa.Column("lang", sa.String(2), nullable=False),
     sa.Column("created_at", sa.BigInteger, nullable=False),
 )
+#: Which payment a shop's refund was for (``api.shop_books``): the chain knows only that a shop
+#: gave a resident something back, not for which payment. Written when the refund is prepared; it
+#: counts for that payment once a refund of that amount from the shop to that resident is on the
+#: chain after the payment (matched in order; one never sent matches nothing).
+shop_refunds = sa.Table(
+    "api_shop_refunds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("merchant_id", sa.BigInteger, nullable=False, index=True),
+    sa.Column("payment_tx", sa.String(66), nullable=False),
+    sa.Column("payment_log", sa.Integer, nullable=False),
+    sa.Column("citizen_id", sa.BigInteger, nullable=False),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+)
