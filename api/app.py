@@ -33,6 +33,7 @@ from api.documents import routes as documents
 from api.documents.service import DocumentService
 from api.evidence import routes as evidence
 from api.evidence.service import EvidenceService
+from api.finance import routes as finance
 from api.joining import routes as joining
 from api.joining.service import JoinService, person_secret
 from api.merchants import routes as merchants
@@ -141,6 +142,7 @@ INDEXED_DOMAINS = (
     shops,
     demo,
     notifications,
+    finance,
 )
 
 

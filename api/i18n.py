@@ -225,6 +225,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Dit is de telefoon die de winkel nu al gebruikt. Vraag de code van de nieuwe telefoon.",
         "This is the phone the shop uses already. Ask for the code of the new phone.",
     ),
+    # Financiën: the treasurer's payout files (api/finance)
+    "payout_no_city_account": (
+        "Er is geen rekening van de gemeente ingesteld om uit te betalen (WESH_DEBTOR_IBAN). "
+        "Vraag de beheerder die in te stellen.",
+        "No city account to pay from is set (WESH_DEBTOR_IBAN). Ask the administrator to set it.",
+    ),
+    "payout_nothing_open": (
+        "Er staan geen uitbetalingen open die nog niet in een betaalbestand staan. Er is geen "
+        "bestand gemaakt.",
+        "There are no open cash-outs that are not in a payment file yet. No file was made.",
+    ),
+    "payout_no_bank_account": (
+        "Geen bestand gemaakt: van {shops} is geen bankrekening bekend. Laat de winkelbeheerder "
+        "die invullen (Gemeente, Winkels) en maak het bestand dan opnieuw.",
+        "No file was made: there is no bank account for {shops}. Ask the merchant manager to add "
+        "it (City, Shops), then make the file again.",
+    ),
+    "payout_not_open": (
+        "Uitbetaling {ids} staat niet (meer) open. Ververs de pagina en kies opnieuw.",
+        "Cash-out {ids} is not open (any more). Reload the page and choose again.",
+    ),
+    "payout_already_filed": (
+        "Uitbetaling {ids} staat al in een betaalbestand. Download dat bestand, of maak dat "
+        "bestand opnieuw als de bank het niet heeft uitgevoerd.",
+        "Cash-out {ids} is in a payment file already. Download that file, or make that file "
+        "again if the bank did not execute it.",
+    ),
+    "payout_busy": (
+        "Iemand anders maakte net een betaalbestand met dezelfde uitbetalingen. Ververs de pagina.",
+        "Someone else just made a payment file with the same cash-outs. Reload the page.",
+    ),
+    "payout_date_past": (
+        "De uitvoerdatum ligt in het verleden. Kies vandaag of later.",
+        "The execution date is in the past. Choose today or later.",
+    ),
+    "payout_file_unknown": (
+        "Dit betaalbestand bestaat niet. Kies een bestand uit de lijst.",
+        "This payment file does not exist. Choose a file from the list.",
+    ),
+    "payout_file_replaced": (
+        "Dit betaalbestand is vervangen door bestand {file_id}. Gebruik dat bestand.",
+        "This payment file was replaced by file {file_id}. Use that file.",
+    ),
+    "payout_file_paid": (
+        "Alle uitbetalingen in dit bestand zijn al als betaald gemarkeerd. Er hoeft niets meer.",
+        "Every cash-out in this file is marked paid already. Nothing more to do.",
+    ),
     # the index the API reads
     "index_not_ready": (
         "De index is nog niet klaar: de indexer heeft de blockchain nog niet ingelezen. "

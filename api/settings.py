@@ -49,6 +49,13 @@ class ApiSettings(BaseSettings):
     signin_per_minute: int = Field(20, ge=1)
     uploads_per_minute: int = Field(30, ge=1)
 
+    #: The city's account the treasurer's SEPA payout files pay from (api/finance; the same
+    #: variables as ``ape run redemptions sepa``). Required for payout files except on the local
+    #: chain 31337, where an example account of the BNG stands in.
+    debtor_name: str = "Gemeente Heerlen"
+    debtor_iban: str | None = None
+    debtor_bic: str | None = None
+
     #: The dApp's map background ({z}/{x}/{y} tiles); lists and forms work without it.
     map_tiles_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     map_attribution: str = "© OpenStreetMap"

@@ -179,3 +179,65 @@ shop_refunds = sa.Table(
     sa.Column("amount", sa.BigInteger, nullable=False),
     sa.Column("created_at", sa.BigInteger, nullable=False),
 )
+#: Financiën (``api.finance``): each SEPA payout file the treasurer made on the web (the pain.001
+#: bytes as downloaded, so it can be downloaded again), who made it and when; a file another
+#: replaced ("opnieuw maken") names its successor.
+MESSAGE_ID_LENGTH = 35
+payout_files = sa.Table(
+    "api_payout_files",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("message_id", sa.String(MESSAGE_ID_LENGTH), nullable=False, unique=True),
+    sa.Column("created_by", sa.String(42), nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("execution_date", sa.String(10), nullable=False),
+    sa.Column("transfers", sa.Integer, nullable=False),
+    sa.Column("total", sa.BigInteger, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("replaced_by", sa.Integer, nullable=True),
+)
+#: The cash-outs each file pays, as the file names them (the shop and the account paid to).
+payout_file_items = sa.Table(
+    "api_payout_file_items",
+    metadata,
+    sa.Column("file_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("redemption_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("merchant_id", sa.BigInteger, nullable=False),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("holder", sa.String(HOLDER_LENGTH), nullable=False),
+    sa.Column("iban", sa.String(IBAN_LENGTH), nullable=False),
+)
+#: Which file a cash-out is in now: one row per cash-out (its key), so no two files pay it;
+#: "opnieuw maken" moves the rows to the new file.
+payout_filed = sa.Table(
+    "api_payout_filed",
+    metadata,
+    sa.Column("redemption_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("file_id", sa.Integer, nullable=False, index=True),
+)
+#: Hand-in photos as reviewers compare them (``api.evidence.checks``): one row per photo of every
+#: submission on chain (or none when its evidence cannot be read), with the photo's perceptual
+#: hash (64-bit pHash, 16 hex digits) for the "handed in before" warning. No coordinates, no
+#: address: the task, the citizen's number, and when it was handed in.
+evidence_photos = sa.Table(
+    "api_evidence_photos",
+    metadata,
+    sa.Column("evidence_cid", sa.String(100), primary_key=True),
+    #: "before", "after", or "" for a submission whose photos could not be read.
+    sa.Column("role", sa.String(10), primary_key=True),
+    sa.Column("photo_cid", sa.String(100), nullable=True),
+    sa.Column("task_id", sa.BigInteger, nullable=False, index=True),
+    sa.Column("citizen_id", sa.BigInteger, nullable=False),
+    sa.Column("phash", sa.String(16), nullable=True),
+    sa.Column("handed_in_at", sa.BigInteger, nullable=False),
+)
+#: Stadsbeheer (``api.taskboard``): the reference photos task managers uploaded at commissioning
+#: (a photo of the place as it is, public like the task document that names it by CID).
+reference_photos = sa.Table(
+    "api_reference_photos",
+    metadata,
+    sa.Column("cid", sa.String(100), primary_key=True),
+    sa.Column("uploaded_by", sa.String(42), nullable=False),
+    sa.Column("media_type", sa.String(40), nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+)

@@ -15,7 +15,7 @@ file (``address,name,iban[,bic]``), are checked (mod-97) and never go on chain.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -150,22 +150,16 @@ def write_sepa(
     if not requests:
         raise ScriptError("there are no open cash-out requests to pay; no file was written")
     parties = {str(a): sepa.Party(row.name, row.iban, row.bic) for a, row in accounts.items()}
-    transfers = sepa.redemption_transfers(
-        [(r.redemption_id, r.merchant, r.amount) for r in requests], parties
+    made = sepa.payout_file(
+        [(r.redemption_id, r.merchant, r.amount) for r in requests],
+        parties,
+        sepa.Party(debtor_name, debtor_iban, debtor_bic),
+        created=datetime.now(AMSTERDAM),
+        execution_date=execution_date.date() if execution_date else None,
     )
-    today = datetime.now(AMSTERDAM)
-    when = execution_date.date() if execution_date else _next_working_day(today.date())
-    first, last = requests[0].redemption_id, requests[-1].redemption_id
-    message_id = f"WESH-{today:%Y%m%d}-R{first}" + (f"-R{last}" if last != first else "")
-    data = sepa.credit_transfer(
-        message_id=message_id,
-        debtor=sepa.Party(debtor_name, debtor_iban, debtor_bic),
-        transfers=transfers,
-        execution_date=when,
-        created=today,
-    )
+    transfers, when, message_id = made.transfers, made.execution_date, made.message_id
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
+    out.write_bytes(made.data)
     rows = [
         [t.end_to_end_id, t.creditor.name, format_iban(t.creditor.iban), format_euros(t.amount)]
         for t in transfers
@@ -173,19 +167,12 @@ def write_sepa(
     click.echo(table(["end-to-end id", "to", "IBAN", "amount"], rows))
     click.echo(
         f"Wrote {out}: {len(transfers)} transfer(s), "
-        f"{format_euros(sum(t.amount for t in transfers))}"
+        f"{format_euros(made.total)}"
         f", to be paid on {when:%Y-%m-%d}, message id {message_id} (checked against the "
         "pain.001.001.03 schema).\nNext: upload it to the bank; once it is executed, run "
         f"ape run redemptions mark-paid --sepa {out} --network {chain.network} "
         "--account <treasurer>"
     )
-
-
-def _next_working_day(day: date) -> date:
-    day += timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
 
 
 @cli.command("mark-paid", cls=ConnectedProviderCommand)

@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -254,3 +254,61 @@ def redemption_transfers(
         )
         for rid, merchant, amount in requests
     ]
+
+
+def next_working_day(day: date) -> date:
+    """The first weekday after ``day`` (when a payout file asks the bank to pay by default)."""
+    day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def payout_message_id(
+    created: datetime, redemption_ids: list[int], serial: int | None = None
+) -> str:
+    """The file's message id: its day and the first and last cash-out it pays
+    (``WESH-20261130-R4-R9``); ``serial`` (the number of a file made on the web) keeps two files
+    of the same day and cash-outs apart (``...-F3``), as a bank refuses a message id twice."""
+    first, last = redemption_ids[0], redemption_ids[-1]
+    message_id = f"WESH-{created:%Y%m%d}-R{first}" + (f"-R{last}" if last != first else "")
+    return message_id + (f"-F{serial}" if serial is not None else "")
+
+
+@dataclass(frozen=True)
+class PayoutFile:
+    """A checked pain.001 file paying cash-out requests (what ``redemptions sepa`` writes and
+    what the treasurer downloads on the web)."""
+
+    message_id: str
+    data: bytes
+    transfers: tuple[Transfer, ...]
+    execution_date: date
+
+    @property
+    def total(self) -> int:
+        return sum(t.amount for t in self.transfers)
+
+
+def payout_file(
+    requests: list[tuple[int, str, int]],
+    parties: Mapping[str, Party],
+    debtor: Party,
+    created: datetime,
+    execution_date: date | None = None,
+    serial: int | None = None,
+) -> PayoutFile:
+    """The payout file for ``requests`` (request id, merchant key, amount in cents) from
+    ``debtor``'s account, paid on ``execution_date`` (default: the next working day). Checked
+    against the XSD and its sums before it is returned; raises ``SepaError`` (or ``IbanError``)."""
+    transfers = redemption_transfers(requests, parties)
+    when = execution_date or next_working_day(created.date())
+    message_id = payout_message_id(created, [rid for rid, _, _ in requests], serial)
+    data = credit_transfer(
+        message_id=message_id,
+        debtor=debtor,
+        transfers=transfers,
+        execution_date=when,
+        created=created,
+    )
+    return PayoutFile(message_id, data, tuple(transfers), when)

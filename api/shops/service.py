@@ -128,6 +128,26 @@ class ShopDesk:
                 )
         return out.getvalue()
 
+    def accounts_by_shop(self) -> tuple[dict[int, Any], dict[str, int]]:
+        """Each shop's bank account now (the newest row of any wallet it has had), by shop id;
+        and the shop of each wallet (lower case), for a cash-out indexed without its shop id.
+        The treasurer's payout files read these (``api.finance``)."""
+        with self.engine.connect() as db:
+            wallets = self._wallets(db)
+            rows = db.execute(
+                sa.select(tables.bank_accounts).order_by(tables.bank_accounts.c.id)
+            ).all()
+        newest: dict[str, Any] = {}
+        for row in rows:
+            newest[row.wallet] = row
+        accounts: dict[int, Any] = {}
+        for shop, mine in wallets.items():
+            found = [newest[w] for w in mine if w in newest]
+            if found:
+                accounts[shop] = max(found, key=lambda row: row.id)
+        shop_of = {wallet: shop for shop, mine in wallets.items() for wallet in mine}
+        return accounts, shop_of
+
     def _wallets(self, db: sa.Connection, merchant_id: int | None = None) -> dict[int, set[str]]:
         """Every wallet each shop has had (now, and before each move), lower case."""
         current = sa.select(s.merchants.c.merchant_id, s.merchants.c.wallet)

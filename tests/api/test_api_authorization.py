@@ -163,6 +163,15 @@ ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
         {"json": {"merchant": 1, "code": "ABCD-EFGH"}},
     ),
     ("GET", "/city/merchants/bank-accounts.csv"): ("treasurer", {}),
+    # Financiën: payout files and the books (api/finance).
+    ("GET", "/city/payouts"): ("treasurer", {}),
+    ("POST", "/city/payout-files"): ("treasurer", {"json": {}}),
+    ("GET", "/city/payout-files/{file_id}"): ("treasurer", {}),
+    ("GET", "/city/payout-files/{file_id}/xml"): ("treasurer", {}),
+    ("POST", "/city/payout-files/{file_id}/replace"): ("treasurer", {}),
+    ("POST", "/city/payout-files/{file_id}/mark-paid"): ("treasurer", {}),
+    ("GET", "/city/finance/months"): ("treasurer", {}),
+    ("GET", "/city/finance/months.csv"): ("treasurer", {}),
 }
 
 
@@ -174,6 +183,7 @@ def concrete(path: str) -> str:
         .replace("{request_id}", "00000000-0000-4000-8000-000000000000")
         .replace("{code}", "ABCD-EFGH")
         .replace("{merchant_id}", "1")
+        .replace("{file_id}", "1")
     )
 
 
