@@ -56,6 +56,7 @@ from api.shops.service import ShopDesk
 from api.statistics import routes as statistics
 from api.statistics.service import StatisticsService
 from api.system import routes as system
+from api.taskboard import routes as taskboard
 from api.tasks import routes as tasks
 from api.tasks.service import TaskService
 from api.tasks.texts import TaskTexts
@@ -127,6 +128,7 @@ class Observe:
 INDEXED_DOMAINS = (
     auth,
     tasks,
+    taskboard,
     merchants,
     statistics,
     documents,

@@ -186,6 +186,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "de app.",
         "Phone notifications are not switched on by the city yet. Your messages are in the app.",
     ),
+    # Stadsbeheer's tasks (api/tasks, api/taskboard)
+    "not_regular_work_unconfirmed": (
+        "Bevestig eerst dat deze klus geen regulier betaald werk is: zet het vinkje onder aan "
+        "het formulier.",
+        "First confirm that this task is not regular paid work: tick the box at the bottom of "
+        "the form.",
+    ),
+    "reference_photo_unknown": (
+        "De referentiefoto is niet gevonden. Voeg de foto opnieuw toe en probeer het nog eens.",
+        "The reference photo was not found. Add the photo again and try once more.",
+    ),
+    "task_already_cancelled": (
+        "Deze klus is al geannuleerd: er valt niets meer te annuleren.",
+        "This task is cancelled already: there is nothing left to cancel.",
+    ),
+    "task_already_closed": (
+        "Deze klus is al afgesloten (alle plekken gedaan of de termijn voorbij): er valt niets "
+        "meer te annuleren.",
+        "This task is closed already (every place done or its time over): there is nothing left "
+        "to cancel.",
+    ),
     # the merchant manager's desk (api/shops)
     "iban_invalid": (
         "Het IBAN klopt niet (landcode, lengte of controlecijfers). Neem het over van de bankpas "

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.citizens.me_cache import DEFAULT_SIZE as ME_CACHE_SIZE
 from wesh.artifacts import ROOT
+from wesh.rules import DEFAULT_HOURLY_WARNING
 
 
 class ApiSettings(BaseSettings):
@@ -55,6 +56,10 @@ class ApiSettings(BaseSettings):
     debtor_name: str = "Gemeente Heerlen"
     debtor_iban: str | None = None
     debtor_bic: str | None = None
+
+    #: Stadsbeheer: the implied reward per hour (cents) above which the commission form and the
+    #: task overview warn (wesh.rules.DEFAULT_HOURLY_WARNING says why 15.00).
+    hourly_warning_cents: int = Field(DEFAULT_HOURLY_WARNING, ge=100)
 
     #: The dApp's map background ({z}/{x}/{y} tiles); lists and forms work without it.
     map_tiles_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

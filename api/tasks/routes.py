@@ -100,8 +100,13 @@ def list_neighbourhoods() -> list[NeighbourhoodOut]:
 
 @router.post("/city/tasks", response_model=CommissionOut, tags=[openapi.CITY])
 def commission(body: TaskIn, caller: TaskManager, svc: ServicesDep) -> CommissionOut:
-    """Stores the task's public document and prepares commissioning it (locks the reward)."""
-    return svc.tasks.commission(body, caller.address, time.time())
+    """Stores the task's public document and prepares commissioning it (locks the reward).
+
+    The answer says the implied reward per hour and whether it is above the city's warning
+    (``WESH_HOURLY_WARNING_CENTS``)."""
+    return svc.tasks.commission(
+        body, caller.address, time.time(), svc.settings.hourly_warning_cents
+    )
 
 
 @router.post("/city/tasks/{task_id}/cancel", response_model=PreparedTx, tags=[openapi.CITY])

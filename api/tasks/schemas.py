@@ -8,7 +8,13 @@ from pydantic import BaseModel, Field, TypeAdapter
 
 from api.errors import InvalidInput
 from api.prepared import PreparedTx
-from wesh.rules import MAX_DESCRIPTION, MAX_TITLE
+from wesh.rules import (
+    MAX_DESCRIPTION,
+    MAX_ESTIMATED_MINUTES,
+    MAX_SAFETY_NOTE,
+    MAX_TITLE,
+    MIN_ESTIMATED_MINUTES,
+)
 from wesh.task_terms import TaskTerms
 
 #: A title or description a citizen can act on has a few letters at least.
@@ -85,13 +91,31 @@ class NeighbourhoodOut(BaseModel):
 # The terms every task has, with the contracts' bounds, are wesh.task_terms.TaskTerms (the
 # scripts' task files use them too); the dashboard adds minimum lengths for what citizens read.
 class TaskIn(TaskTerms):
-    """A task to commission: its terms on chain and the texts and place of its document."""
+    """A task to commission: its terms on chain and the texts and place of its document.
+
+    From the dashboard a task also needs (issue #15) its estimated duration, a safety note and
+    the task manager's confirmation that it is not regular paid work (``not_regular_work``:
+    refused with ``not_regular_work_unconfirmed`` when false)."""
 
     title: str = Field(min_length=MIN_TEXT, max_length=MAX_TITLE)
     description: str = Field(min_length=MIN_TEXT, max_length=MAX_DESCRIPTION)
     street: str = Field(min_length=MIN_STREET, max_length=MAX_STREET)
+    estimated_minutes: int = Field(
+        ge=MIN_ESTIMATED_MINUTES,
+        le=MAX_ESTIMATED_MINUTES,
+        description="how long one resident needs for one slot (minutes)",
+    )
+    safety: str = Field(
+        min_length=MIN_TEXT,
+        max_length=MAX_SAFETY_NOTE,
+        description="safety note the resident reads before claiming",
+    )
 
 
 class CommissionOut(BaseModel):
     metadata_cid: str
     tx: PreparedTx
+    #: The implied reward per hour (cents) and whether it is above the city's warning rate.
+    hourly: int
+    hourly_warning: int
+    above_hourly_warning: bool

@@ -12,7 +12,7 @@ from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
 
 from api.database import MAX_BIGINT
-from api.errors import InvalidInput
+from api.errors import Conflict, InvalidInput
 from api.prepared import PreparedTx, Transactions
 from api.tables import task_meta
 from api.tasks.schemas import Box, CommissionOut, TaskCard, TaskDetail, TaskIn, TaskPage
@@ -20,7 +20,7 @@ from api.tasks.texts import TaskTexts
 from indexer import schema as s
 from wesh import neighbourhoods
 from wesh.metadata import ContentStore, get_document, put_document
-from wesh.rules import DEFAULT_CATEGORY, TaskStatus
+from wesh.rules import DEFAULT_CATEGORY, DEFAULT_HOURLY_WARNING, TaskStatus, implied_hourly
 
 #: A list's total (for paging) is counted again when the indexer applied a block, or after this
 #: many seconds: counting 100,000 rows on every request would cost more than the page itself.
@@ -150,9 +150,17 @@ class TaskService:
             claims_by_status={str(status): int(count) for status, count in claimed},
         )
 
-    def commission(self, terms: TaskIn, sender: str, now: float) -> CommissionOut:
+    def commission(
+        self, terms: TaskIn, sender: str, now: float, hourly_warning: int = DEFAULT_HOURLY_WARNING
+    ) -> CommissionOut:
         """Stores the task's document and prepares commissioning it, once its place lies in its
-        neighbourhood and its deadline after ``now``."""
+        neighbourhood, its deadline after ``now``, the task manager confirmed it is not regular
+        paid work and its reference photo (if any) is in the content store. A reward per hour
+        above ``hourly_warning`` is allowed and said so (the form warned before sending)."""
+        if not terms.not_regular_work:
+            raise InvalidInput("not_regular_work_unconfirmed")
+        if terms.reference_photo and not self.content.has(terms.reference_photo):
+            raise InvalidInput("reference_photo_unknown")
         try:
             hood = neighbourhoods.by_code(terms.neighbourhood)
         except neighbourhoods.UnknownNeighbourhood:
@@ -177,9 +185,27 @@ class TaskService:
             slots=terms.slots,
             reward=terms.reward,
         )
-        return CommissionOut(metadata_cid=cid, tx=tx)
+        hourly = implied_hourly(terms.reward, terms.estimated_minutes) or 0
+        return CommissionOut(
+            metadata_cid=cid,
+            tx=tx,
+            hourly=hourly,
+            hourly_warning=hourly_warning,
+            above_hourly_warning=hourly > hourly_warning,
+        )
 
     def cancel(self, task_id: int, sender: str) -> PreparedTx:
+        """Prepares cancelling an open task; one cancelled or closed already is a conflict
+        that says so (rather than the contract's refusal)."""
+        if task_id <= MAX_BIGINT:
+            with self.engine.connect() as db:
+                status = db.execute(
+                    sa.select(s.tasks.c.status).where(s.tasks.c.task_id == task_id)
+                ).scalar()
+            if status == TaskStatus.CANCELLED:
+                raise Conflict("task_already_cancelled")
+            if status == TaskStatus.CLOSED:
+                raise Conflict("task_already_closed")
         return self.txs.prepare(
             self.txs.wesh.cancel_task(task_id), sender, "cancel_task", task_id=task_id
         )

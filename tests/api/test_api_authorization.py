@@ -35,6 +35,8 @@ HOLDERS = {
     # The desks: the registrar or the merchant manager (none of these callers holds the latter).
     "desk": {"registrar"},
     "city": {"reviewer", "task_manager", "treasurer", "registrar"},
+    # Stadsbeheer's overview of the tasks: the task managers and the reviewers.
+    "stadsbeheer": {"reviewer", "task_manager"},
     # Held by the stack's admin, who is not among the callers: everyone here is refused.
     "merchant manager": set(),
 }
@@ -97,10 +99,20 @@ ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
                 "slots": 1,
                 "claim_deadline": 4_000_000_000,
                 "claim_duration": 86_400,
+                "estimated_minutes": 60,
+                "safety": "Draag handschoenen.",
+                "not_regular_work": True,
             }
         },
     ),
     ("POST", "/city/tasks/{task_id}/cancel"): ("task manager", {}),
+    ("GET", "/task-categories"): (PUBLIC, {}),
+    ("GET", "/city/taskboard"): ("stadsbeheer", {}),
+    ("POST", "/city/tasks/reference-photo"): (
+        "task manager",
+        {"files": {"photo": ("p.png", PNG, "image/png")}},
+    ),
+    ("GET", "/reference-photos/{cid}"): (PUBLIC, {}),
     ("GET", "/city/review-queue"): ("reviewer", {}),
     ("POST", "/city/reviews/approve"): ("reviewer", {"json": {"task_id": 1, "citizen": SOMEONE}}),
     ("POST", "/city/reviews/approve-batch"): (

@@ -34,7 +34,7 @@ async def test_a_claim_over_the_yearly_cap_is_explained_before_the_wallet_opens(
     app: object, stack: Stack
 ) -> None:
     http = await signed_in(app, stack, "capped")
-    # 1,490.00 reserved of 1,500.00: the 15.00 bench task does not fit any more.
+    # 100.00 reserved of 110.00: the 15.00 bench task does not fit any more.
     reply = await http.post(f"/me/tasks/{stack.tasks['bench']}/claim")
     assert reply.status_code == 422
     body = reply.json()

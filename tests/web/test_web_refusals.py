@@ -33,7 +33,7 @@ def test_yearly_cap_reached_is_explained_in_dutch_and_english(visit, stack: Stac
     shot(page, "refusal-cap-phone")
     # The start page shows the cap as full, in words and in the bar.
     cas.go("/burger")
-    expect(page.locator(".cap-text")).to_contain_text(rx("€ 1.500,00 van € 1.500,00 verdiend"))
+    expect(page.locator(".cap-text")).to_contain_text(rx("€ 100,00 van € 100,00 verdiend"))
     expect(page.get_by_text("Je jaarlimiet is bereikt.")).to_be_visible()
     # In English the same refusal comes in English (the API answers per Accept-Language).
     page.get_by_role("button", name="Switch to English").click()
