@@ -34,6 +34,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Controleer deze velden: {fields}.",
         "Please check these fields: {fields}.",
     ),
+    "invalid_json": (
+        "De gegevens konden niet gelezen worden: geen geldige JSON. Stuur het opnieuw als JSON.",
+        "The data could not be read: not valid JSON. Please send it again as JSON.",
+    ),
     "not_found": ("Dit bestaat niet (meer).", "This does not exist (any more)."),
     "method_not_allowed": ("Deze actie kan hier niet.", "This action is not allowed here."),
     "conflict": ("Dit is al gebeurd.", "This has already happened."),
@@ -53,6 +57,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sign_in_required": (
         "Meld je eerst aan.",
         "Please sign in first.",
+    ),
+    "session_expired": (
+        "Je sessie is verlopen. Meld je opnieuw aan om verder te gaan.",
+        "Your session has ended. Please sign in again to continue.",
     ),
     "forbidden": (
         "Dit mag alleen iemand met de rol {role}.",
@@ -102,6 +110,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "image_broken": (
         "Deze foto is beschadigd of onvolledig. Maak de foto opnieuw.",
         "This photo is damaged or incomplete. Please take it again.",
+    ),
+    # hand-in photos: which of the two ({which}) and what to do (#15 evidence, H3)
+    "photo_too_large": (
+        "De foto {which} is te groot (meer dan {limit_mb} MB). Kies hem opnieuw of maak een"
+        " nieuwe foto met de camera van je telefoon.",
+        "The photo {which} is too large (over {limit_mb} MB). Choose it again or take a new"
+        " photo with your phone's camera.",
+    ),
+    "photo_not_a_photo": (
+        "De foto {which} is geen foto die we kunnen lezen. Kies een foto (JPEG, PNG, WebP of"
+        " HEIC) of maak een nieuwe.",
+        "The photo {which} is not a photo we can read. Choose a photo (JPEG, PNG, WebP or HEIC)"
+        " or take a new one.",
+    ),
+    "photo_too_many_pixels": (
+        "De foto {which} heeft te veel pixels. Maak een nieuwe foto met de camera van je telefoon.",
+        "The photo {which} has too many pixels. Take a new photo with your phone's camera.",
+    ),
+    "photo_broken": (
+        "De foto {which} is beschadigd of onvolledig. Maak de foto opnieuw.",
+        "The photo {which} is damaged or incomplete. Please take it again.",
     ),
     # domain
     "not_a_citizen": (
@@ -366,6 +395,15 @@ def language_of(accept_language: str | None) -> Lang:
     return best[1]
 
 
+#: A hand-in photo named in a refusal ("De foto van vóór het werk is te groot").
+PHOTO_NAMES: dict[str, tuple[str, str]] = {
+    "before": ("van vóór het werk", "from before the work"),
+    "after": ("van na het werk", "from after the work"),
+    # A photo of another kind (a task's reference photo): the one just chosen.
+    "photo": ("die je koos", "you chose"),
+}
+
+
 def text(key: str, lang: Lang, **params: Any) -> str:
     nl, en = MESSAGES.get(key, MESSAGES["bad_request"])
     template = nl if lang == "nl" else en
@@ -373,6 +411,10 @@ def text(key: str, lang: Lang, **params: Any) -> str:
         names = ROLE_NAMES.get(str(params["role"]))
         if names:
             params = {**params, "role": names[0] if lang == "nl" else names[1]}
+    if "photo" in params:
+        which = PHOTO_NAMES.get(str(params["photo"]))
+        if which:
+            params = {**params, "which": which[0] if lang == "nl" else which[1]}
     if "fields" in params and isinstance(params["fields"], list):
         params = {**params, "fields": ", ".join(params["fields"])}
     try:

@@ -13,12 +13,12 @@ from sqlalchemy.engine import Engine
 from api.auth.roles import CITY_ROLES, RoleSet
 from api.documents.service import DocumentService
 from api.errors import Forbidden, NotFound
-from api.evidence import photos
+from api.evidence import exif, photos
 from api.evidence.schemas import EvidenceOut, PhotoOut
 from api.prepared import Transactions
 from api.tables import evidence_owners
 from indexer import schema as s
-from wesh.metadata import ContentStore, encode
+from wesh.metadata import ContentStore, encode, get_document
 from wesh.rules import Role
 
 #: The evidence document's format, named in the document itself.
@@ -36,6 +36,9 @@ class Upload:
     role: str
     data: bytes
     declared_type: str | None
+    #: The original photo's EXIF segment, sent by the page beside a photo it shrank (the shrinking
+    #: drops it); empty when the photo comes as it was taken (it carries its own).
+    exif: bytes = b""
 
 
 def evidence_document(
@@ -77,25 +80,33 @@ class EvidenceService:
         submission now."""
         cleaned = [
             (
-                upload.role,
-                photos.clean(upload.data, upload.declared_type, self.max_bytes, self.max_pixels),
+                upload,
+                photos.clean(
+                    upload.data, upload.declared_type, self.max_bytes, self.max_pixels, upload.role
+                ),
             )
             for upload in uploads
         ]
+        pin = self.pin_of(task_id)
         # The contract must accept a submission now (the claim is open and valid) before anything
         # is stored: the evidence CID's value does not change that answer.
         self.txs.check(self.txs.wesh.submit(task_id, PROBE_CID), sender)
         stored: list[PhotoOut] = []
-        for role, photo in cleaned:
+        for upload, photo in cleaned:
+            # Capture time and distance, read before the metadata is gone; the coordinates are
+            # dropped inside exif.facts.
+            found = exif.facts(exif.load_segment(upload.exif) or photo.exif, pin)
             cid = self.content.put(photo.data)
             self.record(cid, sender, photo.media_type)
             stored.append(
                 PhotoOut(
-                    role=role,
+                    role=upload.role,
                     cid=cid,
                     media_type=photo.media_type,
                     width=photo.width,
                     height=photo.height,
+                    taken_at=found.taken_at,
+                    distance_m=found.distance_m,
                 )
             )
         document = evidence_document(task_id, citizen_id, stored, note)
@@ -105,6 +116,21 @@ class EvidenceService:
             self.txs.wesh.submit(task_id, evidence_cid), sender, "submit", task_id=task_id
         )
         return EvidenceOut(evidence_cid=evidence_cid, photos=stored, tx=tx)
+
+    def pin_of(self, task_id: int) -> tuple[float, float] | None:
+        """The task's pin (lat, lon) from its document, if it has one."""
+        with self.engine.connect() as db:
+            cid = db.execute(
+                sa.select(s.tasks.c.metadata_cid).where(s.tasks.c.task_id == task_id)
+            ).scalar()
+        document = get_document(self.content, cid) if cid else None
+        place = document.get("location") if document else None
+        if not isinstance(place, dict):
+            return None
+        lat, lon = place.get("lat"), place.get("lon")
+        if not isinstance(lat, int | float) or not isinstance(lon, int | float):
+            return None
+        return float(lat), float(lon)
 
     def fetch(self, cid: str, wallet: str, roles: RoleSet) -> tuple[bytes, str]:
         """An evidence photo or document and its media type, for its owner or a reviewer.

@@ -114,6 +114,7 @@ ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ),
     ("GET", "/reference-photos/{cid}"): (PUBLIC, {}),
     ("GET", "/city/review-queue"): ("reviewer", {}),
+    ("GET", "/city/evidence/{cid}/checks"): ("reviewer", {}),
     ("POST", "/city/reviews/approve"): ("reviewer", {"json": {"task_id": 1, "citizen": SOMEONE}}),
     ("POST", "/city/reviews/approve-batch"): (
         "reviewer",

@@ -119,16 +119,16 @@ async def test_photos_are_stored_without_exif_and_the_submission_is_prepared(
             "wrong type",
             ("notes.txt", b"just some text, not a photo", "text/plain"),
             415,
-            "unsupported_media",
+            "photo_not_a_photo",
         ),
-        ("lies about its type", ("x.png", jpeg(), "image/png"), 415, "unsupported_media"),
-        ("truncated", ("x.jpg", jpeg(640, 480)[:600], "image/jpeg"), 422, "image_broken"),
-        ("decompression bomb", ("bomb.png", png_bomb(), "image/png"), 413, "image_too_many_pixels"),
+        ("lies about its type", ("x.png", jpeg(), "image/png"), 415, "photo_not_a_photo"),
+        ("truncated", ("x.jpg", jpeg(640, 480)[:600], "image/jpeg"), 422, "photo_broken"),
+        ("decompression bomb", ("bomb.png", png_bomb(), "image/png"), 413, "photo_too_many_pixels"),
         (
             "oversized",
             ("big.jpg", b"\xff\xd8\xff" + b"\0" * (10 * 1024 * 1024), "image/jpeg"),
             413,
-            "too_large",
+            "photo_too_large",
         ),
     ],
 )
@@ -144,7 +144,9 @@ async def test_bad_uploads_are_refused_and_nothing_is_stored(
     reply = await upload(citizen, stack.tasks["bench"], before, ("a.jpg", jpeg(), "image/jpeg"))
     assert reply.status_code == status, (name, reply.text)
     assert reply.json()["code"] == code
-    assert reply.json()["detail"]  # a sentence, in Dutch by default
+    # A sentence in Dutch by default, naming which of the two photos it is.
+    assert "De foto van vóór het werk" in reply.json()["detail"]
+    assert reply.json()["params"]["photo"] == "before"
     assert stored_files(stack) == files_before, f"{name}: something was stored"
 
 
@@ -159,7 +161,9 @@ async def test_refusal_messages_are_in_english_on_request(
         },
         headers={"Accept-Language": "en"},
     )
-    assert reply.json()["detail"].startswith("This is not a photo we can read")
+    assert reply.json()["detail"].startswith(
+        "The photo from before the work is not a photo we can read"
+    )
 
 
 async def test_uploads_are_rate_limited_per_client(stack: Stack) -> None:
