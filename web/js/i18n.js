@@ -646,7 +646,54 @@ const T = {
 
   // ---------------------------------------------------------------- #15 Financiën (H4)
 
-  // ---------------------------------------------------------------- #15 shops (H5)
+  // ---------------------------------------------------------------- #15 shops: day overview, refunds, accountant's CSV, cash-out history, who's involved (H5)
+  day_title: ['Vandaag', 'Today'],
+  day_count: ['Betalingen', 'Payments'],
+  day_received: ['Ontvangen', 'Received'],
+  day_refunded: ['Terugbetaald', 'Refunded'],
+  day_net: ['Netto', 'Net'],
+  day_none: ['Vandaag nog geen betalingen.', 'No payments today yet.'],
+  day_payment: ['{time} · betaling {code} · {who}', '{time} · payment {code} · {who}'],
+  day_payment_refunded: ['{amount} terugbetaald', '{amount} refunded'],
+  day_refunds: ['Terugbetalingen vandaag', 'Refunds today'],
+  day_refund_line: ['{time} · voor betaling {code} · {who}', '{time} · for payment {code} · {who}'],
+  day_refund_line_nocode: ['{time} · {who}', '{time} · {who}'],
+  day_failed: ['Het overzicht van vandaag kon niet geladen worden. Probeer het zo opnieuw.', "Today's overview could not be loaded. Please try again shortly."],
+  refund_button: ['Terugbetalen', 'Refund'],
+  refund_button_label: ['Terugbetalen: betaling {code}', 'Refund: payment {code}'],
+  refund_title: ['Terugbetalen van betaling {code}', 'Refund payment {code}'],
+  refund_hint: ['Hoogstens {max}: wat de inwoner hier betaalde en nog niet terugkreeg.', 'At most {max}: what the resident paid here and has not had back.'],
+  refund_amount: ['Bedrag terug in euro', 'Amount back in euros'],
+  refund_send: ['Betaal {amount} terug', 'Refund {amount}'],
+  refund_cancel: ['Annuleren', 'Cancel'],
+  refund_above: ['Dat is meer dan je terug kunt betalen: hoogstens {max}.', 'That is more than you can refund: at most {max}.'],
+  refund_done: ['{amount} is terugbetaald. Het staat weer op het saldo van de inwoner.', "{amount} has been refunded. It is back on the resident's balance."],
+  refund_none_left: ['niet meer terug te betalen', 'cannot be refunded any more'],
+  export_title: ['Voor je boekhouder', 'For your accountant'],
+  export_intro: [
+    'Een bestand (CSV) met alle betalingen en terugbetalingen van een periode: datum, tijd, code, bedrag, terugbetaald en wijk. Nooit wie er betaalde.',
+    'A file (CSV) with every payment and refund of a period: date, time, code, amount, refunded and neighbourhood. Never who paid.',
+  ],
+  export_format: [
+    'Puntkomma tussen de velden en een komma in bedragen (12,50): Excel en boekhoudpakketten in het Nederlands lezen het zo in.',
+    'Semicolons between fields and a decimal comma in amounts (12,50): Excel and accounting software set to Dutch read it as is.',
+  ],
+  export_from: ['Van', 'From'],
+  export_to: ['Tot en met', 'To (inclusive)'],
+  export_download: ['Download CSV', 'Download CSV'],
+  export_bad_period: ['Kies een begindatum die vóór de einddatum ligt.', 'Pick a start date before the end date.'],
+  cashout_requested_on: ['aangevraagd {date}', 'requested {date}'],
+  cashout_not_paid: ['Nog niet uitbetaald.', 'Not paid out yet.'],
+  cashout_bank_line: ['Uitbetaald op {date} · op je bankafschrift: {e2e}', 'Paid out on {date} · on your bank statement: {e2e}'],
+  involved_title: ['Wie doen er mee', "Who's involved"],
+  involved_intro: ['Hoeveel verschillende inwoners deze maand bij je betaalden, en uit welke wijken. Alleen aantallen, nooit wie.', 'How many different residents paid you this month, and from which neighbourhoods. Only numbers, never who.'],
+  involved_month: ['Deze maand ({month})', 'This month ({month})'],
+  involved_total: ['{n} verschillende inwoners', '{n} different residents'],
+  involved_few: ['Minder dan {k} inwoners: dat tonen we niet, zodat niemand herkenbaar is.', 'Fewer than {k} residents: not shown, so that nobody can be recognised.'],
+  involved_none: ['Deze maand heeft nog niemand bij je betaald.', 'Nobody has paid you this month yet.'],
+  involved_hood: ['{hood}: {n}', '{hood}: {n}'],
+  involved_hidden: ['Andere wijken samen ({hoods}): {n}', 'Other neighbourhoods together ({hoods}): {n}'],
+  involved_why: ['Wijken met minder dan {k} inwoners tonen we niet apart, zodat niemand herkenbaar is.', 'Neighbourhoods with fewer than {k} residents are not shown apart, so that nobody can be recognised.'],
 
   // ---------------------------------------------------------------- #15 residents (H6)
 };

@@ -9,6 +9,7 @@ import { onLeave, rerender } from './page.js';
 import { joinCard } from './joincode.js';
 import { hasRole, session } from './session.js';
 import { signInPanel } from './signin.js';
+import { cashoutLines, dayCard, exportCard, involvedCard } from './shop_day.js';
 import { act } from './transactions.js';
 import { clear, field, h, onAmountSubmit, shortAddress, statusLine } from './ui.js';
 
@@ -36,14 +37,20 @@ export async function render(view) {
   const balance = balanceCard(me);
   const lists = { received: h('div', {}), cashouts: h('div', {}), history: h('div', {}) };
   let cashout = null;
-  const refresh = () => refreshShop({ balance, lists, merchants, cashout });
+  // The shop's books (shop_day.js): today with refunds, who's involved, the accountant's CSV.
+  const books = { export: exportCard(), involved: involvedCard() };
+  const refresh = () => refreshShop({ balance, lists, merchants, cashout, books });
+  books.day = dayCard(refresh, (today) => books.export.setToday(today));
   const request = paymentRequestForm(shopName, refresh);
   cashout = cashoutForm(me, lists.cashouts, refresh);
   view.append(balance.card, request.form);
   listenForPayments(request, refresh);
   view.append(
+    books.day.card,
     h('section', { class: 'card', 'aria-labelledby': 'recv-title' }, h('h2', { id: 'recv-title' }, t('received')), lists.received),
     cashout.form,
+    books.involved.card,
+    books.export.card,
     h('section', { class: 'card', 'aria-labelledby': 'hist-title' }, h('h2', { id: 'hist-title' }, t('history')), lists.history),
   );
   await refresh();
@@ -79,14 +86,15 @@ function balanceCard(me) {
 }
 
 // Reads the balance, the payments, the cash-outs and the history again and shows them.
-async function refreshShop({ balance, lists, merchants, cashout }) {
+async function refreshShop({ balance, lists, merchants, cashout, books }) {
   const [fresh, payments, cashouts, history] = await Promise.all([
-    api('/me'), api('/merchant/payments'), api('/merchant/cashouts'), api('/me/history'), neighbourhoods(),
+    api('/me'), api('/merchant/payments'), api('/merchant/cashout-history'), api('/me/history'), neighbourhoods(),
+    books.day.refresh(), books.involved.refresh(),
   ]);
   balance.show(fresh.balance);
   if (cashout) cashout.follow(fresh.balance);
   clear(lists.received).append(paymentList(payments));
-  clear(lists.cashouts).append(cashoutList(cashouts));
+  clear(lists.cashouts).append(cashoutLines(cashouts));
   clear(lists.history).append(historyList(history, merchants));
   return fresh;
 }
@@ -161,6 +169,8 @@ function paymentRequestForm(shopName, refresh) {
     shownShort = 0;
     clear(qrSlot).append(...qrCode(created, shopName));
     askStatus.set(t('waiting_payment', { amount: money(created.amount) }), 'busy');
+    // The QR code in view for the resident's camera (on a phone it is below the form's fold).
+    qrSlot.scrollIntoView({ block: 'start', behavior: 'instant' });
     poll(created.reference);
   });
   return { form, waitingFor: () => waitingFor, check };
@@ -258,22 +268,11 @@ function cashoutForm(me, cashoutSlot, refresh) {
   };
 }
 
-function cashoutList(cashouts) {
-  if (!cashouts.length) return h('p', {}, t('cashouts_none'));
-  return h('ul', { class: 'plain history cashouts' },
-    cashouts.map((c) =>
-      h('li', { class: `history-item cashout-${c.status}` },
-        h('span', { class: 'what' }, t('cashout_number', { id: c.redemption_id })),
-        h('span', { class: 'amount' }, money(c.amount)),
-        h('span', { class: `badge badge-${c.status}` },
-          c.status === 'paid' ? t('cashout_paid', { ref: c.payment_reference || '' }) : t('cashout_open')))));
-}
-
 // Settlement happens at the city: look again every few seconds while the page is open.
 function watchCashouts(cashoutSlot) {
   const timer = setInterval(async () => {
     try {
-      clear(cashoutSlot).append(cashoutList(await api('/merchant/cashouts')));
+      clear(cashoutSlot).append(cashoutLines(await api('/merchant/cashout-history')));
     } catch {
       /* next time */
     }
