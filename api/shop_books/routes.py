@@ -19,7 +19,7 @@ from api.shop_books.settings import get_books_settings
 
 router = indexed_router()
 
-MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+MONTH = r"^2[0-9]{3}-(0[1-9]|1[0-2])$"
 
 
 def books(svc: ServicesDep) -> ShopBooks:

@@ -50,6 +50,15 @@ def english_euros(cents: int) -> str:
     return "€" + f"{cents / 100:,.2f}"
 
 
+#: The dates the books answer for (outside: a 422 naming the field, not an overflow).
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+
+
+def check_date(day: date | None, name: str) -> None:
+    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidInput("invalid_input", fields=[name])
+
+
 def day_bounds(day: date) -> tuple[int, int]:
     """Unix times of the start of ``day`` and of the next day, Europe/Amsterdam."""
     start = datetime(day.year, day.month, day.day, tzinfo=AMSTERDAM)
@@ -329,6 +338,7 @@ class ShopBooks:
 
     # ------------------------------------------------------------ the day
     def day(self, wallet: str, day: date | None = None) -> DayOut:
+        check_date(day, "date")
         with self.engine.connect() as db:
             shop, wallets = self.shop(db, wallet)
             today = self.today(db)
@@ -442,6 +452,8 @@ class ShopBooks:
         order mark (Excel reads the é of a neighbourhood right), CRLF line ends (RFC 4180). One
         line per payment and per refund; a refund names the payment it was for when known.
         Never who: the resident's neighbourhood only."""
+        check_date(first, "from")
+        check_date(last, "to")
         with self.engine.connect() as db:
             shop, wallets = self.shop(db, wallet)
             today = self.today(db)

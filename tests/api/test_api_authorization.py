@@ -85,6 +85,14 @@ ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("GET", "/merchant/payment-requests/{reference}/status"): ("merchant", {}),
     ("GET", "/merchant/cashouts"): ("merchant", {}),
     ("POST", "/merchant/cashouts"): ("merchant", {"json": {"amount": 100}}),
+    ("GET", "/merchant/day"): ("merchant", {}),
+    ("POST", "/merchant/refunds"): (
+        "merchant",
+        {"json": {"payment": "0x" + "ab" * 32 + "-1", "amount": 1}},
+    ),
+    ("GET", "/merchant/payments.csv"): ("merchant", {}),
+    ("GET", "/merchant/cashout-history"): ("merchant", {}),
+    ("GET", "/merchant/involved"): ("merchant", {}),
     ("POST", "/city/tasks"): (
         "task manager",
         {

@@ -241,6 +241,13 @@ async def test_refusals_of_refunds(app: Any, stack: Stack, books: Books) -> None
     theirs = (await day_of(bakery))["payments"][-1]
     other = await shop.post("/merchant/refunds", json={"payment": theirs["id"], "amount": 1})
     assert other.status_code == 404
+    for path, params in (
+        ("/merchant/day", {"date": "0001-01-01"}),
+        ("/merchant/payments.csv", {"from": "2026-01-01", "to": "9999-12-31"}),
+        ("/merchant/involved", {"month": "0000-01"}),
+    ):
+        far = await shop.get(path, params=params)
+        assert far.status_code == 422, far.text
     malformed = await shop.post("/merchant/refunds", json={"payment": "34", "amount": 1})
     assert malformed.status_code == 422
     zero = await shop.post("/merchant/refunds", json={"payment": theirs["id"], "amount": 0})
