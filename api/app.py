@@ -12,7 +12,7 @@ from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from web3 import Web3
 
-from api import docs_ui, errors
+from api import docs_ui, errors, openapi
 from api.auth import routes as auth
 from api.auth.roles import Roles
 from api.auth.service import AuthService
@@ -263,6 +263,7 @@ def create_app(
         app.include_router(domain.router, responses=PROBLEM_RESPONSES)
     if local_docs:
         docs_ui.mount_docs(app)
+    openapi.install(app)
 
     web = Path(__file__).resolve().parent.parent / "web"
     if (web / "index.html").exists():

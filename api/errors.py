@@ -151,6 +151,9 @@ def install(app: FastAPI) -> None:
 
     async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
+        # A body that is not JSON at all: the parser's character offset is no field name.
+        if any(err.get("type") == "json_invalid" for err in exc.errors()):
+            return problem(request, HTTPStatus.BAD_REQUEST, "invalid_json")
         fields = [
             ".".join(str(p) for p in err.get("loc", ())[1:]) or "body" for err in exc.errors()
         ]

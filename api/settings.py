@@ -47,7 +47,14 @@ class ApiSettings(BaseSettings):
     #: stands in. Keep it: another value makes earlier registrations unrecognisable.
     person_reference_secret: str | None = None
 
-    signin_per_minute: int = Field(20, ge=1)
+    #: Sign-in requests per client address (IP) and minute, counted apart for starting a sign-in
+    #: (``/auth/nonce``, ``/auth/message``) and finishing it (``/auth/verify``): one sign-in
+    #: costs one of each, so an office of 50 behind one address can all sign in within a minute,
+    #: twice over.
+    signin_per_minute: int = Field(120, ge=1)
+    #: Sign-in requests naming one account (``/auth/message``, ``/auth/verify``) per minute,
+    #: from any address: guessing at one account from many addresses stops here.
+    signin_per_account_per_minute: int = Field(10, ge=1)
     uploads_per_minute: int = Field(30, ge=1)
 
     #: The city's account the treasurer's SEPA payout files pay from (api/finance; the same

@@ -8,6 +8,7 @@ signs through EIP-1271, which ``siwe`` checks against the chain.
 
 from __future__ import annotations
 
+import re
 import secrets
 import warnings
 from dataclasses import dataclass
@@ -104,6 +105,19 @@ def verify(message_text: str, signature: str, store: EphemeralStore, config: Siw
     except Exception:  # malformed signature bytes, RPC trouble during EIP-1271
         raise Unauthenticated("siwe_signature") from None
     return to_checksum_address(message.address)
+
+
+#: The second line of an EIP-4361 message: the account that signs in.
+_ADDRESS_LINE = re.compile(
+    r"^[^\n]* wants you to sign in with your Ethereum account:\n(0x[0-9a-fA-F]{40})$", re.M
+)
+
+
+def address_in(message_text: str) -> str | None:
+    """The account a sign-in message names (for counting sign-ins per account before the
+    message is checked), or None when it names none."""
+    found = _ADDRESS_LINE.search(message_text[:400])
+    return found.group(1) if found else None
 
 
 def new_session_token() -> str:
