@@ -7,6 +7,7 @@ in three neighbourhoods (6, 5 and 2) who each earned 20.00 and paid it 1.00 to 3
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_account.signers.local import LocalAccount
 
+from api.app import create_app
 from api.shop_books.service import hide
 from wesh.metadata import FolderStore, merchant_document, put_document, task_document
 from wesh.signer import UnlockedSigner, transact
@@ -367,3 +369,29 @@ def test_hide_counts() -> None:
     assert shown({1: 9, 2: 3, 3: 4}) == (16, [(1, 9)], 7)
     # Everything small but the total: only the total.
     assert shown({1: 2, 2: 2, 3: 2}) == (6, [], 6)
+
+
+async def test_the_books_on_postgresql(stack: Stack, books: Books, pg_url: str) -> None:
+    """The same chain indexed into PostgreSQL: the same figures (the API's own record of which
+    payment a refund was for is per database, so refunds there are the chain's only)."""
+    on_pg = dataclasses.replace(stack, database_url=pg_url)
+    on_pg.sync()
+    shop = await with_key(create_app(on_pg.settings()), books.shop)
+    day = await day_of(shop)
+    assert (day["count"], day["received"], day["refunded"]) == (13, books.received, 200)
+    assert [(r["amount"], r["code"]) for r in day["refunds"]] == [(100, None), (100, None)]
+    # Resident 1 paid 1.50 and only here: all of it; resident 3 paid another shop since.
+    above = await shop.post(
+        "/merchant/refunds", json={"payment": payment_of(day, code_of(1))["id"], "amount": 151}
+    )
+    assert above.status_code == 422 and above.json()["params"]["limit"] == 150
+    closed = await shop.post(
+        "/merchant/refunds", json={"payment": payment_of(day, code_of(3))["id"], "amount": 1}
+    )
+    assert closed.status_code == 409
+    involved = (await shop.get("/merchant/involved")).json()
+    assert (involved["residents"], involved["hidden_residents"]) == (13, 7)
+    lines = (await shop.get("/merchant/cashout-history")).json()
+    assert [c["number"] for c in lines] == [2, 1]
+    text = (await shop.get("/merchant/payments.csv")).content.decode("utf-8-sig")
+    assert text.count("\r\n") == 1 + 13 + 2
