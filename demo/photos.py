@@ -96,6 +96,9 @@ def scene(width: int, height: int, seed: int, after: bool) -> Image.Image:
             draw.rectangle(
                 (x, y, x + s, y + s // 2), fill=(rng.randint(150, 255), rng.randint(0, 255), 200)
             )
+    if after:  # taken again a while later: a step aside, the framing shifted as a person's is
+        dx, dy = int(width * 0.09), int(height * 0.05)
+        image = image.crop((dx, dy, width, height)).resize((width, height))
     grain = Image.effect_noise((width, height), 40).convert("RGB")
     return Image.blend(image, grain, 0.3)
 

@@ -5,11 +5,12 @@ import { claimStatus, config } from './config.js';
 import { historyList } from './history.js';
 import { date, dateTime, duration, getLang, money, t } from './i18n.js';
 import { hoodName, neighbourhoods } from './neighbourhoods.js';
+import { evidenceForm } from './photos.js';
 import { announce, assetBase, onLeave, rerender } from './page.js';
 import { reasonText } from './reasons.js';
 import { hasRole, session } from './session.js';
 import { phoneProtectionNote, signInPanel } from './signin.js';
-import { act, runTx } from './transactions.js';
+import { act } from './transactions.js';
 import { busy, clear, field, h, statusLine } from './ui.js';
 import * as wallet from './wallet.js';
 
@@ -370,80 +371,6 @@ async function claimActions(task, claim) {
     parts.push(h('div', { class: 'actions' }, actionButton(t('abandon'), 'btn btn-ghost', path('abandon'), t('abandon_done'), abandonStatus)), abandonStatus);
   }
   return parts;
-}
-
-// A phone photo is often 3-12 MB: scale it to at most 2000 px (JPEG) before uploading, which
-// saves the citizen's data bundle. When the browser cannot decode it (HEIC), send it as it is:
-// the API reads HEIC too.
-async function shrink(file) {
-  try {
-    const bitmap = await createImageBitmap(file);
-    const scale = Math.min(1, 2000 / Math.max(bitmap.width, bitmap.height));
-    if (scale === 1 && file.size < 1500000) return file;
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.round(bitmap.width * scale);
-    canvas.height = Math.round(bitmap.height * scale);
-    canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
-    return blob ? new File([blob], 'photo.jpg', { type: 'image/jpeg' }) : file;
-  } catch {
-    return file;
-  }
-}
-
-function photoInput(name, label) {
-  const input = h('input', { type: 'file', name, accept: 'image/*', capture: 'environment', required: true });
-  const preview = h('img', { class: 'preview', alt: '', hidden: true });
-  input.addEventListener('change', () => {
-    const file = input.files && input.files[0];
-    if (!file) return;
-    preview.src = URL.createObjectURL(file);
-    preview.alt = label;
-    preview.hidden = false;
-  });
-  return { input, element: h('div', { class: 'photo' }, field(label, input, t('photo_hint')), preview) };
-}
-
-function evidenceForm(task, done) {
-  const before = photoInput('before', t('photo_before'));
-  const after = photoInput('after', t('photo_after'));
-  const note = h('textarea', { name: 'note', maxlength: '500', rows: '2' });
-  const status = statusLine();
-  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('evidence_submit'));
-  const form = h('form', { class: 'card evidence', 'aria-labelledby': 'evidence-title', novalidate: true },
-    h('h2', { id: 'evidence-title' }, t('evidence_title')),
-    h('p', {}, t('evidence_intro')),
-    h('div', { class: 'photos' }, before.element, after.element),
-    field(t('note'), note), submit, status);
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    busy(submit, async () => {
-      const first = before.input.files[0];
-      const second = after.input.files[0];
-      if (!first || !second) {
-        status.set(t('photo_missing'), 'error');
-        (first ? after.input : before.input).focus();
-        return;
-      }
-      status.set(t('evidence_uploading'), 'busy');
-      const data = new FormData();
-      data.append('before', await shrink(first));
-      data.append('after', await shrink(second));
-      data.append('note', note.value);
-      let result;
-      try {
-        result = await api(`/me/tasks/${task.task_id}/evidence`, { method: 'POST', form: data });
-      } catch (error) {
-        status.set(error instanceof ApiError ? error.message : t('error_generic'), 'error');
-        return;
-      }
-      if (await runTx(result.tx, status)) {
-        await done();
-        announce(t('evidence_done'));
-      }
-    });
-  });
-  return form;
 }
 
 // -------------------------------------------------------------- history page

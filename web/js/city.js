@@ -7,7 +7,8 @@ import { config } from './config.js';
 import { getLang, has, money, monthName, parseMoney, roleName, t } from './i18n.js';
 import { hoodName, neighbourhoods } from './neighbourhoods.js';
 import { announce, assetBase, rerender } from './page.js';
-import { reasonSelect, reasonText } from './reasons.js';
+import { reasonField, reasonText } from './reasons.js';
+import { evidencePhotos, placeOf } from './review_evidence.js';
 import { hasRole, session } from './session.js';
 import { signInPanel } from './signin.js';
 import { act } from './transactions.js';
@@ -326,28 +327,8 @@ function durationLabel(seconds) {
 }
 
 // ------------------------------------------------------------------- reviews
-async function photos(item) {
-  const box = h('div', { class: 'photos-side' }, h('p', { class: 'hint' }, t('photos_loading')));
-  const wrap = h('div', {}, box);
-  if (!item.evidence_cid) {
-    clear(box).append(h('p', { class: 'hint' }, t('photos_missing')));
-    return wrap;
-  }
-  try {
-    const doc = await api(`/evidence/${item.evidence_cid}`);
-    clear(box);
-    for (const photo of doc.photos || []) {
-      const which = photo.role === 'before' ? t('photo_before') : t('photo_after');
-      box.append(h('figure', { class: 'evidence-photo' },
-        h('img', { src: `/evidence/${photo.cid}`, alt: t('photo_alt', { which, task: item.task_id }), width: photo.width, height: photo.height }),
-        h('figcaption', {}, which)));
-    }
-    if (doc.note) wrap.append(h('p', {}, t('evidence_note', { note: doc.note })));
-  } catch {
-    clear(box).append(h('p', { class: 'hint' }, t('photos_missing')));
-  }
-  return wrap;
-}
+// The photos, their checks and the city's reference photo: review_evidence.js.
+const photos = evidencePhotos;
 
 // Whose work it is, as staff see it: the resident's number and neighbourhood, not an address.
 function submissionOf(item) {
@@ -377,23 +358,27 @@ async function reviewItem(item, selection) {
   const approve = h('button', { type: 'button', class: 'btn btn-primary' }, t('approve'));
   approve.addEventListener('click', () =>
     busy(approve, async () => {
+      const place = placeOf(li);
       if (await act('/city/reviews/approve', body, status)) {
         await again();
-        announce(t('approve_done'));
+        place.say(t('approve_done'));
       }
     }),
   );
-  const reason = await reasonSelect();
+  const reason = await reasonField(t('reject_reason'));
   const reject = h('button', { type: 'button', class: 'btn btn-danger' }, t('reject'));
   reject.addEventListener('click', () =>
     busy(reject, async () => {
-      if (await act('/city/reviews/reject', { ...body, reason: Number(reason.value) }, status)) {
+      const code = reason.value(status);
+      if (!code) return;
+      const place = placeOf(li);
+      if (await act('/city/reviews/reject', { ...body, reason: code }, status)) {
         await again();
-        announce(t('reject_done'));
+        place.say(t('reject_done'));
       }
     }),
   );
-  li.append(h('div', { class: 'decide' }, approve, h('div', { class: 'reject' }, field(t('reject_reason'), reason), reject)), status);
+  li.append(h('div', { class: 'decide' }, approve, h('div', { class: 'reject' }, reason.element, reject)), status);
   return li;
 }
 
@@ -447,8 +432,7 @@ async function appeals(body) {
     const titleId = uid('appeal');
     const target = { task_id: item.task_id, citizen: item.citizen };
     const grant = h('button', { type: 'button', class: 'btn btn-primary' }, t('appeal_grant'));
-    const reason = await reasonSelect();
-    reason.value = String(item.reason || 1);
+    const reason = await reasonField(t('reject_reason'), { preset: item.reason });
     const deny = h('button', { type: 'button', class: 'btn btn-danger' }, t('appeal_deny'));
     const decide = (button, payload) =>
       busy(button, async () => {
@@ -458,13 +442,16 @@ async function appeals(body) {
         }
       });
     grant.addEventListener('click', () => decide(grant, { ...target, grant: true, reason: 0 }));
-    deny.addEventListener('click', () => decide(deny, { ...target, grant: false, reason: Number(reason.value) }));
+    deny.addEventListener('click', () => {
+      const code = reason.value(status);
+      if (code) decide(deny, { ...target, grant: false, reason: code });
+    });
     list.append(h('li', { class: 'card review', 'aria-labelledby': titleId },
       h('h3', { id: titleId }, item.title),
       h('p', { class: 'meta' }, submissionOf(item)),
       h('p', {}, t('appeal_earlier', { reason: await reasonText(item.reason) })),
       await photos(item),
-      h('div', { class: 'decide' }, grant, h('div', { class: 'reject' }, field(t('reject_reason'), reason), deny)),
+      h('div', { class: 'decide' }, grant, h('div', { class: 'reject' }, reason.element, deny)),
       status));
   }
   body.append(list);

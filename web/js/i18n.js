@@ -642,7 +642,31 @@ const T = {
 
   // ---------------------------------------------------------------- #15 Stadsbeheer tasks (H2)
 
-  // ---------------------------------------------------------------- #15 evidence (H3)
+  // ---------------------------------------------------------------- #15 evidence: hand-in photos, review checks, reasons (H3)
+  photo_no_preview: ['Deze foto kan je telefoon hier niet laten zien. Hij wordt wel meegestuurd.', 'Your phone cannot show this photo here. It is sent all the same.'],
+  photo_refused: ['Deze foto is niet aangenomen. Kies een andere foto of maak een nieuwe.', 'This photo was not accepted. Choose another photo or take a new one.'],
+  photo_reference: ['Foto van de gemeente (zo zag het eruit)', "The city's photo (how it looked)"],
+  photo_reference_alt: ['Foto van de gemeente van de plek — klus {task}', "The city's photo of the place — task {task}"],
+  photo_taken: ['Genomen {when}', 'Taken {when}'],
+  photo_distance: ['{distance} van de plek', '{distance} from the place'],
+  photo_no_metadata: ['Geen tijd of plaats in de foto', 'No time or place in the photo'],
+  photo_no_place: ['Geen plaats in de foto', 'No place in the photo'],
+  check_far: ['{which}: genomen op {distance} van de plek van de klus (meer dan {limit}).', '{which}: taken {distance} from the task’s place (more than {limit}).'],
+  check_before_claim: ['{which}: genomen {when}, vóór de klus werd aangenomen ({claimed}).', '{which}: taken {when}, before the task was claimed ({claimed}).'],
+  check_reused: ['{which}: dezelfde (of bijna dezelfde) foto is ook ingeleverd voor klus {task} door inwoner {citizen} ({when}).', '{which}: the same (or almost the same) photo was also handed in for task {task} by resident {citizen} ({when}).'],
+  check_reused_same: ['{which}: dezelfde (of bijna dezelfde) foto is ook ingeleverd voor klus {task} door deze inwoner ({when}).', '{which}: the same (or almost the same) photo was also handed in for task {task} by this resident ({when}).'],
+  checks_title: ['Let op', 'Note'],
+  reason_choose: ['Kies een reden', 'Choose a reason'],
+  reason_missing: ['Kies eerst een reden: de inwoner leest die.', 'Choose a reason first: the resident reads it.'],
+  reason_reads: ['De inwoner leest: {text}', 'The resident reads: {text}'],
+  reason_short_photos: ['Foto’s ontbreken/onduidelijk', 'Photos missing/unclear'],
+  reason_short_unfinished: ['Werk nog niet af', 'Work not finished'],
+  reason_short_location: ['Niet op de plek gemaakt', 'Not taken at the place'],
+  reason_short_instructions: ['Niet volgens omschrijving', 'Not as described'],
+  reason_short_unsafe: ['Onveilig gewerkt', 'Worked unsafely'],
+  reason_short_duplicate: ['Al eerder ingestuurd', 'Submitted before'],
+  metres: ['{n} m', '{n} m'],
+  kilometres: ['{n} km', '{n} km'],
 
   // ---------------------------------------------------------------- #15 Financiën (H4)
 
