@@ -209,6 +209,16 @@ def mount_web(app: FastAPI, web_dir: Path) -> None:
         return asset_response(request, found, "public, max-age=86400")
 
     app.add_api_route("/icons/{name}", icon, methods=["GET", "HEAD"], include_in_schema=False)
+
+    # The service worker (shows the residents' pushes) from the root, so that its scope is the
+    # whole app; never cached long, so a new version is found at once.
+    def service_worker(request: Request) -> Response:
+        return asset_response(request, assets["sw.js"], REVALIDATE, {"Service-Worker-Allowed": "/"})
+
+    if "sw.js" in assets:
+        app.add_api_route(
+            "/sw.js", service_worker, methods=["GET", "HEAD"], include_in_schema=False
+        )
     if "icons/icon.svg" in assets:
         app.add_api_route("/favicon.ico", favicon, methods=["GET", "HEAD"], include_in_schema=False)
         app.add_api_route("/favicon.svg", favicon, methods=["GET", "HEAD"], include_in_schema=False)

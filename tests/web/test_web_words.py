@@ -11,7 +11,8 @@ language button and read again.
 
 The states: /burger signed out; "Doe mee met deze telefoon" done but not registered (the start
 page, a task page, the pay page); registered (the start page with tasks, a task page); a task
-taken on; the photos handed in; the reward paid and the history; the pay page of a shop's QR
+taken on; the photos handed in; the reward paid and the history; the message about it (the
+start page saying it is new, the messages page); the pay page of a shop's QR
 code with the account and after paying; a refused payment (balance too low); an unknown payment
 code; and the pay page in a browser without any account.
 """
@@ -19,12 +20,13 @@ code; and the pay page in a browser without any account.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import webstack
-from conftest import HAND_IN, Visitor
+from conftest import HAND_IN, Visitor, claim_task
 from photos import bench_photos
 from playwright.sync_api import expect
 from webstack import BAKERY, OFFICER, Stack
@@ -189,7 +191,7 @@ def test_no_citizen_page_says_fee_network_0x_wallet_transaction_or_blockchain(
 
     # Taken on, handed in.
     resident.go(f"/burger/klus/{task}")
-    page.get_by_role("button", name="Klus aannemen").click()
+    claim_task(page)
     # Relayed actions wait for the relayer and the indexer: on a busy machine more than 5 s.
     expect(page.get_by_text("Je hebt de klus aangenomen. Succes!")).to_be_visible(timeout=30_000)
     read(resident, "task taken on", said)
@@ -209,6 +211,18 @@ def test_no_citizen_page_says_fee_network_0x_wallet_transaction_or_blockchain(
     resident.go("/burger/geschiedenis")
     expect(page.get_by_text("Beloning voor: Bankje schilderen in het Aambos")).to_be_visible()
     read(resident, "history, reward", said)
+    # The message about it (the notifier in the API makes it within seconds), and the start
+    # page that says a message is new (and lists the shops).
+    deadline = time.monotonic() + 30
+    resident.go("/burger")
+    while not page.locator(".inbox-card").count() and time.monotonic() < deadline:
+        time.sleep(1)
+        resident.go("/burger")
+    expect(page.locator(".inbox-card")).to_be_visible()
+    read(resident, "start page, a new message", said)
+    resident.go("/burger/berichten")
+    expect(page.get_by_text("Goedgekeurd: Bankje schilderen in het Aambos")).to_be_visible()
+    read(resident, "messages", said)
 
     # Paying at the bakery by its QR link, in Dutch and then in English.
     for lang, amount, paid in (("nl", 1250, "Betaald"), ("en", 275, "Paid")):

@@ -160,6 +160,12 @@ MERCHANTS = {
     BAKERY: ("Bakkerij Schandelen", "bakkerij", "Schandelerboord 12", 4),
     CAFE: ("Café De Mijn", "café", "Pancratiusplein 3", 1),
 }
+#: Where the shops are and when they are open (their public documents; the residents' list
+#: sorts by it): the bakery in Schandelen, the café on the Pancratiusplein.
+SHOP_PLACES = {
+    BAKERY: (50.8975, 5.9905, "di-za 8.00-17.00"),
+    CAFE: (50.8882, 5.9815, "ma-zo 10.00-23.00"),
+}
 CITIZENS = {ANNA: 4, BRAM: 1, CAS: 1, DEWI: 1}
 
 
@@ -291,6 +297,9 @@ def seed(w3: Web3, wesh: Wesh, accounts: list[str], store: FolderStore) -> dict[
                 postcode="6411 AA",
                 city="Heerlen",
                 neighbourhood=hood,
+                lat=SHOP_PLACES[index][0],
+                lon=SHOP_PLACES[index][1],
+                opening_hours=SHOP_PLACES[index][2],
             ),
         )
         send(wesh.register_merchant(accounts[index], cid), OFFICER)

@@ -1,5 +1,6 @@
 // The citizen's pages (mobile first): /burger (tasks as a list or a map, balance, yearly cap,
-// my tasks), /burger/klus/<id> (a task: claim, photos, appeal), /burger/geschiedenis (history).
+// my tasks, where to spend), /burger/klus/<id> (a task: claim, photos, appeal),
+// /burger/geschiedenis (history), /burger/berichten (messages).
 import { api, ApiError } from './api.js';
 import { claimStatus, config } from './config.js';
 import { historyList } from './history.js';
@@ -30,6 +31,7 @@ export async function render(view, [rest]) {
   const parts = (rest || '').split('/').filter(Boolean);
   if (parts[0] === 'klus' && /^\d+$/.test(parts[1] || '')) return taskPage(view, Number(parts[1]));
   if (parts[0] === 'geschiedenis') return historyPage(view);
+  if (parts[0] === 'berichten') return messagesPage(view);
   return startPage(view);
 }
 
@@ -53,10 +55,28 @@ async function startPage(view) {
       justRegistered = false;
       view.append(h('p', { class: 'callout joined', role: 'status' }, t('join_done', { hood: hoodName(me.neighbourhood) })));
     }
-    view.append(await meCard(me), await myTasks(me));
+    const { inboxCard } = await import('./inbox.js');
+    view.append(...[await inboxCard(), await meCard(me), await myTasks(me)].filter(Boolean));
   }
   if (session() && wallet.usesPhone()) view.append(phoneProtectionNote());
   view.append(await taskSection(me && me.neighbourhood));
+  // Where to spend: the shops (shops_list.js), the resident's own neighbourhood first.
+  const { shopsSection } = await import('./shops_list.js');
+  view.append(await shopsSection(me && me.neighbourhood));
+}
+
+// /burger/berichten: the resident's messages and notifications on this phone (inbox.js).
+async function messagesPage(view) {
+  if (!session()) {
+    view.append(h('h1', {}, t('inbox_title')), signInPanel(t('signin_why_citizen'), undefined, { phone: true }));
+    return;
+  }
+  if (!hasRole('citizen')) {
+    view.append(h('h1', {}, t('inbox_title')), h('p', { class: 'callout', role: 'note' }, t('not_citizen')));
+    return;
+  }
+  const { inboxPage } = await import('./inbox.js');
+  await inboxPage(view);
 }
 
 // "Wacht op aanmelding": the code (and its QR code) to show at the desk; the page turns to "Je

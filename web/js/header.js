@@ -36,11 +36,20 @@ function whoLabel(who) {
   return h('span', { class: 'addr', title: who.address }, shortAddress(who.address));
 }
 
+// A resident's messages, with how many are unread (inbox.js, loaded only for residents).
+function inboxLink() {
+  const link = h('a', { href: '/burger/berichten', id: 'inbox-link', class: 'btn btn-small btn-ghost inbox-link' },
+    t('inbox_nav'), ' ', h('span', { class: 'count', hidden: true }), h('span', { class: 'visually-hidden unread-word', hidden: true }, ` ${t('inbox_new_word')}`));
+  import('./inbox.js').then((inbox) => inbox.fillUnread(link), () => {});
+  return link;
+}
+
 function account() {
   const box = h('div', { class: 'account' });
   const who = session();
   if (who) {
     const roles = who.roles.filter((r) => r !== 'city');
+    if (hasRole('citizen')) box.append(inboxLink());
     box.append(
       h('p', { class: 'who', 'aria-label': t('account_label') },
         whoLabel(who),

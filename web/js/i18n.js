@@ -719,7 +719,72 @@ const T = {
   involved_hidden: ['Andere wijken samen ({hoods}): {n}', 'Other neighbourhoods together ({hoods}): {n}'],
   involved_why: ['Wijken met minder dan {k} inwoners tonen we niet apart, zodat niemand herkenbaar is.', 'Neighbourhoods with fewer than {k} residents are not shown apart, so that nobody can be recognised.'],
 
-  // ---------------------------------------------------------------- #15 residents (H6)
+  // ---------------------------------------------------------------- #15 residents: where to spend, messages, push (H6)
+  shops_title: ['Waar kun je betalen?', 'Where can you pay?'],
+  shops_intro: [
+    'Bij deze winkels, cafés en culturele plekken in Heerlen betaal je met je Heitjes.',
+    'At these shops, cafés and cultural venues in Heerlen you pay with your Heitjes.',
+  ],
+  shops_count: ['{n} plekken', '{n} places'],
+  shops_none: ['Er doen nog geen winkels mee.', 'No shops take part yet.'],
+  shops_failed: ['De winkels konden niet geladen worden. Probeer het later opnieuw.', 'The shops could not be loaded. Please try again later.'],
+  shops_near: ['Dichtstbij eerst', 'Nearest first'],
+  shops_near_busy: ['Je locatie opvragen…', 'Finding your location…'],
+  shops_near_done: [
+    'Gesorteerd op afstand van waar je nu bent. Je locatie blijft op je telefoon: we sturen hem nergens heen.',
+    'Sorted by distance from where you are now. Your location stays on your phone: we send it nowhere.',
+  ],
+  shops_near_denied: [
+    'Je locatie is niet gedeeld. De plekken staan op wijk en naam; je kunt locatie toestaan in de instellingen van je browser.',
+    'Your location was not shared. The places are sorted by neighbourhood and name; you can allow location in your browser’s settings.',
+  ],
+  shops_order_home: ['Eerst je eigen wijk ({hood}), daarna op naam.', 'Your own neighbourhood ({hood}) first, then by name.'],
+  shops_order_name: ['Op naam.', 'By name.'],
+  shop_open: ['Open: {hours}', 'Open: {hours}'],
+  shop_distance_m: ['{n} m', '{n} m'],
+  shop_distance_km: ['{n} km', '{n} km'],
+  shop_distance_label: ['Afstand', 'Distance'],
+  shops_map_label: ['Kaart met de winkels', 'Map of the shops'],
+  inbox_nav: ['Berichten', 'Messages'],
+  inbox_new_word: ['nieuw', 'new'],
+  inbox_title: ['Berichten', 'Messages'],
+  inbox_intro: [
+    'Hier lees je wanneer je klus is goedgekeurd of afgekeurd, en wanneer je tijd bijna om is.',
+    'Here you read when your task was approved or rejected, and when your time is nearly up.',
+  ],
+  inbox_none: ['Nog geen berichten.', 'No messages yet.'],
+  inbox_new: ['Nieuw', 'New'],
+  inbox_card_unread: ['Je hebt {n} nieuw bericht', 'You have {n} new message'],
+  inbox_card_unread_many: ['Je hebt {n} nieuwe berichten', 'You have {n} new messages'],
+  inbox_card_open: ['Lees je berichten', 'Read your messages'],
+  inbox_approved: ['Goedgekeurd: {task}', 'Approved: {task}'],
+  inbox_approved_text: ['Je kreeg {amount}. Goed gedaan!', 'You received {amount}. Well done!'],
+  inbox_rejected: ['Afgekeurd: {task}', 'Not approved: {task}'],
+  inbox_rejected_text: ['Reden: {reason}', 'Reason: {reason}'],
+  inbox_rejected_until: ['Je kunt tot {date} nieuwe foto’s inleveren of bezwaar maken.', 'You can hand in new photos or appeal until {date}.'],
+  inbox_expiring: ['Loopt bijna af: {task}', 'Runs out soon: {task}'],
+  inbox_expiring_text: ['Lever je foto’s in vóór {date}.', 'Hand in your photos before {date}.'],
+  inbox_open_task: ['Naar de klus', 'Go to the task'],
+  inbox_received: ['Ontvangen {date}', 'Received {date}'],
+  push_title: ['Meldingen op deze telefoon', 'Notifications on this phone'],
+  push_intro: [
+    'Krijg een melding als je klus is beoordeeld of bijna afloopt. In de melding staat alleen wat er gebeurde: geen namen, geen bedragen.',
+    'Get a notification when your task is reviewed or nearly runs out. It only says what happened: no names, no amounts.',
+  ],
+  push_on: ['Meldingen aanzetten', 'Turn notifications on'],
+  push_off: ['Meldingen uitzetten', 'Turn notifications off'],
+  push_busy: ['Even geduld…', 'One moment…'],
+  push_is_on: ['Meldingen staan aan op deze telefoon.', 'Notifications are on for this phone.'],
+  push_is_off: ['Meldingen staan uit. Je berichten blijven hier staan.', 'Notifications are off. Your messages stay here.'],
+  push_denied: [
+    'Meldingen zijn geblokkeerd voor deze site. Zet ze aan in de instellingen van je browser, of lees je berichten hier.',
+    'Notifications are blocked for this site. Allow them in your browser’s settings, or read your messages here.',
+  ],
+  push_unsupported: [
+    'Deze browser kan geen meldingen tonen. Je berichten staan altijd hier.',
+    'This browser cannot show notifications. Your messages are always here.',
+  ],
+  push_unavailable: ['Meldingen zijn nog niet beschikbaar. Je berichten staan wel hier.', 'Notifications are not available yet. Your messages are here.'],
 };
 
 let lang = (() => {
