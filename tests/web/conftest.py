@@ -142,10 +142,9 @@ def visit(browser: Browser, stack: webstack.Stack) -> Iterator[Any]:
         wallets: int = 1,
         lang: str = "nl",
         record_texts: bool = False,
+        timezone: str = "Europe/Amsterdam",
     ) -> Visitor:
-        context = browser.new_context(
-            viewport=viewport, locale="nl-NL", timezone_id="Europe/Amsterdam"
-        )
+        context = browser.new_context(viewport=viewport, locale="nl-NL", timezone_id=timezone)
         context.set_default_timeout(20_000)
         seen: list[str] = []
         if record_texts:
@@ -203,6 +202,13 @@ def sign_in(visitor: Visitor, name: str = "Testwallet 1") -> None:
     button.click()
     page.locator(".account .addr").wait_for()
     page.wait_for_selector("#main[aria-busy='false']")
+
+
+def claim_task(page: Page) -> None:
+    """Takes on the task on the page as a resident does: "Klus aannemen" opens the task's
+    safety note, "Gelezen: klus aannemen" claims it (issue #15)."""
+    page.get_by_role("button", name="Klus aannemen", exact=True).click()
+    page.get_by_role("button", name="Gelezen: klus aannemen").click()
 
 
 def shot(page: Page, name: str) -> Path:

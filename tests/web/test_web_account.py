@@ -27,6 +27,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 import webstack
+from conftest import claim_task
 from eth_account import Account
 from eth_account.messages import encode_defunct
 from playwright.sync_api import Page, expect
@@ -215,7 +216,7 @@ def test_join_with_this_phone_then_claim_through_the_relayer(visit, stack: Stack
     visitor.go(f"/burger/klus/{task}")
     stack.stop_relayer()
     try:
-        page.get_by_role("button", name="Klus aannemen").click()
+        claim_task(page)
         expect(page.locator(".task-actions .status-error")).to_have_text(
             "De gemeente kan dit nu niet voor je versturen. Er is niets veranderd. "
             "Probeer het later opnieuw."
@@ -226,7 +227,7 @@ def test_join_with_this_phone_then_claim_through_the_relayer(visit, stack: Stack
 
     # The claim: signed by the phone's account, sent by the city's relayer.
     visitor.go(f"/burger/klus/{task}")
-    page.get_by_role("button", name="Klus aannemen").click()
+    claim_task(page)
     expect(page.get_by_text("Je hebt de klus aangenomen. Succes!")).to_be_visible()
     said = [text for text in visitor.seen if "aannemen" in text and len(text) < 200]
     assert [text for text in said if text.startswith(f"Even geduld: Klus {task} aannemen")], said

@@ -38,6 +38,7 @@ from conftest import (
     WALLET_JS,
     Visitor,
     axe_violations,
+    claim_task,
     money_text,
     shot,
     sign_in,
@@ -258,7 +259,7 @@ def test_join_at_the_desk_then_a_new_phone(
     # the reviewer approves (from here).
     task = stack.task_ids["weeds"]
     resident.go(f"/burger/klus/{task}")
-    page.get_by_role("button", name="Klus aannemen").click()
+    claim_task(page)
     expect(page.get_by_text("Je hebt de klus aangenomen. Succes!")).to_be_visible(timeout=60_000)
     before, after = photos.bench_photos(tmp_path / "photos")
     page.get_by_label("Foto vóór het werk").set_input_files(before)

@@ -13,7 +13,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import DESKTOP, HAND_IN, PHONE, amount_pattern, copy_to_docs, rx, shot, sign_in
+from conftest import (
+    DESKTOP,
+    HAND_IN,
+    PHONE,
+    amount_pattern,
+    claim_task,
+    copy_to_docs,
+    rx,
+    shot,
+    sign_in,
+)
 from photos import bench_photos
 from playwright.sync_api import expect
 from webstack import ANNA, BAKERY, OFFICER
@@ -46,6 +56,10 @@ def test_whole_journey_from_commission_to_settled_cashout(visit, stack, tmp_path
     page.get_by_label("Straat of plek").fill("Speeltuin Weltertuin")
     page.get_by_label("Beloning per persoon (euro)").fill("15,00")
     page.get_by_label("Aantal plekken").fill("2")
+    # Issue #15: the estimated time and the confirmation that it is not regular paid work (the
+    # safety note comes filled in from the kind of task).
+    page.get_by_label("Geschatte tijd per inwoner (minuten)").fill("90")
+    page.get_by_label("Ik bevestig dat deze klus geen regulier betaald werk is").check()
     shot(page, "city-commission-desktop")
     page.get_by_role("button", name="Klus uitzetten").click()
     expect(page.get_by_text("De klus staat open voor inwoners.")).to_be_visible()
@@ -57,7 +71,7 @@ def test_whole_journey_from_commission_to_settled_cashout(visit, stack, tmp_path
     phone.get_by_role("link", name=TITLE).click()
     expect(phone.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(phone.locator(".reward.big")).to_have_text(amount_pattern(1500))
-    phone.get_by_role("button", name="Klus aannemen").click()
+    claim_task(phone)
     expect(phone.get_by_text("Je hebt de klus aangenomen. Succes!")).to_be_visible()
     before, after = bench_photos(tmp_path)
     phone.get_by_label("Foto vóór het werk").set_input_files(before)

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 import webstack
-from conftest import Visitor
+from conftest import Visitor, claim_task
 from eth_account import Account
 from eth_account.messages import encode_defunct
 from playwright.sync_api import CDPSession, Page, expect
@@ -225,7 +225,7 @@ def test_with_prf_the_phones_lock_protects_the_account(visit, stack: Stack) -> N
     register(stack, address)
     visitor.go(f"/burger/klus/{task}")
     assert lock.sign_count() == after_join
-    page.get_by_role("button", name="Klus aannemen").click()
+    claim_task(page)
     expect(page.get_by_text(CLAIMED)).to_be_visible()
     assert lock.sign_count() == after_join + 1
     stack.wait_indexed()
@@ -320,7 +320,7 @@ def test_a_lock_not_given_keeps_and_signs_nothing(visit, stack: Stack) -> None:
     visitor.go(f"/burger/klus/{task}")
     before = lock.sign_count()
     lock.verified(False)
-    page.get_by_role("button", name="Klus aannemen").click()
+    claim_task(page)
     said = page.locator(".task-actions .status-error")
     expect(said).to_contain_text(NOT_UNLOCKED)
     assert lock.sign_count() == before

@@ -37,6 +37,7 @@ from conftest import (
     HAND_IN,
     PHONE,
     Visitor,
+    claim_task,
     money_text,
     rx,
     shot,
@@ -131,7 +132,7 @@ def test_a_resident_and_a_shop_with_nothing_but_a_phone(
     # --- Claims the Heerlerbaan task and hands in photos, from the phone.
     task = stack.task_ids[TASK]
     resident.go(f"/burger/klus/{task}")
-    phone.get_by_role("button", name="Klus aannemen").click()
+    claim_task(phone)
     expect(phone.get_by_text("Je hebt de klus aangenomen. Succes!")).to_be_visible(timeout=60_000)
     before, after = photos.bench_photos(tmp_path / "photos")
     phone.get_by_label("Foto vóór het werk").set_input_files(before)

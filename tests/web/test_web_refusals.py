@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import DESKTOP, HAND_IN, rx, shot, sign_in
+from conftest import DESKTOP, HAND_IN, claim_task, rx, shot, sign_in
 from photos import bench_photos
 from playwright.sync_api import expect
 from web3 import Web3
@@ -26,7 +26,7 @@ def test_yearly_cap_reached_is_explained_in_dutch_and_english(visit, stack: Stac
     cas = visit(CAS, f"/burger/klus/{stack.task_ids['bench']}")
     sign_in(cas)
     page = cas.page
-    page.get_by_role("button", name="Klus aannemen").click()
+    claim_task(page)
     error = page.locator(".status-error")
     expect(error).to_contain_text("Je jaarlimiet is bereikt")
     assert_no_raw_errors(page.locator("#main").inner_text())
@@ -47,7 +47,7 @@ def test_claim_that_expired_cannot_be_handed_in(visit, stack: Stack, tmp_path: P
     dewi = visit(DEWI, f"/burger/klus/{stack.task_ids['graffiti']}")
     sign_in(dewi)
     page = dewi.page
-    page.get_by_role("button", name="Klus aannemen").click()
+    claim_task(page)
     expect(page.get_by_text("Je hebt de klus aangenomen. Succes!")).to_be_visible()
     # Two hours pass on the chain; the task gave one hour.
     stack.travel(2 * 3600)
@@ -71,7 +71,7 @@ def test_wrong_network_is_named_and_switched_by_adding_the_chain(visit, stack: S
     banner = page.locator("#banner [role='alert']")
     expect(banner).to_contain_text("Je wallet staat op een ander netwerk (Ethereum, chain 1)")
     # Trying anyway is refused by the page with the same words, before the wallet is asked.
-    page.get_by_role("button", name="Klus aannemen").click()
+    claim_task(page)
     expect(page.locator(".task-actions .status-error")).to_contain_text(
         "Je wallet staat op een ander netwerk"
     )
@@ -85,7 +85,7 @@ def test_wrong_network_is_named_and_switched_by_adding_the_chain(visit, stack: S
     assert switch[0]["params"] == [{"chainId": "0x7a69"}]
     assert added[0]["params"][0]["chainId"] == "0x7a69"
     assert added[0]["params"][0]["rpcUrls"] == [stack.node.url]
-    page.get_by_role("button", name="Klus aannemen").click()
+    claim_task(page)
     expect(page.get_by_text("Je hebt de klus aangenomen. Succes!")).to_be_visible()
 
 
@@ -119,7 +119,7 @@ def test_rejected_evidence_shows_its_reason_and_an_appeal_is_decided_by_another_
     bram = visit(BRAM, f"/burger/klus/{task}")
     sign_in(bram)
     phone = bram.page
-    phone.get_by_role("button", name="Klus aannemen").click()
+    claim_task(phone)
     expect(phone.get_by_text("Je hebt de klus aangenomen. Succes!")).to_be_visible()
     before, after = bench_photos(tmp_path)
     phone.get_by_label("Foto vóór het werk").set_input_files(before)

@@ -22,7 +22,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 import webstack
-from conftest import DESKTOP, HAND_IN, PHONE, Visitor, amount_pattern, rx, sign_in
+from conftest import DESKTOP, HAND_IN, PHONE, Visitor, amount_pattern, claim_task, rx, sign_in
 from photos import bench_photos
 from playwright.sync_api import expect
 from webstack import ANNA, BAKERY, BRAM, CAFE, DEWI, OFFICER, Stack
@@ -112,7 +112,7 @@ def test_whole_journey_with_no_native_coin_the_city_pays(visit, stack: Stack, tm
     sign_in(anna)
     phone = anna.page
     expect(phone.get_by_role("heading", level=1)).to_have_text(title)
-    phone.get_by_role("button", name="Klus aannemen").click()
+    claim_task(phone)
     expect(phone.get_by_text("Je hebt de klus aangenomen. Succes!")).to_be_visible()
     assert_said_in_order(
         anna,
@@ -224,7 +224,7 @@ def test_a_spent_quota_is_said_in_words_and_nothing_is_sent(visit, stack: Stack)
         dewi = visit(DEWI, f"/burger/klus/{task}", record_texts=True)
         sign_in(dewi)
         page = dewi.page
-        page.get_by_role("button", name="Klus aannemen").click()
+        claim_task(page)
         error = page.locator(".task-actions .status-error")
         expect(error).to_contain_text("acties laten versturen, het maximum per dag")
         expect(error).to_contain_text("Morgen kan het weer.")
@@ -278,7 +278,7 @@ def claim_through_the_offer(visit, stack: Stack, who: int, task: int, why: str) 
     person = visit(who, f"/burger/klus/{task}")
     sign_in(person)
     page = person.page
-    page.get_by_role("button", name="Klus aannemen").click()
+    claim_task(page)
     offer = page.get_by_role("button", name=DIRECT)
     expect(offer).to_be_visible(timeout=30_000)
     error = page.locator(".task-actions .status-error")

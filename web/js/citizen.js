@@ -359,7 +359,10 @@ async function taskActions(area, task) {
   const claim = me.claims.find((c) => c.task_id === task.task_id);
   if (!claim) {
     const status = statusLine();
-    area.append(actionButton(t('claim'), 'btn btn-primary', `/me/tasks/${task.task_id}/claim`, t('claim_done'), status), status);
+    // The safety note first, then the button that claims (issue #15; safety.js).
+    const { claimAfterSafety } = await import('./safety.js');
+    const confirm = actionButton(t('claim_after_safety'), 'btn btn-primary', `/me/tasks/${task.task_id}/claim`, t('claim_done'), status);
+    area.append(await claimAfterSafety(task, confirm), status);
     return;
   }
   area.append(...(await claimActions(task, claim)));

@@ -4,9 +4,9 @@
 import { api } from './api.js';
 import { barChart } from './chart.js';
 import { config } from './config.js';
-import { getLang, has, money, monthName, parseMoney, roleName, t } from './i18n.js';
+import { getLang, money, monthName, roleName, t } from './i18n.js';
 import { hoodName, neighbourhoods } from './neighbourhoods.js';
-import { announce, assetBase, rerender } from './page.js';
+import { announce, rerender } from './page.js';
 import { reasonField, reasonText } from './reasons.js';
 import { evidencePhotos, placeOf } from './review_evidence.js';
 import { hasRole, session } from './session.js';
@@ -17,6 +17,8 @@ import { busy, clear, field, h, onAmountSubmit, shortAddress, statusLine, uid } 
 const SECTIONS = [
   ['', 'tab_overview', 'city'],
   ['klus', 'tab_commission', 'task manager'],
+  // Stadsbeheer's overview of the tasks (city_tasks.js): task managers and reviewers.
+  ['klussen', 'tab_tasks', ['task manager', 'reviewer']],
   ['beoordelen', 'tab_review', 'reviewer'],
   ['bezwaren', 'tab_appeals', 'reviewer'],
   ['uitbetalingen', 'tab_payouts', 'treasurer'],
@@ -24,8 +26,6 @@ const SECTIONS = [
   ['balie', 'tab_desk', ['registrar', 'association']],
   ['winkels', 'tab_shops', 'merchant manager'],
 ];
-// The times to do a task the form offers (the contract's bounds, from /config, limit them).
-const DURATIONS = [3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400, 28 * 86400];
 
 // Whether the caller holds the role a section asks (one, or any of a list).
 function holds(role) {
@@ -61,7 +61,10 @@ export async function render(view, [rest]) {
   const body = h('div', {});
   view.append(body);
   const pages = {
-    '': overview, klus: commission, beoordelen: reviews, bezwaren: appeals, uitbetalingen: payouts,
+    '': overview, beoordelen: reviews, bezwaren: appeals, uitbetalingen: payouts,
+    // Stadsbeheer: commissioning and the overview of the tasks (city_tasks.js), loaded only there.
+    klus: async (into) => (await import('./city_tasks.js')).commission(into),
+    klussen: async (into) => (await import('./city_tasks.js')).taskboard(into),
     // The merchant manager's desk, loaded only for that section.
     winkels: async (into) => (await import('./city_shops.js')).shops(into),
     // The registrar's desk (residents joining, a resident's new phone), loaded only for it; a
@@ -169,162 +172,7 @@ function grantForm() {
 }
 
 // ---------------------------------------------------------------- commission
-async function commission(body) {
-  const hoods = await neighbourhoods();
-  const inputs = commissionInputs(hoods);
-  const mapSlot = h('div', { class: 'map-slot' }, h('p', { class: 'hint' }, t('map_loading')));
-  const status = statusLine();
-  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('commission_button'));
-  const form = commissionForm(inputs, mapSlot, submit, status);
-  const centre = () => centreOnNeighbourhood(inputs, hoods);
-  centre();
-  body.append(form);
-  const pin = pinPicker(mapSlot, inputs);
-  inputs.neighbourhood.addEventListener('change', () => pin.move(centre()));
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    busy(submit, () => sendCommission(inputs, status));
-  });
-}
-
-// The form's fields, with the contract's bounds from /config (categories, places, durations)
-// and the deadline 30 days ahead.
-function commissionInputs(hoods) {
-  const rules = config();
-  const durations = DURATIONS.filter((d) => d >= rules.min_claim_duration && d <= rules.max_claim_duration);
-  const inputs = {
-    title: h('input', { type: 'text', name: 'title', required: true, maxlength: String(rules.max_title) }),
-    title_en: h('input', { type: 'text', name: 'title_en', maxlength: String(rules.max_title), lang: 'en' }),
-    description: h('textarea', { name: 'description', required: true, rows: '3', maxlength: String(rules.max_description) }),
-    description_en: h('textarea', { name: 'description_en', rows: '3', maxlength: String(rules.max_description), lang: 'en' }),
-    category: h('select', { name: 'category' }, rules.categories.map((c) => h('option', { value: c }, has(`cat_${c}`) ? t(`cat_${c}`) : c))),
-    neighbourhood: h('select', { name: 'neighbourhood', required: true }, hoods.map((n) => h('option', { value: String(n.code) }, n.name))),
-    street: h('input', { type: 'text', name: 'street', required: true, maxlength: '200' }),
-    lat: h('input', { type: 'text', name: 'lat', inputmode: 'decimal', required: true }),
-    lon: h('input', { type: 'text', name: 'lon', inputmode: 'decimal', required: true }),
-    reward: h('input', { type: 'text', name: 'reward', inputmode: 'decimal', required: true }),
-    slots: h('input', { type: 'number', name: 'slots', min: '1', max: String(rules.max_slots), value: '1', required: true }),
-    deadline: h('input', { type: 'date', name: 'deadline', required: true }),
-    duration: h('select', { name: 'duration' }, durations.map((d) => h('option', { value: String(d), selected: d === 14 * 86400 }, durationLabel(d)))),
-  };
-  const inThirtyDays = new Date(Date.now() + 30 * 86400000);
-  inputs.deadline.value = inThirtyDays.toISOString().slice(0, 10);
-  return inputs;
-}
-
-function commissionForm(inputs, mapSlot, submit, status) {
-  return h('form', { class: 'card commission', novalidate: true, 'aria-labelledby': 'commission-title' },
-    h('h2', { id: 'commission-title' }, t('tab_commission')),
-    field(t('f_title'), inputs.title),
-    field(t('f_title_en'), inputs.title_en),
-    field(t('f_description'), inputs.description),
-    field(t('f_description_en'), inputs.description_en),
-    field(t('f_category'), inputs.category),
-    field(t('f_hood'), inputs.neighbourhood),
-    field(t('f_street'), inputs.street),
-    h('fieldset', { class: 'location' },
-      h('legend', {}, t('task_where')),
-      h('p', { class: 'hint' }, t('f_pin_hint')),
-      mapSlot,
-      h('div', { class: 'row' }, field(t('f_lat'), inputs.lat), field(t('f_lon'), inputs.lon))),
-    h('div', { class: 'row' }, field(t('f_reward'), inputs.reward, t('amount_hint')), field(t('f_slots'), inputs.slots)),
-    h('div', { class: 'row' }, field(t('f_deadline'), inputs.deadline), field(t('f_duration'), inputs.duration)),
-    submit, status);
-}
-
-// Puts the chosen neighbourhood's centre in the coordinate fields; returns it ([lat, lon]), or
-// null when no neighbourhood is chosen.
-function centreOnNeighbourhood(inputs, hoods) {
-  const hood = hoods.find((n) => String(n.code) === inputs.neighbourhood.value);
-  if (!hood) return null;
-  inputs.lat.value = hood.lat.toFixed(6);
-  inputs.lon.value = hood.lon.toFixed(6);
-  return [hood.lat, hood.lon];
-}
-
-// The map to put the pin on (loaded when the form opens; a click fills the coordinate fields).
-// Returns { move([lat, lon]) }, which moves the pin once the map is there.
-function pinPicker(mapSlot, inputs) {
-  let pin = null;
-  import('./map.js')
-    .then(({ pinMap }) =>
-      pinMap(mapSlot, config(), {
-        base: assetBase(),
-        lat: Number(inputs.lat.value),
-        lon: Number(inputs.lon.value),
-        onPick: (lat, lon) => {
-          inputs.lat.value = lat.toFixed(6);
-          inputs.lon.value = lon.toFixed(6);
-        },
-      }))
-    .then((made) => {
-      pin = made;
-    })
-    .catch(() => {
-      clear(mapSlot).append(h('p', { class: 'hint' }, t('map_failed')));
-    });
-  return {
-    move(point) {
-      if (pin && point) pin.move(...point);
-    },
-  };
-}
-
-// The task as the API takes it, or the fields a person must correct (marked aria-invalid).
-function readCommission(inputs) {
-  const reward = parseMoney(inputs.reward.value);
-  const missing = ['title', 'description', 'street'].filter((k) => inputs[k].value.trim().length < 2);
-  if (!reward) missing.push('reward');
-  for (const [key, input] of Object.entries(inputs)) {
-    if (missing.includes(key)) input.setAttribute('aria-invalid', 'true');
-    else input.removeAttribute('aria-invalid');
-  }
-  if (missing.length) return { missing };
-  const deadline = Math.floor(new Date(`${inputs.deadline.value}T23:59:00`).getTime() / 1000);
-  return {
-    task: {
-      title: inputs.title.value.trim(),
-      title_en: inputs.title_en.value.trim() || null,
-      description: inputs.description.value.trim(),
-      description_en: inputs.description_en.value.trim() || null,
-      category: inputs.category.value,
-      neighbourhood: Number(inputs.neighbourhood.value),
-      street: inputs.street.value.trim(),
-      lat: Number(inputs.lat.value.replace(',', '.')),
-      lon: Number(inputs.lon.value.replace(',', '.')),
-      reward,
-      slots: Number(inputs.slots.value),
-      claim_deadline: deadline,
-      claim_duration: Number(inputs.duration.value),
-    },
-  };
-}
-
-async function sendCommission(inputs, status) {
-  const { task, missing } = readCommission(inputs);
-  if (missing) {
-    status.set(t('check_fields', { fields: missing.map(fieldName).join(', ') }), 'error');
-    inputs[missing[0]].focus();
-    return;
-  }
-  if (await act('/city/tasks', task, status)) {
-    await again();
-    announce(t('commission_done'));
-  }
-}
-
-function fieldName(key) {
-  return { title: t('f_title'), description: t('f_description'), street: t('f_street'), reward: t('f_reward') }[key] || key;
-}
-
-function durationLabel(seconds) {
-  const days = seconds / 86400;
-  if (days < 1) return t('duration_hours', { n: seconds / 3600 });
-  if (days === 1) return t('duration_day');
-  if (days === 7) return t('duration_week');
-  if (days % 7 === 0) return t('duration_weeks', { n: days / 7 });
-  return t('duration_days', { n: days });
-}
+// Commissioning a task and the overview of the tasks: city_tasks.js (issue #15).
 
 // ------------------------------------------------------------------- reviews
 // The photos, their checks and the city's reference photo: review_evidence.js.
