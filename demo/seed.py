@@ -85,9 +85,12 @@ class Clock:
         self.node = node
         self.start = start
         self.last = 0
+        #: The moment the next block is mined at (what a photo taken just before is dated by).
+        self.moment = start
 
     def at(self, day: int, hour: float) -> None:
         moment = self.start + day * 86_400 + int(hour * 3600)
+        self.moment = moment
         latest = int(str(self.node.rpc("eth_getBlockByNumber", "latest", False)["timestamp"]), 16)  # type: ignore[index]
         self.node.rpc("evm_setNextBlockTimestamp", max(moment, latest + 1))
 
@@ -95,20 +98,6 @@ class Clock:
         latest = int(str(self.node.rpc("eth_getBlockByNumber", "latest", False)["timestamp"]), 16)  # type: ignore[index]
         self.node.rpc("evm_setNextBlockTimestamp", max(int(time.time()), latest + 1))
         self.node.rpc("evm_mine")
-
-
-def photo(label: str, colour: tuple[int, int, int]) -> bytes:
-    """A small JPEG standing in for a citizen's before/after photo."""
-    from PIL import Image, ImageDraw
-
-    image = Image.new("RGB", (480, 360), colour)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((40, 200, 440, 320), fill=(90, 70, 50))
-    draw.rectangle((20, 20, 460, 90), fill=(255, 255, 255))
-    draw.text((36, 40), label, fill=(0, 0, 0))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=70)
-    return out.getvalue()
 
 
 def write_examples(folder: Path, accounts: list[str], now: int) -> dict[str, Path]:
@@ -208,6 +197,13 @@ class Story:
         self.count = 0
         self.wesh: Wesh | None = None
         self.attempts: dict[tuple[int, int], int] = {}
+        #: Each task's pin (lat, lon), and the clock: hand-in photos carry a capture time in the
+        #: claim and a GPS position near the pin, as a phone's do.
+        self.pins: dict[int, tuple[float, float]] = {}
+        self.clock: Clock | None = None
+        #: The photos as taken (with their EXIF), by (task, account, role): a reused one is handed
+        #: in again as it is.
+        self.taken: dict[tuple[int, int, str], bytes] = {}
 
     @property
     def contracts(self) -> Wesh:
@@ -235,24 +231,59 @@ class Story:
     def citizen_id(self, account: int) -> int:
         return self.contracts.account(self.accounts[account]).id
 
-    def evidence(self, task_id: int, account: int, note: str) -> str:
-        """Stores two photos and the evidence document (``wesh.evidence/1``) as the API does."""
+    def evidence(
+        self, task_id: int, account: int, note: str, reuse: tuple[int, int] | None = None
+    ) -> str:
+        """Takes two photos as a phone does (capture time during the claim, GPS 10-60 m from the
+        task's pin) and hands them in as the API does: capture time and distance read from the
+        EXIF, the photos stored cleaned of it, the evidence document (``wesh.evidence/1``).
+        ``reuse`` (task, account): the "after" photo is the one handed in for that task."""
+        from api.evidence import exif, photos
+        from demo.photos import moved, phone_photo
+
         attempt = self.attempts.get((task_id, account), 0) + 1
         self.attempts[(task_id, account)] = attempt
-        photos = []
-        for role, colour in (("before", (150, 140, 120)), ("after", (90, 150, 90))):
-            label = (
-                f"WESH demo - taak {task_id} - {'voor' if role == 'before' else 'na'} ({attempt})"
-            )
-            cid = self.store.put(photo(label, colour))
-            photos.append(
-                {"role": role, "cid": cid, "media_type": "image/jpeg", "width": 480, "height": 360}
+        pin = self.pins.get(task_id)
+        when = self.clock.moment if self.clock else int(time.time())
+        stored = []
+        for role, minutes_before in (("before", 95), ("after", 12)):
+            if role == "after" and reuse is not None:
+                original = self.taken[(reuse[0], reuse[1], "after")]
+            else:
+                spot = (
+                    moved(*pin, 10 + (task_id * 7 + attempt * 13) % 50, task_id * 40.0)
+                    if pin
+                    else None
+                )
+                original = phone_photo(
+                    width=1600,
+                    height=1200,
+                    seed=task_id * 100 + account * 10 + attempt,
+                    after=role == "after",
+                    taken_at=when - minutes_before * 60,
+                    lat=spot[0] if spot else None,
+                    lon=spot[1] if spot else None,
+                )
+            self.taken[(task_id, account, role)] = original
+            clean = photos.clean(original, "image/jpeg", 10 * 1024 * 1024, 40_000_000, role)
+            facts = exif.facts(clean.exif, pin)
+            cid = self.store.put(clean.data)
+            stored.append(
+                {
+                    "role": role,
+                    "cid": cid,
+                    "media_type": clean.media_type,
+                    "width": clean.width,
+                    "height": clean.height,
+                    "taken_at": facts.taken_at,
+                    "distance_m": facts.distance_m,
+                }
             )
         document = {
             "schema": "wesh.evidence/1",
             "task_id": task_id,
             "citizen_id": self.citizen_id(account),
-            "photos": photos,
+            "photos": stored,
             "note": note,
         }
         return self.store.put(encode(document))
@@ -260,8 +291,11 @@ class Story:
     def claim(self, account: int, task_id: int) -> None:
         self.do(account, self.contracts.claim_task(task_id))
 
-    def submit(self, account: int, task_id: int, note: str = "") -> None:
-        self.do(account, self.contracts.submit(task_id, self.evidence(task_id, account, note)))
+    def submit(
+        self, account: int, task_id: int, note: str = "", reuse: tuple[int, int] | None = None
+    ) -> None:
+        evidence = self.evidence(task_id, account, note, reuse)
+        self.do(account, self.contracts.submit(task_id, evidence))
 
     def pay(self, citizen: int, shop: int, cents: int, reference: str) -> None:
         self.do(citizen, self.contracts.pay(self.accounts[shop], cents, reference.encode()))
@@ -287,6 +321,7 @@ def seed(
     story = Story(w3, node, store, log)
     story.empty_wallets()
     clock = Clock(node, start)
+    story.clock = clock
     now = int(time.time())
     paths = write_examples(state_dir / "examples", story.accounts, now)
 
@@ -371,6 +406,7 @@ def commission_tasks(story: Story, clock: Clock, tasks_file: Path, start: int) -
         )
         event = wesh.heitje.events.TaskCommissioned().process_receipt(receipt, DISCARD)[0]
         task_ids[plan.key] = int(event["args"]["task_id"])
+        story.pins[task_ids[plan.key]] = (plan.lat, plan.lon)
     story.log(f"commissioned {len(task_ids)} tasks")
     return task_ids
 
@@ -484,7 +520,9 @@ def leave_work_open(story: Story, clock: Clock, t: dict[str, int]) -> None:
     ):
         story.claim(who, t[key])
     clock.at(17, 15)
-    story.submit(ILIAS, t["litter"], "Twee volle zakken rond het plein.")
+    # Ilias's "after" photo is the one Joke handed in for the leaves on day 8: the reviewer is
+    # warned that it was handed in before, for another task by another resident.
+    story.submit(ILIAS, t["litter"], "Twee volle zakken rond het plein.", reuse=(t["leaves"], JOKE))
     story.submit(HANNEKE, t["nestboxes"], "Vijf kastjes hangen.")
     clock.at(18, 10)
     story.do(REVIEWER, wesh.reject_submission(t["nestboxes"], accounts[HANNEKE], 3))  # location

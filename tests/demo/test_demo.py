@@ -127,6 +127,28 @@ def test_one_command_brings_up_a_seeded_heerlen_and_ctrl_c_stops_it(demo_dir: Pa
             1, 2, 3}  # fmt: skip
         waiting = {s.status for s in history.waiting_submissions()}
         assert waiting == {ClaimStatus.SUBMITTED, ClaimStatus.APPEALED}
+        # Every hand-in's photos say what a phone's do: taken during the claim, 10-60 m from the
+        # pin; the hand-in waiting for review hands in another task's "after" photo again
+        # (issue #15: the reviewer sees the warnings).
+        from api.evidence.checks import REUSE_BITS, bits_apart, phash_of, photos_of
+        from wesh.metadata import FolderStore, get_document
+
+        store = FolderStore(demo_dir / "content")
+        handed = [
+            photos_of(get_document(store, e["args"]["evidence_cid"]))
+            for e in history.heitje_events("EvidenceSubmitted")
+        ]
+        facts = [(p["taken_at"], p["distance_m"]) for photos in handed for p in photos]
+        assert len(facts) == 2 * len(handed) and all(t and m is not None for t, m in facts)
+        assert sum(1 for _, m in facts if m <= 60) == len(facts) - 1  # the reused one: far
+        (waits,) = [s for s in history.waiting_submissions() if s.status == ClaimStatus.SUBMITTED]
+        reused = photos_of(get_document(store, waits.evidence_cid))[1]
+        reused_hash = phash_of(store.get(reused["cid"]))
+        earlier = [p for photos in handed[:-2] for p in photos if p["role"] == "after"]
+        assert reused_hash and any(
+            bits_apart(reused_hash, str(phash_of(store.get(p["cid"])))) <= REUSE_BITS
+            for p in earlier
+        )
         assert len(history.heitje_events("Payment")) == 9
         requests = history.requests()
         assert [r.status for r in requests] == [RequestStatus.PAID, RequestStatus.OPEN]
