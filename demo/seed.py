@@ -44,6 +44,7 @@ from wesh.metadata import FolderStore, encode, put_document
 from wesh.provision import DeployResult, NodeSender, ensure_deployment
 from wesh.rules import AMSTERDAM, DEFAULT_CATEGORY
 from wesh.signer import UnlockedSigner, transact
+from wesh.task_categories import BY_KEY, TaskCategory
 from wesh.task_files import parse_tasks
 
 NETWORK = "ethereum:local:foundry"
@@ -160,6 +161,11 @@ def example_iban(shop: heerlen.Shop) -> str:
     return iban.format_iban(iban.example("NL", shop.bank, account))
 
 
+def safety(key: str) -> TaskCategory:
+    """The kind of a demo task, whose safety note its document carries."""
+    return BY_KEY[heerlen.CATEGORY.get(key, DEFAULT_CATEGORY)]
+
+
 def tasks_yaml(now: int) -> str:
     """The demo's tasks file, in the format ``ape run tasks commission`` reads; deadlines count
     from ``now``."""
@@ -179,6 +185,11 @@ def tasks_yaml(now: int) -> str:
                 "claim_deadline": deadline.date().isoformat(),
                 "claim_duration": f"{plan.duration_days} days",
                 "category": heerlen.CATEGORY.get(plan.key, DEFAULT_CATEGORY),
+                # Issue #15: the estimated time, the kind's safety note, the confirmation.
+                "estimated_minutes": heerlen.MINUTES[plan.key],
+                "safety": safety(plan.key).safety_nl,
+                "safety_en": safety(plan.key).safety_en,
+                "not_regular_work": "ja",
             }
         )
     header = "# Taken voor de WESH-demo / tasks of the WESH demo (ape run tasks commission ...)\n"
