@@ -184,6 +184,10 @@ def test_a_shop_owners_day(visit, stack: Stack) -> None:
     day = till.locator("section.day")
     expect(day.locator(".day-total", has_text="Betalingen")).to_contain_text("12")
     expect(day.locator(".day-total", has_text="Ontvangen")).to_contain_text(money_text(18_50))
+    # The newest ten at first; the rest behind one button.
+    expect(day.locator("li.day-payment")).to_have_count(10)
+    day.get_by_role("button", name="Toon alle 12 betalingen van vandaag").click()
+    expect(day.locator("li.day-payment")).to_have_count(12)
     line = day.locator("li.day-payment", has_text=f"betaling {code}")
     expect(line).to_contain_text("inwoner uit Centrum")
     expect(line).to_contain_text(money_text(7_50))
@@ -193,6 +197,8 @@ def test_a_shop_owners_day(visit, stack: Stack) -> None:
     expect(amount).to_have_value("7,50")
     expect(form).to_contain_text("Hoogstens € 7,50")
     found |= axe_at_both_widths(till, "shop-books-refund-form")
+    line.scroll_into_view_if_needed()
+    copy_to_docs(till, "shops-refund-phone")
     amount.fill("8")
     form.get_by_role("button", name=rx("Betaal € 8,00 terug")).click()
     expect(form.locator(".status")).to_have_text(
@@ -258,9 +264,14 @@ def test_a_shop_owners_day(visit, stack: Stack) -> None:
     by(stack, stack.wesh.mark_paid([2], "WESH-20261206-1"), OFFICER)
     expect(first).to_contain_text("uitbetaald (kenmerk WESH-20261206-1)", timeout=15_000)
     expect(first).to_contain_text("op je bankafschrift: WESH-R2")
-    till.locator("section.day").scroll_into_view_if_needed()
     found |= axe_at_both_widths(till, "shop-books-after")
+    to_top = "(el) => el.scrollIntoView({ block: 'start' })"
+    till.locator("section.day h2").evaluate(to_top)
     copy_to_docs(till, "shops-day-overview-phone")
+    till.set_viewport_size(DESKTOP)
+    till.locator("section.day h2").evaluate(to_top)
+    copy_to_docs(till, "shops-day-overview-desktop")
+    till.set_viewport_size(PHONE)
     assert "0x" not in till.locator("#main").inner_text()
 
     # Nobody's phone holds or spent any of the chain's coin: the relayer sent it all.

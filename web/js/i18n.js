@@ -753,6 +753,7 @@ const T = {
   day_refunded: ['Terugbetaald', 'Refunded'],
   day_net: ['Netto', 'Net'],
   day_none: ['Vandaag nog geen betalingen.', 'No payments today yet.'],
+  day_more: ['Toon alle {n} betalingen van vandaag', 'Show all {n} payments of today'],
   day_payment: ['{time} · betaling {code} · {who}', '{time} · payment {code} · {who}'],
   day_payment_refunded: ['{amount} terugbetaald', '{amount} refunded'],
   day_refunds: ['Terugbetalingen vandaag', 'Refunds today'],

@@ -10,6 +10,8 @@ import { clear, field, h, statusLine, uid } from './ui.js';
 
 // Cents as an amount field shows them ("3,50" in Dutch, "3.50" in English).
 const euros = (cents) => (cents / 100).toFixed(2).replace('.', getLang() === 'en' ? '.' : ',');
+// Payments of today listed at first, newest first.
+const SHOWN = 10;
 const whoFrom = (name) => (name ? t('resident_from', { hood: name }) : t('a_resident'));
 
 // ------------------------------------------------------------------ today
@@ -50,9 +52,24 @@ export function dayCard(afterRefund, onToday) {
     clear(list).append(paymentLines(day), ...refundLines(day));
   };
 
+  // The newest SHOWN at first; a busy day's others behind one button (the totals count them all).
+  let showAll = false;
   const paymentLines = (day) => {
     if (!day.payments.length) return h('p', {}, t('day_none'));
-    return h('ul', { class: 'plain history day-payments' }, day.payments.slice().reverse().map((p) => paymentLine(p)));
+    const newest = day.payments.slice().reverse();
+    const shown = showAll ? newest : newest.slice(0, SHOWN);
+    const ul = h('ul', { class: 'plain history day-payments' }, shown.map((p) => paymentLine(p)));
+    if (shown.length === newest.length) return ul;
+    const more = h('button', { type: 'button', class: 'btn day-more' }, t('day_more', { n: newest.length }));
+    more.addEventListener('click', () => {
+      showAll = true;
+      const rest = newest.slice(SHOWN).map((p) => paymentLine(p));
+      ul.append(...rest);
+      more.remove();
+      rest[0].setAttribute('tabindex', '-1');
+      rest[0].focus(); // the button is gone: the first line it showed takes the focus
+    });
+    return h('div', {}, ul, more);
   };
 
   const paymentLine = (p) => {
