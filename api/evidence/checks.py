@@ -7,12 +7,14 @@ kept in the private evidence document; the coordinates never are.
 
 "Handed in before" compares 64-bit perceptual hashes (pHash, ``imagehash.phash``: the DCT of a
 32x32 greyscale, so it survives shrinking, re-encoding and small colour changes) by Hamming
-distance. Measured on 20 scenes (tests/api/test_api_evidence.py repeats the decisive cases): the
-same photo shrunk and re-encoded as the page and the API do differs in 0-2 bits, 15 % brighter in
-at most 4; different scenes in 24 or more; the before and after of one spot in 4-14. A photo is
-taken for "the same" at REUSE_BITS = 6 or fewer: every copy of one photo is caught, a different
-scene never is, and the reviewer, who sees both dates and tasks, judges the rare look-alike of the
-same spot. (A 2 % crop moves the hash by up to 10 bits: a deliberate edit is not caught.)
+distance. Measured (tests/api/test_api_evidence.py repeats the decisive cases): the same photo
+shrunk and re-encoded as the page and the API do differs in 0-2 bits, 15 % brighter in at most 4;
+different scenes in 24 or more (20 random scenes) or 16 or more (the demo's park photos); the
+before and after of one spot, framed a step apart, in 8-22. A photo is taken for "the same" at
+REUSE_BITS = 6 or fewer: every copy of one photo is caught, a different scene never is, and the
+reviewer, who sees both photos, tasks and dates, judges a rare look-alike of the same spot (the
+page says "the same, or almost the same, photo"). A 2 % crop moves the hash by up to 10 bits:
+a deliberately edited copy is not caught.
 
 Every submission on chain is hashed, also those that reached the content store another way (the
 demo, the city's scripts): a look at the checks first hashes submissions not seen yet.
