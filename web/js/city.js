@@ -12,7 +12,7 @@ import { evidencePhotos, placeOf } from './review_evidence.js';
 import { hasRole, session } from './session.js';
 import { signInPanel } from './signin.js';
 import { act } from './transactions.js';
-import { busy, clear, field, h, onAmountSubmit, shortAddress, statusLine, uid } from './ui.js';
+import { busy, clear, field, h, onAmountSubmit, statusLine, uid } from './ui.js';
 
 const SECTIONS = [
   ['', 'tab_overview', 'city'],
@@ -61,10 +61,12 @@ export async function render(view, [rest]) {
   const body = h('div', {});
   view.append(body);
   const pages = {
-    '': overview, beoordelen: reviews, bezwaren: appeals, uitbetalingen: payouts,
+    '': overview, beoordelen: reviews, bezwaren: appeals,
     // Stadsbeheer: commissioning and the overview of the tasks (city_tasks.js), loaded only there.
     klus: async (into) => (await import('./city_tasks.js')).commission(into),
     klussen: async (into) => (await import('./city_tasks.js')).taskboard(into),
+    // Financiën: payout files, cash-outs and the books (city_payouts.js), loaded only for it.
+    uitbetalingen: async (into) => (await import('./city_payouts.js')).payouts(into),
     // The merchant manager's desk, loaded only for that section.
     winkels: async (into) => (await import('./city_shops.js')).shops(into),
     // The registrar's desk (residents joining, a resident's new phone), loaded only for it; a
@@ -304,53 +306,3 @@ async function appeals(body) {
   }
   body.append(list);
 }
-
-// ------------------------------------------------------------------- payouts
-async function payouts(body) {
-  const [open, paid, merchants] = await Promise.all([
-    api('/city/redemptions?status=open'), api('/city/redemptions?status=paid'), api('/merchants'),
-  ]);
-  // A cash-out names its shop: by the shop's id (it stays the shop's after a move), else its wallet.
-  const byId = new Map(merchants.map((m) => [m.merchant_id, m.name]));
-  const names = new Map(merchants.map((m) => [m.address.toLowerCase(), m.name]));
-  const shop = (r) => (r.merchant_id != null && byId.get(r.merchant_id)) || names.get(r.merchant.toLowerCase()) || shortAddress(r.merchant);
-  const section = h('section', { class: 'card', 'aria-labelledby': 'open-title' }, h('h2', { id: 'open-title' }, t('payouts_open')));
-  if (!open.length) section.append(h('p', {}, t('payouts_none')));
-  else {
-    const chosen = new Set();
-    const reference = h('input', { type: 'text', name: 'reference', maxlength: String(config().max_payment_reference_length), autocomplete: 'off' });
-    const status = statusLine();
-    const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('mark_paid'));
-    const rows = open.map((r) => {
-      const box = h('input', { type: 'checkbox', id: uid('payout'), checked: true });
-      chosen.add(r.redemption_id);
-      box.addEventListener('change', () => (box.checked ? chosen.add(r.redemption_id) : chosen.delete(r.redemption_id)));
-      return h('li', { class: 'check' }, box, h('label', { for: box.id }, `${t('cashout_number', { id: r.redemption_id })} · ${shop(r)} · ${money(r.amount)}`));
-    });
-    const form = h('form', { novalidate: true }, h('ul', { class: 'plain' }, rows), field(t('payment_reference'), reference, t('payment_reference_hint')), button, status);
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      busy(button, async () => {
-        if (!chosen.size) {
-          status.set(t('choose_one'), 'error');
-          return;
-        }
-        if (await act('/city/redemptions/mark-paid', { redemption_ids: [...chosen], payment_reference: reference.value.trim() }, status)) {
-          await again();
-          announce(t('mark_paid_done'));
-        }
-      });
-    });
-    section.append(form);
-  }
-  body.append(section);
-  body.append(h('section', { class: 'card', 'aria-labelledby': 'paid-title' },
-    h('h2', { id: 'paid-title' }, t('payouts_paid')),
-    paid.length
-      ? h('ul', { class: 'plain history' }, paid.map((r) => h('li', { class: 'history-item' },
-        h('span', { class: 'what' }, `${t('cashout_number', { id: r.redemption_id })} · ${shop(r)}`),
-        h('span', { class: 'amount' }, money(r.amount)),
-        h('span', { class: 'badge badge-paid' }, t('cashout_paid', { ref: r.payment_reference || '' })))))
-      : h('p', {}, t('payouts_none'))));
-}
-

@@ -4,11 +4,12 @@
 // moves to a new one. Loaded by city.js only for this section.
 import { api, ApiError } from './api.js';
 import { codeOf, scanner } from './desk.js';
-import { date, t } from './i18n.js';
+import { date, dateTime, t } from './i18n.js';
 import { hoodName, neighbourhoods } from './neighbourhoods.js';
 import { announce, rerender } from './page.js';
+import { session } from './session.js';
 import { runTx } from './transactions.js';
-import { busy, field, h, statusLine } from './ui.js';
+import { busy, field, h, shortAddress, statusLine } from './ui.js';
 
 // The kinds a shop's document names (wesh/csv_rows.py KINDS; the API refuses others).
 const KINDS = ['bakery', 'bar', 'bike shop', 'bookshop', 'culture', 'restaurant', 'shop', 'theatre'];
@@ -181,7 +182,7 @@ function bankForm(list) {
     h('h2', { id: 'bank-title' }, t('shops_bank_title')),
     field(t('shops_pick'), inputs.merchant),
     bankFields(inputs),
-    submit, status);
+    submit, status, bankHistory(inputs.merchant));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     busy(submit, async () => {
@@ -194,6 +195,30 @@ function bankForm(list) {
     });
   });
   return form;
+}
+
+// Every bank account the chosen shop has had, newest first: who set it and when (the log the
+// API keeps; a change never overwrites an earlier account).
+function bankHistory(select) {
+  const box = h('div', { class: 'bank-history', 'aria-live': 'polite' });
+  const who = (address) => (session() && session().address.toLowerCase() === address.toLowerCase() ? t('payfile_by_you') : shortAddress(address));
+  const load = async () => {
+    let rows;
+    try {
+      rows = await api(`/city/merchants/${select.value}/bank-accounts`);
+    } catch (error) {
+      box.replaceChildren(h('p', { class: 'hint' }, error instanceof ApiError ? error.message : t('error_generic')));
+      return;
+    }
+    box.replaceChildren(h('h3', {}, t('shops_bank_history')), rows.length
+      ? h('ul', { class: 'plain payout-lines' }, rows.map((r) => h('li', {},
+        h('span', { class: 'iban' }, r.iban), ` · ${r.holder} · `,
+        t(r.action === 'register' ? 'shops_bank_registered' : 'shops_bank_changed', { when: dateTime(r.changed_at), who: who(r.changed_by) }))))
+      : h('p', {}, t('shops_no_bank')));
+  };
+  select.addEventListener('change', load);
+  load();
+  return box;
 }
 
 // --------------------------------------------------------- a shop's new phone

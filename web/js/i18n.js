@@ -744,7 +744,59 @@ const T = {
   metres: ['{n} m', '{n} m'],
   kilometres: ['{n} km', '{n} km'],
 
-  // ---------------------------------------------------------------- #15 Financiën (H4)
+  // ---------------------------------------------------------------- #15 Financiën: payout files, the books (H4)
+  payfile_intro: [
+    'Met een betaalbestand (SEPA) betaalt de bank de winkels hun ingewisselde Heitjes. Download het, laat de bank het uitvoeren en markeer het daarna als betaald.',
+    'A payment file (SEPA) has the bank pay the shops for the Heitjes they cashed in. Download it, have the bank execute it, then mark it as paid.',
+  ],
+  payfile_all_filed: ['Alle open uitbetalingen staan al in een betaalbestand (hieronder).', 'Every open cash-out is in a payment file already (below).'],
+  payfile_ready: ['Klaar voor een betaalbestand: {n}, samen {amount}', 'Ready for a payment file: {n}, together {amount}'],
+  payfile_missing: [
+    'Geen bankrekening bekend van {shops}: deze uitbetalingen gaan niet mee in het bestand. Vraag de winkelbeheerder de rekening in te vullen (Winkels) en maak daarna een nieuw bestand.',
+    'No bank account known for {shops}: these cash-outs are left out of the file. Ask the merchant manager to add the account (Shops), then make a new file.',
+  ],
+  payfile_make: ['Maak betaalbestand ({n}, {amount})', 'Make payment file ({n}, {amount})'],
+  payfile_made: ['Betaalbestand {id} is gemaakt. Download het hieronder voor de bank.', 'Payment file {id} was made. Download it below for the bank.'],
+  payfile_files: ['Betaalbestanden', 'Payment files'],
+  payfile_waiting: ['wacht op de bank', 'waiting for the bank'],
+  payfile_partly: ['deels betaald', 'partly paid'],
+  payfile_paid: ['betaald', 'paid'],
+  payfile_replaced: ['vervangen door bestand {file}', 'replaced by file {file}'],
+  payfile_by_you: ['jou', 'you'],
+  payfile_meta: [
+    'Gemaakt {when} door {who} · uitvoerdatum {date} · {n} betaling(en), samen {amount}',
+    'Made {when} by {who} · execution date {date} · {n} payment(s), together {amount}',
+  ],
+  payfile_item_paid: ['betaald', 'paid'],
+  payfile_download: ['Download bestand voor de bank (XML)', 'Download file for the bank (XML)'],
+  payfile_mark: ['Bestand als betaald markeren', 'Mark file as paid'],
+  payfile_mark_hint: [
+    'Markeer het bestand pas als betaald als de bank het heeft uitgevoerd. Weigerde de bank het? Kies dan "Opnieuw maken": dit bestand vervalt en je krijgt een nieuw bestand met een nieuw kenmerk.',
+    'Only mark the file as paid once the bank has executed it. Did the bank refuse it? Choose "Make again": this file lapses and you get a new file with a new reference.',
+  ],
+  payfile_marked: ['De uitbetalingen in {id} staan op betaald.', 'The cash-outs in {id} are marked as paid.'],
+  payfile_redo: ['Opnieuw maken', 'Make again'],
+  payfile_manual: ['Betaald zonder betaalbestand', 'Paid without a payment file'],
+  payfile_manual_hint: [
+    'Alleen voor een uitbetaling die je buiten een betaalbestand om hebt overgemaakt: vul het kenmerk van de bank in.',
+    'Only for a cash-out you transferred outside a payment file: enter the bank\'s reference.',
+  ],
+  books_title: ['Boekhouding per maand', 'Books per month'],
+  books_intro: [
+    'Budget erbij en eraf, wat inwoners verdienden, wat winkels inwisselden en kregen, en wat de gemeente aan het eind van de maand nog verschuldigd is (Heitjes in omloop en nog te betalen uitbetalingen).',
+    'Budget granted and withdrawn, what residents earned, what shops cashed in and were paid, and what the city still owes at the end of the month (Heitjes in circulation and cash-outs still to pay).',
+  ],
+  books_download: ['Download maandoverzicht (CSV)', 'Download monthly overview (CSV)'],
+  books_none: ['Er is nog geen geld bewogen.', 'No money has moved yet.'],
+  books_granted: ['Budget erbij', 'Budget granted'],
+  books_withdrawn: ['Budget eraf', 'Budget withdrawn'],
+  books_payouts: ['Verdiend door inwoners', 'Earned by residents'],
+  books_requested: ['Ingewisseld door winkels', 'Cashed in by shops'],
+  books_paid: ['Betaald aan winkels', 'Paid to shops'],
+  books_owed: ['Verschuldigd aan eind maand', 'Owed at month end'],
+  shops_bank_history: ['Bankrekeningen van deze winkel, nu en eerder', "This shop's bank accounts, now and before"],
+  shops_bank_registered: ['ingevuld bij de aanmelding, {when} door {who}', 'entered at registration, {when} by {who}'],
+  shops_bank_changed: ['gewijzigd {when} door {who}', 'changed {when} by {who}'],
 
   // ---------------------------------------------------------------- #15 shops: day overview, refunds, accountant's CSV, cash-out history, who's involved (H5)
   day_title: ['Vandaag', 'Today'],
