@@ -131,8 +131,10 @@ def test_rejected_evidence_shows_its_reason_and_an_appeal_is_decided_by_another_
     sign_in(city)
     page = city.page
     item = page.locator("li.review", has_text="Stickers verwijderen van lantaarnpalen")
-    item.get_by_label("Reden van afkeuren").select_option(
-        label="De foto's zijn niet op de plek van de klus gemaakt."
+    # The choice has a short name; the resident's sentence shows under it (issue #15).
+    item.get_by_label("Reden van afkeuren").select_option(label="Niet op de plek gemaakt")
+    expect(item.locator(".reason-reads")).to_have_text(
+        "De inwoner leest: De foto's zijn niet op de plek van de klus gemaakt."
     )
     item.get_by_role("button", name="Afkeuren").click()
     expect(page.get_by_text("Afgekeurd. De inwoner ziet de reden.")).to_be_visible()
