@@ -37,7 +37,10 @@ class PageCache:
         now = time.monotonic()
         # The indexed block is read at most every BLOCK_CHECK_S: a page can be that much later
         # than the indexer, and a request that finds its page costs no database round trip.
-        if now - self.block_read_at > BLOCK_CHECK_S:
+        # A page that just acted asks with ``Cache-Control: no-cache`` (web/js/api.js): it gets
+        # the page of the block the indexer has reached now, never the one before its action.
+        fresh = "no-cache" in request.headers.get("cache-control", "")
+        if fresh or now - self.block_read_at > BLOCK_CHECK_S:
             self.block = self.indexed_block()
             self.block_read_at = now
         block = self.block

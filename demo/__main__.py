@@ -13,6 +13,7 @@ process it started; a second run first stops whatever an earlier run left behind
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import socket
 import sys
@@ -151,11 +152,29 @@ def write_accounts_file(path: Path, seeded: Seeded, rows: list[tuple[str, str, s
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def write_names_file(manifest: Path, seeded: Seeded) -> None:
+    """The names the banner gives the demo accounts, by address, beside the manifest
+    (``api.demo.service.NAMES_FILE``): the page's demo picker says "Anouk" as the terminal does."""
+    accounts = seeded.accounts
+    # The Dutch half of the staff's "who" (the page has its own words for the roles).
+    names = {accounts[s.account]: s.who.split(" / ")[0] for s in heerlen.STAFF}
+    names |= {accounts[a.account]: a.who.split(" / ")[0] for a in heerlen.ASSOCIATIONS}
+    names |= {accounts[c.account]: c.name for c in heerlen.CITIZENS}
+    (manifest.parent / "demo-names.json").write_text(json.dumps(names, indent=1), encoding="utf-8")
+
+
 def banner(
-    seeded: Seeded, wesh: Wesh, rpc_url: str, state_dir: Path, urls: list[str], default_dir: bool
+    seeded: Seeded,
+    wesh: Wesh,
+    rpc_url: str,
+    state_dir: Path,
+    urls: list[str],
+    default_dir: bool,
+    no_wait: bool = False,
 ) -> str:
     rows = accounts_table(seeded, wesh)
     write_accounts_file(state_dir / "accounts.txt", seeded, rows)  # the keys, for wallets
+    write_names_file(seeded.manifest, seeded)
     width = max(len(r[2]) for r in rows)
     table = "\n".join(f"  {n:>5}  {a:<8}  {addr:<{width}}  {who}" for n, a, addr, who in rows)
     waiting = seeded.task_ids["nestboxes"]
@@ -192,7 +211,9 @@ def banner(
         f"  {env}{APE} run report summary {network}",
         f"  example input files: {seeded.examples}/; a SEPA payout file: {seeded.sepa_file}",
         "",
-        "Ctrl-C stopt alles / stops everything.",
+        "Alles stopt nu (--no-wait) / everything stops now (--no-wait)."
+        if no_wait
+        else "Ctrl-C stopt alles / stops everything.",
     ]
     return "\n".join(lines)
 
@@ -251,7 +272,7 @@ def run(args: argparse.Namespace, state_dir: Path, supervisor: Supervisor) -> in
         else start_services(supervisor, node.url, manifest, content, state_dir)
     )
     default_dir = state_dir == (ROOT / ".demo").resolve()
-    print(banner(seeded, wesh, node.url, state_dir, urls, default_dir), flush=True)
+    print(banner(seeded, wesh, node.url, state_dir, urls, default_dir, args.no_wait), flush=True)
     if args.no_wait:
         return 0
     return keep_running(supervisor)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -109,6 +110,12 @@ def service_env(
         "WESH_RELAYER_ENABLED": "true",
         "WESH_RELAYER_DEV_ACCOUNT": str(RELAYER_ACCOUNT),
     }
+
+
+def log_name(name: str) -> str:
+    """A plain file name for a service's log: "api + web" -> "api-web" (no spaces or signs a
+    shell or a file manager trips over)."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "service"
 
 
 @dataclass
@@ -197,7 +204,7 @@ class Supervisor:
         self._record()
 
     def start(self, service: Service, env: dict[str, str]) -> Child:
-        log = self.state_dir / "logs" / f"{service.name}.log"
+        log = self.state_dir / "logs" / f"{log_name(service.name)}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, "ab") as out:
             process = subprocess.Popen(

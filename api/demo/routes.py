@@ -50,7 +50,10 @@ def require_demo(request: Request, svc: ServicesDep) -> None:
 def accounts(request: Request, svc: ServicesDep) -> Response:
     """The node's unlocked accounts and their roles (citizen, merchant, city roles)."""
     require_demo(request, svc)
-    return json_list(DEMO_ACCOUNTS, service.accounts(svc.wesh.w3, svc.roles, svc.merchants))
+    return json_list(
+        DEMO_ACCOUNTS,
+        service.accounts(svc.wesh.w3, svc.roles, svc.merchants, svc.settings.deployment),
+    )
 
 
 @router.post("/rpc")

@@ -3,6 +3,8 @@ answers 404 elsewhere)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -42,10 +44,29 @@ ALLOWED = frozenset(
 )
 
 
-def accounts(w3: Web3, roles: Roles, merchants: MerchantService) -> list[DemoAccount]:
-    """The node's unlocked accounts, with what the indexed chain says they are and, for a shop,
-    its name."""
-    shops = {m.address.lower(): m.name for m in merchants.merchants(active_only=False)}
+#: Beside the deployment manifest, written by ``make demo`` (``demo.__main__.write_names_file``):
+#: the names the terminal gives the demo's people ("Anouk"), by address.
+NAMES_FILE = "demo-names.json"
+
+
+def demo_names(manifest: Path) -> dict[str, str]:
+    """The demo's names for its accounts (lower-case address -> name); none without the file."""
+    try:
+        found = json.loads((manifest.parent / NAMES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {str(a).lower(): str(n) for a, n in found.items() if isinstance(n, str)}
+
+
+def accounts(
+    w3: Web3, roles: Roles, merchants: MerchantService, manifest: Path | None = None
+) -> list[DemoAccount]:
+    """The node's unlocked accounts, with what the indexed chain says they are and their name:
+    a shop's from its document, a person's as the demo's terminal prints it."""
+    shops = demo_names(manifest) if manifest else {}
+    shops |= {m.address.lower(): m.name for m in merchants.merchants(active_only=False)}
     out: list[DemoAccount] = []
     for address in w3.eth.accounts:
         found = roles.of(str(address))

@@ -264,3 +264,20 @@ def test_services_are_started_and_stopped_and_a_busy_port_is_avoided(
     assert not _port_open(web_port)  # the service was stopped with the demo
     log = (demo_dir / "logs" / "web.log").read_text()
     assert "GET / HTTP" in log  # the readiness check reached it
+    # --no-wait stops at once: no "Ctrl-C" to press (issue #15).
+    assert "Ctrl-C" not in output and "Alles stopt nu (--no-wait)" in output
+    # The page's demo picker names the people as the banner does (api.demo.service.demo_names).
+    from api.demo.service import demo_names
+
+    names = demo_names(demo_dir / "deployments" / "ethereum-local-foundry.json")
+    citizens = {c.name for c in heerlen.CITIZENS}
+    assert citizens <= set(names.values()) and "Burgerzaken: inwoners inschrijven" in names.values()
+    assert all(name in output for name in citizens)
+
+
+def test_log_files_have_plain_names() -> None:
+    from demo import services
+
+    assert services.log_name("api + web") == "api-web"
+    names = {services.log_name(s.name) for s in services.wesh_services(8000, 9000)}
+    assert names == {"indexer", "api-web", "relayer"}

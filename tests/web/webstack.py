@@ -394,6 +394,7 @@ def start(
             # (the pages must work without them), and nothing leaves the machine.
             "WESH_MAP_TILES_URL": f"{api_url}/tiles/{{z}}/{{x}}/{{y}}.png",
             "WESH_SIGNIN_PER_MINUTE": "1000",
+            "WESH_SIGNIN_PER_ACCOUNT_PER_MINUTE": "1000",
             "WESH_UPLOADS_PER_MINUTE": "1000",
             "PYTHONUNBUFFERED": "1",
         }

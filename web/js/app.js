@@ -4,6 +4,7 @@
 // links and the back button, and starts everything. If even starting fails it says so in both
 // languages (never a trace).
 import { loadConfig } from './config.js';
+import { watchSessionEnd } from './expired.js';
 import { header } from './header.js';
 import { getLang, setLang, t } from './i18n.js';
 import { networkBanner } from './network.js';
@@ -105,6 +106,7 @@ async function start() {
   if (session()) await wallet.restore(session().address);
   followWallet();
   followLinks();
+  watchSessionEnd();
   await render({ focus: false });
 }
 

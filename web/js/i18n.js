@@ -638,7 +638,14 @@ const T = {
   duration_day: ['1 dag', '1 day'],
   duration_weeks: ['{n} weken', '{n} weeks'],
   duration_week: ['1 week', '1 week'],
-  // ---------------------------------------------------------------- #15 defects (H1)
+  // ---------------------------------------------------------------- #15 newcomer defects: session ended, demo names, map (H1)
+  session_expired: ['Je sessie is verlopen. Meld je opnieuw aan om verder te gaan.', 'Your session has ended. Please sign in again to continue.'],
+  session_expired_title: ['Je sessie is verlopen', 'Your session has ended'],
+  session_expired_why: ['Meld je opnieuw aan; daarna kun je verder waar je was.', 'Sign in again; then you can carry on where you were.'],
+  session_back: ['Je bent weer aangemeld. Probeer het nog een keer.', 'You are signed in again. Please try once more.'],
+  demo_citizen_named: ['{name} (inwoner {id})', '{name} (resident {id})'],
+  demo_city_named: ['{name} ({roles})', '{name} ({roles})'],
+  demo_named: ['{name} (nog niet geregistreerd)', '{name} (not registered yet)'],
 
   // ---------------------------------------------------------------- #15 Stadsbeheer: commissioning, the tasks overview, safety before claiming (H2)
   tab_tasks: ['Klussen', 'Tasks'],

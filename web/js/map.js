@@ -77,29 +77,111 @@ async function baseMap(container, config, base, center, zoom) {
   return { L, map };
 }
 
-// The open tasks as pins; each pin opens a popup with a link to the task.
-export async function taskMap(container, tasks, config, { base, title, money, hoodName }) {
-  const { L, map } = await baseMap(container, config, base, HEERLEN, 13);
-  const points = [];
-  for (const task of tasks) {
-    if (typeof task.lat !== 'number' || typeof task.lon !== 'number') continue;
-    const icon = L.divIcon({ className: 'pin', html: '', iconSize: [44, 44], iconAnchor: [22, 44] });
-    const marker = L.marker([task.lat, task.lon], { icon, title: `${title(task)} — ${money(task.reward)}`, keyboard: true });
+// ---- pins: every layer of pins on a map (tasks, shops) is spread together, so no two pins
+// cover each other at any zoom, and a popup never opens under the zoom buttons.
+
+//: A pin is a 44 x 44 box above its point; pins closer than this (in screen pixels, on either
+//: axis) are moved apart, each by half, until none overlaps (a few steps; tens of pins).
+const PIN_GAP = 48;
+
+function spread(map, pins) {
+  const points = pins.map((pin) => map.latLngToLayerPoint(pin.home));
+  for (let step = 0; step < 60; step += 1) {
+    let moved = false;
+    for (let i = 0; i < points.length; i += 1) {
+      for (let j = i + 1; j < points.length; j += 1) {
+        let dx = points[j].x - points[i].x;
+        let dy = points[j].y - points[i].y;
+        if (Math.abs(dx) >= PIN_GAP || Math.abs(dy) >= PIN_GAP) continue;
+        if (Math.abs(dx) < 0.5 && Math.abs(dy) < 0.5) {
+          // The same place: side by side, in a fixed order.
+          const angle = (j * 2.399) % (2 * Math.PI);
+          dx = Math.cos(angle);
+          dy = Math.sin(angle);
+        }
+        const far = Math.max(Math.abs(dx), Math.abs(dy));
+        const push = (PIN_GAP - far) / far / 2 + 0.01;
+        points[i] = points[i].subtract([dx * push, dy * push]);
+        points[j] = points[j].add([dx * push, dy * push]);
+        moved = true;
+      }
+    }
+    if (!moved) break;
+  }
+  let spreadOut = false;
+  pins.forEach((pin, i) => {
+    const at = map.layerPointToLatLng(points[i]);
+    if (map.latLngToLayerPoint(pin.home).distanceTo(points[i]) > 1) spreadOut = true;
+    pin.marker.setLatLng(at);
+  });
+  return spreadOut;
+}
+
+function pinsOf(map) {
+  if (!map.weshPins) {
+    map.weshPins = [];
+    map.on('zoomend viewreset', () => spread(map, map.weshPins));
+  }
+  return map.weshPins;
+}
+
+// How far from the map's top-left corner a popup must stay: right of and below the zoom buttons.
+function popupPadding(map) {
+  const control = map.zoomControl && map.zoomControl.getContainer();
+  if (!control) return [12, 12];
+  const box = control.getBoundingClientRect();
+  const mapBox = map.getContainer().getBoundingClientRect();
+  return [Math.ceil(box.right - mapBox.left) + 8, 12];
+}
+
+// Adds a layer of pins to a map made here (taskMap gives it; a second layer, e.g. the shops,
+// uses the same): items with lat/lon; label(item) the pin's short text and its accessible name
+// (label(item) -> { text, name }), popup(item) the popup's content (an element), className an
+// extra class for the pin ('pin-shop'). Pins of every layer are spread together. Returns the
+// markers.
+export function addPins(map, items, { label, popup, className = '' }) {
+  const L = window.L;
+  const pins = pinsOf(map);
+  const added = [];
+  for (const item of items) {
+    if (typeof item.lat !== 'number' || typeof item.lon !== 'number') continue;
+    const { text, name } = label(item);
+    const icon = L.divIcon({ className: `pin ${className}`.trim(), html: '', iconSize: [44, 44], iconAnchor: [22, 44] });
+    const marker = L.marker([item.lat, item.lon], { icon, title: name, keyboard: true });
     marker.on('add', () => {
       const el = marker.getElement();
       if (el) {
-        el.textContent = money(task.reward).replace(/[,.]00$/, '');
-        el.setAttribute('aria-label', `${title(task)}, ${money(task.reward)}`);
+        el.textContent = text;
+        el.setAttribute('aria-label', name);
       }
     });
-    const popup = h('div', {},
-      h('p', { class: 'popup-title' }, title(task)),
-      h('p', {}, `${money(task.reward)} · ${hoodName(task.neighbourhood)}`),
-      h('a', { href: `/burger/klus/${task.task_id}` }, t('map_open_task')));
-    marker.bindPopup(popup).addTo(map);
-    points.push([task.lat, task.lon]);
+    const width = Math.max(160, Math.min(280, map.getSize().x - popupPadding(map)[0] - 24));
+    marker.bindPopup(popup(item), {
+      maxWidth: width,
+      autoPanPaddingTopLeft: popupPadding(map),
+      autoPanPaddingBottomRight: [12, 12],
+    });
+    marker.addTo(map);
+    pins.push({ marker, home: L.latLng(item.lat, item.lon) });
+    added.push(marker);
   }
-  if (points.length > 1) map.fitBounds(points, { padding: [40, 40], maxZoom: 15 });
+  spread(map, pins);
+  return added;
+}
+
+// The open tasks as pins; each pin opens a popup with a link to the task.
+export async function taskMap(container, tasks, config, { base, title, money, hoodName }) {
+  const { map } = await baseMap(container, config, base, HEERLEN, 13);
+  const located = tasks.filter((task) => typeof task.lat === 'number' && typeof task.lon === 'number');
+  if (located.length > 1) map.fitBounds(located.map((task) => [task.lat, task.lon]), { padding: [40, 40], maxZoom: 15 });
+  addPins(map, located, {
+    label: (task) => ({ text: money(task.reward).replace(/[,.]00$/, ''), name: `${title(task)}, ${money(task.reward)}` }),
+    popup: (task) =>
+      h('div', {},
+        h('p', { class: 'popup-title' }, title(task)),
+        h('p', {}, `${money(task.reward)} · ${hoodName(task.neighbourhood)}`),
+        h('a', { href: `/burger/klus/${task.task_id}` }, t('map_open_task'))),
+  });
   return map;
 }
 

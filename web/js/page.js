@@ -2,7 +2,7 @@
 // say under the title what just happened, run something when the page is left, and where the
 // versioned assets are. The shell (app.js) imports the pages to route to them, so pages cannot
 // import the shell: it hands its render function over here instead (setRenderer).
-import { h } from './ui.js';
+import { h, sayNear } from './ui.js';
 
 let renderer = null;
 let cleanup = null;
@@ -17,8 +17,15 @@ export function rerender({ focus = false } = {}) {
   return renderer({ focus });
 }
 
-// After a re-render, says what just happened right under the page title.
-export function announce(text) {
+// After a re-render, says what just happened: next to what the person used when `near` (a CSS
+// selector, or an element) is found on the new page — e.g. announce(t('done'), { near:
+// '#commission-form' }) — else right under the page title.
+export function announce(text, { near = null } = {}) {
+  const target = typeof near === 'string' ? document.querySelector(`#main ${near}`) : near;
+  if (target && target.isConnected) {
+    sayNear(target, text);
+    return;
+  }
   const h1 = document.querySelector('#main h1');
   if (h1) h1.after(h('p', { class: 'status status-ok', role: 'status' }, text));
 }

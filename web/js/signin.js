@@ -6,7 +6,7 @@ import { api, ApiError } from './api.js';
 import { config } from './config.js';
 import { roleName, t } from './i18n.js';
 import { onLeave, rerender } from './page.js';
-import { setSession } from './session.js';
+import { sessionEnded, setSession } from './session.js';
 import { busy, clear, h, shortAddress, statusLine } from './ui.js';
 import * as wallet from './wallet.js';
 
@@ -29,12 +29,14 @@ function walletButton(entry, onSignedIn, status, { label = null, busyText = 'sig
   return button;
 }
 
+// A demo account as the demo's terminal names it ("Anouk (inwoner 3)"), or by its part.
 function demoLabel(account) {
   if (account.merchant_id) return t('demo_merchant', { name: account.name || shortAddress(account.address) });
-  if (account.citizen_id) return t('demo_citizen', { id: account.citizen_id });
+  if (account.citizen_id) return account.name ? t('demo_citizen_named', { name: account.name, id: account.citizen_id }) : t('demo_citizen', { id: account.citizen_id });
   const city = account.roles.filter((r) => r !== 'city');
-  if (city.length) return t('demo_city', { roles: city.map(roleName).join(', ') });
-  return t('demo_none');
+  const roles = city.map(roleName).join(', ');
+  if (city.length) return account.name ? t('demo_city_named', { name: account.name, roles }) : t('demo_city', { roles });
+  return account.name ? t('demo_named', { name: account.name }) : t('demo_none');
 }
 
 // The demo chain's accounts, each a button that signs in with the demo wallet (on citizen pages
@@ -111,11 +113,14 @@ function phoneChoice(onSignedIn, status) {
 // The panel. `why` says what signing in is for on this page; onSignedIn runs after signing in
 // (by default the page is drawn again, now signed in); `phone` offers the account on this phone
 // (citizen pages).
-export function signInPanel(why, onSignedIn = async () => rerender({ focus: true }), { phone = false } = {}) {
+// (citizen pages); `notice`: say "Je sessie is verlopen" first when the session ended without
+// signing out (after a reload too).
+export function signInPanel(why, onSignedIn = async () => rerender({ focus: true }), { phone = false, notice = true } = {}) {
   const status = statusLine();
   const section = h('section', { class: 'card signin', 'aria-labelledby': 'signin-title' });
   const body = h('div', {});
-  section.append(h('h2', { id: 'signin-title' }, t('signin_title')), h('p', {}, why), body, status);
+  const ended = notice && sessionEnded() ? h('p', { class: 'status status-error session-ended-note', role: 'alert' }, t('session_expired')) : null;
+  section.append(h('h2', { id: 'signin-title' }, t('signin_title')), ended, h('p', {}, why), body, status);
   const phoneSlot = phone ? phoneChoice(onSignedIn, status) : null;
   // On citizen pages the account on this phone comes first; an app of one's own (a wallet) is a
   // quiet second choice behind a link-styled button.

@@ -63,6 +63,22 @@ export function statusLine() {
   return el;
 }
 
+// Says `text` right after `target` (the button, or the form, the person just used) and brings it
+// into view: a success or status message where the person is looking, not at the top of a long
+// page. What was said there before is replaced. kind: ok|info|error. Returns the element (target
+// null: only made, for the caller to place). After a re-render, page.js announce(text, { near })
+// finds the new target by a selector and calls this.
+export function sayNear(target, text, kind = 'ok') {
+  const el = h('p', { class: `status status-${kind} said-near`, role: kind === 'error' ? 'alert' : 'status' }, text);
+  if (target) {
+    const next = target.nextElementSibling;
+    if (next && next.classList.contains('said-near')) next.remove();
+    target.after(el);
+    if (el.scrollIntoView) el.scrollIntoView({ block: 'nearest' });
+  }
+  return el;
+}
+
 // Runs fn while the button is busy (disabled, aria-busy); errors go to the status line.
 export async function busy(button, fn) {
   if (button) {
