@@ -152,20 +152,6 @@ class ShopBooks:
         return found
 
     @staticmethod
-    def wallets_of(db: sa.Connection, citizen_id: int) -> set[str]:
-        c, moves = s.citizens.c, s.citizen_moves.c
-        wallets = {
-            str(w) for (w,) in db.execute(sa.select(c.wallet).where(c.citizen_id == citizen_id))
-        }
-        wallets |= {
-            str(w)
-            for (w,) in db.execute(
-                sa.select(moves.old_wallet).where(moves.citizen_id == citizen_id)
-            )
-        }
-        return wallets
-
-    @staticmethod
     def _rows(
         db: sa.Connection, table: sa.Table, where: Any, start: int | None, end: int | None
     ) -> list[tuple[Any, bool]]:
@@ -251,27 +237,57 @@ class ShopBooks:
         ]
 
     def window(self, db: sa.Connection, citizen_id: int, shop: int, wallets: set[str]) -> int:
-        """What the contract lets the shop give the resident back now (its refund window,
-        contracts/Heitje.vy ``_refund``): what the resident paid this shop with ``pay`` since
-        they last paid another shop with ``pay``, less the refunds this shop gave them since.
-        A plain transfer neither opens nor closes the window."""
-        theirs = self.wallets_of(db, citizen_id)
+        """What the contract lets the shop give the resident back now: ``windows`` of one."""
+        return self.windows(db, {citizen_id}, shop, wallets).get(citizen_id, 0)
+
+    def windows(
+        self, db: sa.Connection, citizen_ids: set[int], shop: int, wallets: set[str]
+    ) -> dict[int, int]:
+        """Resident number -> what the contract lets the shop give them back now (their refund
+        window, contracts/Heitje.vy ``_refund``): what they paid this shop with ``pay`` since they
+        last paid another shop with ``pay``, less the refunds this shop gave them since. A plain
+        transfer neither opens nor closes the window. Four queries for any number of residents."""
+        if not citizen_ids:
+            return {}
+        c, moves = s.citizens.c, s.citizen_moves.c
+        owner: dict[str, int] = {
+            str(w): int(i)
+            for w, i in db.execute(
+                sa.select(c.wallet, c.citizen_id).where(c.citizen_id.in_(sorted(citizen_ids)))
+            )
+        }
+        owner |= {
+            str(w): int(i)
+            for w, i in db.execute(
+                sa.select(moves.old_wallet, moves.citizen_id).where(
+                    moves.citizen_id.in_(sorted(citizen_ids))
+                )
+            )
+        }
 
         def where(t: sa.Table) -> Any:
-            return sa.and_(t.c.payer.in_(sorted(theirs)), t.c.reference.is_not(None))
+            return sa.and_(t.c.payer.in_(sorted(owner)), t.c.reference.is_not(None))
 
-        pays = [row for row, _ in self._rows(db, s.payments, where, None, None)]
-        if not pays or int(pays[-1].merchant_id) != shop:
-            return 0
-        opened: Position = (-1, -1)
-        for row in pays:
-            if int(row.merchant_id) != shop:
-                opened = (row.block_number, row.log_index)
-        paid = sum(r.amount for r in pays if (r.block_number, r.log_index) > opened)
-        back = sum(
-            r.amount for r in self.refunds(db, wallets, receivers=theirs) if r.position > opened
-        )
-        return max(paid - back, 0)
+        pays: dict[int, list[Any]] = defaultdict(list)
+        for row, _ in self._rows(db, s.payments, where, None, None):
+            pays[owner[str(row.payer)]].append(row)
+        back: dict[int, list[Move]] = defaultdict(list)
+        for refund in self.refunds(db, wallets, receivers=set(owner)):
+            back[owner[refund.wallet]].append(refund)
+        out: dict[int, int] = {}
+        for citizen in citizen_ids:
+            theirs = pays.get(citizen, [])
+            if not theirs or int(theirs[-1].merchant_id) != shop:
+                out[citizen] = 0
+                continue
+            opened: Position = (-1, -1)
+            for row in theirs:
+                if int(row.merchant_id) != shop:
+                    opened = (row.block_number, row.log_index)
+            paid = sum(r.amount for r in theirs if (r.block_number, r.log_index) > opened)
+            given = sum(r.amount for r in back.get(citizen, []) if r.position > opened)
+            out[citizen] = max(paid - given, 0)
+        return out
 
     def refunded(
         self, db: sa.Connection, shop: int, wallets: set[str]
@@ -348,10 +364,12 @@ class ShopBooks:
             refunds = self.refunds(db, wallets, start, end)
             by_payment, codes = self.refunded(db, shop, wallets)
             people = self.residents(db, {m.wallet for m in payments + refunds})
-            windows = {
-                r.citizen_id: self.window(db, r.citizen_id, shop, wallets)
-                for r in {people[m.wallet] for m in payments if m.wallet in people}
-            }
+            windows = self.windows(
+                db,
+                {people[m.wallet].citizen_id for m in payments if m.wallet in people},
+                shop,
+                wallets,
+            )
         lines = []
         for m in payments:
             person = people.get(m.wallet)
