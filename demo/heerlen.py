@@ -32,6 +32,7 @@ class Shop:
     lon: float
     bank: str  # fictional bank code for the demo IBAN
     website: str | None = None
+    opening_hours: str | None = None  # as on the door; residents read it on /burger
 
 
 @dataclass(frozen=True)
@@ -81,15 +82,15 @@ STAFF: tuple[Staff, ...] = (
 
 SHOPS: tuple[Shop, ...] = (
     Shop(7, "Bakkerij Coriovallum", "bakery", "Saroleastraat 48", "6411 HN", "Centrum",
-         50.88795, 5.98035, "RABO"),
+         50.88795, 5.98035, "RABO", opening_hours="di-za 7.30-17.00"),
     Shop(8, "Café De Mijnlamp", "bar", "Pancratiusplein 12", "6411 JR", "Centrum",
-         50.88815, 5.98165, "INGB"),
+         50.88815, 5.98165, "INGB", opening_hours="ma-zo 10.00-24.00"),
     Shop(9, "Boekhandel Het Geleenbeekje", "bookshop", "Akerstraat 70", "6411 HB", "Centrum",
-         50.88690, 5.98240, "ABNA"),
+         50.88690, 5.98240, "ABNA", opening_hours="di-za 9.30-18.00"),
     Shop(10, "Wijktheater De Schacht", "theatre", "Heerlerbaan 110", "6418 CH", "Heerlerbaan",
-         50.87420, 6.00480, "SNSB"),
+         50.87420, 6.00480, "SNSB", opening_hours="kassa wo-za 13.00-17.00"),
     Shop(11, "Fietsenmaker Oranje Nassau", "bike shop", "Hoofdstraat 23", "6431 LA",
-         "Hoensbroek", 50.92180, 5.92650, "ASNB"),
+         "Hoensbroek", 50.92180, 5.92650, "ASNB", opening_hours="ma-vr 9.00-18.00, za 9.00-16.00"),
 )  # fmt: skip
 
 CITIZENS: tuple[Citizen, ...] = (

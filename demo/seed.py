@@ -123,7 +123,7 @@ def write_examples(folder: Path, accounts: list[str], now: int) -> dict[str, Pat
     )
     write_csv(
         paths["merchants"],
-        ["address", "name", "kind", "street", "postcode", "neighbourhood", "lat", "lon"],
+        MERCHANTS_HEADER,
         [
             [
                 accounts[s.account],
@@ -134,6 +134,7 @@ def write_examples(folder: Path, accounts: list[str], now: int) -> dict[str, Pat
                 s.neighbourhood,
                 s.lat,
                 s.lon,
+                s.opening_hours or "",
             ]
             for s in heerlen.SHOPS
         ],
@@ -145,6 +146,20 @@ def write_examples(folder: Path, accounts: list[str], now: int) -> dict[str, Pat
     )
     paths["tasks"].write_text(tasks_yaml(now), encoding="utf-8")
     return paths
+
+
+#: The columns of the example merchants.csv (wesh.csv_rows.MERCHANT_COLUMNS).
+MERCHANTS_HEADER = [
+    "address",
+    "name",
+    "kind",
+    "street",
+    "postcode",
+    "neighbourhood",
+    "lat",
+    "lon",
+    "opening_hours",
+]
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:

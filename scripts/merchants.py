@@ -8,14 +8,14 @@ show; deactivate; list.
     ape run merchants list
 
 The CSV holds what a shop shows on its door (columns ``address, name, kind, street, postcode,
-neighbourhood`` and optionally ``city, lat, lon, website``). Each shop's public document goes to
-the content store and only its CID goes on chain. IBANs do not belong in this file: they stay in
-the city's bank-accounts file used by ``redemptions sepa``. As for citizens, the whole file is
-checked first and a rerun skips shops already registered. ``update`` takes the same file for
-shops that moved, were renamed or have a new website: it publishes each changed document and
-points the shop's wallet at it; shops whose document is unchanged are skipped. ``move`` moves a
-shop that lost its key to a new wallet: its balance, id and details go along, open cash-outs are
-still paid to its bank account, and the old wallet is retired.
+neighbourhood`` and optionally ``city, lat, lon, website, opening_hours``). Each shop's public
+document goes to the content store and only its CID goes on chain. IBANs do not belong in this file:
+they stay in the city's bank-accounts file used by ``redemptions sepa``. As for citizens, the whole
+file is checked first and a rerun skips shops already registered. ``update`` takes the same file for
+shops that moved, were renamed or have a new website: it publishes each changed document and points
+the shop's wallet at it; shops whose document is unchanged are skipped. ``move`` moves a shop that
+lost its key to a new wallet: its balance, id and details go along, open cash-outs are still paid to
+its bank account, and the old wallet is retired.
 """
 
 from __future__ import annotations

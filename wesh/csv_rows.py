@@ -243,6 +243,8 @@ MERCHANT_COLUMNS = [
     Column("lat", ("latitude", "breedtegraad"), required=False),
     Column("lon", ("longitude", "lengtegraad", "lng"), required=False),
     Column("website", ("site",), required=False),
+    # As the shop says it on its door ("di-za 8.00-17.00"); residents read it on /burger.
+    Column("opening_hours", ("openingstijden", "open"), required=False),
 ]
 
 
@@ -259,6 +261,7 @@ class MerchantRow:
     lat: float | None
     lon: float | None
     website: str | None
+    opening_hours: str | None = None
 
     def document(self) -> dict[str, Any]:
         """The shop's public document (``wesh.metadata.merchant_document``): what the dApp shows."""
@@ -272,6 +275,7 @@ class MerchantRow:
             lat=self.lat,
             lon=self.lon,
             website=self.website,
+            opening_hours=self.opening_hours,
         )
 
 
@@ -328,6 +332,7 @@ def parse_merchants(path: Path | str) -> list[MerchantRow]:
                     lat=lat,
                     lon=lon,
                     website=row.get("website") or None,
+                    opening_hours=row.get("opening_hours") or None,
                 )
             )
     _check(result, errors, path)
