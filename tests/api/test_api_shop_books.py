@@ -395,3 +395,31 @@ async def test_the_books_on_postgresql(stack: Stack, books: Books, pg_url: str) 
     assert [c["number"] for c in lines] == [2, 1]
     text = (await shop.get("/merchant/payments.csv")).content.decode("utf-8-sig")
     assert text.count("\r\n") == 1 + 13 + 2
+
+
+async def test_a_moved_resident_is_refunded_on_the_new_phone_and_plain_transfers_open_nothing(
+    app: Any, stack: Stack, books: Books
+) -> None:
+    """(Last: it adds to the day's figures the tests above count.)"""
+    shop = await with_key(app, books.shop)
+    # Resident 8 (paid 2.50) moves to a new phone: the refund goes to the new wallet.
+    old, new = books.residents[8], Account.create()
+    stack.send(stack.wesh.move_citizen(old.address, new.address), "admin")
+    stack.sync()
+    payment = payment_of(await day_of(shop), code_of(8))
+    assert payment["refundable"] == 250
+    refund = await shop.post("/merchant/refunds", json={"payment": payment["id"], "amount": 100})
+    assert refund.status_code == 200, refund.text
+    send_prepared(stack, refund.json())
+    assert stack.wesh.balance_of(new.address) == REWARD - 250 + 100
+    after = payment_of(await day_of(shop), code_of(8))
+    assert (after["refunded"], after["refundable"]) == (100, 150)
+    # Resident 9 (paid 3.00 with a payment request) also sends 5.00 by a plain transfer: the
+    # contract's window holds only the 3.00, so no more than that can go back for either.
+    send(stack, stack.wesh.transfer(books.shop.address, 500), books.residents[9])
+    stack.sync()
+    day = await day_of(shop)
+    plain = next(p for p in day["payments"] if p["amount"] == 500)
+    assert plain["refundable"] == 300
+    above = await shop.post("/merchant/refunds", json={"payment": plain["id"], "amount": 301})
+    assert above.status_code == 422 and above.json()["params"]["limit"] == 300
