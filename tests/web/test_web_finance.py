@@ -24,7 +24,16 @@ from typing import Any
 
 import pytest
 import webstack
-from conftest import DESKTOP, PHONE, Visitor, axe_violations, money_text, shot, sign_in
+from conftest import (
+    DESKTOP,
+    PHONE,
+    Visitor,
+    axe_violations,
+    copy_to_docs,
+    money_text,
+    shot,
+    sign_in,
+)
 from playwright.sync_api import Page, expect
 from webstack import BAKERY, CAFE, DEWI, OFFICER, Stack
 
@@ -126,6 +135,11 @@ def test_the_treasurer_pays_the_shops_by_sepa_file_and_downloads_the_books(
     expect(card).to_contain_text("door jou")
     message_id = card.locator(".message-id").inner_text()
     audit(city, "city-payouts-file", found)
+    copy_to_docs(page, "finance-payout-file-desktop")  # with WESH_DOCS_SCREENSHOTS=1
+    page.set_viewport_size(PHONE)
+    card.scroll_into_view_if_needed()
+    copy_to_docs(page, "finance-payout-file-phone")
+    page.set_viewport_size(DESKTOP)
 
     # The file as the bank gets it: schema-valid pain.001, the bakery's account and amount.
     data = download(page, "Download bestand voor de bank (XML)")
