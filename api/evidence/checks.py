@@ -22,6 +22,7 @@ demo, the city's scripts): a look at the checks first hashes submissions not see
 
 from __future__ import annotations
 
+import contextlib
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -128,27 +129,33 @@ class EvidenceChecks:
                 )
             if not rows:  # nothing readable: marked, so it is not read again at every look
                 rows = [{"role": "", "photo_cid": None, "phash": None}]
-            with self.engine.begin() as db:
-                exists = db.execute(
-                    sa.select(sa.literal(1))
-                    .where(evidence_photos.c.evidence_cid == sub.evidence_cid)
-                    .limit(1)
-                ).first()
-                if exists is None:
-                    db.execute(
-                        evidence_photos.insert(),
-                        [
-                            {
-                                **row,
-                                "evidence_cid": sub.evidence_cid,
-                                "task_id": sub.task_id,
-                                "citizen_id": sub.citizen_id,
-                                "handed_in_at": sub.handed_in_at,
-                            }
-                            for row in rows
-                        ],
-                    )
+            # Another request may hash it at the same moment: its rows are the same.
+            with contextlib.suppress(sa.exc.IntegrityError):
+                self._insert(sub, rows)
         return len(todo)
+
+    def _insert(self, sub: Submission, rows: list[dict[str, Any]]) -> None:
+        """The photo rows of one submission, unless they are there already."""
+        with self.engine.begin() as db:
+            exists = db.execute(
+                sa.select(sa.literal(1))
+                .where(evidence_photos.c.evidence_cid == sub.evidence_cid)
+                .limit(1)
+            ).first()
+            if exists is None:
+                db.execute(
+                    evidence_photos.insert(),
+                    [
+                        {
+                            **row,
+                            "evidence_cid": sub.evidence_cid,
+                            "task_id": sub.task_id,
+                            "citizen_id": sub.citizen_id,
+                            "handed_in_at": sub.handed_in_at,
+                        }
+                        for row in rows
+                    ],
+                )
 
     def submission(self, evidence_cid: str) -> Submission:
         """The submission on chain that handed in ``evidence_cid`` (the latest, if several)."""

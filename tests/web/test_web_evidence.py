@@ -27,7 +27,7 @@ from conftest import (
 from photos import phone_photos
 from playwright.sync_api import Page, expect
 from test_web_words import PAGE_TEXT_JS, jargon
-from webstack import ANNA, BRAM, OFFICER, Stack
+from webstack import BRAM, DEWI, OFFICER, Stack
 
 from demo.photos import moved, phone_photo
 from wesh.metadata import FolderStore, put_document, task_document
@@ -88,10 +88,10 @@ def test_phone_photos_handed_in_and_reviewed_with_time_distance_reuse_and_refere
     stack.wait_indexed()
 
     # --- the resident claims, then takes 12 MP phone photos with EXIF, 30 m from the pin
-    anna = visit(ANNA, f"/burger/klus/{first}", record_texts=True)
-    sign_in(anna)
-    signed_in = len(anna.seen)  # (signing in with an own app names it a wallet: not read here)
-    phone = anna.page
+    dewi = visit(DEWI, f"/burger/klus/{first}", record_texts=True)
+    sign_in(dewi)
+    signed_in = len(dewi.seen)  # (signing in with an own app names it a wallet: not read here)
+    phone = dewi.page
     claim_task(phone)
     expect(phone.get_by_text("Je hebt de klus aangenomen. Succes!")).to_be_visible()
     now = int(stack.w3.eth.get_block("latest")["timestamp"])
@@ -133,8 +133,8 @@ def test_phone_photos_handed_in_and_reviewed_with_time_distance_reuse_and_refere
     expect(phone.get_by_text("Ingeleverd! Je hoort het als de gemeente")).to_be_visible(
         timeout=30_000
     )
-    assert [t for t in anna.seen if "Er ging iets mis" in t] == []
-    assert jargon("\n".join(anna.seen[signed_in:])) == []
+    assert [t for t in dewi.seen if "Er ging iets mis" in t] == []
+    assert jargon("\n".join(dewi.seen[signed_in:])) == []
 
     # --- another resident hands in the same "after" photo for another task, far from its pin,
     # through the API as a page would (as it was taken: the API reads its EXIF itself)
@@ -196,13 +196,14 @@ def test_phone_photos_handed_in_and_reviewed_with_time_distance_reuse_and_refere
         )
     )
     expect(checks.locator("li")).to_have_count(4)  # far (both photos), before the claim, reused
-    # Anna's own hand-in: only its "after" photo is named (reused by Bram), nothing else.
+    # Dewi's own hand-in: only its "after" photo is named (reused by Bram), nothing else.
     expect(mine.locator(".evidence-checks li")).to_have_count(1)
     expect(mine.locator(".evidence-checks")).to_contain_text(
         f"Foto na het werk: dezelfde (of bijna dezelfde) foto is ook ingeleverd voor klus {second}"
     )
-    theirs.scroll_into_view_if_needed()
     shot(page, "city-review-evidence-desktop")
+    # For the README: Dewi's hand-in from its title (below the sticky batch bar).
+    mine.evaluate("el => { el.scrollIntoView({ block: 'start' }); window.scrollBy(0, -72); }")
     copy_to_docs(page, "evidence-review-desktop")
     audit(page, "city-review-evidence")
 
@@ -236,6 +237,7 @@ def test_phone_photos_handed_in_and_reviewed_with_time_distance_reuse_and_refere
             option,
         )
         assert fits, f"{option!r} is cut off at 360 px"
+    theirs.locator(".reason-reads").evaluate("el => el.scrollIntoView({ block: 'end' })")
     copy_to_docs(page, "evidence-review-phone")
     audit(page, "city-review-reason-chosen")
     theirs.get_by_role("button", name="Afkeuren").click()
