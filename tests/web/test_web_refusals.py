@@ -39,7 +39,8 @@ def test_yearly_cap_reached_is_explained_in_dutch_and_english(visit, stack: Stac
     page.get_by_role("button", name="Switch to English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tasks in Heerlen")
     cas.go(f"/burger/klus/{stack.task_ids['bench']}")
-    page.get_by_role("button", name="Take on this task").click()
+    page.get_by_role("button", name="Take on this task", exact=True).click()
+    page.get_by_role("button", name="Read: take on this task").click()
     expect(page.locator(".status-error")).to_contain_text("You have reached your yearly limit")
 
 

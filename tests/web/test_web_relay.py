@@ -237,7 +237,8 @@ def test_a_spent_quota_is_said_in_words_and_nothing_is_sent(visit, stack: Stack)
         expect(page.get_by_role("button", name="Klus aannemen")).to_be_visible()
         # In English the same refusal comes in English.
         page.get_by_role("button", name="Switch to English").click()
-        page.get_by_role("button", name="Take on this task").click()
+        page.get_by_role("button", name="Take on this task", exact=True).click()
+        page.get_by_role("button", name="Read: take on this task").click()
         expect(page.locator(".task-actions .status-error")).to_contain_text(
             "the most per day. You can again tomorrow."
         )

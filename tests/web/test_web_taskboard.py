@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import httpx
-from conftest import DESKTOP, PHONE, axe_violations, shot, sign_in
+from conftest import DESKTOP, PHONE, axe_violations, copy_to_docs, shot, sign_in
 from playwright.sync_api import Page, expect
 from webstack import OFFICER, STRANGER, Stack
 
@@ -114,6 +114,8 @@ def test_the_task_manager_commissions_sees_the_overview_filters_and_cancels(
     no_axe(page, "overview")
     page.set_viewport_size(DESKTOP)
     shot(page, "city-taskboard-desktop")
+    page.locator("#board-title").evaluate("el => el.scrollIntoView()")
+    copy_to_docs(page, "stadsbeheer-taskboard-desktop")
     # Filter: the kind zwerfafval only.
     page.get_by_label("Soort klus").select_option(label="zwerfafval")
     page.get_by_role("button", name="Toon").click()
@@ -161,7 +163,10 @@ def test_a_resident_reads_the_safety_note_before_taking_a_task_on(visit, stack: 
     no_axe(page, "safety note before claiming")
     page.set_viewport_size(PHONE)
     shot(page, "citizen-safety-phone")
+    page.locator(".safety").scroll_into_view_if_needed()
+    copy_to_docs(page, "stadsbeheer-safety-phone")
     # Not now: back to the task, nothing sent.
+    expect(page.get_by_role("button", name="Klus aannemen", exact=True)).to_be_hidden()
     page.get_by_role("button", name="Nog niet").click()
     expect(page.locator(".safety")).to_be_hidden()
     page.get_by_role("button", name="Klus aannemen", exact=True).click()

@@ -364,9 +364,9 @@ function taskTable(board, list) {
       h('td', {}, hoodName(task.neighbourhood)),
       h('td', {}, categoryName(task.category, list)),
       h('td', { class: 'num' }, money(task.reward)),
-      h('td', { class: task.above_warning ? 'num above-warning' : 'num' },
+      h('td', { class: task.above_warning ? 'num hourly-cell above-warning' : 'num hourly-cell' },
         task.hourly === null ? t('board_no_estimate') : money(task.hourly),
-        task.above_warning ? h('span', { class: 'badge warning' }, ` ${t('board_above')}`) : null),
+        task.above_warning ? [' ', h('span', { class: 'badge warning' }, t('board_above'))] : null),
       h('td', { class: 'num' }, `${task.slots_open} / ${task.slots}`),
       h('td', {}, h('span', { class: `badge state-${task.state}` }, t(`board_state_${task.state}`))),
       h('td', {}, claimsText(task)),
@@ -378,7 +378,7 @@ function taskTable(board, list) {
     h('div', { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-labelledby': 'board-title' },
       h('table', { class: 'data board' },
         h('caption', { class: 'visually-hidden' }, t('board_title')),
-        h('thead', {}, h('tr', {}, ['board_col_task', 'col_hood', 'f_category', 'f_reward', 'board_col_hourly', 'board_col_places', 'board_state', 'board_col_claims', 'board_col_action']
+        h('thead', {}, h('tr', {}, ['board_col_task', 'col_hood', 'f_category', 'board_col_reward', 'board_col_hourly', 'board_col_places', 'board_state', 'board_col_claims', 'board_col_action']
           .map((key) => h('th', { scope: 'col' }, t(key))))),
         h('tbody', {}, rows))));
   if (board.truncated) section.append(h('p', { class: 'hint' }, t('board_truncated')));
@@ -394,14 +394,16 @@ function cancelCell(task, title) {
   const no = h('button', { type: 'button', class: 'btn' }, t('board_cancel_no'));
   const question = h('p', { id: uid('cancel') }, t('board_cancel_confirm', { title, money: money(task.reward * task.slots_open) }));
   const confirm = h('div', { class: 'confirm', role: 'group', 'aria-labelledby': question.id, hidden: true }, question, h('div', { class: 'row-actions' }, yes, no));
+  // Buttons are display: inline-flex, which beats the hidden attribute: hide their wrapper.
+  const opener = h('div', {}, open);
   open.addEventListener('click', () => {
     confirm.hidden = false;
-    open.hidden = true;
+    opener.hidden = true;
     yes.focus();
   });
   no.addEventListener('click', () => {
     confirm.hidden = true;
-    open.hidden = false;
+    opener.hidden = false;
     open.focus();
   });
   yes.addEventListener('click', () => busy(yes, async () => {
@@ -416,7 +418,7 @@ function cancelCell(task, title) {
       }
     }
   }));
-  return h('div', {}, open, confirm, status);
+  return h('div', {}, opener, confirm, status);
 }
 
 // A share as a number with a bar behind it (set through the style object: the page's content

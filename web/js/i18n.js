@@ -686,6 +686,7 @@ const T = {
   board_warning_note: ['Een beloning boven {limit} per uur is gemarkeerd: zo’n klus lijkt op betaald werk.', 'A reward above {limit} an hour is marked: such a task looks like paid work.'],
   board_none: ['Geen klussen bij deze keuze.', 'No tasks match this choice.'],
   board_col_task: ['Klus', 'Task'],
+  board_col_reward: ['Beloning', 'Reward'],
   board_col_hourly: ['Per uur', 'Per hour'],
   board_col_places: ['Plekken vrij', 'Places left'],
   board_col_claims: ['Inwoners', 'Residents'],

@@ -31,6 +31,8 @@ export async function claimAfterSafety(task, confirm) {
   const doc = task.document || {};
   const note = await safetyNote(doc);
   const open = h('button', { type: 'button', class: 'btn btn-primary', 'aria-expanded': 'false' }, t('claim'));
+  // Buttons are display: inline-flex, which beats the hidden attribute: hide their wrapper.
+  const opener = h('div', {}, open);
   const back = h('button', { type: 'button', class: 'btn' }, t('safety_back'));
   const heading = h('h2', { id: 'safety-title', tabindex: '-1' }, t('safety_title'));
   const box = h('section', { class: 'card safety', 'aria-labelledby': 'safety-title', hidden: true },
@@ -41,15 +43,15 @@ export async function claimAfterSafety(task, confirm) {
     h('div', { class: 'row-actions' }, confirm, back));
   open.addEventListener('click', () => {
     box.hidden = false;
-    open.hidden = true;
+    opener.hidden = true;
     open.setAttribute('aria-expanded', 'true');
     heading.focus();
   });
   back.addEventListener('click', () => {
     box.hidden = true;
-    open.hidden = false;
+    opener.hidden = false;
     open.setAttribute('aria-expanded', 'false');
     open.focus();
   });
-  return h('div', { class: 'claim-step' }, open, box);
+  return h('div', { class: 'claim-step' }, opener, box);
 }
