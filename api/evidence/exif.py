@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import struct
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -55,7 +56,9 @@ def load_segment(segment: bytes) -> Image.Exif | None:
         return None
     exif = Image.Exif()
     try:
-        exif.load(body)
+        with warnings.catch_warnings():  # a damaged block is read as far as it goes, quietly
+            warnings.simplefilter("ignore")
+            exif.load(body)
     except (OSError, ValueError, SyntaxError, struct.error, IndexError, KeyError):
         return None
     return exif
@@ -119,7 +122,17 @@ def _taken_at(exif: Image.Exif, gps: dict[int, Any]) -> int | None:
 
 
 def facts(exif: Image.Exif | None, pin: tuple[float, float] | None) -> PhotoFacts:
-    """Capture time, and distance to ``pin`` (the task's lat, lon); the coordinates are dropped."""
+    """Capture time, and distance to ``pin`` (the task's lat, lon); the coordinates are dropped.
+    Whatever a damaged block holds, the answer is facts or None, never an error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return _facts(exif, pin)
+        except (OSError, ValueError, TypeError, KeyError, IndexError, struct.error):
+            return PhotoFacts()
+
+
+def _facts(exif: Image.Exif | None, pin: tuple[float, float] | None) -> PhotoFacts:
     if exif is None or (not len(exif) and not exif.get_ifd(ExifTags.IFD.GPSInfo)):
         return PhotoFacts()
     try:

@@ -103,6 +103,25 @@ def test_exif_facts_time_zone_and_position() -> None:
     assert exif.facts(None, PIN) == exif.PhotoFacts()
 
 
+def test_a_damaged_exif_block_gives_no_facts_and_no_error() -> None:
+    """2,000 blocks with bytes changed or cut short: facts or nothing, never an exception."""
+    import random
+    import warnings
+
+    base = camera_exif(1_796_000_000, *moved(*PIN, 50)).tobytes()
+    chance = random.Random(15)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and quietly: nothing for the logs
+        for _ in range(2000):
+            damaged = bytearray(base)
+            for _ in range(chance.randint(1, 12)):
+                damaged[chance.randrange(6, len(damaged))] = chance.randrange(256)
+            if chance.random() < 0.2:
+                damaged = damaged[: chance.randrange(6, len(damaged))]
+            found = exif.facts(exif.load_segment(bytes(damaged)), PIN)
+            assert isinstance(found, exif.PhotoFacts)
+
+
 def test_store_has_a_photo_limit_and_a_document_limit(tmp_path: Path) -> None:
     store = FolderStore(tmp_path)
     photo = shrunk(phone_photo(seed=5))
