@@ -138,7 +138,7 @@ def test_the_shops_nearest_first_with_location_and_by_neighbourhood_without(
         assert not [r for r in requests if coordinate in r], requests
 
     # The map: a pin for each shop, its popup names it.
-    page.locator(".shops").get_by_role("button", name="Kaart").click()
+    page.get_by_role("button", name="Plattegrond").click()
     pins = page.locator("#shop-map-slot .pin-shop")
     expect(pins).to_have_count(2)
     page.locator("#shop-map-slot .pin-shop[aria-label^='Bakkerij']").click()

@@ -865,6 +865,9 @@ const T = {
   shops_count: ['{n} plekken', '{n} places'],
   shops_none: ['Er doen nog geen winkels mee.', 'No shops take part yet.'],
   shops_failed: ['De winkels konden niet geladen worden. Probeer het later opnieuw.', 'The shops could not be loaded. Please try again later.'],
+  shops_view_list: ['Overzicht', 'Overview'],
+  shops_view_map: ['Plattegrond', 'Street plan'],
+  shops_view_label: ['Winkels tonen als', 'Show the shops as'],
   shops_near: ['Dichtstbij eerst', 'Nearest first'],
   shops_near_busy: ['Je locatie opvragen…', 'Finding your location…'],
   shops_near_done: [

@@ -126,8 +126,8 @@ export async function shopsSection(home = null) {
       { enableHighAccuracy: false, timeout: 15000, maximumAge: 0 },
     );
   });
-  const listButton = h('button', { type: 'button', class: 'btn btn-toggle', 'aria-pressed': 'true' }, t('view_list'));
-  const mapButton = h('button', { type: 'button', class: 'btn btn-toggle', 'aria-pressed': 'false' }, t('view_map'));
+  const listButton = h('button', { type: 'button', class: 'btn btn-toggle', 'aria-pressed': 'true' }, t('shops_view_list'));
+  const mapButton = h('button', { type: 'button', class: 'btn btn-toggle', 'aria-pressed': 'false' }, t('shops_view_map'));
   listButton.addEventListener('click', () => {
     view = 'list';
     listButton.setAttribute('aria-pressed', 'true');
@@ -147,7 +147,7 @@ export async function shopsSection(home = null) {
     h('h2', { id: 'shops-title' }, t('shops_title')),
     h('p', {}, t('shops_intro')),
     h('div', { class: 'toolbar' },
-      h('div', { class: 'toggle', role: 'group', 'aria-label': t('view_label') }, listButton, mapButton),
+      h('div', { class: 'toggle', role: 'group', 'aria-label': t('shops_view_label') }, listButton, mapButton),
       near),
     status, order, list, mapSlot,
   );
