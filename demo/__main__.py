@@ -26,7 +26,8 @@ from typing import Any
 from web3 import Web3
 
 from demo import heerlen
-from demo.seed import NETWORK, Seeded, dev_key, seed, story_start
+from demo.finance import keep_bank_accounts
+from demo.seed import MERCHANT_MANAGER, NETWORK, Seeded, dev_key, seed, story_start
 from demo.services import SERVICES, Supervisor, service_env, wesh_services
 from wesh import anvil
 from wesh.artifacts import ROOT
@@ -262,6 +263,13 @@ def run(args: argparse.Namespace, state_dir: Path, supervisor: Supervisor) -> in
         store=FolderStore(content),
         start=start,
         log=say,
+    )
+    # The shops' bank accounts on the web, as the merchant manager keeps them (demo/finance.py).
+    keep_bank_accounts(
+        f"sqlite:///{state_dir / 'wesh.db'}",
+        seeded.examples / "merchant-bank-accounts.csv",
+        seeded.accounts[MERCHANT_MANAGER],
+        start,
     )
     w3 = Web3(Web3.HTTPProvider(node.url))
     deployment = seeded.deployment

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -182,6 +183,10 @@ def test_one_command_brings_up_a_seeded_heerlen_and_ctrl_c_stops_it(demo_dir: Pa
         summary = sepa.check(payout.read_bytes())
         assert summary.end_to_end_ids == ("WESH-R1",)
         assert history.payment_references() == {1: summary.message_id}
+        # The shops' bank accounts are kept on the web too (demo/finance.py), so the treasurer's
+        # page can pay the bar's open cash-out by a payout file made there.
+        with sqlite3.connect(demo_dir / "wesh.db") as db:
+            assert db.execute("SELECT count(*) FROM api_bank_accounts").fetchone() == (5,)
         keys = (demo_dir / "accounts.txt").read_text()
         assert accounts[12] in keys and "0x" in keys.split(accounts[12])[1][:5]
 
