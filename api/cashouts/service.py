@@ -7,7 +7,9 @@ import sqlalchemy as sa
 from eth_utils import to_checksum_address
 from sqlalchemy.engine import Engine
 
+from api import tables
 from api.cashouts.schemas import CashoutOut
+from api.errors import Conflict
 from api.merchants.service import of_shop, shop_of
 from api.prepared import PreparedTx, Transactions
 from indexer import schema as s
@@ -52,7 +54,19 @@ class CashoutService:
         return self.txs.prepare(self.txs.wesh.redeem(amount), sender, "redeem", amount=amount)
 
     def mark_paid(self, redemption_ids: list[int], reference: str, sender: str) -> PreparedTx:
-        """Recording that the bank transfer with ``reference`` paid these cash-outs."""
+        """Recording that the bank transfer with ``reference`` paid these cash-outs. A cash-out
+        in a payout file (``api.finance``) is marked paid from that file, never by hand: the
+        bank may pay the file too."""
+        with self.engine.connect() as db:
+            filed = sorted(
+                db.execute(
+                    sa.select(tables.payout_filed.c.redemption_id).where(
+                        tables.payout_filed.c.redemption_id.in_(sorted(set(redemption_ids)))
+                    )
+                ).scalars()
+            )
+        if filed:
+            raise Conflict("payout_already_filed", ids=", ".join(map(str, filed)))
         return self.txs.prepare(
             self.txs.wesh.mark_paid(redemption_ids, reference),
             sender,

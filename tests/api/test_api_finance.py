@@ -282,6 +282,11 @@ async def test_a_payout_file_pays_each_cash_out_once_and_marks_them_paid(
     assert (reply.status_code, reply.json()["code"]) == (409, "payout_already_filed")
     reply = await treasurer.post("/city/payout-files", json={"redemption_ids": [9]})
     assert (reply.status_code, reply.json()["code"]) == (409, "payout_not_open")
+    # Nor by hand: a cash-out in a file is marked paid from the file (the bank may pay it).
+    reply = await treasurer.post(
+        "/city/redemptions/mark-paid", json={"redemption_ids": [3], "payment_reference": "X-1"}
+    )
+    assert (reply.status_code, reply.json()["code"]) == (409, "payout_already_filed")
 
     # The bar's account is added: a second file pays only its cash-out; made again (say the bank
     # refused it), the new file replaces it and the old one can no longer be marked paid.
