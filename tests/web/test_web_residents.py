@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from conftest import DESKTOP, PHONE, Visitor, axe_violations, copy_to_docs, shot, sign_in
 from playwright.sync_api import Page, expect
 from push_service import PushService
@@ -148,6 +149,16 @@ def test_the_shops_nearest_first_with_location_and_by_neighbourhood_without(
     assert not [e for e in dewi.console_errors if "pageerror" in e], dewi.console_errors
 
 
+def subscribed_language(stack: Stack) -> str | None:
+    """The language of the (one) push subscription in the stack's database."""
+    engine = sa.create_engine(stack.database_url)
+    try:
+        with engine.connect() as db:
+            return db.execute(sa.text("SELECT lang FROM api_push_subscriptions")).scalar()
+    finally:
+        engine.dispose()
+
+
 def commission(stack: Stack, title: str) -> int:
     """A small task of the city's (its document in the content store, then on chain)."""
     officer = UnlockedSigner(stack.account(OFFICER))
@@ -241,10 +252,16 @@ def test_an_approval_reaches_the_inbox_and_the_phone(
         assert api.get("/me/notifications/unread").json() == {"unread": 0}
     finally:
         api.close()
-    # In English too (the message's own words; the push's follow the subscription's language).
+    # In English too; the pushes follow: the messages page renews the subscription's language.
     page.locator("button.lang").filter(has_text="English").click()
     expect(page.locator(".message").first).to_contain_text("Approved: Sweep the leaves")
+    expect(page.get_by_role("button", name="Turn notifications off")).to_be_visible()
+    deadline = time.monotonic() + 10
+    while subscribed_language(stack) != "en" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert subscribed_language(stack) == "en"
     page.locator("button.lang").filter(has_text="Nederlands").click()
+    expect(page.get_by_role("button", name="Meldingen uitzetten")).to_be_visible()
 
     # Notifications off again: the subscription is gone, the messages stay.
     page.get_by_role("button", name="Meldingen uitzetten").click()

@@ -140,6 +140,11 @@ async function pushCard() {
     on = false;
   }
   show();
+  if (on) {
+    // The pushes speak the language the app is in now (it may have been switched since).
+    const json = (await currentSubscription()).toJSON();
+    api('/me/push', { method: 'POST', body: { endpoint: json.endpoint, keys: json.keys, lang: getLang() } }).catch(() => {});
+  }
   if (Notification.permission === 'denied') status.set(t('push_denied'), 'info');
   button.addEventListener('click', () =>
     busy(button, async () => {

@@ -210,32 +210,27 @@ export async function pinMap(container, config, { base, lat, lon, onPick }) {
 export async function shopMap(container, shops, config, { base, kindName, here }) {
   const { L, map } = await baseMap(container, config, base, HEERLEN, 13);
   container.querySelector('.map').setAttribute('aria-label', t('shops_map_label'));
-  const points = [];
-  for (const shop of shops) {
-    const doc = shop.document || {};
-    const where = doc.location || {};
-    if (typeof where.lat !== 'number' || typeof where.lon !== 'number') continue;
-    const icon = L.divIcon({ className: 'pin pin-shop', html: '', iconSize: [44, 44], iconAnchor: [22, 44] });
-    const marker = L.marker([where.lat, where.lon], { icon, title: shop.name, keyboard: true });
-    marker.on('add', () => {
-      const el = marker.getElement();
-      if (el) {
-        el.textContent = '€';
-        el.setAttribute('aria-label', `${shop.name}, ${kindName(shop.kind)}`);
-      }
-    });
-    const address = doc.address || {};
-    const popup = h('div', {},
-      h('p', { class: 'popup-title' }, shop.name),
-      h('p', {}, [kindName(shop.kind), address.street].filter(Boolean).join(' · ')),
-      doc.opening_hours ? h('p', {}, t('shop_open', { hours: doc.opening_hours })) : null);
-    marker.bindPopup(popup).addTo(map);
-    points.push([where.lat, where.lon]);
-  }
+  const located = shops
+    .map((shop) => ({ shop, where: (shop.document && shop.document.location) || {} }))
+    .filter(({ where }) => typeof where.lat === 'number' && typeof where.lon === 'number')
+    .map(({ shop, where }) => ({ shop, lat: where.lat, lon: where.lon }));
+  const points = located.map((item) => [item.lat, item.lon]);
   if (here) {
     L.circleMarker([here.lat, here.lon], { radius: 8, color: '#00573f', fillOpacity: 0.9, interactive: false }).addTo(map);
     points.push([here.lat, here.lon]);
   }
   if (points.length > 1) map.fitBounds(points, { padding: [40, 40], maxZoom: 16 });
+  addPins(map, located, {
+    className: 'pin-shop',
+    label: ({ shop }) => ({ text: '€', name: `${shop.name}, ${kindName(shop.kind)}` }),
+    popup: ({ shop }) => {
+      const doc = shop.document || {};
+      const address = doc.address || {};
+      return h('div', {},
+        h('p', { class: 'popup-title' }, shop.name),
+        h('p', {}, [kindName(shop.kind), address.street].filter(Boolean).join(' · ')),
+        doc.opening_hours ? h('p', {}, t('shop_open', { hours: doc.opening_hours })) : null);
+    },
+  });
   return map;
 }
