@@ -129,10 +129,35 @@ def test_phone_photos_handed_in_and_reviewed_with_time_distance_reuse_and_refere
     # The real photo: handed in (shrunk by the page, its EXIF sent beside it).
     phone.get_by_label("Foto na het werk").set_input_files(after)
     expect(after_field.locator(".photo-note")).to_be_hidden()
+    # What the phone sends: the size of each part of the form (a look at fetch, no change).
+    phone.evaluate(
+        """() => {
+          window.__parts = [];
+          const send = window.fetch;
+          window.fetch = (url, init) => {
+            if (init && init.body instanceof FormData) {
+              const parts = {};
+              for (const [name, v] of init.body.entries()) parts[name] = v.size ?? v.length;
+              window.__parts.push(parts);
+            }
+            return send(url, init);
+          };
+        }"""
+    )
     phone.get_by_role("button", name=HAND_IN).click()
     expect(phone.get_by_text("Ingeleverd! Je hoort het als de gemeente")).to_be_visible(
         timeout=30_000
     )
+    # Two 12 MP photos (about 5 MB each) go as shrunk photos, each over the documents' 256 KiB
+    # (defect 1), and their EXIF segments: a tenth of the originals.
+    (parts,) = phone.evaluate("window.__parts")
+    print(
+        f"hand-in upload parts (bytes): {parts}; originals: {before.stat().st_size}, "
+        f"{after.stat().st_size}"
+    )
+    for role, original in (("before", before), ("after", after)):
+        assert 256 * 1024 < parts[role] < original.stat().st_size / 4
+        assert 100 < parts[f"{role}_exif"] < 64 * 1024
     assert [t for t in dewi.seen if "Er ging iets mis" in t] == []
     assert jargon("\n".join(dewi.seen[signed_in:])) == []
 
