@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from conftest import DESKTOP, OWN_APP, PHONE, Visitor, axe_violations, claim_task, shot, sign_in
 from playwright.sync_api import Locator, Page, expect
+from test_web_words import FORBIDDEN
 from webstack import ANNA, BAKERY, DEWI, Stack
 
 #: The account module, imported in the page from the URL index.html preloads it under.
@@ -98,6 +99,10 @@ def test_an_ended_session_is_said_where_the_claim_was_and_signing_in_there_carri
     pressed.click()
     expect(page.get_by_role("button", name=re.compile("inleveren"))).to_be_visible(timeout=30_000)
     assert places_left(page) == before - 1
+    # What happened is said where she pressed (right after the task's facts), in view.
+    said = page.locator("dl.facts + .said-near")
+    expect(said).to_be_visible()
+    assert in_view(page, said)
     assert not found, found
     assert not [e for e in anna.console_errors if "pageerror" in e], anna.console_errors
 
@@ -117,6 +122,8 @@ def test_after_a_reload_the_account_on_this_phone_is_told_its_session_ended(
     signin = page.locator("section.signin")
     expect(signin.locator(".session-ended-note")).to_have_text(ENDED)
     expect(page.locator(".account .addr")).to_have_count(0)
+    # A resident's words: nothing of fees, networks, wallets or addresses (test_web_words).
+    assert not FORBIDDEN.findall(page.locator("body").inner_text())
     found = axe_at_both_widths(page, "session-ended-reload")
     signin.get_by_role("button", name="Aanmelden met deze telefoon").click()
     expect(page.locator(".account .addr")).to_be_visible()
@@ -124,6 +131,7 @@ def test_after_a_reload_the_account_on_this_phone_is_told_its_session_ended(
 
     # Signing out oneself is not "verlopen": after a reload nothing is said.
     page.get_by_role("button", name="Afmelden").click()
+    expect(page.locator(".account .addr")).to_have_count(0)
     page.reload()
     page.wait_for_selector("#main[aria-busy='false']")
     expect(page.get_by_role("button", name="Aanmelden met deze telefoon")).to_be_visible()

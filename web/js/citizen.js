@@ -331,14 +331,14 @@ async function taskPage(view, taskId) {
 }
 
 // A button that has the API prepare the transaction at `path` and runs it; once it is through,
-// the page is drawn again and says `done` under its title.
+// the page is drawn again and says `done` where the button was (after the task's facts).
 function actionButton(label, className, path, done, status) {
   const button = h('button', { type: 'button', class: className }, label);
   button.addEventListener('click', () =>
     busy(button, async () => {
       if (await act(path, undefined, status)) {
         await rerender({ focus: false });
-        announce(done);
+        announce(done, { near: 'dl.facts' });
       }
     }),
   );

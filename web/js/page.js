@@ -18,7 +18,7 @@ export function rerender({ focus = false } = {}) {
 }
 
 // After a re-render, says what just happened: next to what the person used when `near` (a CSS
-// selector, or an element) is found on the new page — e.g. announce(t('done'), { near:
+// selector, or an element) is found on the new page — e.g. announce(text, { near:
 // '#commission-form' }) — else right under the page title.
 export function announce(text, { near = null } = {}) {
   const target = typeof near === 'string' ? document.querySelector(`#main ${near}`) : near;
