@@ -47,6 +47,7 @@ def build(services: Services, settings: NotificationSettings | None = None) -> N
         pusher,
         warn_before_s=settings.notify_expiring_before_s,
         interval_s=settings.notify_interval_s or 3.0,
+        expiring_every_s=settings.notify_expiring_every_s,
     )
     return Notifications(service, notifier, settings)
 

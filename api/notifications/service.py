@@ -228,7 +228,7 @@ class Notifier:
         clock: Callable[[], float] = time.time,
         warn_before_s: int = WARN_BEFORE_S,
         interval_s: float = 3.0,
-        expiring_every_s: float = 60.0,
+        expiring_every_s: float = 30.0,
     ) -> None:
         self.engine = engine
         self.pusher = pusher

@@ -23,3 +23,5 @@ class NotificationSettings(BaseSettings):
     notify_interval_s: float = Field(3.0, ge=0)
     #: How long before a claim's deadline the resident is warned.
     notify_expiring_before_s: int = Field(86_400, ge=60)
+    #: Seconds between two looks for claims about to run out (a scan of the open claims).
+    notify_expiring_every_s: float = Field(30.0, ge=0)

@@ -159,7 +159,7 @@ def subscribed_language(stack: Stack) -> str | None:
         engine.dispose()
 
 
-def commission(stack: Stack, title: str) -> int:
+def commission(stack: Stack, title: str, duration: int = 7 * 86_400) -> int:
     """A small task of the city's (its document in the content store, then on chain)."""
     officer = UnlockedSigner(stack.account(OFFICER))
     now = int(stack.w3.eth.get_block("latest")["timestamp"])
@@ -173,11 +173,11 @@ def commission(stack: Stack, title: str) -> int:
         reward=2_00,
         slots=1,
         claim_deadline=now + 30 * 86_400,
-        claim_duration=7 * 86_400,
-        title_en="Sweep the leaves by the neighbourhood post",
+        claim_duration=duration,
+        title_en=f"{title} (en)",
     )
     cid = put_document(FolderStore(stack.content_dir), document)
-    tx = stack.wesh.commission_task(cid, 2_00, 1, now + 30 * 86_400, 7 * 86_400, 1)
+    tx = stack.wesh.commission_task(cid, 2_00, 1, now + 30 * 86_400, duration, 1)
     transact(stack.w3, tx, officer)  # type: ignore[arg-type]
     return int(stack.wesh.counts()[2])
 
@@ -254,7 +254,7 @@ def test_an_approval_reaches_the_inbox_and_the_phone(
         api.close()
     # In English too; the pushes follow: the messages page renews the subscription's language.
     page.locator("button.lang").filter(has_text="English").click()
-    expect(page.locator(".message").first).to_contain_text("Approved: Sweep the leaves")
+    expect(page.locator(".message").first).to_contain_text(f"Approved: {title} (en)")
     expect(page.get_by_role("button", name="Turn notifications off")).to_be_visible()
     deadline = time.monotonic() + 10
     while subscribed_language(stack) != "en" and time.monotonic() < deadline:
@@ -283,3 +283,47 @@ def test_the_service_worker_is_served_from_the_root(stack: Stack) -> None:
     assert reply.headers["cache-control"] == "no-cache"
     assert reply.headers["service-worker-allowed"] == "/"
     assert "showNotification" in reply.text
+
+
+def test_a_rejection_and_a_claim_running_out_are_said_in_the_messages(
+    visit: Any, stack: Stack
+) -> None:
+    """Dewi takes on a task of an hour (it runs out within the day: the notifier warns her) and
+    hands in another, which is rejected: both are in her messages, with the reason and until
+    when she can still act."""
+    found: dict[str, Any] = {}
+    me = UnlockedSigner(stack.account(DEWI))
+    officer = UnlockedSigner(stack.account(OFFICER))
+    soon = commission(stack, "Tegels vegen bij de bushalte", duration=3_600)
+    transact(stack.w3, stack.wesh.claim_task(soon), me)  # type: ignore[arg-type]
+    redo = commission(stack, "Plantenbak water geven")
+    transact(stack.w3, stack.wesh.claim_task(redo), me)  # type: ignore[arg-type]
+    transact(stack.w3, stack.wesh.submit(redo, "bafkreidewiplants"), me)  # type: ignore[arg-type]
+    reject = stack.wesh.reject_submission(redo, stack.account(DEWI), 1)
+    transact(stack.w3, reject, officer)  # type: ignore[arg-type]
+    stack.wait_indexed()
+
+    dewi: Visitor = visit(DEWI, "/burger")
+    page = dewi.page
+    sign_in(dewi)
+    link = page.locator("#inbox-link")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        dewi.go("/burger")
+        if link.locator(".count").inner_text() == "2":
+            break
+        time.sleep(1)
+    expect(link).to_have_accessible_name("Berichten 2 nieuw")
+    link.click()
+    expect(page.get_by_role("heading", level=1, name="Berichten")).to_be_visible()
+    rejected = page.locator(".message-rejected").first
+    expect(rejected).to_contain_text("Afgekeurd: Plantenbak water geven")
+    expect(rejected).to_contain_text("Reden: De foto's ontbreken of zijn onduidelijk.")
+    expect(rejected).to_contain_text("nieuwe foto\u2019s inleveren of bezwaar maken")
+    expiring = page.locator(".message-expiring").first
+    expect(expiring).to_contain_text("Loopt bijna af: Tegels vegen bij de bushalte")
+    expect(expiring).to_contain_text("Lever je foto\u2019s in vóór")
+    audit(page, "residents-messages-rejected-expiring", found)
+    expect(link).to_have_accessible_name("Berichten")
+    assert not found, found
+    assert not [e for e in dewi.console_errors if "pageerror" in e], dewi.console_errors

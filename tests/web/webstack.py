@@ -396,6 +396,8 @@ def start(
             "WESH_SIGNIN_PER_MINUTE": "1000",
             "WESH_SIGNIN_PER_ACCOUNT_PER_MINUTE": "1000",
             "WESH_UPLOADS_PER_MINUTE": "1000",
+            # The residents' notifier looks for claims about to run out every second.
+            "WESH_NOTIFY_EXPIRING_EVERY_S": "1",
             "PYTHONUNBUFFERED": "1",
         }
         if relayer:
