@@ -132,6 +132,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "De foto {which} is beschadigd of onvolledig. Maak de foto opnieuw.",
         "The photo {which} is damaged or incomplete. Please take it again.",
     ),
+    "evidence_store_unavailable": (
+        "Je foto's konden nu niet worden bewaard. Ze staan nog op je telefoon: probeer het over"
+        " een paar minuten opnieuw.",
+        "Your photos could not be saved just now. They are still on your phone: please try again"
+        " in a few minutes.",
+    ),
     # domain
     "not_a_citizen": (
         "Je bent nog niet aangemeld als inwoner. Meld je bij de gemeente.",

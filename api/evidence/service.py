@@ -3,6 +3,7 @@ on chain, and who may see them afterwards (the citizen who handed them in, and r
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -12,14 +13,16 @@ from sqlalchemy.engine import Engine
 
 from api.auth.roles import CITY_ROLES, RoleSet
 from api.documents.service import DocumentService
-from api.errors import Forbidden, NotFound
+from api.errors import Forbidden, NotFound, Unavailable
 from api.evidence import exif, photos
 from api.evidence.schemas import EvidenceOut, PhotoOut
 from api.prepared import Transactions
 from api.tables import evidence_owners
 from indexer import schema as s
-from wesh.metadata import ContentStore, encode, get_document
+from wesh.metadata import ContentError, ContentStore, encode, get_document
 from wesh.rules import Role
+
+log = logging.getLogger("wesh.api")
 
 #: The evidence document's format, named in the document itself.
 EVIDENCE_SCHEMA = "wesh.evidence/1"
@@ -96,7 +99,7 @@ class EvidenceService:
             # Capture time and distance, read before the metadata is gone; the coordinates are
             # dropped inside exif.facts.
             found = exif.facts(exif.load_segment(upload.exif) or photo.exif, pin)
-            cid = self.content.put(photo.data)
+            cid = self.put(photo.data)
             self.record(cid, sender, photo.media_type)
             stored.append(
                 PhotoOut(
@@ -110,12 +113,21 @@ class EvidenceService:
                 )
             )
         document = evidence_document(task_id, citizen_id, stored, note)
-        evidence_cid = self.content.put(encode(document))
+        evidence_cid = self.put(encode(document))
         self.record(evidence_cid, sender, "application/json")
         tx = self.txs.prepare(
             self.txs.wesh.submit(task_id, evidence_cid), sender, "submit", task_id=task_id
         )
         return EvidenceOut(evidence_cid=evidence_cid, photos=stored, tx=tx)
+
+    def put(self, data: bytes) -> str:
+        """Stores evidence; a store that cannot take it now (an IPFS node down, a full disk) is
+        a temporary outage in words, not an unexplained error: nothing was lost on the phone."""
+        try:
+            return self.content.put(data)
+        except (ContentError, OSError) as error:
+            log.warning("evidence store refused %d bytes: %s", len(data), error)
+            raise Unavailable("evidence_store_unavailable") from None
 
     def pin_of(self, task_id: int) -> tuple[float, float] | None:
         """The task's pin (lat, lon) from its document, if it has one."""

@@ -214,6 +214,35 @@ async def test_a_photo_without_metadata_and_a_refused_after_photo(
         assert reply.status_code == 415 and problem["code"] == "photo_not_a_photo"
         assert problem["params"]["photo"] == "after"
         assert problem["detail"].startswith("De foto van na het werk is geen foto")
+        # A store that cannot take photos now (an IPFS node down): a temporary outage, in words.
+        evidence = app.state.services.evidence  # type: ignore[attr-defined]
+        working = evidence.content
+
+        class Down:
+            """Reads as before; refuses every upload."""
+
+            def put(self, data: bytes) -> str:
+                raise ContentError("IPFS node refused the upload (502)")
+
+            def get(self, cid: str) -> bytes:
+                return bytes(working.get(cid))
+
+            def has(self, cid: str) -> bool:
+                return bool(working.has(cid))
+
+        evidence.content = Down()
+        try:
+            reply = await http.post(
+                f"/me/tasks/{task_id}/evidence",
+                files={
+                    "before": ("a.jpg", plain, "image/jpeg"),
+                    "after": ("b.jpg", plain, "image/jpeg"),
+                },
+            )
+        finally:
+            evidence.content = working
+        assert reply.status_code == 503 and reply.json()["code"] == "evidence_store_unavailable"
+        assert reply.json()["detail"].startswith("Je foto's konden nu niet worden bewaard.")
         body = await hand_in(
             http,
             stack,
