@@ -10,7 +10,16 @@ import re
 from typing import Any
 
 import sqlalchemy as sa
-from conftest import DESKTOP, OWN_APP, PHONE, Visitor, axe_violations, claim_task, shot, sign_in
+from conftest import (
+    DESKTOP,
+    PHONE,
+    Visitor,
+    axe_violations,
+    claim_task,
+    copy_to_docs,
+    shot,
+    sign_in,
+)
 from playwright.sync_api import Locator, Page, expect
 from test_web_words import FORBIDDEN
 from webstack import ANNA, BAKERY, DEWI, Stack
@@ -78,6 +87,7 @@ def test_an_ended_session_is_said_where_the_claim_was_and_signing_in_there_carri
     box = page.locator(".session-ended")
     expect(box).to_be_visible(timeout=15_000)
     expect(box.get_by_role("alert").first).to_have_text(ENDED)
+    assert "null" not in box.inner_text()
     expect(page.locator(".account .addr")).to_have_count(0)
     pressed = page.get_by_role("button", name="Gelezen: klus aannemen")
     assert in_view(page, box)
@@ -86,10 +96,13 @@ def test_an_ended_session_is_said_where_the_claim_was_and_signing_in_there_carri
     assert ended_box["y"] - (pressed_box["y"] + pressed_box["height"]) < 200
     # The status line by the button says it too, not "Meld je eerst aan".
     expect(page.locator(".task-actions")).not_to_contain_text("Meld je eerst aan.")
+    box.scroll_into_view_if_needed()
+    copy_to_docs(page, "newcomer-session-ended-phone")
     found = axe_at_both_widths(page, "session-ended-in-place")
 
-    # She signs in right there (her wallet is the quiet second choice on citizen pages).
-    box.get_by_role("button", name=OWN_APP).click()
+    # She signs in right there with her wallet (offered first: she has no account on this phone,
+    # so no "Doe mee" that would make her a second one).
+    expect(box.get_by_role("button", name="Doe mee met deze telefoon")).to_have_count(0)
     box.get_by_role("button", name="Aanmelden met Testwallet 1").click()
     expect(page.get_by_text("Je bent weer aangemeld. Probeer het nog een keer.")).to_be_visible()
     expect(page.locator(".account .addr")).to_be_visible()
@@ -121,6 +134,7 @@ def test_after_a_reload_the_account_on_this_phone_is_told_its_session_ended(
     page.wait_for_selector("#main[aria-busy='false']")
     signin = page.locator("section.signin")
     expect(signin.locator(".session-ended-note")).to_have_text(ENDED)
+    assert "null" not in signin.inner_text()
     expect(page.locator(".account .addr")).to_have_count(0)
     # A resident's words: nothing of fees, networks, wallets or addresses (test_web_words).
     assert not FORBIDDEN.findall(page.locator("body").inner_text())
@@ -211,6 +225,10 @@ def test_map_pins_do_not_cover_each_other_and_a_popup_stays_clear_of_the_zoom_bu
             page.wait_for_timeout(350)  # the pan that keeps it clear
             box = popup.bounding_box()
             assert box and not boxes_overlap(box, zoom), (name, i, box, zoom)
+        # The demo picker's buttons say who, nothing more ("Inwoner 4", not "Inwoner 4null").
+        assert "null" not in page.locator("details.demo").inner_text()
+        tasks.locator(".map").scroll_into_view_if_needed()
+        copy_to_docs(page, f"newcomer-map-{name}")
         violations = axe_violations(page)
         if violations:
             found[f"map popup ({name})"] = violations

@@ -9,6 +9,7 @@ import { t } from './i18n.js';
 import { rerender } from './page.js';
 import { onSessionEnded, session } from './session.js';
 import { h, sayNear } from './ui.js';
+import * as wallet from './wallet.js';
 
 let lastPressed = null;
 let box = null;
@@ -38,6 +39,15 @@ async function show({ previous }) {
     return;
   }
   const { signInPanel } = await import('./signin.js');
+  // The account on this phone is offered only to whom it belongs: a person signed in with a
+  // wallet of their own gets their wallet first, not "Doe mee" (a second account).
+  let onPhone = null;
+  try {
+    onPhone = await wallet.phoneAddress();
+  } catch {
+    /* no storage in this browser */
+  }
+  const phone = citizenPage() && (!previous || (Boolean(onPhone) && onPhone.toLowerCase() === previous.address.toLowerCase()));
   const again = async () => {
     const now = session();
     if (previous && now && now.address.toLowerCase() === previous.address.toLowerCase()) {
@@ -50,10 +60,9 @@ async function show({ previous }) {
     box = null;
     await rerender({ focus: true });
   };
-  box = h('section', { class: 'card session-ended', 'aria-labelledby': 'session-ended-title' },
-    h('h2', { id: 'session-ended-title', tabindex: '-1' }, t('session_expired_title')),
+  box = h('section', { class: 'card session-ended', 'aria-label': t('session_expired_title') },
     h('p', { class: 'status status-error', role: 'alert' }, t('session_expired')),
-    signInPanel(t('session_expired_why'), again, { phone: citizenPage(), notice: false }));
+    signInPanel(t('session_expired_why'), again, { phone, notice: false }));
   (anchor() || where).after(box);
   box.scrollIntoView({ block: 'nearest' });
 }

@@ -58,7 +58,7 @@ function demoAccounts(open, onSignedIn, status, { addresses = true } = {}) {
             };
             const button = walletButton(entry, onSignedIn, status);
             button.classList.add('btn-demo');
-            clear(button).append(demoLabel(account), addresses ? [' ', h('span', { class: 'addr' }, shortAddress(account.address))] : null);
+            clear(button).append(demoLabel(account), ...(addresses ? [' ', h('span', { class: 'addr' }, shortAddress(account.address))] : []));
             return h('li', {}, button);
           })),
       );
@@ -120,7 +120,7 @@ export function signInPanel(why, onSignedIn = async () => rerender({ focus: true
   const section = h('section', { class: 'card signin', 'aria-labelledby': 'signin-title' });
   const body = h('div', {});
   const ended = notice && sessionEnded() ? h('p', { class: 'status status-error session-ended-note', role: 'alert' }, t('session_expired')) : null;
-  section.append(h('h2', { id: 'signin-title' }, t('signin_title')), ended, h('p', {}, why), body, status);
+  section.append(h('h2', { id: 'signin-title' }, t('signin_title')), ...(ended ? [ended] : []), h('p', {}, why), body, status);
   const phoneSlot = phone ? phoneChoice(onSignedIn, status) : null;
   // On citizen pages the account on this phone comes first; an app of one's own (a wallet) is a
   // quiet second choice behind a link-styled button.
