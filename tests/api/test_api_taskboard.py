@@ -165,8 +165,10 @@ async def test_commission_warn_overview_filter_and_cancel(app: Any, stack: Stack
     hood = (await http.get("/city/taskboard", params={"neighbourhood": 4})).json()
     assert {item["neighbourhood"] for item in hood["items"]} == {4}
     handed = (await http.get("/city/taskboard", params={"state": "handed_in"})).json()
-    assert [item["task_id"] for item in handed["items"]] == [stack.tasks["stickers"]]
-    assert handed["states"]["handed_in"] == 1
+    # (Other tests of the session hand in work too: only the state is checked here.)
+    assert stack.tasks["stickers"] in [item["task_id"] for item in handed["items"]]
+    assert {item["state"] for item in handed["items"]} == {"handed_in"}
+    assert handed["states"]["handed_in"] == len(handed["items"])
     bad = await http.get("/city/taskboard", params={"state": "lost"})
     assert bad.status_code == 422
 
