@@ -191,7 +191,17 @@ def test_batch_approval_pays_every_selected_submission(visit, stack: Stack) -> N
         page.locator("li.review", has_text=title).get_by_label(
             "Selecteer voor goedkeuren in één keer"
         ).check()
+    # The reviewer is further down the list; the batch bar stays at the top of the screen, and
+    # the message appears there, in view (issue #15, defect 5).
+    page.locator(
+        "li.review", has_text="Onkruid wieden in de plantenbakken"
+    ).scroll_into_view_if_needed()
     page.get_by_role("button", name="2 geselecteerde goedkeuren").click()
-    expect(page.get_by_text("2 inzendingen goedgekeurd en betaald.")).to_be_visible()
+    done = page.get_by_text("2 inzendingen goedgekeurd en betaald.")
+    expect(done).to_be_visible()
+    assert done.evaluate(
+        "el => { const r = el.getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= innerHeight; }"
+    )
     assert stack.wesh.balance_of(stack.account(DEWI)) == balances[DEWI] + 25_00
     assert stack.wesh.balance_of(stack.account(BRAM)) == balances[BRAM] + 12_00

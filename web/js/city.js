@@ -8,7 +8,7 @@ import { getLang, money, monthName, roleName, t } from './i18n.js';
 import { hoodName, neighbourhoods } from './neighbourhoods.js';
 import { announce, rerender } from './page.js';
 import { reasonField, reasonText } from './reasons.js';
-import { evidencePhotos, placeOf } from './review_evidence.js';
+import { evidencePhotos, placeOf, sayAtBatchBar } from './review_evidence.js';
 import { hasRole, session } from './session.js';
 import { signInPanel } from './signin.js';
 import { act } from './transactions.js';
@@ -260,7 +260,7 @@ async function reviews(body) {
       const items = [...selection].map((i) => ({ task_id: i.task_id, citizen: i.citizen }));
       if (await act('/city/reviews/approve-batch', { items }, status)) {
         await again();
-        announce(t('batch_done', { n }));
+        sayAtBatchBar(t('batch_done', { n }));
       }
     }),
   );

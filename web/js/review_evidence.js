@@ -113,3 +113,14 @@ export function placeOf(li) {
     },
   };
 }
+
+// After a batch approval: in the batch bar, which stays at the top of the screen while the
+// reviewer scrolls (where they pressed), or where the list was when nothing is left.
+export function sayAtBatchBar(text) {
+  const message = h('p', { class: 'status status-ok decided', role: 'status', tabindex: '-1' }, text);
+  const bar = document.querySelector('#main .batch-bar');
+  if (bar) bar.append(message);
+  else document.querySelector('#main').append(message);
+  message.scrollIntoView({ block: 'nearest' });
+  return message;
+}
