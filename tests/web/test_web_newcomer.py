@@ -22,7 +22,7 @@ from conftest import (
 )
 from playwright.sync_api import Locator, Page, expect
 from test_web_words import FORBIDDEN
-from webstack import ANNA, BAKERY, DEWI, Stack
+from webstack import ANNA, BAKERY, BRAM, DEWI, Stack
 
 #: The account module, imported in the page from the URL index.html preloads it under.
 IMPORT_ACCOUNT = (
@@ -252,3 +252,30 @@ def test_the_demo_picker_names_a_resident_by_name_when_the_demo_gives_one(
         expect(demo.get_by_role("button", name=re.compile(r"^Inwoner \d+"))).not_to_have_count(0)
     finally:
         names.unlink()
+
+
+#: session.js, imported in the page from the URL index.html preloads it under.
+IMPORT_SESSION = (
+    "import(document.querySelector('link[rel=modulepreload][href$=\"/js/session.js\"]').href)"
+)
+
+
+def test_the_session_end_time_is_noticed_without_any_action(visit, stack: Stack) -> None:
+    """The page knows when the session ends (expires_at): at that time it asks the API once
+    and, the session gone, says so under the title with the sign-in, no click needed."""
+    bram = visit(BRAM, "/burger")
+    sign_in(bram)
+    page = bram.page
+    end_sessions(stack, stack.account(BRAM))
+    # The page's session ends in a second (as after WESH_SESSION_TTL_S).
+    page.evaluate(
+        f"{IMPORT_SESSION}.then((s) => s.setSession({{ ...s.session(), "
+        "expires_at: Math.floor(Date.now() / 1000) }))"
+    )
+    box = page.locator(".session-ended")
+    expect(box).to_be_visible(timeout=10_000)
+    expect(box.get_by_role("alert")).to_have_text(ENDED)
+    expect(page.locator(".account .addr")).to_have_count(0)
+    # Under the page's title, in view.
+    assert page.locator("#main h1 + .session-ended").count() == 1
+    assert in_view(page, box)
