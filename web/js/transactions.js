@@ -5,7 +5,7 @@
 // own. Either way the page waits until it is processed and then for the indexer, so what it
 // shows next already includes the change. Every step is said on a status line; a refusal is said
 // in words (the API's or the relayer's, or the wallet's mapped from its code).
-import { api, ApiError } from './api.js';
+import { api, ApiError, markChanged } from './api.js';
 import { config } from './config.js';
 import { getLang, t } from './i18n.js';
 import { chainLabel, networkBanner } from './network.js';
@@ -20,7 +20,10 @@ export async function waitIndexed(block, timeoutMs = 60000) {
   while (Date.now() < deadline) {
     try {
       const ready = await api('/ready');
-      if (ready && ready.indexed_block >= block) return true;
+      if (ready && ready.indexed_block >= block) {
+        markChanged(); // the reads that follow show the new state, not a kept page (api.js)
+        return true;
+      }
     } catch {
       /* the indexer is starting or behind: keep waiting */
     }
