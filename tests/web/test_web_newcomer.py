@@ -22,7 +22,9 @@ from conftest import (
 )
 from playwright.sync_api import Locator, Page, expect
 from test_web_words import FORBIDDEN
-from webstack import ANNA, BAKERY, BRAM, DEWI, Stack
+from webstack import ANNA, BAKERY, BRAM, DEWI, OFFICER, Stack
+
+from wesh.signer import UnlockedSigner, transact
 
 #: The account module, imported in the page from the URL index.html preloads it under.
 IMPORT_ACCOUNT = (
@@ -277,5 +279,36 @@ def test_the_session_end_time_is_noticed_without_any_action(visit, stack: Stack)
     expect(box.get_by_role("alert")).to_have_text(ENDED)
     expect(page.locator(".account .addr")).to_have_count(0)
     # Under the page's title, in view.
-    assert page.locator("#main h1 + .session-ended").count() == 1
+    assert page.locator("#main h1 ~ .session-ended").count() == 1
     assert in_view(page, box)
+
+
+def test_the_account_on_this_phone_signs_in_again_where_its_claim_was(visit, stack: Stack) -> None:
+    """The built-in account, like a wallet: its session ends while it claims; the sign-in there
+    is its one tap ("Aanmelden met deze telefoon"), and the page stays as it was."""
+    phone = visit(None, "/burger")
+    page = phone.page
+    page.get_by_role("button", name="Doe mee met deze telefoon").click()
+    page.locator(".account .addr").wait_for()
+    address = str(page.evaluate(f"{IMPORT_ACCOUNT}.then((account) => account.storedAddress())"))
+    officer = UnlockedSigner(stack.account(OFFICER))
+    transact(stack.w3, stack.wesh.register_citizens([address], [1]), officer)  # type: ignore[arg-type]
+    stack.wait_indexed()
+    phone.go(f"/burger/klus/{stack.task_ids['stickers']}")
+    expect(page.get_by_role("button", name="Klus aannemen", exact=True)).to_be_visible()
+    end_sessions(stack, address)
+
+    claim_task(page)
+    box = page.locator(".session-ended")
+    expect(box).to_be_visible(timeout=15_000)
+    expect(box.get_by_role("alert")).to_have_text(ENDED)
+    assert in_view(page, box)
+    assert not FORBIDDEN.findall(box.inner_text())
+    expect(box.get_by_role("button", name="Doe mee met deze telefoon")).to_have_count(0)
+    box.get_by_role("button", name="Aanmelden met deze telefoon").click()
+    expect(page.get_by_text("Je bent weer aangemeld. Probeer het nog een keer.")).to_be_visible()
+    expect(page.locator(".account .addr")).to_be_visible()
+    expect(page.locator(".session-ended")).to_have_count(0)
+    # The page is as she left it: the claim button is there to press again (this stack has no
+    # relayer, which the account on this phone needs to claim: test_web_account claims so).
+    expect(page.get_by_role("button", name="Gelezen: klus aannemen")).to_be_visible()
