@@ -51,6 +51,7 @@ from api.responses import PROBLEM_RESPONSES
 from api.reviews import routes as reviews
 from api.reviews.service import ReviewService
 from api.settings import ApiSettings, get_settings
+from api.shop_books import routes as shop_books
 from api.shops import routes as shops
 from api.shops.service import ShopDesk
 from api.statistics import routes as statistics
@@ -130,6 +131,7 @@ INDEXED_DOMAINS = (
     tasks,
     taskboard,
     merchants,
+    shop_books,
     statistics,
     documents,
     citizens,

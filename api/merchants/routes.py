@@ -8,11 +8,8 @@ from api import openapi
 from api.deps import ServicesDep, indexed_router
 from api.merchants.schemas import MERCHANTS, MerchantOut
 from api.responses import json_list
-from api.shop_books import routes as shop_books
 
 router = indexed_router()
-#: A shop's own books (day overview, refunds, CSV, cash-out history, who's involved).
-router.include_router(shop_books.router)
 
 
 @router.get("/merchants", response_model=list[MerchantOut], tags=[openapi.PUBLIC])
