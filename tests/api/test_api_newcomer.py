@@ -71,7 +71,7 @@ async def test_openapi_declares_the_bearer_token_and_the_cookie_on_protected_rou
     assert schemes["sessionCookie"]["in"] == "cookie"
     assert schemes["sessionCookie"]["name"] == "wesh_session"
     ops = operations(schema)
-    either = [{"bearerToken": []}, {"sessionCookie": []}]
+    either: list[dict[str, list[str]]] = [{"bearerToken": []}, {"sessionCookie": []}]
     protected = {key for key, op in ops.items() if op.get("security") == either}
     for key in [("GET", "/auth/session"), ("POST", "/auth/logout"), ("GET", "/me")]:
         assert key in protected, key
