@@ -2,6 +2,7 @@
 // accessible form; the chart is a picture of the same numbers, labelled for screen readers).
 import { t } from './i18n.js';
 import { h, s } from './ui.js';
+import './texts_city.js';
 
 // rows: [{ label, value }]; format: value -> text.
 export function barChart(titleText, rows, format, columns) {

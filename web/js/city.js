@@ -13,6 +13,7 @@ import { hasRole, session } from './session.js';
 import { signInPanel } from './signin.js';
 import { act } from './transactions.js';
 import { busy, clear, field, h, onAmountSubmit, statusLine, uid } from './ui.js';
+import './texts_city.js';
 
 const SECTIONS = [
   ['', 'tab_overview', 'city'],

@@ -13,6 +13,7 @@ import { announce, rerender } from './page.js';
 import { session } from './session.js';
 import { act } from './transactions.js';
 import { busy, field, h, shortAddress, statusLine, uid } from './ui.js';
+import './texts_city.js';
 
 const again = () => rerender({ focus: false });
 // Months of the books shown on the page (the CSV holds them all).

@@ -10,6 +10,7 @@ import { announce, rerender } from './page.js';
 import { session } from './session.js';
 import { runTx } from './transactions.js';
 import { busy, field, h, shortAddress, statusLine } from './ui.js';
+import './texts_city.js';
 
 // The kinds a shop's document names (wesh/csv_rows.py KINDS; the API refuses others).
 const KINDS = ['bakery', 'bar', 'bike shop', 'bookshop', 'culture', 'restaurant', 'shop', 'theatre'];
@@ -152,7 +153,7 @@ function shopLabel(shop) {
 function shopList(list) {
   const section = h('section', { class: 'card', 'aria-labelledby': 'shops-title' }, h('h2', { id: 'shops-title' }, t('shops_list_title')));
   if (!list.length) {
-    section.append(h('p', {}, t('shops_none')));
+    section.append(h('p', {}, t('city_shops_none')));
     return section;
   }
   const heads = [t('shops_col_number'), t('shops_col_name'), t('shops_col_kind'), t('shops_col_hood'), t('shops_col_bank'), t('shops_col_changed')];

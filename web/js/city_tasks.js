@@ -14,6 +14,7 @@ import { assetBase, rerender } from './page.js';
 import { taskCategories } from './safety.js';
 import { act } from './transactions.js';
 import { busy, clear, field, h, statusLine, uid } from './ui.js';
+import './texts_city.js';
 
 // The times to do a task the form offers (the contract's bounds, from /config, limit them).
 const DURATIONS = [3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400, 28 * 86400];

@@ -12,6 +12,7 @@ import { announce, onLeave } from './page.js';
 import { hasRole, session } from './session.js';
 import { runTx } from './transactions.js';
 import { busy, clear, field, h, statusLine } from './ui.js';
+import './texts_city.js';
 
 // How often the camera's picture is looked at for a QR code (ms).
 const SCAN_MS = 200;

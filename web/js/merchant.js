@@ -12,6 +12,7 @@ import { signInPanel } from './signin.js';
 import { cashoutLines, dayCard, exportCard, involvedCard } from './shop_day.js';
 import { act } from './transactions.js';
 import { clear, field, h, onAmountSubmit, shortAddress, statusLine } from './ui.js';
+import './texts_shop.js';
 
 // Cents as the amount field shows them ("3,50" in Dutch, "3.50" in English); empty for zero.
 const euros = (cents) => (cents ? (cents / 100).toFixed(2).replace('.', getLang() === 'en' ? '.' : ',') : '');

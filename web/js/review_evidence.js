@@ -6,6 +6,7 @@
 import { api } from './api.js';
 import { dateTime, getLang, t } from './i18n.js';
 import { clear, h } from './ui.js';
+import './texts_city.js';
 
 function distanceText(metres) {
   if (metres < 1000) return t('metres', { n: metres });

@@ -7,6 +7,7 @@ import { api, ApiError } from './api.js';
 import { date, getLang, money, parseMoney, t, time } from './i18n.js';
 import { act } from './transactions.js';
 import { clear, field, h, statusLine, uid } from './ui.js';
+import './texts_shop.js';
 
 // Cents as an amount field shows them ("3,50" in Dutch, "3.50" in English).
 const euros = (cents) => (cents / 100).toFixed(2).replace('.', getLang() === 'en' ? '.' : ',');
