@@ -53,6 +53,7 @@ def task_categories(svc: ServicesDep) -> TaskCategories:
     checks (the hourly warning, the largest reward, the estimated duration)."""
     return TaskCategories(
         categories=[CategoryOut.model_validate(c.public()) for c in TASK_CATEGORIES],
+        default=rules.DEFAULT_CATEGORY,
         hourly_warning=svc.settings.hourly_warning_cents,
         max_reward=rules.MAX_REWARD,
         min_estimated_minutes=rules.MIN_ESTIMATED_MINUTES,

@@ -34,6 +34,8 @@ class CategoryOut(BaseModel):
 
 class TaskCategories(BaseModel):
     categories: list[CategoryOut]
+    #: The kind a task without one (or with one no longer on the list) counts as.
+    default: str
     #: Reward per hour (cents) above which the commission form warns.
     hourly_warning: int
     max_reward: int

@@ -193,6 +193,25 @@ ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("POST", "/city/payout-files/{file_id}/mark-paid"): ("treasurer", {}),
     ("GET", "/city/finance/months"): ("treasurer", {}),
     ("GET", "/city/finance/months.csv"): ("treasurer", {}),
+    # Residents' messages and Web Push (api/notifications).
+    ("GET", "/me/notifications"): ("citizen", {}),
+    ("GET", "/me/notifications/unread"): ("citizen", {}),
+    ("POST", "/me/notifications/read"): ("citizen", {"json": {}}),
+    ("GET", "/push"): (PUBLIC, {}),
+    ("GET", "/me/push"): ("citizen", {}),
+    (
+        "POST",
+        "/me/push",
+    ): (
+        "citizen",
+        {
+            "json": {
+                "endpoint": "https://push.example/one",
+                "keys": {"p256dh": "B" + "A" * 86, "auth": "A" * 22},
+            }
+        },
+    ),
+    ("DELETE", "/me/push"): ("citizen", {"json": {"endpoint": "https://push.example/one"}}),
 }
 
 

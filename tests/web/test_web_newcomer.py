@@ -279,7 +279,7 @@ def test_the_session_end_time_is_noticed_without_any_action(visit, stack: Stack)
     expect(box.get_by_role("alert")).to_have_text(ENDED)
     expect(page.locator(".account .addr")).to_have_count(0)
     # Under the page's title, in view.
-    assert page.locator("#main h1 ~ .session-ended").count() == 1
+    expect(page.locator("#main h1 ~ .session-ended")).to_have_count(1)
     assert in_view(page, box)
 
 

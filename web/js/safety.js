@@ -21,8 +21,9 @@ function inLang(texts) {
 // The safety note a task's document gives, else its category's.
 export async function safetyNote(doc) {
   if (doc.safety) return inLang(doc.safety);
-  const list = (await taskCategories()).categories || [];
-  const kind = list.find((c) => c.key === doc.category) || list.find((c) => c.key === 'overig');
+  const known = await taskCategories();
+  const list = known.categories || [];
+  const kind = list.find((c) => c.key === doc.category) || list.find((c) => c.key === known.default);
   return kind ? inLang(kind.safety) : '';
 }
 
