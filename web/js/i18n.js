@@ -470,6 +470,7 @@ const T = {
     'This browser cannot show notifications. Your messages are always here.',
   ],
   push_unavailable: ['Meldingen zijn nog niet beschikbaar. Je berichten staan wel hier.', 'Notifications are not available yet. Your messages are here.'],
+  // ---------------------------------------------------------------- #16 engagement for residents (S3)
 };
 
 let lang = (() => {

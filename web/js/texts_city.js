@@ -367,4 +367,7 @@ addTexts({
   shops_bank_history: ['Bankrekeningen van deze winkel, nu en eerder', "This shop's bank accounts, now and before"],
   shops_bank_registered: ['ingevuld bij de aanmelding, {when} door {who}', 'entered at registration, {when} by {who}'],
   shops_bank_changed: ['gewijzigd {when} door {who}', 'changed {when} by {who}'],
+  // ---------------------------------------------------------------- #16 statistics and liveability (S1)
+  // ---------------------------------------------------------------- #16 quarterly report (S2)
+  // ---------------------------------------------------------------- #16 engagement, city side (S3)
 });
