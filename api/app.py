@@ -31,6 +31,7 @@ from api.demo import routes as demo
 from api.deps import Services
 from api.documents import routes as documents
 from api.documents.service import DocumentService
+from api.engagement import routes as engagement
 from api.evidence import routes as evidence
 from api.evidence.service import EvidenceService
 from api.finance import routes as finance
@@ -47,6 +48,7 @@ from api.payments.store import PaymentRequests
 from api.prepared import Transactions
 from api.relay import routes as relay
 from api.relay.service import RelayService
+from api.report import routes as report
 from api.responses import PROBLEM_RESPONSES
 from api.reviews import routes as reviews
 from api.reviews.service import ReviewService
@@ -147,6 +149,8 @@ INDEXED_DOMAINS = (
     demo,
     notifications,
     finance,
+    engagement,
+    report,
 )
 
 

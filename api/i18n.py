@@ -281,6 +281,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Dit is de telefoon die de winkel nu al gebruikt. Vraag de code van de nieuwe telefoon.",
         "This is the phone the shop uses already. Ask for the code of the new phone.",
     ),
+    # The council's quarterly report (api/report)
+    "report_quarter_invalid": (
+        "Kies een kwartaal als 2026-Q4 (jaar, streepje, Q en 1 tot 4); '{quarter}' is dat niet.",
+        "Choose a quarter such as 2026-Q4 (year, dash, Q and 1 to 4); '{quarter}' is not one.",
+    ),
+    "report_font_missing": (
+        "Het rapport kan niet gemaakt worden: het lettertype ontbreekt. Vraag de beheerder het "
+        "pakket {package} te installeren.",
+        "The report cannot be made: its font is missing. Ask the administrator to install the "
+        "package {package}.",
+    ),
     # Financiën: the treasurer's payout files (api/finance)
     "payout_no_city_account": (
         "Er is geen rekening van de gemeente ingesteld om uit te betalen (WESH_DEBTOR_IBAN). "

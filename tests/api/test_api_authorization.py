@@ -193,6 +193,7 @@ ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("POST", "/city/payout-files/{file_id}/mark-paid"): ("treasurer", {}),
     ("GET", "/city/finance/months"): ("treasurer", {}),
     ("GET", "/city/finance/months.csv"): ("treasurer", {}),
+    ("GET", "/city/report/quarterly.pdf"): ("city", {"params": {"quarter": "2026-Q4"}}),
     # Residents' messages and Web Push (api/notifications).
     ("GET", "/me/notifications"): ("citizen", {}),
     ("GET", "/me/notifications/unread"): ("citizen", {}),
@@ -212,6 +213,13 @@ ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
         },
     ),
     ("DELETE", "/me/push"): ("citizen", {"json": {"endpoint": "https://push.example/one"}}),
+    # Residents' engagement (issue #16): milestones and the neighbourhoods' goals.
+    ("GET", "/me/engagement"): (SIGNED_IN, {}),
+    ("GET", "/neighbourhood-goals"): (PUBLIC, {}),
+    ("PUT", "/neighbourhood-goals/{neighbourhood}/{month}"): (
+        "task manager",
+        {"json": {"target": 40}},
+    ),
 }
 
 
@@ -224,6 +232,8 @@ def concrete(path: str) -> str:
         .replace("{code}", "ABCD-EFGH")
         .replace("{merchant_id}", "1")
         .replace("{file_id}", "1")
+        .replace("{neighbourhood}", "4")
+        .replace("{month}", "2026-12")
     )
 
 
