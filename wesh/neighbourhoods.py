@@ -11,7 +11,14 @@ with its own.
 
 ``cbs_wijk`` is the CBS wijk code (``WK0917xx``) that the statistics office joins on. It is left
 empty here on purpose: the codes must be copied from CBS's current "Wijk- en Buurtkaart" for
-Heerlen (gemeente GM0917), not guessed, because CBS redraws and renumbers wijken. The centres are
+Heerlen (gemeente GM0917), not guessed, because CBS redraws and renumbers wijken. Looked for
+in December 2026 (issue #16): CBS StatLine "Kerncijfers wijken en buurten 2016" (table 83487NED,
+https://www.cbs.nl/nl-nl/cijfers/detail/83487NED) lists Heerlen's wijken by number and compound
+name, e.g. WK091710 "Wijk 10 Maria Gewanden en Terschuren" with buurt BU09171001 "Terschuren";
+the code format is GM code (4) + wijk (2) [+ buurt (2)] ("Toelichting Wijk- en Buurtkaart 2021",
+chapter 5). CBS wijken do not match the sixteen names below one to one (several of ours are CBS
+buurten), and no complete current list for GM0917 was at hand, so the column stays empty until
+someone copies it from the current Wijk- en Buurtkaart. The centres are
 approximate (good to a few hundred metres): they centre a map and sanity-check task locations.
 """
 
