@@ -241,3 +241,15 @@ reference_photos = sa.Table(
     sa.Column("media_type", sa.String(40), nullable=False),
     sa.Column("created_at", sa.BigInteger, nullable=False),
 )
+#: Residents' engagement (``api.engagement``, issue #16): the monthly goal the city sets per
+#: neighbourhood ("Schandelen: 40 klussen deze maand"), one row per neighbourhood and month.
+neighbourhood_goals = sa.Table(
+    "api_neighbourhood_goals",
+    metadata,
+    sa.Column("neighbourhood", sa.Integer, primary_key=True, autoincrement=False),
+    #: "YYYY-MM", Europe/Amsterdam.
+    sa.Column("month", sa.String(7), primary_key=True),
+    sa.Column("target", sa.Integer, nullable=False),
+    sa.Column("set_by", sa.String(42), nullable=False),
+    sa.Column("set_at", sa.BigInteger, nullable=False),
+)

@@ -1,4 +1,4 @@
-"""Engagement: shops' offers, residents' reports of spots that need care (issue #16).
+"""Engagement: the monthly goals the city sets per neighbourhood (issue #16).
 
 Revision ID: 0010
 Revises: 0009
@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+from alembic import op
+
 revision: str = "0010"
 down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
@@ -16,8 +19,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "api_neighbourhood_goals",
+        sa.Column("neighbourhood", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("month", sa.String(7), primary_key=True),
+        sa.Column("target", sa.Integer, nullable=False),
+        sa.Column("set_by", sa.String(42), nullable=False),
+        sa.Column("set_at", sa.BigInteger, nullable=False),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("api_neighbourhood_goals")
