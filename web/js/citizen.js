@@ -56,7 +56,9 @@ async function startPage(view) {
       view.append(h('p', { class: 'callout joined', role: 'status' }, t('join_done', { hood: hoodName(me.neighbourhood) })));
     }
     const { inboxCard } = await import('./inbox.js');
-    view.append(...[await inboxCard(), await meCard(me), await myTasks(me)].filter(Boolean));
+    // Milestones, streak and the neighbourhood's goal (engagement.js, issue #16).
+    const { engagementCard } = await import('./engagement.js');
+    view.append(...[await inboxCard(), await meCard(me), await engagementCard(), await myTasks(me)].filter(Boolean));
   }
   if (session() && wallet.usesPhone()) view.append(phoneProtectionNote());
   view.append(await taskSection(me && me.neighbourhood));

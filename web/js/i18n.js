@@ -470,7 +470,24 @@ const T = {
     'This browser cannot show notifications. Your messages are always here.',
   ],
   push_unavailable: ['Meldingen zijn nog niet beschikbaar. Je berichten staan wel hier.', 'Notifications are not available yet. Your messages are here.'],
-  // ---------------------------------------------------------------- #16 engagement for residents (S3)
+  // ---------------------------------------------------------------- #16 residents: milestones, streaks, neighbourhood goals (S3)
+  engagement_title: ['Jouw klussen en je buurt', 'Your tasks and your neighbourhood'],
+  goal_text: ['{hood}: {target} klussen deze maand, nog {left}', '{hood}: {target} tasks this month, {left} to go'],
+  goal_reached: ['{hood}: {target} klussen deze maand, gehaald!', '{hood}: {target} tasks this month, reached!'],
+  goal_done: ['{done} van {target} klussen gedaan', '{done} of {target} tasks done'],
+  milestone_first_task: ['Eerste klus', 'First task'],
+  milestone_five_tasks: ['Vijf klussen', 'Five tasks'],
+  milestone_full_season: ['Een heel seizoen: elke maand een klus', 'A whole season: a task every month'],
+  milestone_reached: ['gehaald op {date}', 'reached on {date}'],
+  milestone_not_yet: ['nog niet gehaald', 'not reached yet'],
+  streak_none: ['Doe deze maand een klus en begin een reeks.', 'Do a task this month to start a streak.'],
+  streak_one: ['1 maand op rij een klus gedaan.', 'A task done 1 month in a row.'],
+  streak_many: ['{n} maanden op rij een klus gedaan.', 'A task done {n} months in a row.'],
+  season_text: ['{season}: in {done} van de 3 maanden een klus gedaan.', '{season}: a task done in {done} of its 3 months.'],
+  season_winter: ['Deze winter', 'This winter'],
+  season_spring: ['Deze lente', 'This spring'],
+  season_summer: ['Deze zomer', 'This summer'],
+  season_autumn: ['Deze herfst', 'This autumn'],
 };
 
 let lang = (() => {

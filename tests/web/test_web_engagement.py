@@ -1,0 +1,59 @@
+"""A resident's milestones and their neighbourhood's goal on /burger (issue #16, section 4).
+
+Bram (Centrum) had one job paid when the town was seeded. Stadsbeheer sets Centrum's goal for
+this month through the API (PUT /neighbourhood-goals/...); Bram signs in on his phone and reads
+the goal, how far it is, his first task reached and his streak, in Dutch and in English; axe-core
+finds nothing serious or critical at 360 and 1280 px."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+from conftest import DESKTOP, PHONE, axe_violations, copy_to_docs, sign_in
+from playwright.sync_api import ViewportSize, expect
+from webstack import BRAM, OFFICER, Stack
+
+from wesh.rules import AMSTERDAM
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_resident_sees_their_milestones_and_the_neighbourhoods_goal(
+    visit, stack: Stack, viewport: ViewportSize
+) -> None:
+    now = datetime.now(AMSTERDAM)
+    month = f"{now.year}-{now.month:02d}"
+    city = stack.session(OFFICER)
+    try:
+        reply = city.put(f"/neighbourhood-goals/1/{month}", json={"target": 40})
+        assert reply.status_code == 200, reply.text
+        goal = reply.json()
+    finally:
+        city.close()
+    assert goal["done"] >= 1  # Bram's job, and whatever other tests had paid in Centrum
+
+    bram = visit(BRAM, "/burger", viewport=viewport)
+    sign_in(bram)
+    page = bram.page
+    card = page.locator("section.engagement")
+    expect(card.get_by_role("heading", name="Jouw klussen en je buurt")).to_be_visible()
+    expect(card).to_contain_text(f"Centrum: 40 klussen deze maand, nog {goal['left']}")
+    expect(card.get_by_role("progressbar")).to_have_attribute("aria-valuenow", str(goal["done"]))
+    expect(card.locator(".milestone.reached")).to_contain_text(
+        re.compile(r"Eerste klus gehaald op")
+    )
+    expect(card.locator(".milestone:not(.reached)")).to_have_count(2)
+    expect(card.locator(".streak")).to_have_text(re.compile(r"maand(en)? op rij een klus gedaan"))
+    found = axe_violations(page)
+    assert not found, found
+    if viewport == PHONE:
+        copy_to_docs(page, "residents-milestones-phone")
+
+    page.locator("button.lang").filter(has_text="English").click()
+    expect(card.get_by_role("heading", name="Your tasks and your neighbourhood")).to_be_visible()
+    expect(card).to_contain_text(f"Centrum: 40 tasks this month, {goal['left']} to go")
+    expect(card.locator(".milestone.reached")).to_contain_text("First task reached on")
+    assert not axe_violations(page)
+    page.locator("button.lang").filter(has_text="Nederlands").click()
+    assert not [e for e in bram.console_errors if "pageerror" in e], bram.console_errors
