@@ -340,3 +340,58 @@ async def test_a_payout_file_pays_each_cash_out_once_and_marks_them_paid(
     assert months["2026-04"]["liability"] == 60_00
     await manager.aclose()
     await treasurer.aclose()
+
+
+async def test_the_quarterly_report_for_the_council_holds_the_books(
+    books_app: Any, books: Stack
+) -> None:
+    """Issue #16 section 2: the quarter's PDF, read back with pypdf, holds the figures worked out
+    by hand from the history above (January to March: 2026-Q1); two residents only, so every
+    participation row is suppressed."""
+    import re
+
+    from pypdf import PdfReader
+
+    from wesh.rules import DEFAULT_CATEGORY
+    from wesh.task_categories import BY_KEY
+
+    staff = await signed_in(books_app, books, "reviewer")
+    reply = await staff.get("/city/report/quarterly.pdf", params={"quarter": "2026-Q1"})
+    assert reply.status_code == 200, reply.text
+    assert reply.headers["content-type"] == "application/pdf"
+    assert "wesh-kwartaalrapportage-2026-Q1.pdf" in reply.headers["content-disposition"]
+    pages = PdfReader(io.BytesIO(reply.content)).pages
+    text = re.sub(r" +", " ", "\n".join(page.extract_text() for page in pages))
+    for line in (
+        "kwartaalrapportage 2026-Q1",
+        "Budget toegekend € 1.200,00",
+        "Budget teruggetrokken € 100,00",
+        "Vastgezet voor nieuwe taken € 80,00",  # 2 x 25.00 and 1 x 30.00
+        "Terug naar budget (taak gestopt of niet gedaan) € 0,00",
+        "Uitbetaald aan bewoners (verdiend) € 80,00",
+        "Besteed bij winkels € 30,00",  # the bakery 20.00 (1 February, Amsterdam) and the bar
+        "Inwisselingen gevraagd door winkels € 30,00",
+        "Inwisselingen betaald door de gemeente € 0,00",
+        "Heitjes in omloop aan het eind € 50,00",
+        "Inwisselingen nog te betalen aan het eind € 30,00",
+        "Wat de gemeente verschuldigd is aan het eind € 80,00",
+        "januari 2026 < 10 < 10 < 10",
+        "februari 2026 0 0 € 0,00",
+        "maart 2026 < 10 < 10 < 10",
+        f"{BY_KEY[DEFAULT_CATEGORY].name_nl} < 10 < 10 < 10",
+        "Centrum < 10 < 10 < 10",
+        "Centrum € 30,00",  # both shops are in Centrum
+    ):
+        assert line in text, line
+
+    # The next quarter counts only its own months: no budget granted, no shop paid.
+    q2 = await staff.get("/city/report/quarterly.pdf", params={"quarter": "2026-Q2"})
+    assert q2.status_code == 200
+    q2_text = re.sub(r" +", " ", PdfReader(io.BytesIO(q2.content)).pages[0].extract_text())
+    assert "Budget toegekend € 0,00" in q2_text
+    assert "Geen betalingen bij winkels in dit kwartaal." in q2_text
+
+    wrong = await staff.get("/city/report/quarterly.pdf", params={"quarter": "2026-4"})
+    assert (wrong.status_code, wrong.json()["code"]) == (422, "report_quarter_invalid")
+    assert wrong.headers["content-type"].startswith("application/problem+json")
+    await staff.aclose()
