@@ -1,13 +1,17 @@
-"""Reports: the city's books, and the annual earnings statement per citizen.
+"""Reports: the city's books, the annual earnings statement per citizen, the council's quarter.
 
     ape run report summary [--csv books.csv]
     ape run report earnings --year 2026 [--csv earnings-2026.csv]
+    ape run report quarterly --quarter 2026-Q4 --pdf report.pdf
 
 ``summary``: budget granted and available, escrow committed to tasks, paid out, Heitjes
 outstanding (the city's euro liability) and cash-outs still to pay, straight from the contracts.
 ``earnings``: what each citizen earned in a calendar year (Europe/Amsterdam), the statement the
 tax and benefit offices ask for. Citizens appear as citizen id and wallet; the city joins these
 to names in its own register. Both cross-check against the contracts' own totals.
+``quarterly``: the council's quarterly report as a PDF (Dutch; ``wesh.quarterly``), from the
+index's database (``WESH_DATABASE_URL``, as the API reads it): the same figures as
+``GET /city/report/quarterly.pdf``. Only reads; no network connection needed.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from typing import Any
 
 import click
 from ape.cli import ConnectedProviderCommand
+from sqlalchemy import exc as sa_exc
 
-from scripts._common import connect, fails_cleanly, table
+from scripts._common import ScriptError, connect, fails_cleanly, table
 from wesh.money import format_euros
 from wesh.report import earnings, earnings_csv, ledger_csv, ledger_lines
 from wesh.rules import AMSTERDAM
@@ -104,3 +109,56 @@ def earnings_report(provider: Any, year: int | None, csv_file: Path | None) -> N
     if csv_file:
         csv_file.write_text(earnings_csv(rows, year), encoding="utf-8")
         click.echo(f"Wrote {csv_file}")
+
+
+@cli.command("quarterly")
+@click.option("--quarter", required=True, help="The quarter, e.g. 2026-Q4.")
+@click.option(
+    "--pdf",
+    "pdf_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this PDF file.",
+)
+@click.option(
+    "--database-url",
+    default=None,
+    help="The index's database (default: WESH_DATABASE_URL, as the API reads it).",
+)
+def quarterly_report(quarter: str, pdf_file: Path, database_url: str | None) -> None:
+    """The council's quarterly report as a PDF (reads the index)."""
+    from api.app import content_store
+    from api.merchants.service import MerchantService
+    from api.report.service import quarter_figures, shop_areas
+    from api.settings import ApiSettings
+    from indexer.db import make_engine
+    from wesh import quarterly
+
+    try:
+        period = quarterly.Quarter.parse(quarter)
+    except quarterly.QuarterInvalid:
+        raise ScriptError(f"{quarter!r} is not a quarter: write it as 2026-Q4") from None
+    settings = ApiSettings()
+    engine = make_engine(database_url or settings.database_url)
+    try:
+        shops = MerchantService(engine, content_store(settings)).merchants(False)
+        figures = quarter_figures(
+            engine, period, shop_areas([(m.merchant_id, m.document) for m in shops])
+        )
+        data = quarterly.render(figures)
+    except quarterly.FontMissing as error:
+        raise ScriptError(str(error)) from None
+    except sa_exc.OperationalError as error:
+        raise ScriptError(
+            f"cannot read the index at {engine.url!r} ({error.orig}); run the indexer first "
+            "or pass --database-url"
+        ) from None
+    finally:
+        engine.dispose()
+    pdf_file.write_bytes(data)
+    m = figures.money
+    click.echo(
+        f"{period.label}: paid to residents {format_euros(m.payouts)}, spent at shops "
+        f"{format_euros(m.spending)}, cash-outs paid {format_euros(m.cashouts_paid)}."
+    )
+    click.echo(f"Wrote {pdf_file}")

@@ -395,3 +395,26 @@ async def test_the_quarterly_report_for_the_council_holds_the_books(
     assert (wrong.status_code, wrong.json()["code"]) == (422, "report_quarter_invalid")
     assert wrong.headers["content-type"].startswith("application/problem+json")
     await staff.aclose()
+
+
+def test_the_quarterly_report_on_the_command_line(
+    books: Stack, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ape run report quarterly --quarter 2026-Q1 --pdf ...`` writes the same report from the
+    index's database; a wrong quarter is one clear line."""
+    from click.testing import CliRunner
+    from pypdf import PdfReader
+
+    from scripts.report import cli
+
+    monkeypatch.setenv("WESH_CONTENT_DIR", str(books.content_dir))
+    out = tmp_path / "q1.pdf"
+    args = ["quarterly", "--quarter", "2026-Q1", "--database-url", books.database_url]
+    result = CliRunner().invoke(cli, [*args, "--pdf", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2026-Q1: paid to residents € 80,00, spent at shops € 30,00" in result.output
+    text = " ".join(PdfReader(str(out)).pages[0].extract_text().split())
+    assert "Uitbetaald aan bewoners (verdiend) € 80,00" in text
+    assert "Wat de gemeente verschuldigd is aan het eind € 80,00" in text
+    wrong = CliRunner().invoke(cli, ["quarterly", "--quarter", "Q1", "--pdf", str(out)])
+    assert wrong.exit_code == 1 and "write it as 2026-Q4" in wrong.output
