@@ -94,6 +94,7 @@ async function overview(body) {
       cell(t('liability'), budget.liability),
       cell(t('cashouts_open_total'), budget.cashouts_open))));
   if (hasRole('treasurer')) body.append(grantForm());
+  body.append((await import('./city_report.js')).reportCard());
   const fees = await relayerCard();
   if (fees) body.append(fees);
   const section = h('section', { class: 'card', 'aria-labelledby': 'stats-title' }, h('h2', { id: 'stats-title' }, t('stats')));

@@ -368,6 +368,13 @@ addTexts({
   shops_bank_registered: ['ingevuld bij de aanmelding, {when} door {who}', 'entered at registration, {when} by {who}'],
   shops_bank_changed: ['gewijzigd {when} door {who}', 'changed {when} by {who}'],
   // ---------------------------------------------------------------- #16 statistics and liveability (S1)
-  // ---------------------------------------------------------------- #16 quarterly report (S2)
+  // ---------------------------------------------------------------- #16 the council's quarterly report: card on the overview (S2)
+  report_title: ['Kwartaalrapportage voor de raad', 'Quarterly report for the council'],
+  report_intro: [
+    'Een PDF in het Nederlands: de geldstroom (budget, vastgezet, verdiend, besteed bij winkels, ingewisseld), deelname per maand, taken per soort en wijk, en besteding per winkelgebied. Kleine aantallen (minder dan 10 inwoners) staan er niet in.',
+    'A PDF in Dutch: the money flow (budget, set aside, earned, spent at shops, cashed in), participation per month, tasks by kind and neighbourhood, and spending by shopping area. Small counts (fewer than 10 residents) are left out.',
+  ],
+  report_quarter: ['Kwartaal', 'Quarter'],
+  report_download: ['Download kwartaalrapportage (PDF)', 'Download quarterly report (PDF)'],
   // ---------------------------------------------------------------- #16 engagement, city side (S3)
 });
