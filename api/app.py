@@ -217,7 +217,7 @@ def build_services(settings: ApiSettings, relayer: RelayerSettings | None = None
         cashouts=cashouts,
         budget=BudgetService(engine, cashouts, txs),
         reviews=ReviewService(engine, texts, txs),
-        statistics=StatisticsService(engine),
+        statistics=StatisticsService(engine, content, texts, settings.statistics_min_residents),
         documents=documents,
         evidence=EvidenceService(
             engine,

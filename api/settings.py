@@ -68,6 +68,10 @@ class ApiSettings(BaseSettings):
     #: task overview warn (wesh.rules.DEFAULT_HOURLY_WARNING says why 15.00).
     hourly_warning_cents: int = Field(DEFAULT_HOURLY_WARNING, ge=100)
 
+    #: Published statistics and open data: cells of fewer distinct residents are suppressed
+    #: (wesh.statistics; WESH_STATISTICS_MIN_RESIDENTS).
+    statistics_min_residents: int = Field(10, ge=2)
+
     #: The dApp's map background ({z}/{x}/{y} tiles); lists and forms work without it.
     map_tiles_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     map_attribution: str = "© OpenStreetMap"

@@ -61,9 +61,9 @@ class Work:
 
 @dataclass(frozen=True)
 class Spend:
-    """One payment by a resident at a shop."""
+    """One payment by a resident at a shop (``citizen_id``: any stable id of the payer)."""
 
-    citizen_id: int
+    citizen_id: object
     timestamp: int
     amount: int
     shop_kind: str
@@ -79,6 +79,16 @@ class Participation:
     residents: set[int] = field(default_factory=set)
     first_time: set[int] = field(default_factory=set)
 
+    def __add__(self, other: Participation) -> Participation:
+        return Participation(
+            self.tasks + other.tasks,
+            self.minutes + other.minutes,
+            self.tasks_without_estimate + other.tasks_without_estimate,
+            self.heitjes + other.heitjes,
+            self.residents | other.residents,
+            self.first_time | other.first_time,
+        )
+
     @property
     def returning(self) -> set[int]:
         return self.residents - self.first_time
@@ -92,7 +102,14 @@ class Participation:
 class Spending:
     heitjes: int = 0
     payments: int = 0
-    residents: set[int] = field(default_factory=set)
+    residents: set[object] = field(default_factory=set)
+
+    def __add__(self, other: Spending) -> Spending:
+        return Spending(
+            self.heitjes + other.heitjes,
+            self.payments + other.payments,
+            self.residents | other.residents,
+        )
 
 
 def participation(works: Iterable[Work]) -> dict[tuple[int, str], Participation]:
@@ -131,6 +148,19 @@ def spending(spends: Iterable[Spend]) -> dict[tuple[str, str], Spending]:
 # --------------------------------------------------------------------------- suppression
 R = TypeVar("R", bound=Hashable)
 C = TypeVar("C", bound=Hashable)
+V = TypeVar("V", Participation, Spending)
+
+
+def with_margins(cells: Mapping[tuple[R, C], V]) -> dict[tuple[object, object], V]:
+    """The cells with their row totals (column TOTAL), column totals (row TOTAL) and grand total;
+    distinct residents are counted once in a total however many cells they are in."""
+    out: dict[tuple[object, object], V] = {}
+    for (row, col), cell in cells.items():
+        out[(row, col)] = cell
+        for key in ((row, TOTAL), (TOTAL, col), (TOTAL, TOTAL)):
+            out[key] = out[key] + cell if key in out else cell
+    return out
+
 
 #: A margin cell costs this many times its residents as a complement (prefer inner cells).
 _MARGIN_COST = 4
@@ -179,13 +209,13 @@ def _cheapest_path(
 ) -> list[tuple[object, object]] | None:
     """The positive cells to add so that ``edge`` closes a cycle: Dijkstra from its row to its
     column over positive cells (suppressed ones free, others at their cost), not using ``edge``."""
-    rows = {r for r, _ in table}
-    cols = {c for _, c in table}
+    # Sorted, and ties broken by the node's name: the same table always gives the same answer.
+    rows = sorted({r for r, _ in table}, key=repr)
+    cols = sorted({c for _, c in table}, key=repr)
     start, goal = ("r", edge[0]), ("c", edge[1])
     best: dict[tuple[str, object], int] = {start: 0}
     back: dict[tuple[str, object], tuple[tuple[str, object], tuple[object, object]]] = {}
-    queue: list[tuple[int, int, tuple[str, object]]] = [(0, 0, start)]
-    tie = 0
+    queue: list[tuple[int, str, tuple[str, object]]] = [(0, repr(start), start)]
     while queue:
         dist, _, node = heapq.heappop(queue)
         if node == goal:
@@ -210,18 +240,22 @@ def _cheapest_path(
             if dist + step < best.get(nxt, dist + step + 1):
                 best[nxt] = dist + step
                 back[nxt] = (node, cell)
-                tie += 1
-                heapq.heappush(queue, (dist + step, tie, nxt))
+                heapq.heappush(queue, (dist + step, repr(nxt), nxt))
     return None
 
 
 def suppress(
-    people: Mapping[tuple[R, C], int], threshold: int = DEFAULT_THRESHOLD
+    people: Mapping[tuple[R, C], int],
+    threshold: int = DEFAULT_THRESHOLD,
+    sizes: Mapping[tuple[object, object], int] | None = None,
 ) -> set[tuple[object, object]]:
     """The cells of the bordered table (inner cells and margins, keys as :func:`bordered`) that
-    must not be published. ``people``: the distinct residents behind each inner cell."""
+    must not be published. ``people``: the distinct residents behind each inner cell; ``sizes``:
+    the distinct residents behind each cell and total (a resident active in two months counts
+    once in their neighbourhood's total), for the primary rule; default: ``people`` summed."""
     table = bordered(people)
-    suppressed = {key for key, value in table.items() if value < threshold}
+    size = sizes if sizes is not None else table
+    suppressed = {key for key, value in table.items() if size.get(key, value) < threshold}
     if not suppressed:
         return suppressed
     while True:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from fastapi import Response
+
 from api import openapi
 from api.deps import ServicesDep, indexed_router
-from api.statistics.schemas import Statistics
+from api.statistics import opendata
+from api.statistics.schemas import PublishedTables, Statistics
 
 router = indexed_router(tags=[openapi.PUBLIC])
 
@@ -13,3 +18,26 @@ router = indexed_router(tags=[openapi.PUBLIC])
 def statistics(svc: ServicesDep) -> Statistics:
     """Privacy-safe participation by neighbourhood and month (small cells suppressed)."""
     return svc.statistics.statistics()
+
+
+@router.get("/statistics/tables", response_model=PublishedTables)
+def tables(svc: ServicesDep) -> PublishedTables:
+    """Participation per neighbourhood x month and spending per month x shop kind, with totals;
+    cells of fewer residents than the setting, and cells the totals would reveal, suppressed."""
+    return svc.statistics.tables()
+
+
+@router.get(opendata.CSV_PATH, response_class=Response)
+def open_data_csv(svc: ServicesDep) -> Response:
+    """Open data (CC-BY-4.0): participation per neighbourhood and month as CSV."""
+    return Response(
+        opendata.participation_csv(svc.statistics.tables()),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="wesh-deelname.csv"'},
+    )
+
+
+@router.get(opendata.METADATA_PATH)
+def open_data_metadata(svc: ServicesDep) -> dict[str, Any]:
+    """The open-data CSV's metadata: licence, period, column definitions, suppression rule."""
+    return opendata.participation_metadata(svc.statistics.tables(), svc.settings.public_url)

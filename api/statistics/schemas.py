@@ -19,3 +19,41 @@ class Statistics(BaseModel):
     cells: list[StatCell]
     min_cell: int
     totals: dict[str, int]
+
+
+class ParticipationCell(BaseModel):
+    """One neighbourhood in one month; ``neighbourhood`` None: all neighbourhoods (a month's
+    total), ``month`` None: all months (a neighbourhood's total). Suppressed: every figure None."""
+
+    neighbourhood: int | None
+    neighbourhood_name: str
+    cbs_wijk: str | None
+    month: str | None
+    suppressed: bool
+    residents: int | None
+    first_time: int | None
+    returning: int | None
+    tasks: int | None
+    hours: float | None
+    tasks_without_estimate: int | None
+    heitjes: int | None
+
+
+class SpendingCell(BaseModel):
+    """Heitjes paid at shops of one kind in one month; ``kind``/``month`` None: their total."""
+
+    month: str | None
+    kind: str | None
+    suppressed: bool
+    residents: int | None
+    payments: int | None
+    heitjes: int | None
+
+
+class PublishedTables(BaseModel):
+    """Per neighbourhood x month and per month x shop kind (Europe/Amsterdam months), cells of
+    fewer than ``min_residents`` residents suppressed, and any cell the totals would give away."""
+
+    min_residents: int
+    participation: list[ParticipationCell]
+    spending: list[SpendingCell]

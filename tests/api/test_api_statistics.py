@@ -1,0 +1,261 @@
+"""GET /statistics/tables and the open-data CSV with its metadata, on an index seeded by hand with
+a history whose answers are worked out below by hand (not by the code under test).
+
+The history (threshold 2 residents; Europe/Amsterdam is UTC+1 in winter):
+  Centrum (1): residents 1, 2 (Jan), 1, 3 (Feb; 3's task at 31 Jan 23:30 UTC is February).
+  Schandelen (4): residents 4, 5, 7 (Jan), 4, 5 (Feb).  Heerlerheide (12): resident 6 (Jan).
+  Task 1 (60 min) pays 5, task 2 (30 min) pays 3, task 3 (no estimate) pays 4.
+Suppression: (12, Jan) and Heerlerheide's total have 1 resident. The cheapest cycle through them
+goes through Centrum's total (sum 4, a margin: cost 4 x 4 = 16) and (1, Jan) (2): 18, against
+Schandelen's (5 x 4 + 3 = 23) or the month/grand totals; so those two are hidden as well.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from api_support import PUBLIC_URL, Stack
+
+from api.app import create_app
+from indexer import schema as s
+from indexer.db import make_engine
+from wesh.metadata import FolderStore, merchant_document, put_document, task_document
+
+pytestmark = pytest.mark.anyio
+
+ZERO_HASH = "0x" + "00" * 32
+
+
+def ts(text: str) -> int:
+    return int(datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp())
+
+
+def wallet(n: int) -> str:
+    return "0x" + f"{n:040x}"
+
+
+@pytest.fixture
+async def client(stack: Stack, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    url = f"sqlite:///{tmp_path / 'wesh.db'}"
+    engine = make_engine(url)
+    s.create(engine)
+    store = FolderStore(stack.content_dir)
+    shops = {
+        kind: put_document(
+            store,
+            merchant_document(
+                name=f"Statistiek {kind}",
+                kind=kind,
+                street="Promenade 1",
+                postcode="6411 JA",
+                city="Heerlen",
+                neighbourhood=1,
+            ),
+        )
+        for kind in ("bakker", "kapper")
+    }
+    approvals = [  # citizen, task, amount, UTC time
+        (1, 1, 5, "2026-01-10T10:00:00"),
+        (2, 1, 5, "2026-01-11T10:00:00"),
+        (4, 2, 3, "2026-01-12T10:00:00"),
+        (5, 2, 3, "2026-01-13T10:00:00"),
+        (7, 2, 3, "2026-01-14T10:00:00"),
+        (6, 1, 5, "2026-01-15T10:00:00"),
+        (1, 1, 5, "2026-02-10T10:00:00"),
+        (3, 3, 4, "2026-01-31T23:30:00"),
+        (4, 2, 3, "2026-02-11T10:00:00"),
+        (5, 3, 4, "2026-02-12T10:00:00"),
+    ]
+    payments = [  # payer, shop (1 bakker, 2 kapper), amount, UTC time
+        (1, 1, 4, "2026-01-05T10:00:00"),
+        (2, 1, 6, "2026-01-06T10:00:00"),
+        (3, 2, 10, "2026-01-07T10:00:00"),
+        (1, 1, 2, "2026-01-31T23:45:00"),
+        (2, 1, 3, "2026-02-03T10:00:00"),
+    ]
+    homes = {1: 1, 2: 1, 3: 1, 4: 4, 5: 4, 7: 4, 6: 12}
+    events = [(ts(t), "review", row) for *row, t in approvals]
+    events += [(ts(t), "payment", row) for *row, t in payments]
+    with engine.begin() as db:
+        db.execute(
+            s.citizens.insert(),
+            [
+                {"citizen_id": c, "wallet": wallet(c), "neighbourhood": h, "active": True}
+                for c, h in homes.items()
+            ],
+        )
+        db.execute(
+            s.merchants.insert(),
+            [
+                {"merchant_id": i, "wallet": wallet(100 + i), "metadata_cid": shops[k], "active": 1}
+                for i, k in ((1, "bakker"), (2, "kapper"))
+            ],
+        )
+        # Real task documents in the store: 1 and 2 give an estimate, 3 none; the API caches
+        # them (api_task_meta) from the store, as it does for the task board.
+        for task_id, minutes in ((1, 60), (2, 30), (3, None)):
+            document = task_document(
+                title=f"Statistiekklus {task_id}",
+                description="Voor de statistiek",
+                neighbourhood=1,
+                street="Teststraat 1",
+                lat=50.8882,
+                lon=5.9795,
+                reward=100,
+                slots=10,
+                claim_deadline=ts("2026-03-01T00:00:00"),
+                claim_duration=86_400,
+                estimated_minutes=minutes,
+            )
+            db.execute(
+                s.tasks.insert(),
+                {
+                    "task_id": task_id,
+                    "metadata_cid": put_document(store, document),
+                    "task_manager": wallet(99),
+                    "commissioned_tx": ZERO_HASH,
+                },
+            )
+        for number, (when, kind, row) in enumerate(sorted(events), start=1):
+            db.execute(
+                s.blocks.insert(),
+                {"number": number, "hash": ZERO_HASH, "parent_hash": ZERO_HASH, "timestamp": when},
+            )
+            pos = {"block_number": number, "log_index": 0, "tx_hash": ZERO_HASH}
+            if kind == "review":
+                citizen, task, amount = row
+                db.execute(
+                    s.reviews.insert(),
+                    pos
+                    | {
+                        "task_id": task,
+                        "citizen_id": citizen,
+                        "reviewer": wallet(98),
+                        "outcome": "approved",
+                        "amount": amount,
+                    },
+                )
+            else:
+                payer, shop, amount = row
+                db.execute(
+                    s.payments.insert(),
+                    pos
+                    | {
+                        "payer": wallet(payer),
+                        "merchant": wallet(100 + shop),
+                        "merchant_id": shop,
+                        "amount": amount,
+                    },
+                )
+    app = create_app(stack.settings(database_url=url, statistics_min_residents=2))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as http:
+        yield http
+
+
+def cell(rows: list[dict[str, Any]], **where: Any) -> dict[str, Any]:
+    found = [r for r in rows if all(r[k] == v for k, v in where.items())]
+    assert len(found) == 1, where
+    return found[0]
+
+
+FIGURES = ("residents", "first_time", "returning", "tasks", "hours", "tasks_without_estimate")
+
+
+async def test_participation_and_spending_match_the_hand_worked_history(
+    client: httpx.AsyncClient,
+) -> None:
+    reply = await client.get("/statistics/tables")
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["min_residents"] == 2
+    rows = body["participation"]
+    figures = (*FIGURES, "heitjes")
+
+    def shown(hood: int | None, month: str | None) -> tuple[Any, ...]:
+        found = cell(rows, neighbourhood=hood, month=month)
+        assert found["suppressed"] is False
+        return tuple(found[k] for k in figures)
+
+    #             residents first returning tasks hours no-estimate heitjes
+    assert shown(4, "2026-01") == (3, 3, 0, 3, 1.5, 0, 9)
+    assert shown(1, "2026-02") == (2, 1, 1, 2, 1.0, 1, 9)
+    assert shown(4, "2026-02") == (2, 0, 2, 2, 0.5, 1, 7)
+    assert shown(4, None) == (3, 3, 0, 5, 2.0, 1, 16)
+    assert shown(None, "2026-01") == (6, 6, 0, 6, 4.5, 0, 24)
+    assert shown(None, "2026-02") == (4, 1, 3, 4, 1.5, 2, 16)
+    assert shown(None, None) == (7, 7, 0, 10, 6.0, 2, 40)
+    hidden = [(r["neighbourhood"], r["month"]) for r in rows if r["suppressed"]]
+    assert sorted(hidden, key=repr) == sorted(
+        [(12, "2026-01"), (12, None), (1, "2026-01"), (1, None)], key=repr
+    )
+    for r in rows:
+        if r["suppressed"]:
+            assert all(r[k] is None for k in figures), r
+    assert len(rows) == 11  # 5 cells, 3 neighbourhood totals, 2 month totals, the grand total
+    assert cell(rows, neighbourhood=None, month=None)["neighbourhood_name"] == "Heerlen"
+    assert cell(rows, neighbourhood=4, month=None)["neighbourhood_name"] == "Schandelen"
+
+    spending = body["spending"]
+    assert cell(spending, month="2026-02", kind="bakker") | {} == {
+        "month": "2026-02",
+        "kind": "bakker",
+        "suppressed": False,
+        "residents": 2,
+        "payments": 2,
+        "heitjes": 5,
+    }
+    jan = cell(spending, month="2026-01", kind=None)
+    assert (jan["residents"], jan["payments"], jan["heitjes"]) == (3, 3, 20)
+    assert cell(spending, month=None, kind=None)["heitjes"] == 25
+    hidden_spent = sorted(((r["month"], r["kind"]) for r in spending if r["suppressed"]), key=repr)
+    assert hidden_spent == sorted(
+        [("2026-01", "kapper"), (None, "kapper"), ("2026-01", "bakker"), (None, "bakker")],
+        key=repr,
+    )
+
+
+async def test_the_open_data_csv_agrees_with_its_metadata(client: httpx.AsyncClient) -> None:
+    meta_reply = await client.get("/open-data/wesh-deelname.csv-metadata.json")
+    csv_reply = await client.get("/open-data/wesh-deelname.csv")
+    assert meta_reply.status_code == 200 and csv_reply.status_code == 200
+    assert csv_reply.headers["content-type"].startswith("text/csv")
+    meta = meta_reply.json()
+    assert meta["dc:license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert meta["url"].endswith("/open-data/wesh-deelname.csv")
+    assert meta["dc:temporal"] == "2026-01/2026-02"
+    assert meta["wesh:suppression"]["min_residents"] == 2
+    assert "fewer than 2" in meta["wesh:suppression"]["rule"]
+    columns = meta["tableSchema"]["columns"]
+    reader = csv.reader(io.StringIO(csv_reply.text))
+    header, *lines = list(reader)
+    assert header == [c["name"] for c in columns]
+    assert len(lines) == 11
+    checks = {
+        "integer": lambda v: re.fullmatch(r"-?\d+", v) is not None,
+        "decimal": lambda v: Decimal(v) is not None,
+        "boolean": lambda v: v in ("true", "false"),
+        "gYearMonth": lambda v: re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", v) is not None,
+        "string": lambda v: True,
+    }
+    for line in lines:
+        assert len(line) == len(columns)
+        row = dict(zip(header, line, strict=True))
+        for column, value in zip(columns, line, strict=True):
+            if value == "":
+                assert not column["required"], (column["name"], line)
+                continue
+            assert checks[column["datatype"]](value), (column["name"], value)
+        if row["suppressed"] == "true":
+            assert all(row[name] == "" for name in (*FIGURES, "heitjes")), line
+    grand = [row for row in lines if row[0] == "" and row[3] == ""]
+    assert len(grand) == 1 and grand[0][header.index("heitjes")] == "40"
