@@ -48,6 +48,7 @@ def test_a_resident_sees_their_milestones_and_the_neighbourhoods_goal(
     found = axe_violations(page)
     assert not found, found
     if viewport == PHONE:
+        card.evaluate("(el) => el.scrollIntoView()")
         copy_to_docs(page, "residents-milestones-phone")
 
     page.locator("button.lang").filter(has_text="English").click()

@@ -12,9 +12,9 @@ language button and read again.
 The states: /burger signed out; "Doe mee met deze telefoon" done but not registered (the start
 page, a task page, the pay page); registered (the start page with tasks, a task page); a task
 taken on; the photos handed in; the reward paid and the history; the message about it (the
-start page saying it is new, the messages page); the pay page of a shop's QR
-code with the account and after paying; a refused payment (balance too low); an unknown payment
-code; and the pay page in a browser without any account.
+start page saying it is new, with the first milestone reached, the messages page); the pay
+page of a shop's QR code with the account and after paying; a refused payment (balance too
+low); an unknown payment code; and the pay page in a browser without any account.
 """
 
 from __future__ import annotations
@@ -219,7 +219,9 @@ def test_no_citizen_page_says_fee_network_0x_wallet_transaction_or_blockchain(
         time.sleep(1)
         resident.go("/burger")
     expect(page.locator(".inbox-card")).to_be_visible()
-    read(resident, "start page, a new message", said)
+    # ... and the resident's milestones: the first task reached (engagement.js, issue #16).
+    expect(page.locator("section.engagement .milestone.reached")).to_have_count(1)
+    read(resident, "start page, a new message, a first milestone", said)
     resident.go("/burger/berichten")
     expect(page.get_by_text("Goedgekeurd: Bankje schilderen in het Aambos")).to_be_visible()
     read(resident, "messages", said)
