@@ -43,9 +43,14 @@ def wallet(n: int) -> str:
     return "0x" + f"{n:040x}"
 
 
-@pytest.fixture
-async def client(stack: Stack, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    url = f"sqlite:///{tmp_path / 'wesh.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def client(
+    stack: Stack, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[httpx.AsyncClient]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'wesh.db'}"
+    else:
+        url = str(request.getfixturevalue("pg_url"))
     engine = make_engine(url)
     s.create(engine)
     store = FolderStore(stack.content_dir)
