@@ -27,7 +27,9 @@ def tables(svc: ServicesDep) -> PublishedTables:
     return svc.statistics.tables()
 
 
-@router.get(opendata.CSV_PATH, response_class=Response)
+@router.get(
+    opendata.CSV_PATH, response_class=Response, responses={200: {"content": {"text/csv": {}}}}
+)
 def open_data_csv(svc: ServicesDep) -> Response:
     """Open data (CC-BY-4.0): participation per neighbourhood and month as CSV."""
     return Response(
