@@ -157,3 +157,24 @@ def test_no_suppressed_cell_can_be_recovered(people: dict, threshold: int) -> No
         for cell, (lo, hi) in attacker_bounds(people, hidden).items():
             assert hi - lo >= 1 - 1e-9, (cell, lo, hi)
             assert lo <= table.get(cell, 0) + 1e-9 <= hi + 2e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(people=tables, threshold=st.integers(min_value=2, max_value=12), data=st.data())
+def test_totals_of_few_distinct_residents_are_hidden_and_safe(
+    people: dict, threshold: int, data: st.DataObject
+) -> None:
+    # A resident active in several months counts once in a total: the distinct count of a
+    # total may be anything from its largest cell up to the sum of its cells.
+    table = bordered(people)
+    rows = {r for r, _ in table} - {TOTAL}
+    cols = {c for _, c in table} - {TOTAL}
+    sizes: dict[tuple[object, object], int] = dict(people)
+    for key in [(r, TOTAL) for r in rows] + [(TOTAL, c) for c in cols] + [(TOTAL, TOTAL)]:
+        line = [v for k, v in people.items() if TOTAL in key and (k[0] == key[0] or k[1] == key[1])]
+        floor = max(line) if key != (TOTAL, TOTAL) else max(people.values())
+        sizes[key] = data.draw(st.integers(min_value=floor, max_value=table[key]))
+    hidden = suppress(people, threshold, sizes)
+    assert {k for k, v in sizes.items() if v < threshold} <= hidden
+    for cell, (lo, hi) in attacker_bounds(people, hidden).items():
+        assert hi - lo >= 1 - 1e-9, (cell, lo, hi)
