@@ -253,3 +253,14 @@ neighbourhood_goals = sa.Table(
     sa.Column("set_by", sa.String(42), nullable=False),
     sa.Column("set_at", sa.BigInteger, nullable=False),
 )
+#: Shops' offers (``api.engagement``, issue #16): "10% korting met Heitjes", one per shop, written
+#: by the shop or by the merchant manager, shown with the shop on the residents' list.
+shop_offers = sa.Table(
+    "api_shop_offers",
+    metadata,
+    sa.Column("merchant_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("text_nl", sa.String(80), nullable=False),
+    sa.Column("text_en", sa.String(80), nullable=False, server_default=""),
+    sa.Column("set_by", sa.String(42), nullable=False),
+    sa.Column("set_at", sa.BigInteger, nullable=False),
+)

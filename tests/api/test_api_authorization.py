@@ -223,6 +223,15 @@ ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
         "task manager",
         {"json": {"target": 40}},
     ),
+    # Shops' offers (issue #16).
+    ("GET", "/shop-offers"): (PUBLIC, {}),
+    ("PUT", "/merchant/offer"): ("merchant", {"json": {"text_nl": "10% korting met Heitjes"}}),
+    ("DELETE", "/merchant/offer"): ("merchant", {}),
+    ("PUT", "/city/merchants/{merchant_id}/offer"): (
+        "merchant manager",
+        {"json": {"text_nl": "10% korting met Heitjes"}},
+    ),
+    ("DELETE", "/city/merchants/{merchant_id}/offer"): ("merchant manager", {}),
 }
 
 

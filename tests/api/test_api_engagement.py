@@ -222,3 +222,53 @@ async def test_a_task_manager_sets_a_goal_and_the_resident_sees_it(app: Any, sta
     finally:
         await manager.aclose()
         await resident.aclose()
+
+
+# ---------------------------------------------------------------- shops' offers
+
+
+@pytest.mark.anyio
+async def test_a_shop_and_the_merchant_manager_write_offers_residents_read(
+    app: Any, stack: Stack
+) -> None:
+    shop = await signed_in(app, stack, "merchant2")
+    manager = await signed_in(app, stack, "admin")  # holds the merchant manager's role
+    resident = await signed_in(app, stack, "citizen")
+    try:
+        shop_id = 2  # the stack registers "merchant" (1), then "merchant2" (2)
+        reply = await shop.put(
+            "/merchant/offer",
+            json={"text_nl": "  10% korting met Heitjes ", "text_en": "10% off with Heitjes"},
+        )
+        assert reply.status_code == 200, reply.text
+        assert reply.json() == {
+            "merchant_id": shop_id,
+            "text_nl": "10% korting met Heitjes",
+            "text_en": "10% off with Heitjes",
+        }
+        listed = {o["merchant_id"]: o for o in (await resident.get("/shop-offers")).json()}
+        assert listed[shop_id]["text_nl"] == "10% korting met Heitjes"
+        # The merchant manager writes for the shop (replacing its own line), and takes it away.
+        reply = await manager.put(
+            f"/city/merchants/{shop_id}/offer", json={"text_nl": "Gratis koffie bij een boek"}
+        )
+        assert reply.status_code == 200, reply.text
+        listed = {o["merchant_id"]: o for o in (await resident.get("/shop-offers")).json()}
+        assert (listed[shop_id]["text_nl"], listed[shop_id]["text_en"]) == (
+            "Gratis koffie bij een boek",
+            "",
+        )
+        assert (await manager.delete(f"/city/merchants/{shop_id}/offer")).status_code == 204
+        listed = {o["merchant_id"] for o in (await resident.get("/shop-offers")).json()}
+        assert shop_id not in listed
+        # Too long, too short, an unknown shop, a resident writing: refused.
+        too_long = await shop.put("/merchant/offer", json={"text_nl": "x" * 81})
+        assert too_long.status_code == 422
+        assert (await shop.put("/merchant/offer", json={"text_nl": "x"})).status_code == 422
+        unknown = await manager.put("/city/merchants/9999/offer", json={"text_nl": "Korting"})
+        assert unknown.status_code == 404
+        forbidden = await resident.put("/merchant/offer", json={"text_nl": "Korting"})
+        assert forbidden.status_code == 403
+    finally:
+        for http in (shop, manager, resident):
+            await http.aclose()

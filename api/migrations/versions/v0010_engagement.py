@@ -1,4 +1,4 @@
-"""Engagement: the monthly goals the city sets per neighbourhood (issue #16).
+"""Engagement: the monthly goals the city sets per neighbourhood, shops' offers (issue #16).
 
 Revision ID: 0010
 Revises: 0009
@@ -27,7 +27,16 @@ def upgrade() -> None:
         sa.Column("set_by", sa.String(42), nullable=False),
         sa.Column("set_at", sa.BigInteger, nullable=False),
     )
+    op.create_table(
+        "api_shop_offers",
+        sa.Column("merchant_id", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column("text_nl", sa.String(80), nullable=False),
+        sa.Column("text_en", sa.String(80), nullable=False, server_default=""),
+        sa.Column("set_by", sa.String(42), nullable=False),
+        sa.Column("set_at", sa.BigInteger, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("api_shop_offers")
     op.drop_table("api_neighbourhood_goals")
