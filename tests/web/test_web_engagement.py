@@ -13,7 +13,7 @@ from datetime import datetime
 import pytest
 from conftest import DESKTOP, PHONE, axe_violations, copy_to_docs, sign_in
 from playwright.sync_api import ViewportSize, expect
-from webstack import BRAM, OFFICER, Stack
+from webstack import BAKERY, BRAM, OFFICER, Stack
 
 from wesh.rules import AMSTERDAM
 
@@ -58,3 +58,27 @@ def test_a_resident_sees_their_milestones_and_the_neighbourhoods_goal(
     assert not axe_violations(page)
     page.locator("button.lang").filter(has_text="Nederlands").click()
     assert not [e for e in bram.console_errors if "pageerror" in e], bram.console_errors
+
+
+def test_a_shops_offer_shows_with_the_shop_on_the_residents_list(visit, stack: Stack) -> None:
+    """The bakery writes its offer; a resident finds it with the bakery on /burger's shop list,
+    in Dutch and in English; axe-core finds nothing serious or critical at 360 and 1280 px."""
+    shop = stack.session(BAKERY)
+    try:
+        reply = shop.put(
+            "/merchant/offer",
+            json={"text_nl": "10% korting met Heitjes", "text_en": "10% off with Heitjes"},
+        )
+        assert reply.status_code == 200, reply.text
+        bakery = reply.json()["merchant_id"]
+        for viewport in (PHONE, DESKTOP):
+            guest = visit(None, "/burger", viewport=viewport)
+            card = guest.page.locator(f"li.shop[data-merchant='{bakery}']")
+            expect(card.locator(".shop-offer")).to_have_text("10% korting met Heitjes")
+            assert not axe_violations(guest.page)
+            guest.page.locator("button.lang").filter(has_text="English").click()
+            expect(card.locator(".shop-offer")).to_have_text("10% off with Heitjes")
+            assert not axe_violations(guest.page)
+    finally:
+        shop.delete("/merchant/offer")
+        shop.close()

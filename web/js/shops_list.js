@@ -67,6 +67,8 @@ function shopCard(shop, metres) {
     h('p', { class: 'meta' }, [kindName(shop.kind), typeof doc.neighbourhood === 'number' ? hoodName(doc.neighbourhood) : ''].filter(Boolean).join(' · ')),
     street ? h('p', { class: 'shop-address' }, street) : null,
     doc.opening_hours ? h('p', { class: 'shop-hours' }, t('shop_open', { hours: doc.opening_hours })) : null,
+    // The shop's offer (engagement, issue #16): "10% korting met Heitjes".
+    shop.offer ? h('p', { class: 'shop-offer' }, (getLang() === 'en' && shop.offer.text_en) || shop.offer.text_nl) : null,
     Number.isFinite(metres) ? h('p', { class: 'shop-distance' }, h('span', { class: 'visually-hidden' }, `${t('shop_distance_label')}: `), distanceText(metres)) : null);
 }
 
@@ -152,7 +154,9 @@ export async function shopsSection(home = null) {
     status, order, list, mapSlot,
   );
   try {
-    shops = await api('/merchants');
+    const [found, offers] = await Promise.all([api('/merchants'), api('/shop-offers').catch(() => [])]);
+    const offerOf = new Map(offers.map((offer) => [offer.merchant_id, offer]));
+    shops = found.map((shop) => ({ ...shop, offer: offerOf.get(shop.merchant_id) || null }));
     draw();
   } catch {
     clear(list).append(h('p', { class: 'status status-error' }, t('shops_failed')));
