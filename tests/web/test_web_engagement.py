@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import httpx
 import pytest
 from conftest import DESKTOP, PHONE, axe_violations, copy_to_docs, sign_in
 from playwright.sync_api import ViewportSize, expect
-from webstack import BAKERY, BRAM, OFFICER, Stack
+from webstack import BAKERY, BRAM, CAFE, OFFICER, Stack
 
 from wesh.rules import AMSTERDAM
 
@@ -82,3 +83,23 @@ def test_a_shops_offer_shows_with_the_shop_on_the_residents_list(visit, stack: S
     finally:
         shop.delete("/merchant/offer")
         shop.close()
+
+
+def test_the_shop_writes_its_offer_on_its_page(visit, stack: Stack) -> None:
+    """The café writes its offer on /winkel and takes it away again; the residents' list
+    follows; axe-core finds nothing serious or critical on the form."""
+    cafe = visit(CAFE, "/winkel")
+    sign_in(cafe)
+    page = cafe.page
+    card = page.locator("section").filter(has=page.get_by_role("heading", name="Jouw aanbieding"))
+    card.get_by_label("Aanbieding (Nederlands)").fill("Koffie + vlaai voor 5 Heitjes")
+    card.get_by_role("button", name="Aanbieding opslaan").click()
+    expect(card.get_by_role("status")).to_have_text(re.compile("Opgeslagen"))
+    assert not axe_violations(page)
+    offers = httpx.get(f"{stack.api_url}/shop-offers").json()
+    assert [o["text_nl"] for o in offers] == ["Koffie + vlaai voor 5 Heitjes"]
+    guest = visit(None, "/burger")
+    expect(guest.page.locator(".shop-offer")).to_have_text("Koffie + vlaai voor 5 Heitjes")
+    card.get_by_role("button", name="Aanbieding weghalen").click()
+    expect(card.get_by_role("status")).to_have_text(re.compile("Weggehaald"))
+    assert httpx.get(f"{stack.api_url}/shop-offers").json() == []

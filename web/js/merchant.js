@@ -54,6 +54,11 @@ export async function render(view) {
     books.export.card,
     h('section', { class: 'card', 'aria-labelledby': 'hist-title' }, h('h2', { id: 'hist-title' }, t('history')), lists.history),
   );
+  // The shop's offer that residents see on their list (shop_offer.js, issue #16).
+  if (shop) {
+    const { offerCard } = await import('./shop_offer.js');
+    view.append(await offerCard(shop.merchant_id));
+  }
   await refresh();
   watchCashouts(lists.cashouts);
 }

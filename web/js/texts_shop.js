@@ -98,4 +98,16 @@ addTexts({
   involved_hood: ['{hood}: {n}', '{hood}: {n}'],
   involved_hidden: ['Andere wijken samen ({hoods}): {n}', 'Other neighbourhoods together ({hoods}): {n}'],
   involved_why: ['Wijken met minder dan {k} inwoners tonen we niet apart, zodat niemand herkenbaar is.', 'Neighbourhoods with fewer than {k} residents are not shown apart, so that nobody can be recognised.'],
+  // ---- #16 shops' offers (S3)
+  offer_title: ['Jouw aanbieding', 'Your offer'],
+  offer_intro: ['Eén korte regel die inwoners bij je winkel zien, bijvoorbeeld "10% korting met Heitjes".', 'One short line residents see with your shop, for example "10% off with Heitjes".'],
+  offer_nl: ['Aanbieding (Nederlands)', 'Offer (Dutch)'],
+  offer_en: ['Aanbieding in het Engels (mag leeg)', 'Offer in English (may be empty)'],
+  offer_hint: ['Hooguit {n} tekens.', 'At most {n} characters.'],
+  offer_save: ['Aanbieding opslaan', 'Save offer'],
+  offer_remove: ['Aanbieding weghalen', 'Remove offer'],
+  offer_saved: ['Opgeslagen. Inwoners zien je aanbieding nu bij je winkel.', 'Saved. Residents now see your offer with your shop.'],
+  offer_removed: ['Weggehaald. Inwoners zien geen aanbieding meer.', 'Removed. Residents no longer see an offer.'],
+  offer_too_short: ['Schrijf minstens 3 tekens.', 'Write at least 3 characters.'],
+  offer_failed: ['Dat lukte niet. Probeer het nog eens.', 'That did not work. Please try again.'],
 });
