@@ -103,3 +103,23 @@ def test_the_shop_writes_its_offer_on_its_page(visit, stack: Stack) -> None:
     card.get_by_role("button", name="Aanbieding weghalen").click()
     expect(card.get_by_role("status")).to_have_text(re.compile("Weggehaald"))
     assert httpx.get(f"{stack.api_url}/shop-offers").json() == []
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_stadsbeheer_sets_a_neighbourhoods_goal(
+    visit, stack: Stack, viewport: ViewportSize
+) -> None:
+    """A task manager sets Schandelen's goal for this month on /gemeente/klussen; the table of
+    the month's goals shows it; axe-core finds nothing serious or critical."""
+    city = visit(OFFICER, "/gemeente/klussen", viewport=viewport)
+    sign_in(city)
+    page = city.page
+    card = page.locator("section").filter(has=page.get_by_role("heading", name="Wijkdoelen"))
+    card.get_by_label("Wijk", exact=True).select_option(label="Schandelen")
+    card.get_by_label("Aantal klussen").fill("25")
+    card.get_by_role("button", name="Doel opslaan").click()
+    expect(card.get_by_role("status")).to_have_text("Opgeslagen: Schandelen, 25 klussen.")
+    row = card.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Schandelen"))
+    expect(row.get_by_role("cell").first).to_have_text("25")
+    found = axe_violations(page)
+    assert not found, found

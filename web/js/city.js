@@ -65,7 +65,11 @@ export async function render(view, [rest]) {
     '': overview, beoordelen: reviews, bezwaren: appeals,
     // Stadsbeheer: commissioning and the overview of the tasks (city_tasks.js), loaded only there.
     klus: async (into) => (await import('./city_tasks.js')).commission(into),
-    klussen: async (into) => (await import('./city_tasks.js')).taskboard(into),
+    klussen: async (into) => {
+      await (await import('./city_tasks.js')).taskboard(into);
+      // The neighbourhoods' monthly goals (city_goals.js, issue #16): task managers set them.
+      if (hasRole('task manager')) into.append(await (await import('./city_goals.js')).goalsCard());
+    },
     // Financiën: payout files, cash-outs and the books (city_payouts.js), loaded only for it.
     uitbetalingen: async (into) => (await import('./city_payouts.js')).payouts(into),
     // The merchant manager's desk, loaded only for that section.

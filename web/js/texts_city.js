@@ -376,5 +376,19 @@ addTexts({
   ],
   report_quarter: ['Kwartaal', 'Quarter'],
   report_download: ['Download kwartaalrapportage (PDF)', 'Download quarterly report (PDF)'],
-  // ---------------------------------------------------------------- #16 engagement, city side (S3)
+  // ---------------------------------------------------------------- #16 engagement, city side: neighbourhood goals (S3)
+  goals_title: ['Wijkdoelen', 'Neighbourhood goals'],
+  goals_intro: ['Hoeveel klussen een wijk deze maand samen wil doen. De inwoners van die wijk zien het doel en hoe ver ze zijn.', 'How many tasks a neighbourhood aims to do together this month. Its residents see the goal and how far they are.'],
+  goals_none: ['Voor deze maand is nog geen doel gezet.', 'No goal has been set for this month yet.'],
+  goals_caption: ['Wijkdoelen van de maand', "The month's neighbourhood goals"],
+  goals_hood: ['Wijk', 'Neighbourhood'],
+  goals_target: ['Doel', 'Goal'],
+  goals_done: ['Gedaan', 'Done'],
+  goals_left: ['Nog te doen', 'To go'],
+  goals_month: ['Maand', 'Month'],
+  goals_target_label: ['Aantal klussen', 'Number of tasks'],
+  goals_target_hint: ['Klussen in deze wijk die in die maand zijn goedgekeurd tellen mee.', 'Tasks in this neighbourhood approved in that month count.'],
+  goals_save: ['Doel opslaan', 'Save goal'],
+  goals_saved: ['Opgeslagen: {hood}, {target} klussen.', 'Saved: {hood}, {target} tasks.'],
+  goals_failed: ['Dat lukte niet. Probeer het nog eens.', 'That did not work. Please try again.'],
 });
