@@ -19,10 +19,13 @@ from api.deps import (
 from api.engagement.offers import OfferIn, OfferOut, OfferService
 from api.engagement.schemas import EngagementOut, GoalIn, GoalOut, GoalsOut
 from api.engagement.service import EngagementService
+from wesh import rules
 
 router = indexed_router()
 
 MONTH = r"^\d{4}-\d{2}$"
+#: A shop's number, as the contract bounds it.
+ShopId = Annotated[int, Path(ge=1, le=rules.MAX_MERCHANTS)]
 
 
 def engagement(svc: ServicesDep) -> EngagementService:
@@ -93,7 +96,7 @@ def remove_own_offer(caller: Merchant, svc: ServicesDep) -> Response:
 
 @router.put("/city/merchants/{merchant_id}/offer", response_model=OfferOut, tags=[openapi.CITY])
 def set_offer(
-    merchant_id: Annotated[int, Path(ge=1)],
+    merchant_id: ShopId,
     body: OfferIn,
     caller: MerchantManager,
     svc: ServicesDep,
@@ -103,9 +106,7 @@ def set_offer(
 
 
 @router.delete("/city/merchants/{merchant_id}/offer", status_code=204, tags=[openapi.CITY])
-def remove_offer(
-    merchant_id: Annotated[int, Path(ge=1)], caller: MerchantManager, svc: ServicesDep
-) -> Response:
+def remove_offer(merchant_id: ShopId, caller: MerchantManager, svc: ServicesDep) -> Response:
     """The merchant manager takes a shop's offer away."""
     offer_service(svc).remove(merchant_id)
     return Response(status_code=204)
