@@ -123,3 +123,26 @@ def test_stadsbeheer_sets_a_neighbourhoods_goal(
     expect(row.get_by_role("cell").first).to_have_text("25")
     found = axe_violations(page)
     assert not found, found
+
+
+def test_the_merchant_manager_writes_a_shops_offer(visit, stack: Stack) -> None:
+    """The merchant manager writes the bakery's offer on /gemeente/winkels; residents see it with
+    the bakery; removed again, it is gone; axe-core finds nothing serious or critical."""
+    city = visit(OFFICER, "/gemeente/winkels", viewport=DESKTOP)
+    sign_in(city)
+    page = city.page
+    card = page.locator("section").filter(
+        has=page.get_by_role("heading", name="Aanbiedingen van winkels")
+    )
+    card.get_by_label("Winkel", exact=True).select_option(label="Bakkerij Schandelen")
+    card.get_by_label("Aanbieding (Nederlands)").fill("Tweede vlaai half geld")
+    card.get_by_role("button", name="Aanbieding opslaan").click()
+    expect(card.get_by_role("status")).to_have_text(re.compile("Opgeslagen"))
+    expect(card.locator("li")).to_have_text("Bakkerij Schandelen: Tweede vlaai half geld")
+    found = axe_violations(page)
+    assert not found, found
+    guest = visit(None, "/burger")
+    expect(guest.page.locator(".shop-offer")).to_have_text("Tweede vlaai half geld")
+    card.get_by_role("button", name="Aanbieding weghalen").click()
+    expect(card.get_by_role("status")).to_have_text("Weggehaald.")
+    assert httpx.get(f"{stack.api_url}/shop-offers").json() == []

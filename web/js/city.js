@@ -73,7 +73,11 @@ export async function render(view, [rest]) {
     // Financiën: payout files, cash-outs and the books (city_payouts.js), loaded only for it.
     uitbetalingen: async (into) => (await import('./city_payouts.js')).payouts(into),
     // The merchant manager's desk, loaded only for that section.
-    winkels: async (into) => (await import('./city_shops.js')).shops(into),
+    winkels: async (into) => {
+      await (await import('./city_shops.js')).shops(into);
+      // Shops' offers (city_offers.js, issue #16): the merchant manager writes them for a shop.
+      if (hasRole('merchant manager')) into.append(await (await import('./city_offers.js')).offersCard());
+    },
     // The registrar's desk (residents joining, a resident's new phone), loaded only for it; a
     // neighbourhood association's too (its neighbourhoods only, no new phones).
     balie: async (into) => (await import('./desk.js')).desk(into),
