@@ -259,8 +259,8 @@ async def test_a_shop_and_the_merchant_manager_write_offers_residents_read(
             "",
         )
         assert (await manager.delete(f"/city/merchants/{shop_id}/offer")).status_code == 204
-        listed = {o["merchant_id"] for o in (await resident.get("/shop-offers")).json()}
-        assert shop_id not in listed
+        remaining = {o["merchant_id"] for o in (await resident.get("/shop-offers")).json()}
+        assert shop_id not in remaining
         # Too long, too short, an unknown shop, a resident writing: refused.
         too_long = await shop.put("/merchant/offer", json={"text_nl": "x" * 81})
         assert too_long.status_code == 422
