@@ -100,12 +100,13 @@ def attacker_bounds(
     tables that agree with every published cell and total (published empty cells are 0)."""
     rows = [*sorted({r for r, _ in values}), TOTAL]
     cols = [*sorted({c for _, c in values}), TOTAL]
-    full = {(r, c): 0 for r in rows for c in cols}
+    full: dict[tuple[object, object], int] = {(r, c): 0 for r in rows for c in cols}
     full.update(bordered(values))
     unknown = sorted(hidden, key=repr)
     index = {cell: i for i, cell in enumerate(unknown)}
     eq_rows, eq_rhs = [], []
-    lines = [[(r, c) for c in cols] for r in rows] + [[(r, c) for r in rows] for c in cols]
+    lines: list[list[tuple[object, object]]] = [[(r, c) for c in cols] for r in rows]
+    lines += [[(r, c) for r in rows] for c in cols]
     for line in lines:
         # inner cells minus the margin (the line's last cell) = 0
         coef, rhs = np.zeros(len(unknown)), 0.0
@@ -118,7 +119,7 @@ def attacker_bounds(
         if coef.any():
             eq_rows.append(coef)
             eq_rhs.append(rhs)
-    bounds = {}
+    bounds: dict[tuple[object, object], tuple[float, float]] = {}
     for cell, i in index.items():
         c = np.zeros(len(unknown))
         c[i] = 1.0
