@@ -103,7 +103,9 @@ def test_whole_journey_from_commission_to_settled_cashout(visit, stack, tmp_path
     # --- the reward arrives on the citizen's open page, with the yearly cap
     expect(phone.locator("#balance")).to_have_text(amount_pattern(1500), timeout=15_000)
     expect(phone.locator(".cap-text")).to_contain_text(rx("van € 100,00 verdiend in"))
-    expect(phone.locator(".meter")).to_have_attribute("aria-valuenow", "1500")
+    expect(phone.locator(".meter[aria-labelledby='cap-label']")).to_have_attribute(
+        "aria-valuenow", "1500"
+    )
     shot(phone, "citizen-start-phone")
     copy_to_docs(phone, "citizen-start-phone")
 
