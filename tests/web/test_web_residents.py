@@ -151,6 +151,8 @@ def test_the_shops_nearest_first_with_location_and_by_neighbourhood_without(
         if popup.count() or page.wait_for_timeout(1500) or popup.count():
             break
     expect(popup).to_contain_text(BAKERY_NAME)
+    # Leaflet fades a popup in: audit its colours once it is fully there, not halfway.
+    expect(popup).to_have_css("opacity", "1")
     audit(page, "residents-shops-map", found)
     assert not found, found
     assert not [e for e in dewi.console_errors if "pageerror" in e], dewi.console_errors
