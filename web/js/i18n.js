@@ -488,6 +488,7 @@ const T = {
   season_spring: ['Deze lente', 'This spring'],
   season_summer: ['Deze zomer', 'This summer'],
   season_autumn: ['Deze herfst', 'This autumn'],
+  // ---------------------------------------------------------------- #16 residents: reporting a spot that needs care (R)
 };
 
 let lang = (() => {

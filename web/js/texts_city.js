@@ -367,7 +367,8 @@ addTexts({
   shops_bank_history: ['Bankrekeningen van deze winkel, nu en eerder', "This shop's bank accounts, now and before"],
   shops_bank_registered: ['ingevuld bij de aanmelding, {when} door {who}', 'entered at registration, {when} by {who}'],
   shops_bank_changed: ['gewijzigd {when} door {who}', 'changed {when} by {who}'],
-  // ---------------------------------------------------------------- #16 statistics and liveability (S1)
+  // ---------------------------------------------------------------- #16 liveability: the resident survey (L)
+  // ---------------------------------------------------------------- #16 statistics on the dashboard: charts (C)
   // ---------------------------------------------------------------- #16 the council's quarterly report: card on the overview (S2)
   report_title: ['Kwartaalrapportage voor de raad', 'Quarterly report for the council'],
   report_intro: [
@@ -403,4 +404,5 @@ addTexts({
   offers_saved: ['Opgeslagen. Inwoners zien de aanbieding nu bij de winkel.', 'Saved. Residents now see the offer with the shop.'],
   offers_removed: ['Weggehaald.', 'Removed.'],
   offers_failed: ['Dat lukte niet. Probeer het nog eens.', 'That did not work. Please try again.'],
+  // ---------------------------------------------------------------- #16 residents' reports, city side (R)
 });
