@@ -6,10 +6,14 @@ Pure functions, fed by the indexer's tables (api/statistics/service.py reads the
   ``estimated_minutes`` per slot; a task without an estimate counts no hours and is counted in
   ``tasks_without_estimate``), Heitjes earned, distinct active residents, first-time residents (the
   month of their first approved task ever) and returning residents (active before).
-- :func:`spending` - per (month, shop kind): Heitjes paid at shops and distinct paying residents.
+- :func:`spending` - per (month, shop kind) or per (month, shopping area: the shop's
+  neighbourhood): Heitjes paid at shops and distinct paying residents (a resident is counted by
+  their citizen number, so one who moved to a new phone counts once).
 - :func:`suppress` - which cells of a table with row, column and grand totals must not be
   published: primary (fewer residents than the threshold) and complementary, so that no
   suppressed cell can be worked out from the published cells and totals by subtraction.
+- :func:`suppress_sub_counts` - the same for the first-time and returning residents inside the
+  published cells: a cell of 12 residents with 2 first-timers would reveal a group of 2.
 
 Months are Europe/Amsterdam calendar months ("2026-03"), as the contract's earnings calendar.
 
@@ -61,12 +65,15 @@ class Work:
 
 @dataclass(frozen=True)
 class Spend:
-    """One payment by a resident at a shop (``citizen_id``: any stable id of the payer)."""
+    """One payment by a resident at a shop (``citizen_id``: any stable id of the payer; the
+    citizen's number, which stays when they move to a new phone). ``shop_area``: the shop's
+    neighbourhood code (0: unknown)."""
 
     citizen_id: object
     timestamp: int
     amount: int
     shop_kind: str
+    shop_area: int = 0
 
 
 # --------------------------------------------------------------------------- outputs
@@ -134,11 +141,13 @@ def participation(works: Iterable[Work]) -> dict[tuple[int, str], Participation]
     return cells
 
 
-def spending(spends: Iterable[Spend]) -> dict[tuple[str, str], Spending]:
-    """Per (month, shop kind): Heitjes paid, payments and distinct paying residents."""
-    cells: dict[tuple[str, str], Spending] = {}
+def spending(spends: Iterable[Spend], by: str = "kind") -> dict[tuple[str, object], Spending]:
+    """Per (month, shop kind), or with ``by="area"`` per (month, shop's neighbourhood code):
+    Heitjes paid, payments and distinct paying residents."""
+    cells: dict[tuple[str, object], Spending] = {}
     for spend in spends:
-        cell = cells.setdefault((month_of(spend.timestamp), spend.shop_kind), Spending())
+        column: object = spend.shop_area if by == "area" else spend.shop_kind
+        cell = cells.setdefault((month_of(spend.timestamp), column), Spending())
         cell.heitjes += spend.amount
         cell.payments += 1
         cell.residents.add(spend.citizen_id)
@@ -269,3 +278,31 @@ def suppress(
             # No cycle of positive cells can hide it: publish nothing of this table.
             return set(table)
         suppressed.update(path)
+
+
+def suppress_sub_counts(
+    cells: Mapping[tuple[R, C], Participation],
+    hidden: set[tuple[object, object]],
+    threshold: int = DEFAULT_THRESHOLD,
+) -> set[tuple[object, object]]:
+    """The cells and totals (keys as :func:`bordered`) whose first-time and returning residents
+    must not be published, given ``hidden``, the cells :func:`suppress` hides whole.
+
+    Primary: a cell hidden whole, or one whose first-time or returning residents are fewer than
+    the threshold (but not none: 0 names nobody). Both figures go together, since first-time =
+    residents - returning. Complementary: a resident lives in one neighbourhood and has one
+    first month, so first-time residents add up exactly along rows and columns, totals included;
+    :func:`suppress` on that table hides further first-time counts until none of the hidden ones
+    can be worked out from the published ones. Returning residents add nothing an attacker can
+    use: where residents are published, returning = residents - first-time."""
+    full = with_margins(cells)
+    forced = {
+        key
+        for key, cell in full.items()
+        if key in hidden
+        or 0 < len(cell.first_time) < threshold
+        or 0 < len(cell.returning) < threshold
+    }
+    first = {key: len(cell.first_time) for key, cell in cells.items()}
+    sizes = {key: 0 if key in forced else threshold for key in bordered(first)}
+    return forced | suppress(first, threshold, sizes)

@@ -1,16 +1,20 @@
-"""The open-data file of participation per neighbourhood and month: a CSV at a stable URL and a
-CSVW-style metadata file (W3C "Metadata Vocabulary for Tabular Data") that describes it.
+"""The open-data files: participation per neighbourhood and month, and spending at shops per
+shopping area and month. Each is a CSV at a stable URL with a CSVW-style metadata file (W3C
+"Metadata Vocabulary for Tabular Data") that describes it.
 
 The CSV's columns are exactly the metadata's ``tableSchema.columns`` in order; a suppressed cell
-has every figure empty. Totals are rows too: an empty ``neighbourhood`` is all of Heerlen, an
-empty ``month`` all months.
+has every figure empty. Totals are rows too: an empty ``neighbourhood`` (``area``) is all of
+Heerlen, an empty ``month`` all months.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from typing import Any
+
+from pydantic import BaseModel
 
 from api.statistics.schemas import PublishedTables
 
@@ -27,12 +31,35 @@ COLUMNS: tuple[tuple[str, str, str, str], ...] = (
         "WESH neighbourhood code; empty: all of Heerlen",
     ),
     ("neighbourhood_name", "string", "buurt", "Neighbourhood name (wesh/neighbourhoods.py)"),
-    ("cbs_wijk", "string", "CBS-wijkcode", "CBS wijk code (WK0917xx) where known, else empty"),
+    (
+        "cbs_wijk",
+        "string",
+        "CBS-wijkcode",
+        "CBS wijk code (WK0917xx) the neighbourhood lies in; empty where it spans several wijken "
+        "(join on cbs_buurten then) and in totals",
+    ),
+    (
+        "cbs_buurten",
+        "string",
+        "CBS-buurtcodes",
+        "The neighbourhood's CBS buurt codes (BU0917xxxx), space-separated; CBS table 85984NED "
+        "(Kerncijfers wijken en buurten 2024); empty in totals",
+    ),
     ("month", "gYearMonth", "maand", "Europe/Amsterdam calendar month; empty: all months"),
     ("suppressed", "boolean", "onderdrukt", "true: the figures of this row are not published"),
     ("residents", "integer", "actieve bewoners", "Distinct residents paid for a task"),
-    ("first_time", "integer", "nieuwe bewoners", "Residents paid for the first time ever"),
-    ("returning", "integer", "terugkerende bewoners", "Residents paid before this month too"),
+    (
+        "first_time",
+        "integer",
+        "nieuwe bewoners",
+        "Residents paid for the first time ever; empty where small (see the suppression rule)",
+    ),
+    (
+        "returning",
+        "integer",
+        "terugkerende bewoners",
+        "Residents paid before this month too; empty where first_time is",
+    ),
     ("tasks", "integer", "klussen", "Task slots approved and paid"),
     ("hours", "decimal", "uren", "Sum of the tasks' estimated minutes per slot, in hours"),
     ("tasks_without_estimate", "integer", "klussen zonder duur", "Tasks without an estimate"),
@@ -40,22 +67,109 @@ COLUMNS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def participation_csv(tables: PublishedTables) -> str:
-    """The participation rows as CSV (comma, UTF-8, header row, "true"/"false")."""
+SPENDING_CSV_PATH = "/open-data/wesh-besteding-winkelgebied.csv"
+SPENDING_METADATA_PATH = "/open-data/wesh-besteding-winkelgebied.csv-metadata.json"
+
+SPENDING_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("month", "gYearMonth", "maand", "Europe/Amsterdam calendar month; empty: all months"),
+    (
+        "area",
+        "integer",
+        "winkelgebied (buurtcode WESH)",
+        "The shop's WESH neighbourhood code (0: unknown); empty: all of Heerlen",
+    ),
+    (
+        "area_name",
+        "string",
+        "winkelgebied",
+        "Neighbourhood name of the shops (wesh/neighbourhoods.py)",
+    ),
+    ("suppressed", "boolean", "onderdrukt", "true: the figures of this row are not published"),
+    (
+        "residents",
+        "integer",
+        "betalende bewoners",
+        "Distinct residents who paid (by citizen number)",
+    ),
+    ("payments", "integer", "betalingen", "Payments at shops"),
+    ("heitjes", "integer", "Heitjes", "Heitjes paid at shops (1 Heitje = 1 euro)"),
+)
+
+
+def _csv(rows: Sequence[BaseModel], columns: tuple[tuple[str, str, str, str], ...]) -> str:
+    """Rows as CSV (comma, UTF-8, header row, "true"/"false")."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([name for name, *_ in COLUMNS])
-    for cell in tables.participation:
+    writer.writerow([name for name, *_ in columns])
+    for cell in rows:
         row = cell.model_dump()
         writer.writerow(
             [
                 ("true" if row[name] else "false")
                 if datatype == "boolean"
                 else ("" if row[name] is None else row[name])
-                for name, datatype, *_ in COLUMNS
+                for name, datatype, *_ in columns
             ]
         )
     return out.getvalue()
+
+
+def participation_csv(tables: PublishedTables) -> str:
+    """The participation rows as CSV."""
+    return _csv(tables.participation, COLUMNS)
+
+
+def spending_csv(tables: PublishedTables) -> str:
+    """Spending per shopping area and month as CSV."""
+    return _csv(tables.spending_by_area, SPENDING_COLUMNS)
+
+
+def _schema(columns: tuple[tuple[str, str, str, str], ...], required: tuple[str, ...]) -> Any:
+    return {
+        "columns": [
+            {
+                "name": name,
+                "titles": {"nl": title},
+                "datatype": datatype,
+                "dc:description": definition,
+                "required": name in required,
+            }
+            for name, datatype, title, definition in columns
+        ],
+    }
+
+
+def _rule(min_residents: int) -> str:
+    return (
+        f"A cell with fewer than {min_residents} distinct residents is suppressed "
+        "(all its figures empty). So is any further cell or total that would let a "
+        "suppressed cell be worked out by subtraction from the published totals: every "
+        "suppressed cell lies on a cycle of suppressed cells through rows and columns, "
+        "totals included (wesh/statistics.py)."
+    )
+
+
+def spending_metadata(tables: PublishedTables, public_url: str) -> dict[str, Any]:
+    """The spending file's metadata: licence, period, definitions and the suppression rule."""
+    months = sorted({cell.month for cell in tables.spending_by_area if cell.month})
+    return {
+        "@context": "http://www.w3.org/ns/csvw",
+        "url": public_url.rstrip("/") + SPENDING_CSV_PATH,
+        "dc:title": "WESH Heerlen: besteding bij winkels per winkelgebied en maand",
+        "dc:description": (
+            "Heitjes paid by residents at shops, per shopping area (the shop's neighbourhood) "
+            "and Europe/Amsterdam month, from the indexed chain events (payments)."
+        ),
+        "dc:publisher": "Gemeente Heerlen",
+        "dc:license": LICENCE,
+        "dc:temporal": f"{months[0]}/{months[-1]}" if months else None,
+        "wesh:suppression": {
+            "min_residents": tables.min_residents,
+            "rule": _rule(tables.min_residents),
+        },
+        "dialect": {"delimiter": ",", "encoding": "utf-8", "header": True},
+        "tableSchema": _schema(SPENDING_COLUMNS, ("area_name", "suppressed")),
+    }
 
 
 def participation_metadata(tables: PublishedTables, public_url: str) -> dict[str, Any]:
@@ -74,25 +188,13 @@ def participation_metadata(tables: PublishedTables, public_url: str) -> dict[str
         "dc:temporal": f"{months[0]}/{months[-1]}" if months else None,
         "wesh:suppression": {
             "min_residents": tables.min_residents,
-            "rule": (
-                f"A cell with fewer than {tables.min_residents} distinct residents is suppressed "
-                "(all its figures empty). So is any further cell or total that would let a "
-                "suppressed cell be worked out by subtraction from the published totals: every "
-                "suppressed cell lies on a cycle of suppressed cells through rows and columns, "
-                "totals included (wesh/statistics.py)."
+            "rule": _rule(tables.min_residents)
+            + (
+                " First-time and returning residents of a published cell are left empty (both) "
+                "where either is fewer than the threshold but not zero, or where the published "
+                "first-time counts would give such a one away by subtraction."
             ),
         },
         "dialect": {"delimiter": ",", "encoding": "utf-8", "header": True},
-        "tableSchema": {
-            "columns": [
-                {
-                    "name": name,
-                    "titles": {"nl": title},
-                    "datatype": datatype,
-                    "dc:description": definition,
-                    "required": name in ("neighbourhood_name", "suppressed"),
-                }
-                for name, datatype, title, definition in COLUMNS
-            ],
-        },
+        "tableSchema": _schema(COLUMNS, ("neighbourhood_name", "suppressed")),
     }

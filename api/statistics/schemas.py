@@ -23,11 +23,14 @@ class Statistics(BaseModel):
 
 class ParticipationCell(BaseModel):
     """One neighbourhood in one month; ``neighbourhood`` None: all neighbourhoods (a month's
-    total), ``month`` None: all months (a neighbourhood's total). Suppressed: every figure None."""
+    total), ``month`` None: all months (a neighbourhood's total). Suppressed: every figure None.
+    ``first_time`` and ``returning`` are None in a published cell too where either is small or
+    would give a small one away (then both)."""
 
     neighbourhood: int | None
     neighbourhood_name: str
     cbs_wijk: str | None
+    cbs_buurten: str | None  # space-separated BU0917xxxx codes
     month: str | None
     suppressed: bool
     residents: int | None
@@ -50,10 +53,25 @@ class SpendingCell(BaseModel):
     heitjes: int | None
 
 
+class SpendingAreaCell(BaseModel):
+    """Heitjes paid at shops in one shopping area (the shop's neighbourhood, ``area`` its code,
+    0: unknown) in one month; ``area``/``month`` None: their total."""
+
+    month: str | None
+    area: int | None
+    area_name: str
+    suppressed: bool
+    residents: int | None
+    payments: int | None
+    heitjes: int | None
+
+
 class PublishedTables(BaseModel):
-    """Per neighbourhood x month and per month x shop kind (Europe/Amsterdam months), cells of
-    fewer than ``min_residents`` residents suppressed, and any cell the totals would give away."""
+    """Per neighbourhood x month, per month x shop kind and per month x shopping area
+    (Europe/Amsterdam months), cells of fewer than ``min_residents`` residents suppressed, and
+    any cell the totals would give away."""
 
     min_residents: int
     participation: list[ParticipationCell]
     spending: list[SpendingCell]
+    spending_by_area: list[SpendingAreaCell]

@@ -12,6 +12,7 @@ from api.ledger import read_ledger
 from api.statistics.schemas import (
     ParticipationCell,
     PublishedTables,
+    SpendingAreaCell,
     SpendingCell,
     StatCell,
     Statistics,
@@ -129,8 +130,10 @@ class StatisticsService:
         ]
 
     def spends(self) -> list[stats.Spend]:
-        """Every payment at a shop, with the shop's kind from its document ("" unknown); the
-        payer is counted by wallet."""
+        """Every payment at a shop, with the shop's kind and neighbourhood from its document
+        ("" and 0 unknown). The payer is counted by citizen number, whichever of their wallets
+        paid (a resident who moved to a new phone counts once); a payer that is no citizen by
+        its wallet."""
         p, b, m = s.payments, s.blocks, s.merchants
         with self.engine.connect() as db:
             rows = db.execute(
@@ -140,13 +143,28 @@ class StatisticsService:
                     )
                 )
             ).all()
-        kinds: dict[str | None, str] = {}
+            holders = {
+                str(wallet).lower(): int(citizen)
+                for wallet, citizen in [
+                    *db.execute(
+                        sa.select(s.citizen_moves.c.old_wallet, s.citizen_moves.c.citizen_id)
+                    ).all(),
+                    *db.execute(sa.select(s.citizens.c.wallet, s.citizens.c.citizen_id)).all(),
+                ]
+            }
+        shops: dict[str | None, tuple[str, int]] = {}
         out = []
         for payer, when, amount, cid in rows:
-            if cid not in kinds:
+            if cid not in shops:
                 document = get_document(self.content, cid) if self.content and cid else None
-                kinds[cid] = str((document or {}).get("kind") or "")
-            out.append(stats.Spend(str(payer), int(when), int(amount), kinds[cid]))
+                area = (document or {}).get("neighbourhood")
+                shops[cid] = (
+                    str((document or {}).get("kind") or ""),
+                    area if isinstance(area, int) and not isinstance(area, bool) else 0,
+                )
+            kind, area = shops[cid]
+            who: object = holders.get(str(payer).lower(), str(payer).lower())
+            out.append(stats.Spend(who, int(when), int(amount), kind, area))
         return out
 
     def tables(self) -> PublishedTables:
@@ -160,9 +178,13 @@ class StatisticsService:
             threshold,
             {k: len(v.residents) for k, v in work_all.items()},
         )
+        # First-time and returning residents: hidden where small, or where they would give a
+        # small one away (wesh.statistics.suppress_sub_counts).
+        hidden_sub = stats.suppress_sub_counts(work, hidden, threshold)
         participation = []
         for (hood, month), cell in sorted(work_all.items(), key=_order):
             shown = (hood, month) not in hidden
+            sub = shown and (hood, month) not in hidden_sub
             code = None if hood == stats.TOTAL else int(hood)  # type: ignore[call-overload]
             known = NEIGHBOURHOODS_BY_CODE.get(code) if code is not None else None
             participation.append(
@@ -172,40 +194,65 @@ class StatisticsService:
                         "Heerlen" if code is None else known.name if known else f"code {code}"
                     ),
                     cbs_wijk=known.cbs_wijk if known else None,
+                    cbs_buurten=" ".join(known.cbs_buurten) if known else None,
                     month=None if month == stats.TOTAL else str(month),
                     suppressed=not shown,
                     residents=len(cell.residents) if shown else None,
-                    first_time=len(cell.first_time) if shown else None,
-                    returning=len(cell.returning) if shown else None,
+                    first_time=len(cell.first_time) if sub else None,
+                    returning=len(cell.returning) if sub else None,
                     tasks=cell.tasks if shown else None,
                     hours=round(cell.hours, 1) if shown else None,
                     tasks_without_estimate=cell.tasks_without_estimate if shown else None,
                     heitjes=cell.heitjes if shown else None,
                 )
             )
-        spent = stats.spending(self.spends())
-        spent_all = stats.with_margins(spent)
-        hidden_spent = stats.suppress(
-            {k: len(v.residents) for k, v in spent.items()},
-            threshold,
-            {k: len(v.residents) for k, v in spent_all.items()},
-        )
-        spending = []
-        for (month, kind), spend in sorted(spent_all.items(), key=_order):
-            shown = (month, kind) not in hidden_spent
-            spending.append(
-                SpendingCell(
-                    month=None if month == stats.TOTAL else str(month),
-                    kind=None if kind == stats.TOTAL else str(kind),
-                    suppressed=not shown,
-                    residents=len(spend.residents) if shown else None,
-                    payments=spend.payments if shown else None,
-                    heitjes=spend.heitjes if shown else None,
-                )
-            )
+        spends = self.spends()
+        spending = [
+            SpendingCell(month=month, kind=kind, **figures)
+            for month, kind, figures in _spending_rows(stats.spending(spends), threshold)
+        ]
+        by_area = []
+        for month, area, figures in _spending_rows(stats.spending(spends, by="area"), threshold):
+            code = None if area is None else int(area)  # type: ignore[call-overload]
+            known = NEIGHBOURHOODS_BY_CODE.get(code) if code is not None else None
+            name = "Heerlen" if code is None else known.name if known else "onbekend"
+            by_area.append(SpendingAreaCell(month=month, area=code, area_name=name, **figures))
         return PublishedTables(
-            min_residents=threshold, participation=participation, spending=spending
+            min_residents=threshold,
+            participation=participation,
+            spending=spending,
+            spending_by_area=by_area,
         )
+
+
+def _spending_rows(
+    spent: dict[tuple[str, object], stats.Spending], threshold: int
+) -> list[tuple[str | None, Any, dict[str, Any]]]:
+    """(month or None, column or None, figures) per cell and total of a spending table, the
+    figures None where suppressed."""
+    spent_all = stats.with_margins(spent)
+    hidden = stats.suppress(
+        {k: len(v.residents) for k, v in spent.items()},
+        threshold,
+        {k: len(v.residents) for k, v in spent_all.items()},
+    )
+    out: list[tuple[str | None, Any, dict[str, Any]]] = []
+    for (month, column), spend in sorted(spent_all.items(), key=_order):
+        shown = (month, column) not in hidden
+        figures = {
+            "suppressed": not shown,
+            "residents": len(spend.residents) if shown else None,
+            "payments": spend.payments if shown else None,
+            "heitjes": spend.heitjes if shown else None,
+        }
+        out.append(
+            (
+                None if month == stats.TOTAL else str(month),
+                None if column == stats.TOTAL else column,
+                figures,
+            )
+        )
+    return out
 
 
 NEIGHBOURHOODS_BY_CODE = {n.code: n for n in NEIGHBOURHOODS}

@@ -8,6 +8,14 @@ The history (threshold 2 residents; Europe/Amsterdam is UTC+1 in winter):
 Suppression: (12, Jan) and Heerlerheide's total have 1 resident. The cheapest cycle through them
 goes through Centrum's total (sum 4, a margin: cost 4 x 4 = 16) and (1, Jan) (2): 18, against
 Schandelen's (5 x 4 + 3 = 23) or the month/grand totals; so those two are hidden as well.
+First-time residents (issue #16, 1a): (1, Feb) has 2 residents of whom 1 is new (3) and 1
+returning (1): both sub-counts hidden, and so is February's total's (1 new of 4). First-timers
+add up along lines: row Centrum Jan 2 + Feb 1 = 3, column Feb (1, Feb) 1 + (4, Feb) 0 = 1. The
+hidden ones (1,Jan) (12,Jan) (1,T) (12,T) (1,Feb) (T,Feb) form cycles except (1,Feb)-(T,Feb):
+closing it from row Centrum to column Feb costs January's total (6 x 4 = 24) against the grand
+total's (7 x 4 = 28), so January's total's first-timers are hidden too.
+Shops: the bakery is in Centrum (1), the hairdresser in Schandelen (4). Resident 1 moved to a new
+phone (wallet 1 -> 201) between their January and February payments: one resident, not two.
 """
 
 from __future__ import annotations
@@ -63,10 +71,10 @@ async def client(
                 street="Promenade 1",
                 postcode="6411 JA",
                 city="Heerlen",
-                neighbourhood=1,
+                neighbourhood=area,
             ),
         )
-        for kind in ("bakker", "kapper")
+        for kind, area in (("bakker", 1), ("kapper", 4))
     }
     approvals = [  # citizen, task, amount, UTC time
         (1, 1, 5, "2026-01-10T10:00:00"),
@@ -84,7 +92,7 @@ async def client(
         (1, 1, 4, "2026-01-05T10:00:00"),
         (2, 1, 6, "2026-01-06T10:00:00"),
         (3, 2, 10, "2026-01-07T10:00:00"),
-        (1, 1, 2, "2026-01-31T23:45:00"),
+        (201, 1, 2, "2026-01-31T23:45:00"),  # resident 1 on their new phone
         (2, 1, 3, "2026-02-03T10:00:00"),
     ]
     homes = {1: 1, 2: 1, 3: 1, 4: 4, 5: 4, 7: 4, 6: 12}
@@ -97,6 +105,23 @@ async def client(
                 {"citizen_id": c, "wallet": wallet(c), "neighbourhood": h, "active": True}
                 for c, h in homes.items()
             ],
+        )
+        # Resident 1 moved to a new phone: the number stays, the wallet is new.
+        db.execute(
+            s.citizens.update().where(s.citizens.c.citizen_id == 1).values(wallet=wallet(201))
+        )
+        db.execute(
+            s.citizen_moves.insert(),
+            {
+                "block_number": 1,
+                "log_index": 9,
+                "tx_hash": ZERO_HASH,
+                "citizen_id": 1,
+                "old_wallet": wallet(1),
+                "new_wallet": wallet(201),
+                "balance": 0,
+                "registrar": wallet(97),
+            },
         )
         db.execute(
             s.merchants.insert(),
@@ -193,11 +218,11 @@ async def test_participation_and_spending_match_the_hand_worked_history(
 
     #             residents first returning tasks hours no-estimate heitjes
     assert shown(4, "2026-01") == (3, 3, 0, 3, 1.5, 0, 9)
-    assert shown(1, "2026-02") == (2, 1, 1, 2, 1.0, 1, 9)
+    assert shown(1, "2026-02") == (2, None, None, 2, 1.0, 1, 9)  # 1 new, 1 returning: hidden
     assert shown(4, "2026-02") == (2, 0, 2, 2, 0.5, 1, 7)
     assert shown(4, None) == (3, 3, 0, 5, 2.0, 1, 16)
-    assert shown(None, "2026-01") == (6, 6, 0, 6, 4.5, 0, 24)
-    assert shown(None, "2026-02") == (4, 1, 3, 4, 1.5, 2, 16)
+    assert shown(None, "2026-01") == (6, None, None, 6, 4.5, 0, 24)  # would give (1, Feb) away
+    assert shown(None, "2026-02") == (4, None, None, 4, 1.5, 2, 16)  # 1 new
     assert shown(None, None) == (7, 7, 0, 10, 6.0, 2, 40)
     hidden = [(r["neighbourhood"], r["month"]) for r in rows if r["suppressed"]]
     assert sorted(hidden, key=repr) == sorted(
@@ -209,6 +234,11 @@ async def test_participation_and_spending_match_the_hand_worked_history(
     assert len(rows) == 11  # 5 cells, 3 neighbourhood totals, 2 month totals, the grand total
     assert cell(rows, neighbourhood=None, month=None)["neighbourhood_name"] == "Heerlen"
     assert cell(rows, neighbourhood=4, month=None)["neighbourhood_name"] == "Schandelen"
+    # CBS codes (table 85984NED): Schandelen is buurt BU09173102 of wijk WK091731.
+    schandelen = cell(rows, neighbourhood=4, month=None)
+    assert (schandelen["cbs_wijk"], schandelen["cbs_buurten"]) == ("WK091731", "BU09173102")
+    heerlen = cell(rows, neighbourhood=None, month=None)
+    assert (heerlen["cbs_wijk"], heerlen["cbs_buurten"]) == (None, None)
 
     spending = body["spending"]
     assert cell(spending, month="2026-02", kind="bakker") | {} == {
@@ -221,12 +251,31 @@ async def test_participation_and_spending_match_the_hand_worked_history(
     }
     jan = cell(spending, month="2026-01", kind=None)
     assert (jan["residents"], jan["payments"], jan["heitjes"]) == (3, 3, 20)
-    assert cell(spending, month=None, kind=None)["heitjes"] == 25
+    everything = cell(spending, month=None, kind=None)
+    # Residents 1 (two phones), 2 and 3: three, not four.
+    assert (everything["residents"], everything["payments"], everything["heitjes"]) == (3, 5, 25)
     hidden_spent = sorted(((r["month"], r["kind"]) for r in spending if r["suppressed"]), key=repr)
     assert hidden_spent == sorted(
         [("2026-01", "kapper"), (None, "kapper"), ("2026-01", "bakker"), (None, "bakker")],
         key=repr,
     )
+
+    # Per shopping area: the same payments by the shop's neighbourhood (issue #16, 1c).
+    areas = body["spending_by_area"]
+
+    def spent(month: str | None, area: int | None) -> tuple[Any, ...]:
+        found = cell(areas, month=month, area=area)
+        return (found["suppressed"], found["residents"], found["payments"], found["heitjes"])
+
+    assert spent("2026-02", 1) == (False, 2, 2, 5)
+    assert spent("2026-01", None) == (False, 3, 3, 20)
+    assert spent("2026-02", None) == (False, 2, 2, 5)
+    assert spent(None, None) == (False, 3, 5, 25)
+    for hidden_cell in (("2026-01", 1), ("2026-01", 4), (None, 1), (None, 4)):
+        assert spent(*hidden_cell) == (True, None, None, None), hidden_cell
+    assert len(areas) == 8  # 3 cells, 2 area totals, 2 month totals, the grand total
+    assert cell(areas, month="2026-02", area=1)["area_name"] == "Centrum"
+    assert cell(areas, month=None, area=4)["area_name"] == "Schandelen"
 
 
 async def test_the_open_data_csv_agrees_with_its_metadata(client: httpx.AsyncClient) -> None:
@@ -262,5 +311,39 @@ async def test_the_open_data_csv_agrees_with_its_metadata(client: httpx.AsyncCli
             assert checks[column["datatype"]](value), (column["name"], value)
         if row["suppressed"] == "true":
             assert all(row[name] == "" for name in (*FIGURES, "heitjes")), line
-    grand = [row for row in lines if row[0] == "" and row[3] == ""]
+    month = header.index("month")
+    grand = [row for row in lines if row[0] == "" and row[month] == ""]
+    wijk, buurten = header.index("cbs_wijk"), header.index("cbs_buurten")
+    assert {(r[wijk], r[buurten]) for r in lines if r[0] == "4"} == {("WK091731", "BU09173102")}
     assert len(grand) == 1 and grand[0][header.index("heitjes")] == "40"
+
+
+async def test_the_spending_open_data_agrees_with_its_metadata(client: httpx.AsyncClient) -> None:
+    meta_reply = await client.get("/open-data/wesh-besteding-winkelgebied.csv-metadata.json")
+    csv_reply = await client.get("/open-data/wesh-besteding-winkelgebied.csv")
+    assert meta_reply.status_code == 200 and csv_reply.status_code == 200
+    assert csv_reply.headers["content-type"].startswith("text/csv")
+    meta = meta_reply.json()
+    assert meta["url"].endswith("/open-data/wesh-besteding-winkelgebied.csv")
+    assert meta["dc:license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert meta["dc:temporal"] == "2026-01/2026-02"
+    assert "fewer than 2" in meta["wesh:suppression"]["rule"]
+    columns = meta["tableSchema"]["columns"]
+    header, *lines = list(csv.reader(io.StringIO(csv_reply.text)))
+    assert header == [c["name"] for c in columns]
+    assert len(lines) == 8
+    types = {c["name"]: c["datatype"] for c in columns}
+    for line in lines:
+        row = dict(zip(header, line, strict=True))
+        for column in columns:
+            value = row[column["name"]]
+            if value == "":
+                assert not column["required"], (column["name"], line)
+            elif types[column["name"]] == "integer":
+                assert re.fullmatch(r"\d+", value), (column["name"], value)
+        if row["suppressed"] == "true":
+            assert row["residents"] == row["payments"] == row["heitjes"] == "", line
+    rows = {(r[0], r[1]): r for r in lines}
+    assert rows[("2026-02", "1")][header.index("area_name")] == "Centrum"
+    assert rows[("2026-02", "1")][header.index("heitjes")] == "5"
+    assert rows[("", "")][header.index("residents")] == "3"

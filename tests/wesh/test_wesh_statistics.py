@@ -10,7 +10,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from wesh.statistics import TOTAL, Spend, Work, bordered, participation, spending, suppress
+from wesh.statistics import (
+    TOTAL,
+    Participation,
+    Spend,
+    Work,
+    bordered,
+    participation,
+    spending,
+    suppress,
+    suppress_sub_counts,
+    with_margins,
+)
 
 
 def ts(text: str) -> int:
@@ -60,6 +71,23 @@ def test_spending_per_month_and_shop_kind() -> None:
     bakker = cells[("2026-02", "bakker")]
     assert (bakker.heitjes, bakker.payments, bakker.residents) == (13, 3, {1, 3})
     assert cells[("2026-01", "kapper")].heitjes == 5
+
+
+def test_spending_per_month_and_shopping_area() -> None:
+    # The shop's neighbourhood is its shopping area (0: unknown).
+    cells = spending(
+        [
+            Spend(1, ts("2026-02-02T08:00:00"), 2, "bakker", 1),
+            Spend(3, ts("2026-02-03T08:00:00"), 7, "kapper", 1),
+            Spend(3, ts("2026-02-04T08:00:00"), 1, "bakker", 4),
+            Spend(2, ts("2026-02-05T08:00:00"), 9, "bakker"),
+        ],
+        by="area",
+    )
+    assert sorted(cells) == [("2026-02", 0), ("2026-02", 1), ("2026-02", 4)]
+    centrum = cells[("2026-02", 1)]
+    assert (centrum.heitjes, centrum.payments, centrum.residents) == (9, 2, {1, 3})
+    assert cells[("2026-02", 0)].heitjes == 9
 
 
 def test_complementary_suppression_hand_worked() -> None:
@@ -179,3 +207,68 @@ def test_totals_of_few_distinct_residents_are_hidden_and_safe(
     assert {k for k, v in sizes.items() if v < threshold} <= hidden
     for cell, (lo, hi) in attacker_bounds(people, hidden).items():
         assert hi - lo >= 1 - 1e-9, (cell, lo, hi)
+
+
+def people(prefix: str, first: int, returning: int) -> Participation:
+    """A cell of ``first`` first-time and ``returning`` returning residents, ids unique to it."""
+    new = {f"{prefix}n{i}" for i in range(first)}
+    old = {f"{prefix}r{i}" for i in range(returning)}
+    return Participation(residents=new | old, first_time=new)  # type: ignore[arg-type]
+
+
+def test_first_time_residents_of_a_safe_cell_are_hidden_when_few() -> None:
+    # Threshold 10. (A, m1) has 12 residents, so it is published, but only 2 are new: publishing
+    # "2 new" (or "10 returning" next to 12) would reveal a group of 2. First-timers add up:
+    #   A: 2, 11 | 13    B: 10, 12 | 22    totals: 12, 23 | 35.
+    # The cheapest cycle through (A, m1) is A,m2 (11) - B,m2 (12) - B,m1 (10): 33, against any
+    # path through a margin (13 x 4 = 52 and more). The margins stay published.
+    cells = {
+        ("A", "m1"): people("a1", 2, 10),
+        ("A", "m2"): people("a2", 11, 0),
+        ("B", "m1"): people("b1", 10, 10),
+        ("B", "m2"): people("b2", 12, 0),
+    }
+    assert suppress({k: len(v.residents) for k, v in cells.items()}, 10) == set()
+    hidden = suppress_sub_counts(cells, set(), 10)
+    assert hidden == {("A", "m1"), ("A", "m2"), ("B", "m1"), ("B", "m2")}
+    # Few returning residents are as telling: 9 new and 3 returning hide both.
+    cells[("B", "m1")] = people("b1", 9, 3)
+    assert ("B", "m1") in suppress_sub_counts(cells, set(), 10)
+    # None new is no group of people: a cell of 0 new and 12 returning is published.
+    calm = {("A", "m1"): people("a1", 0, 12), ("A", "m2"): people("a2", 12, 0)}
+    calm |= {("B", "m1"): people("b1", 10, 10), ("B", "m2"): people("b2", 11, 0)}
+    assert suppress_sub_counts(calm, set(), 10) == set()
+
+
+sub_tables = st.dictionaries(
+    st.tuples(st.sampled_from("ABC"), st.sampled_from(["m1", "m2", "m3"])),
+    st.tuples(st.integers(min_value=0, max_value=20), st.integers(min_value=0, max_value=20)),
+    min_size=1,
+    max_size=9,
+).filter(lambda cells: all(new + old > 0 for new, old in cells.values()))
+
+
+@settings(max_examples=60, deadline=None)
+@given(counts=sub_tables, threshold=st.integers(min_value=2, max_value=10))
+def test_no_hidden_first_time_count_can_be_recovered(counts: dict, threshold: int) -> None:
+    cells = {(r, c): people(f"{r}{c}", new, old) for (r, c), (new, old) in counts.items()}
+    full = with_margins(cells)
+    hidden = suppress(
+        {k: len(v.residents) for k, v in cells.items()},
+        threshold,
+        {k: len(v.residents) for k, v in full.items()},
+    )
+    sub = suppress_sub_counts(cells, hidden, threshold)
+    assert hidden <= sub
+    # Nothing published names fewer residents than the threshold (none is fine).
+    for key, cell in full.items():
+        if key not in sub:
+            assert not 0 < len(cell.first_time) < threshold, key
+            assert not 0 < len(cell.returning) < threshold, key
+    # First-timers add up along rows and columns; the LP attacker cannot pin a hidden one.
+    first = {key: len(cell.first_time) for key, cell in cells.items()}
+    if sub:
+        for key, (lo, hi) in attacker_bounds(first, sub).items():
+            value = len(full[key].first_time) if key in full else 0
+            if value > 0:
+                assert hi - lo >= 1 - 1e-9, (key, lo, hi)
