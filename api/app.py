@@ -37,6 +37,7 @@ from api.evidence.service import EvidenceService
 from api.finance import routes as finance
 from api.joining import routes as joining
 from api.joining.service import JoinService, person_secret
+from api.liveability import routes as liveability
 from api.merchants import routes as merchants
 from api.merchants.service import MerchantService
 from api.notifications import routes as notifications
@@ -151,6 +152,7 @@ INDEXED_DOMAINS = (
     finance,
     engagement,
     report,
+    liveability,
 )
 
 

@@ -281,6 +281,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Dit is de telefoon die de winkel nu al gebruikt. Vraag de code van de nieuwe telefoon.",
         "This is the phone the shop uses already. Ask for the code of the new phone.",
     ),
+    # The resident survey of liveability (api/liveability)
+    "liveability_file_invalid": (
+        "Er is niets ingelezen: {count} fout(en), op regel {lines}. Verbeter die regels en lees "
+        "het hele bestand opnieuw in.",
+        "Nothing was imported: {count} problem(s), on line {lines}. Fix those lines and import "
+        "the whole file again.",
+    ),
     # The council's quarterly report (api/report)
     "report_quarter_invalid": (
         "Kies een kwartaal als 2026-Q4 (jaar, streepje, Q en 1 tot 4); '{quarter}' is dat niet.",

@@ -264,3 +264,23 @@ shop_offers = sa.Table(
     sa.Column("set_by", sa.String(42), nullable=False),
     sa.Column("set_at", sa.BigInteger, nullable=False),
 )
+#: The city's resident survey (``api.liveability``, issue #16): a neighbourhood's mean liveability
+#: rating over a period, as imported from the survey's CSV (``wesh.liveability``). One row per
+#: neighbourhood and period: importing the pair again replaces it. Who imported it, when, and from
+#: which file, for the source note.
+liveability_ratings = sa.Table(
+    "api_liveability_ratings",
+    metadata,
+    sa.Column("neighbourhood", sa.Integer, primary_key=True, autoincrement=False),
+    #: "2026", "2026-H1" or "2026-Q3".
+    sa.Column("period", sa.String(7), primary_key=True),
+    #: The period's first and last month, "YYYY-MM": its place in time.
+    sa.Column("period_start", sa.String(7), nullable=False),
+    sa.Column("period_end", sa.String(7), nullable=False),
+    #: The mean rating times 100 (6,85 -> 685): exact on every database.
+    sa.Column("rating_centi", sa.Integer, nullable=False),
+    sa.Column("respondents", sa.Integer, nullable=False),
+    sa.Column("source_file", sa.String(200), nullable=False),
+    sa.Column("imported_by", sa.String(42), nullable=False),
+    sa.Column("imported_at", sa.BigInteger, nullable=False),
+)

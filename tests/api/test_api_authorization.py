@@ -232,6 +232,12 @@ ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
         {"json": {"text_nl": "10% korting met Heitjes"}},
     ),
     ("DELETE", "/city/merchants/{merchant_id}/offer"): ("merchant manager", {}),
+    # The resident survey of liveability (issue #16): a file refused as a whole (nothing stored).
+    ("POST", "/city/liveability"): (
+        "task manager",
+        {"json": {"file_name": "leeg.csv", "csv": "wijk;periode;cijfer;respondenten"}},
+    ),
+    ("GET", "/liveability"): (PUBLIC, {}),
 }
 
 

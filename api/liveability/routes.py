@@ -1,0 +1,41 @@
+"""The resident survey: Stadsbeheer imports it; anyone reads the published view.
+
+The import is the task manager's (Stadsbeheer): the survey rates the public space that
+Stadsbeheer looks after and commissions tasks for, and the published figures should change only
+through the staff who answer for them, not through any city role (a reviewer or the treasurer
+has no business replacing the council's liveability figures). The view is public, like
+/statistics: it holds only neighbourhood means with enough respondents."""
+
+from __future__ import annotations
+
+from api import openapi
+from api.deps import ServicesDep, TaskManager, indexed_router
+from api.liveability.schemas import ImportIn, ImportOut, LiveabilityOut
+from api.liveability.service import LiveabilityService
+
+router = indexed_router()
+
+
+def liveability(svc: ServicesDep) -> LiveabilityService:
+    """The service, made once per process beside the others."""
+    made = svc.__dict__.get("liveability")
+    if made is None:
+        made = svc.__dict__["liveability"] = LiveabilityService(
+            svc.engine, svc.settings.statistics_min_residents
+        )
+    return made  # type: ignore[no-any-return]
+
+
+@router.post("/city/liveability", response_model=ImportOut, tags=[openapi.CITY])
+def import_survey(body: ImportIn, caller: TaskManager, svc: ServicesDep) -> ImportOut:
+    """Imports the resident survey (CSV text: wijk, periode, cijfer, respondenten). Checked in
+    full first: one bad line refuses the file, every bad line listed in the problem's
+    ``params.errors`` with its line number; a (neighbourhood, period) already stored is replaced."""
+    return liveability(svc).import_csv(body.file_name, body.csv, caller.address)
+
+
+@router.get("/liveability", response_model=LiveabilityOut, tags=[openapi.PUBLIC])
+def published(svc: ServicesDep) -> LiveabilityOut:
+    """Each neighbourhood's liveability rating before and after, beside the tasks done there in
+    between (side by side, not cause and effect); periods with too few respondents left out."""
+    return liveability(svc).published()
