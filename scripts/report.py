@@ -143,7 +143,10 @@ def quarterly_report(quarter: str, pdf_file: Path, database_url: str | None) -> 
     try:
         shops = MerchantService(engine, content_store(settings)).merchants(False)
         figures = quarter_figures(
-            engine, period, shop_areas([(m.merchant_id, m.document) for m in shops])
+            engine,
+            period,
+            shop_areas([(m.merchant_id, m.document) for m in shops]),
+            min_people=settings.statistics_min_residents,
         )
         data = quarterly.render(figures)
     except quarterly.FontMissing as error:

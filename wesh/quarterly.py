@@ -5,8 +5,9 @@ and the same monthly books the treasurer exports) and this module only lays them
 Dutch, with a note under every table saying where its figures come from.
 
 Small counts are suppressed as the public statistics do: a row resting on fewer than
-``MIN_PEOPLE`` residents shows "< 10" instead of its numbers (money totals for the whole city
-are not about persons and are always shown).
+``QuarterFigures.min_people`` residents (the API's ``WESH_STATISTICS_MIN_RESIDENTS``, default
+``MIN_PEOPLE``) shows "< N" instead of its numbers (money totals for the whole city are not
+about persons and are always shown).
 
 The text font is DejaVu Sans (Debian package ``fonts-dejavu-core``), for the euro sign and
 accented letters. Without it the report is refused with a message naming the package rather
@@ -27,9 +28,8 @@ from fpdf.enums import XPos, YPos
 from wesh.money import format_euros
 from wesh.rules import AMSTERDAM
 
-#: Rows resting on fewer residents than this are suppressed.
+#: Rows resting on fewer residents than this are suppressed (unless the figures say otherwise).
 MIN_PEOPLE = 10
-SUPPRESSED = "< 10"
 
 FONT_DIR = Path(os.environ.get("WESH_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
 FONT_PACKAGE = "fonts-dejavu-core"
@@ -96,9 +96,8 @@ class Row:
     tasks: int
     paid: int  # cents
 
-    @property
-    def suppressed(self) -> bool:
-        return 0 < self.people < MIN_PEOPLE
+    def hidden(self, min_people: int) -> bool:
+        return 0 < self.people < min_people
 
 
 @dataclass(frozen=True)
@@ -119,6 +118,26 @@ class Money:
 
 
 @dataclass(frozen=True)
+class Rating:
+    """A neighbourhood's survey rating over a period ("2026-H1"), and how many answered."""
+
+    period: str
+    rating: float
+    respondents: int
+
+
+@dataclass(frozen=True)
+class LiveabilityRow:
+    """A neighbourhood's liveability rating before and after, beside the tasks done there in
+    between (the published view of ``api.liveability``)."""
+
+    neighbourhood: str
+    before: Rating | None
+    after: Rating | None
+    tasks_between: int | None
+
+
+@dataclass(frozen=True)
 class QuarterFigures:
     quarter: Quarter
     months: list[Row]  # label: YYYY-MM
@@ -128,11 +147,16 @@ class QuarterFigures:
     shopping_areas: list[tuple[str, int]] = field(default_factory=list)
     made_at: str = ""
     source: str = ""
+    #: The resident survey (section 6) and where it came from (file, import date, threshold).
+    liveability: list[LiveabilityRow] = field(default_factory=list)
+    liveability_source: str = ""
+    #: Rows resting on fewer residents than this show "< min_people".
+    min_people: int = MIN_PEOPLE
 
 
-def _cells(row: Row) -> list[str]:
-    if row.suppressed:
-        return [SUPPRESSED, SUPPRESSED, SUPPRESSED]
+def _cells(row: Row, min_people: int) -> list[str]:
+    if row.hidden(min_people):
+        return [f"< {min_people}"] * 3
     return [str(row.people), str(row.tasks), format_euros(row.paid)]
 
 
@@ -205,7 +229,8 @@ def render(figures: QuarterFigures) -> bytes:
     if figures.made_at or figures.source:
         para(f"Gemaakt op {figures.made_at}. {figures.source}".strip(), 8)
     para(
-        f"Privacy: een regel die op minder dan {MIN_PEOPLE} bewoners rust, toont '{SUPPRESSED}' "
+        f"Privacy: een regel die op minder dan {figures.min_people} bewoners rust, toont "
+        f"'< {figures.min_people}' "
         "in plaats van de cijfers, zoals de openbare statistiek.",
         8,
     )
@@ -244,7 +269,7 @@ def render(figures: QuarterFigures) -> bytes:
     heading("2. Deelname per maand")
     table(
         ["maand", "actieve bewoners", "taken gedaan", "verdiend"],
-        [[month_name(r.label), *_cells(r)] for r in figures.months],
+        [[month_name(r.label), *_cells(r, figures.min_people)] for r in figures.months],
     )
     source(
         "goedgekeurde taken (reviews, uitkomst 'approved') in de maand van goedkeuring; "
@@ -254,13 +279,13 @@ def render(figures: QuarterFigures) -> bytes:
 
     heading("3. Taken per soort")
     table(["soort", "bewoners", "taken gedaan", "verdiend"], [
-        [r.label, *_cells(r)] for r in figures.categories
+        [r.label, *_cells(r, figures.min_people)] for r in figures.categories
     ])  # fmt: skip
     source("goedgekeurde taken van het kwartaal, naar de soort in de taakomschrijving.")
 
     heading("4. Taken per wijk")
     table(["wijk", "bewoners", "taken gedaan", "verdiend"], [
-        [r.label, *_cells(r)] for r in figures.neighbourhoods
+        [r.label, *_cells(r, figures.min_people)] for r in figures.neighbourhoods
     ])  # fmt: skip
     source("goedgekeurde taken van het kwartaal, naar de wijk van de taak.")
 
@@ -274,4 +299,70 @@ def render(figures: QuarterFigures) -> bytes:
         source("betalingen aan winkels (payments), naar de wijk van de winkel.")
     else:
         para("Geen betalingen bij winkels in dit kwartaal.")
+    render_liveability(pdf, figures)
     return bytes(pdf.output())
+
+
+#: Wherever ratings and tasks stand side by side (api.liveability.schemas.NOTE_NL).
+LIVEABILITY_NOTE = (
+    "De cijfers staan naast elkaar, geen oorzaak en gevolg: een wijk kan beter of slechter "
+    "scoren om veel andere redenen dan de klussen."
+)
+
+
+def _rating(found: Rating | None) -> str:
+    if found is None:
+        return "—"
+    figure = f"{found.rating:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{figure} ({found.period}, n={found.respondents})"
+
+
+def render_liveability(pdf: FPDF, figures: QuarterFigures) -> None:
+    """Section 6: each neighbourhood's rating before and after, the tasks done in between, the
+    no-causality sentence and the source note."""
+    width = pdf.epw
+    pdf.ln(3)
+    pdf.set_font("DejaVu", "B", 13)
+    pdf.multi_cell(width, 7, "6. Leefbaarheid per wijk", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("DejaVu", size=10)
+    pdf.multi_cell(
+        width,
+        5,
+        "Het rapportcijfer (1 tot 10) dat bewoners hun wijk geven, vóór en na, met het aantal "
+        "klussen dat er tussendoor gedaan is. " + LIVEABILITY_NOTE,
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    rows = figures.liveability
+    if rows:
+        widths = [width * 0.25, width * 0.29, width * 0.29, width * 0.17]
+        pdf.set_font("DejaVu", "B", 9)
+        for i, (text, w) in enumerate(
+            zip(["wijk", "cijfer vóór", "cijfer na", "klussen ertussen"], widths, strict=True)
+        ):
+            pdf.cell(w, 6, text, border="B", align="L" if i == 0 else "R")
+        pdf.ln(6)
+        pdf.set_font("DejaVu", size=9)
+        for row in rows:
+            between = "—" if row.tasks_between is None else str(row.tasks_between)
+            cells = [row.neighbourhood, _rating(row.before), _rating(row.after), between]
+            for i, (text, w) in enumerate(zip(cells, widths, strict=True)):
+                pdf.cell(w, 6, text, align="L" if i == 0 else "R")
+            pdf.ln(6)
+    else:
+        pdf.multi_cell(
+            width, 5, "Nog geen bewonersenquête ingelezen.", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+    pdf.set_font("DejaVu", size=8)
+    pdf.multi_cell(
+        width,
+        4,
+        "Bron: de bewonersenquête van de gemeente, ingelezen door Stadsbeheer (GET /liveability)"
+        + (f"; {figures.liveability_source}" if figures.liveability_source else "")
+        + ". Vóór: de laatste periode die eindigde vóór de eerste klus in de wijk (of de eerste "
+        "periode, als de enquête later begon); na: de laatste periode. Klussen ertussen: "
+        "goedgekeurde taken in de wijk na het eind van 'vóór' tot het eind van 'na'. Perioden "
+        "met te weinig respondenten staan er niet in.",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )

@@ -33,7 +33,10 @@ def quarterly_pdf(
         raise InvalidInput("report_quarter_invalid", quarter=quarter) from None
     areas = shop_areas([(m.merchant_id, m.document) for m in svc.merchants.merchants(False)])
     try:
-        data = quarterly.render(quarter_figures(svc.engine, period, areas))
+        figures = quarter_figures(
+            svc.engine, period, areas, min_people=svc.settings.statistics_min_residents
+        )
+        data = quarterly.render(figures)
     except quarterly.FontMissing:
         raise Unavailable("report_font_missing", package=quarterly.FONT_PACKAGE) from None
     return Response(

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from api import tables
 from api.finance.service import FinanceService
+from api.liveability.service import for_report
 from indexer import schema as s
 from wesh import quarterly
 from wesh.neighbourhoods import name_of
@@ -44,9 +45,11 @@ def quarter_figures(
     quarter: quarterly.Quarter,
     shop_areas: dict[int, str] | None = None,
     now: int | None = None,
+    min_people: int = quarterly.MIN_PEOPLE,
 ) -> quarterly.QuarterFigures:
     """Everything the report shows for ``quarter``. ``shop_areas``: a shop's id -> the name of
-    its neighbourhood (from the shops' documents), for spending by shopping area."""
+    its neighbourhood (from the shops' documents), for spending by shopping area. ``min_people``:
+    rows of fewer residents are suppressed (the setting WESH_STATISTICS_MIN_RESIDENTS)."""
     start, end = quarter.bounds()
     b = s.blocks
     r, t, meta = s.reviews, s.tasks, tables.task_meta
@@ -124,6 +127,8 @@ def quarter_figures(
         area = (shop_areas or {}).get(int(merchant_id), "onbekend")
         areas[area] = areas.get(area, 0) + int(amount)
     made = datetime.fromtimestamp(now, AMSTERDAM) if now else datetime.now(AMSTERDAM)
+    # The resident survey's published view (api.liveability), the same threshold.
+    liveability, liveability_source = for_report(engine, min_people)
     return quarterly.QuarterFigures(
         quarter=quarter,
         months=month_rows,
@@ -132,6 +137,9 @@ def quarter_figures(
         money=money,
         shopping_areas=sorted(areas.items(), key=lambda kv: -kv[1]),
         made_at=made.strftime("%d-%m-%Y %H:%M"),
+        min_people=min_people,
+        liveability=liveability,
+        liveability_source=liveability_source,
     )
 
 

@@ -397,6 +397,26 @@ async def test_the_quarterly_report_for_the_council_holds_the_books(
     await staff.aclose()
 
 
+async def test_the_quarterly_report_follows_the_statistics_threshold(books: Stack) -> None:
+    """With WESH_STATISTICS_MIN_RESIDENTS at 2 the report hides rows of fewer than 2 residents
+    and says "< 2": January (Anna and Bram: 2 tasks, 50.00) is shown, March (Anna alone) not."""
+    import re
+
+    from pypdf import PdfReader
+
+    app = create_app(books.settings(statistics_min_residents=2))
+    staff = await signed_in(app, books, "reviewer")
+    reply = await staff.get("/city/report/quarterly.pdf", params={"quarter": "2026-Q1"})
+    assert reply.status_code == 200, reply.text
+    pages = PdfReader(io.BytesIO(reply.content)).pages
+    text = re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in pages))
+    assert "minder dan 2 bewoners rust, toont '< 2'" in text
+    assert "januari 2026 2 2 € 50,00" in text
+    assert "maart 2026 < 2 < 2 < 2" in text
+    assert "< 10" not in text
+    await staff.aclose()
+
+
 def test_the_quarterly_report_on_the_command_line(
     books: Stack, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -79,6 +79,19 @@ def test_the_pdf_holds_the_figures_it_was_given() -> None:
     assert "€ 40,00" not in text and "€ 52,50" not in text
 
 
+def test_the_threshold_follows_the_setting() -> None:
+    # With the statistics' threshold at 5 (WESH_STATISTICS_MIN_RESIDENTS): 6 residents are
+    # shown, 3 and 4 are not, and the notes say "< 5".
+    from dataclasses import replace
+
+    text = text_of(q.render(replace(FIGURES, min_people=5)))
+    assert "minder dan 5 bewoners rust, toont '< 5'" in re.sub(r"\s+", " ", text)
+    assert "november 2026 < 5 < 5 < 5" in text
+    assert "Welten 6 6 € 62,50" in text
+    assert "Sneeuw ruimen < 5 < 5 < 5" in text
+    assert "< 10" not in text
+
+
 def test_a_quarter_is_written_year_dash_q() -> None:
     quarter = q.Quarter.parse("2026-q4")
     assert quarter.months == ["2026-10", "2026-11", "2026-12"]
