@@ -68,6 +68,8 @@ ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("GET", "/statistics/tables"): (PUBLIC, {}),
     ("GET", "/open-data/wesh-deelname.csv"): (PUBLIC, {}),
     ("GET", "/open-data/wesh-deelname.csv-metadata.json"): (PUBLIC, {}),
+    ("GET", "/open-data/wesh-besteding-winkelgebied.csv"): (PUBLIC, {}),
+    ("GET", "/open-data/wesh-besteding-winkelgebied.csv-metadata.json"): (PUBLIC, {}),
     ("GET", "/documents/{cid}"): (PUBLIC, {}),
     ("GET", "/me"): (SIGNED_IN, {}),
     ("GET", "/me/history"): (SIGNED_IN, {}),
@@ -232,6 +234,46 @@ ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
         {"json": {"text_nl": "10% korting met Heitjes"}},
     ),
     ("DELETE", "/city/merchants/{merchant_id}/offer"): ("merchant manager", {}),
+    # Residents' reports of a spot that needs care (issue #16).
+    ("POST", "/me/reports"): (
+        "citizen",
+        {
+            "files": {"photo": ("p.png", PNG, "image/png")},
+            "data": {
+                "text": "Kapotte stoeptegel bij de bushalte",
+                "neighbourhood": "1",
+                "lat": "50.888",
+                "lon": "5.979",
+            },
+        },
+    ),
+    ("GET", "/me/reports"): ("citizen", {}),
+    ("GET", "/reports/{report_id}/photo"): (SIGNED_IN, {}),
+    ("GET", "/city/reports"): ("task manager", {}),
+    ("POST", "/city/reports/{report_id}/decline"): (
+        "task manager",
+        {"json": {"reason": "Dit is eigen terrein."}},
+    ),
+    ("POST", "/city/reports/{report_id}/task"): (
+        "task manager",
+        {
+            "json": {
+                "title": "Test",
+                "description": "Test klus",
+                "neighbourhood": 1,
+                "street": "Promenade",
+                "lat": 50.888,
+                "lon": 5.979,
+                "reward": 500,
+                "slots": 1,
+                "claim_deadline": 4_000_000_000,
+                "claim_duration": 86_400,
+                "estimated_minutes": 60,
+                "safety": "Draag handschoenen.",
+                "not_regular_work": True,
+            }
+        },
+    ),
     # The resident survey of liveability (issue #16): a file refused as a whole (nothing stored).
     ("POST", "/city/liveability"): (
         "task manager",
@@ -252,6 +294,8 @@ def concrete(path: str) -> str:
         .replace("{file_id}", "1")
         .replace("{neighbourhood}", "4")
         .replace("{month}", "2026-12")
+        # A report no one made (a report of another test would be someone's).
+        .replace("{report_id}", "2000000000")
     )
 
 
