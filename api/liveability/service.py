@@ -36,7 +36,7 @@ from api.liveability.schemas import (
 )
 from api.tables import liveability_ratings
 from indexer import schema as s
-from wesh import liveability
+from wesh import liveability, quarterly
 from wesh.neighbourhoods import name_of
 from wesh.rules import AMSTERDAM
 
@@ -199,3 +199,26 @@ class LiveabilityService:
             if latest
             else None,
         )
+
+
+def for_report(engine: Engine, min_respondents: int) -> tuple[list[quarterly.LiveabilityRow], str]:
+    """The published view as the quarterly report's section 6, and its source note."""
+    view = LiveabilityService(engine, min_respondents).published()
+
+    def rating(found: PeriodRating | None) -> quarterly.Rating | None:
+        if found is None:
+            return None
+        return quarterly.Rating(found.period, found.rating, found.respondents)
+
+    rows = [
+        quarterly.LiveabilityRow(
+            h.neighbourhood_name, rating(h.before), rating(h.after), h.tasks_between
+        )
+        for h in view.neighbourhoods
+        if h.before is not None
+    ]
+    note = f"perioden met minder dan {min_respondents} respondenten weggelaten"
+    if view.source is not None:
+        day = datetime.fromtimestamp(view.source.imported_at, AMSTERDAM).strftime("%d-%m-%Y")
+        note = f"laatst ingelezen: {view.source.file_name} op {day}; {note}"
+    return rows, note

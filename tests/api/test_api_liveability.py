@@ -20,18 +20,23 @@ The history (threshold 10 respondents; Europe/Amsterdam is UTC+1 in winter, UTC+
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import datetime
 from typing import Any
 
 import pytest
 from api_support import Stack, signed_in
+from pypdf import PdfReader
 
 from api.database import migrate
 from api.errors import InvalidInput
 from api.liveability.service import LiveabilityService
+from api.report.service import quarter_figures
 from api.tables import liveability_ratings
 from indexer import schema as s
 from indexer.db import make_engine
+from wesh import quarterly
 from wesh.rules import AMSTERDAM
 
 NOBODY = "0x" + "d" * 40
@@ -204,6 +209,24 @@ def test_importing_again_replaces_and_a_bad_file_stores_nothing(
             liveability_ratings.select().where(liveability_ratings.c.period == "2026")
         ).first()
     assert who is not None and who.imported_by == MANAGER and who.imported_at > 0
+
+
+def test_the_quarterly_report_shows_the_same_view(service: LiveabilityService) -> None:
+    service.import_csv("enquete-2026.csv", SURVEY, MANAGER)
+    figures = quarter_figures(service.engine, quarterly.Quarter.parse("2026-Q4"), min_people=10)
+    rows = {r.neighbourhood: r for r in figures.liveability}
+    assert sorted(rows) == ["Centrum", "Heerlerheide", "Schandelen"]  # Passart: nothing shown
+    assert rows["Schandelen"] == quarterly.LiveabilityRow(
+        "Schandelen", quarterly.Rating("2025", 6.4, 212), quarterly.Rating("2026-H2", 7.1, 150), 4
+    )
+    assert rows["Centrum"].tasks_between == 2 and rows["Heerlerheide"].after is None
+    assert "enquete-2026.csv" in figures.liveability_source
+    assert "minder dan 10 respondenten" in figures.liveability_source
+    pages = PdfReader(io.BytesIO(quarterly.render(figures))).pages
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
+    assert "Schandelen 6,4 (2025, n=212) 7,1 (2026-H2, n=150) 4" in text
+    assert "Centrum 6,8 (2026-Q1, n=55) 7,2 (2026, n=40) 2" in text
+    assert "geen oorzaak en gevolg" in text
 
 
 # ---------------------------------------------------------------- the routes on the stack
