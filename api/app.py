@@ -50,6 +50,7 @@ from api.prepared import Transactions
 from api.relay import routes as relay
 from api.relay.service import RelayService
 from api.report import routes as report
+from api.reports import routes as reports
 from api.responses import PROBLEM_RESPONSES
 from api.reviews import routes as reviews
 from api.reviews.service import ReviewService
@@ -153,6 +154,7 @@ INDEXED_DOMAINS = (
     engagement,
     report,
     liveability,
+    reports,
 )
 
 

@@ -288,6 +288,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Nothing was imported: {count} problem(s), on line {lines}. Fix those lines and import "
         "the whole file again.",
     ),
+    # Residents' reports of a spot that needs care (api/reports, issue #16)
+    "report_text_short": (
+        "Schrijf in een paar woorden wat er aan de hand is (minstens {min} tekens).",
+        "Say in a few words what is wrong (at least {min} characters).",
+    ),
+    "report_text_long": (
+        "Je tekst is te lang. Houd het kort: hooguit {max} tekens.",
+        "Your text is too long. Keep it short: at most {max} characters.",
+    ),
+    "report_pin_far": (
+        "De speld staat te ver van {hood}. Zet de speld op de plek, of kies de goede buurt.",
+        "The pin is too far from {hood}. Put the pin on the spot, or choose the right"
+        " neighbourhood.",
+    ),
+    "report_limit_day": (
+        "Je hebt vandaag al {n} meldingen gedaan. Over {hours} uur kun je weer een melding doen.",
+        "You have made {n} reports today already. You can make another in {hours} hours.",
+    ),
+    "report_limit_open": (
+        "Je hebt al {n} meldingen die de gemeente nog moet bekijken. Wacht tot er een is"
+        " bekeken en meld dan opnieuw.",
+        "You already have {n} reports the city has not looked at yet. Wait until one has been"
+        " looked at, then report again.",
+    ),
+    "report_decided": (
+        "Over deze melding is al besloten. Ververs de lijst.",
+        "This report has been decided already. Reload the list.",
+    ),
+    "report_already_task": (
+        "Van deze melding is al een klus gemaakt (klus {task_id}).",
+        "This report has become a task already (task {task_id}).",
+    ),
     # The council's quarterly report (api/report)
     "report_quarter_invalid": (
         "Kies een kwartaal als 2026-Q4 (jaar, streepje, Q en 1 tot 4); '{quarter}' is dat niet.",

@@ -264,6 +264,42 @@ shop_offers = sa.Table(
     sa.Column("set_by", sa.String(42), nullable=False),
     sa.Column("set_at", sa.BigInteger, nullable=False),
 )
+#: Residents' reports of a spot that needs care (``api.reports``, issue #16): the resident's
+#: number (never an address), the pin they confirmed, their short text and their photo (cleaned:
+#: no location or device data). ``state`` is "received", "task" (``task_id`` the task the city
+#: made of it: one at most) or "declined" (with the city's reason).
+REPORT_TEXT_LENGTH = 280
+REPORT_REASON_LENGTH = 200
+reports = sa.Table(
+    "api_reports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("citizen_id", sa.BigInteger, nullable=False),
+    sa.Column("neighbourhood", sa.Integer, nullable=False),
+    sa.Column("lat", sa.Float, nullable=False),
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("text", sa.String(REPORT_TEXT_LENGTH), nullable=False),
+    sa.Column("photo_cid", sa.String(100), nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("state", sa.String(10), nullable=False, server_default="received"),
+    sa.Column("reason", sa.String(REPORT_REASON_LENGTH), nullable=True),
+    sa.Column("decided_by", sa.String(42), nullable=True),
+    sa.Column("decided_at", sa.BigInteger, nullable=True),
+    sa.Column("task_id", sa.BigInteger, nullable=True, unique=True),
+    sa.Index("ix_api_reports_citizen", "citizen_id", "created_at"),
+    sa.Index("ix_api_reports_state", "state"),
+)
+#: The task documents the city prepared from a report (their CIDs): the report becomes the task
+#: whose document is one of these once the indexer has it (the first such task, if a retry made
+#: two). A document names its report, so no two reports share one.
+report_commissions = sa.Table(
+    "api_report_commissions",
+    metadata,
+    sa.Column("metadata_cid", sa.String(100), primary_key=True),
+    sa.Column("report_id", sa.Integer, nullable=False, index=True),
+    sa.Column("prepared_by", sa.String(42), nullable=False),
+    sa.Column("prepared_at", sa.BigInteger, nullable=False),
+)
 #: The city's resident survey (``api.liveability``, issue #16): a neighbourhood's mean liveability
 #: rating over a period, as imported from the survey's CSV (``wesh.liveability``). One row per
 #: neighbourhood and period: importing the pair again replaces it. Who imported it, when, and from

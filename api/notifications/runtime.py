@@ -15,6 +15,7 @@ from api.deps import Services
 from api.notifications.push import VapidKey, WebPusher
 from api.notifications.service import NotificationService, Notifier, PushConfig
 from api.notifications.settings import NotificationSettings
+from api.reports.service import ReportService
 from wesh.deployment import DEV_CHAIN_ID
 
 log = logging.getLogger("wesh.api.notifications")
@@ -48,6 +49,8 @@ def build(services: Services, settings: NotificationSettings | None = None) -> N
         warn_before_s=settings.notify_expiring_before_s,
         interval_s=settings.notify_interval_s or 3.0,
         expiring_every_s=settings.notify_expiring_every_s,
+        # Residents' reports that became tasks (issue #16).
+        feeders=(ReportService(services.engine, services.tasks.content).link,),
     )
     return Notifications(service, notifier, settings)
 

@@ -9,8 +9,9 @@ from pydantic import BaseModel, Field
 
 class InboxItem(BaseModel):
     id: int
-    #: approved, rejected (a hand-in), expiring (a claim runs out within a day)
-    kind: Literal["approved", "rejected", "expiring"]
+    #: approved, rejected (a hand-in), expiring (a claim runs out within a day), report_task (the
+    #: resident's report became task ``task_id``)
+    kind: Literal["approved", "rejected", "expiring", "report_task"]
     task_id: int
     title_nl: str
     title_en: str

@@ -51,7 +51,9 @@ WARN_BEFORE_S = 86_400
 INBOX_PATH = "/burger/berichten"
 
 APPROVED, REJECTED, EXPIRING = "approved", "rejected", "expiring"
-KINDS = (APPROVED, REJECTED, EXPIRING)
+#: A resident's report of a spot became a task (``api.reports``, issue #16).
+REPORT_TASK = "report_task"
+KINDS = (APPROVED, REJECTED, EXPIRING, REPORT_TASK)
 #: What a push says: one line, nothing personal.
 PUSH_TEXTS: dict[str, tuple[str, str]] = {
     APPROVED: ("Je klus is goedgekeurd.", "Your task has been approved."),
@@ -63,6 +65,7 @@ PUSH_TEXTS: dict[str, tuple[str, str]] = {
         "Je klus loopt binnenkort af. Lever je foto's op tijd in.",
         "Your task runs out soon. Hand in your photos in time.",
     ),
+    REPORT_TASK: ("Jouw melding is een klus geworden.", "Your report has become a task."),
 }
 PUSH_TITLE = "WESH — 't Heerlens Heitje"
 #: What stays 0 .. 2 in ``api_notifications.push``.
@@ -229,6 +232,7 @@ class Notifier:
         warn_before_s: int = WARN_BEFORE_S,
         interval_s: float = 3.0,
         expiring_every_s: float = 30.0,
+        feeders: tuple[Callable[[int], int], ...] = (),
     ) -> None:
         self.engine = engine
         self.pusher = pusher
@@ -236,20 +240,25 @@ class Notifier:
         self.warn_before_s = warn_before_s
         self.interval_s = interval_s
         self.expiring_every_s = expiring_every_s
+        #: Other sources of items, each making its own exactly once (``api.reports``' link):
+        #: called with the time on every round, each returns how many it made.
+        self.feeders = feeders
         self._last_expiring = float("-inf")
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     # ------------------------------------------------------------------------------ rounds
     def run_once(self) -> dict[str, int]:
-        """One round: new reviews, claims about to run out, pushes due. Counts of each."""
+        """One round: new reviews (and the feeders' items, counted with them), claims about to
+        run out, pushes due. Counts of each."""
         made = self.reviews()
+        fed = sum(feed(int(self.clock())) for feed in self.feeders)
         warned = 0
         if time.monotonic() - self._last_expiring >= self.expiring_every_s:
             warned = self.expiring()
             self._last_expiring = time.monotonic()
         pushed = self.push_due()
-        return {"reviews": made, "expiring": warned, "pushed": pushed}
+        return {"reviews": made + fed, "expiring": warned, "pushed": pushed}
 
     def reviews(self) -> int:
         """Inbox items for the reviews after the cursor, the cursor moved past them: one

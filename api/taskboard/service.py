@@ -152,20 +152,7 @@ class TaskBoardService:
         """Checks and cleans a photo of the place as it is (no location or device data), makes
         it small enough for the content store, stores it and records who uploaded it."""
         clean = photos.clean(data, media_type, max_bytes, max_pixels)
-        image = Image.open(io.BytesIO(clean.data))
-        image.thumbnail((REFERENCE_EDGE, REFERENCE_EDGE))
-        stored = b""
-        for quality in (82, 72, 60, 50, 40):
-            out = io.BytesIO()
-            image.convert("RGB").save(out, format="JPEG", quality=quality, optimize=True)
-            stored = out.getvalue()
-            if len(stored) <= MAX_DOCUMENT_BYTES:
-                break
-        if len(stored) > MAX_DOCUMENT_BYTES:
-            image.thumbnail((REFERENCE_EDGE // 2, REFERENCE_EDGE // 2))
-            out = io.BytesIO()
-            image.convert("RGB").save(out, format="JPEG", quality=60, optimize=True)
-            stored = out.getvalue()
+        stored, width, height = reference_jpeg(clean.data)
         cid = self.content.put(stored)
         with self.engine.begin() as db:
             known = db.execute(
@@ -181,7 +168,7 @@ class TaskBoardService:
                     )
                 )
         return ReferencePhotoOut(
-            cid=cid, url=f"/reference-photos/{cid}", width=image.width, height=image.height
+            cid=cid, url=f"/reference-photos/{cid}", width=width, height=height
         )
 
     def reference_photo(self, cid: str) -> bytes:
@@ -193,6 +180,28 @@ class TaskBoardService:
         if known is None or not self.content.has(cid):
             raise NotFound()
         return self.content.get(cid)
+
+
+def reference_jpeg(cleaned: bytes) -> tuple[bytes, int, int]:
+    """A cleaned photo as a reference photo: a JPEG of at most ``REFERENCE_EDGE`` px that fits
+    the content store's document limit (the quality steps down, then the size); its width and
+    height. A resident's report photo is kept the same way (``api.reports``): it may become a
+    task's reference photo."""
+    image = Image.open(io.BytesIO(cleaned))
+    image.thumbnail((REFERENCE_EDGE, REFERENCE_EDGE))
+    stored = b""
+    for quality in (82, 72, 60, 50, 40):
+        out = io.BytesIO()
+        image.convert("RGB").save(out, format="JPEG", quality=quality, optimize=True)
+        stored = out.getvalue()
+        if len(stored) <= MAX_DOCUMENT_BYTES:
+            break
+    if len(stored) > MAX_DOCUMENT_BYTES:
+        image.thumbnail((REFERENCE_EDGE // 2, REFERENCE_EDGE // 2))
+        out = io.BytesIO()
+        image.convert("RGB").save(out, format="JPEG", quality=60, optimize=True)
+        stored = out.getvalue()
+    return stored, image.width, image.height
 
 
 def _state(
