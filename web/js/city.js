@@ -103,6 +103,8 @@ async function overview(body) {
       cell(t('cashouts_open_total'), budget.cashouts_open))));
   if (hasRole('treasurer')) body.append(grantForm());
   body.append((await import('./city_report.js')).reportCard());
+  // The resident survey beside the tasks done (city_liveability.js, issue #16).
+  body.append(await (await import('./city_liveability.js')).liveabilityCard());
   const fees = await relayerCard();
   if (fees) body.append(fees);
   const section = h('section', { class: 'card', 'aria-labelledby': 'stats-title' }, h('h2', { id: 'stats-title' }, t('stats')));

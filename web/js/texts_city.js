@@ -368,6 +368,48 @@ addTexts({
   shops_bank_registered: ['ingevuld bij de aanmelding, {when} door {who}', 'entered at registration, {when} by {who}'],
   shops_bank_changed: ['gewijzigd {when} door {who}', 'changed {when} by {who}'],
   // ---------------------------------------------------------------- #16 liveability: the resident survey (L)
+  live_title: ['Leefbaarheid per wijk', 'Liveability by neighbourhood'],
+  live_intro: [
+    'Het rapportcijfer (1 tot 10) dat bewoners hun wijk geven in de bewonersenquête: vóór en na, met het aantal klussen dat er tussendoor gedaan is.',
+    'The rating (1 to 10) residents give their neighbourhood in the resident survey: before and after, with the number of tasks done there in between.',
+  ],
+  live_note: [
+    'De cijfers staan naast elkaar, geen oorzaak en gevolg: een wijk kan beter of slechter scoren om veel andere redenen dan de klussen.',
+    "The figures stand side by side, not cause and effect: a neighbourhood's rating can rise or fall for many reasons other than the tasks.",
+  ],
+  live_none: ['Nog geen bewonersenquête ingelezen.', 'No resident survey imported yet.'],
+  live_caption: ['Rapportcijfer vóór en na, en klussen ertussen', 'Rating before and after, and tasks in between'],
+  live_col_hood: ['Wijk', 'Neighbourhood'],
+  live_col_before: ['Cijfer vóór', 'Rating before'],
+  live_col_after: ['Cijfer na', 'Rating after'],
+  live_col_tasks: ['Klussen ertussen', 'Tasks in between'],
+  live_rating: ['{rating} ({period}, {n} bewoners)', '{rating} ({period}, {n} residents)'],
+  live_no_after: ['nog geen tweede meting', 'no second survey yet'],
+  live_later: [
+    '* De eerste meting was pas na de eerste klus in die wijk.',
+    '* The first survey came only after the first task in that neighbourhood.',
+  ],
+  live_hidden: [
+    '{n} meting(en) met minder dan {min} bewoners die antwoordden staan er niet in.',
+    '{n} survey result(s) with fewer than {min} residents answering are left out.',
+  ],
+  live_source: ['Bron: {file}, ingelezen op {date}.', 'Source: {file}, imported on {date}.'],
+  live_chart: ['Rapportcijfer vóór en na per wijk', 'Rating before and after by neighbourhood'],
+  live_legend: ['Lichte balk: vóór. Donkere balk: na.', 'Pale bar: before. Dark bar: after.'],
+  live_upload_title: ['Enquête inlezen', 'Import the survey'],
+  live_file: ['Bestand (CSV)', 'File (CSV)'],
+  live_file_hint: [
+    'Kolommen wijk;periode;cijfer;respondenten, bijvoorbeeld Schandelen;2026-H1;6,8;187. Periode: 2026, 2026-H1 of 2026-Q3. Staat een wijk met dezelfde periode er al, dan wordt die vervangen.',
+    'Columns wijk;periode;cijfer;respondenten, for example Schandelen;2026-H1;6,8;187. Period: 2026, 2026-H1 or 2026-Q3. A neighbourhood already there for the same period is replaced.',
+  ],
+  live_import: ['Inlezen', 'Import'],
+  live_imported: [
+    'Ingelezen: {n} cijfers ({added} nieuw, {replaced} vervangen).',
+    'Imported: {n} ratings ({added} new, {replaced} replaced).',
+  ],
+  live_line: ['Regel {line}: {text}', 'Line {line}: {text}'],
+  live_choose_file: ['Kies eerst een bestand.', 'Choose a file first.'],
+  live_failed: ['Dat lukte niet. Probeer het nog eens.', 'That did not work. Please try again.'],
   // ---------------------------------------------------------------- #16 statistics on the dashboard: charts (C)
   // ---------------------------------------------------------------- #16 the council's quarterly report: card on the overview (S2)
   report_title: ['Kwartaalrapportage voor de raad', 'Quarterly report for the council'],
