@@ -6,7 +6,7 @@ The file (docs/statistics.md has an example)::
     wijk;periode;cijfer;respondenten
     Schandelen;2025;6,4;212
     4;2026-H1;6,9;187
-    WK091710;2026-Q3;7,1;64
+    WK091733;2026-Q3;7,1;64
 
 - Columns, in any order, named in Dutch or English (any case): ``wijk`` / ``neighbourhood``,
   ``periode`` / ``period``, ``cijfer`` / ``rating``, ``respondenten`` / ``respondents``. All four
@@ -14,8 +14,9 @@ The file (docs/statistics.md has an example)::
 - Delimiter ``;`` (Dutch spreadsheets) or ``,``: whichever the header line holds more of. With
   ``,`` a decimal comma must be quoted (``"6,8"``), as spreadsheets do when they save.
 - UTF-8, with or without a byte-order mark. Blank lines and lines starting with ``#`` are skipped.
-- ``wijk``: our code (1-16), the name (``Schandelen``, ``Nieuw-Lotbroek``) or the CBS wijk code
-  (``wesh.neighbourhoods.lookup``).
+- ``wijk``: our code (1-16), the name (``Schandelen``, ``Nieuw-Lotbroek``), the CBS buurt code
+  (``BU09173102``) or the CBS wijk code where only one of ours lies in it (``WK091733``;
+  ``wesh.neighbourhoods.lookup``).
 - ``periode``: a year (``2026``), a half year (``2026-H1``, ``2026-H2``) or a quarter
   (``2026-Q1`` .. ``2026-Q4``). Periods are ordered by the month they end, then by the month they
   begin: ``2026-Q1`` < ``2026-H1`` < ``2026-Q2`` < ``2026-Q3`` < ``2026`` < ``2026-H2`` <
@@ -263,17 +264,30 @@ def _line(line: int, values: dict[str, str], errors: list[LineError]) -> Rating 
     try:
         hood = neighbourhoods.lookup(values["wijk"])
     except neighbourhoods.UnknownNeighbourhood:
-        errors.append(
-            LineError(
-                line,
-                f"Wijk '{values['wijk']}' is onbekend. Schrijf het wijknummer (1 tot en met "
-                f"{len(neighbourhoods.NEIGHBOURHOODS)}), de naam (zoals Schandelen) of de "
-                "CBS-wijkcode.",
-                f"Neighbourhood '{values['wijk']}' is unknown. Write its number (1 to "
-                f"{len(neighbourhoods.NEIGHBOURHOODS)}), its name (such as Schandelen) or its "
-                "CBS wijk code.",
+        several = neighbourhoods.in_cbs_area(values["wijk"])
+        if len(several) > 1:
+            names = ", ".join(n.name for n in several)
+            errors.append(
+                LineError(
+                    line,
+                    f"CBS-wijk '{values['wijk']}' omvat meer dan één van onze wijken ({names}). "
+                    "Schrijf de naam of de CBS-buurtcode.",
+                    f"CBS wijk '{values['wijk']}' holds more than one of our neighbourhoods "
+                    f"({names}). Write the name or the CBS buurt code.",
+                )
             )
-        )
+        else:
+            errors.append(
+                LineError(
+                    line,
+                    f"Wijk '{values['wijk']}' is onbekend. Schrijf het wijknummer (1 tot en met "
+                    f"{len(neighbourhoods.NEIGHBOURHOODS)}), de naam (zoals Schandelen) of de "
+                    "CBS-buurtcode.",
+                    f"Neighbourhood '{values['wijk']}' is unknown. Write its number (1 to "
+                    f"{len(neighbourhoods.NEIGHBOURHOODS)}), its name (such as Schandelen) or its "
+                    "CBS buurt code.",
+                )
+            )
     period: Period | None = None
     try:
         period = Period.parse(values["periode"])

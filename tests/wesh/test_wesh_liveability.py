@@ -26,6 +26,8 @@ def test_a_dutch_spreadsheet_file_with_bom_semicolons_and_decimal_commas() -> No
         "# a comment line\r\n"
         "4;2026-h1;6,95;187\r\n"
         "nieuw-lotbroek;2026-Q3;7;64\r\n"
+        "BU09173300;2026;7,5;40\r\n"  # CBS buurt code: Centrum
+        "wk091712;2026;6,1;33\r\n"  # the CBS wijk of Hoensbroek alone
     ).encode()
     ratings = parse_survey(data)
     got = [(r.line, r.neighbourhood, r.period.label, r.rating, r.respondents) for r in ratings]
@@ -33,6 +35,8 @@ def test_a_dutch_spreadsheet_file_with_bom_semicolons_and_decimal_commas() -> No
         (2, 4, "2025", Decimal("6.4"), 212),
         (5, 4, "2026-H1", Decimal("6.95"), 187),
         (6, 16, "2026-Q3", Decimal("7"), 64),
+        (7, 1, "2026", Decimal("7.5"), 40),
+        (8, 15, "2026", Decimal("6.1"), 33),
     ]
 
 
@@ -79,9 +83,10 @@ def test_every_bad_line_is_refused_with_its_line_number() -> None:
         "Centrum;2025;6,4;veel\n"  # 7: not a number
         "Centrum;2025;6,4\n"  # 8: a field short
         "4;2025;7,0;100\n"  # 9: Schandelen 2025 again (line 2)
+        "WK091731;2025;7,0;100\n"  # 10: a CBS wijk holding three of ours
     )
     errors = refused(data)
-    assert [line for line, _ in errors] == [3, 4, 5, 6, 7, 8, 9]
+    assert [line for line, _ in errors] == [3, 4, 5, 6, 7, 8, 9, 10]
     said = dict(errors)
     assert "Atlantis" in said[3] and "unknown" in said[3]
     assert "2025-Q5" in said[4]
@@ -89,6 +94,7 @@ def test_every_bad_line_is_refused_with_its_line_number() -> None:
     assert "'0'" in said[6] and "'veel'" in said[7]
     assert "3 fields instead of 4" in said[8]
     assert "line 2" in said[9]
+    assert "(Grasbroek, Musschemig, Schandelen)" in said[10] and "buurt code" in said[10]
 
 
 def test_a_wrong_header_empty_file_or_binary_file_is_refused() -> None:
