@@ -8,8 +8,13 @@ has no business replacing the council's liveability figures). The view is public
 
 from __future__ import annotations
 
+from typing import Any
+
+from fastapi import Response
+
 from api import openapi
 from api.deps import ServicesDep, TaskManager, indexed_router
+from api.liveability import opendata
 from api.liveability.schemas import ImportIn, ImportOut, LiveabilityOut
 from api.liveability.service import LiveabilityService
 
@@ -39,3 +44,25 @@ def published(svc: ServicesDep) -> LiveabilityOut:
     """Each neighbourhood's liveability rating before and after, beside the tasks done there in
     between (side by side, not cause and effect); periods with too few respondents left out."""
     return liveability(svc).published()
+
+
+@router.get(
+    opendata.CSV_PATH,
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+    tags=[openapi.PUBLIC],
+)
+def open_data_csv(svc: ServicesDep) -> Response:
+    """Open data (CC-BY-4.0): the liveability ratings per neighbourhood and period as CSV, the
+    periods compared marked, the tasks done in between on the 'na' row."""
+    return Response(
+        opendata.liveability_csv(liveability(svc).published()),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="wesh-leefbaarheid.csv"'},
+    )
+
+
+@router.get(opendata.METADATA_PATH, tags=[openapi.PUBLIC])
+def open_data_metadata(svc: ServicesDep) -> dict[str, Any]:
+    """The liveability CSV's metadata: licence, period, columns, the respondents threshold."""
+    return opendata.liveability_metadata(liveability(svc).published(), svc.settings.public_url)

@@ -280,6 +280,8 @@ ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
         {"json": {"file_name": "leeg.csv", "csv": "wijk;periode;cijfer;respondenten"}},
     ),
     ("GET", "/liveability"): (PUBLIC, {}),
+    ("GET", "/open-data/wesh-leefbaarheid.csv"): (PUBLIC, {}),
+    ("GET", "/open-data/wesh-leefbaarheid.csv-metadata.json"): (PUBLIC, {}),
 }
 
 

@@ -20,9 +20,11 @@ The history (threshold 10 respondents; Europe/Amsterdam is UTC+1 in winter, UTC+
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -31,6 +33,7 @@ from pypdf import PdfReader
 
 from api.database import migrate
 from api.errors import InvalidInput
+from api.liveability import opendata
 from api.liveability.service import LiveabilityService
 from api.report.service import quarter_figures
 from api.tables import liveability_ratings
@@ -229,6 +232,42 @@ def test_the_quarterly_report_shows_the_same_view(service: LiveabilityService) -
     assert "geen oorzaak en gevolg" in text
 
 
+def test_the_open_data_file_agrees_with_its_metadata(service: LiveabilityService) -> None:
+    service.import_csv("enquete-2026.csv", SURVEY, MANAGER)
+    view = service.published()
+    meta = opendata.liveability_metadata(view, "https://wesh.test/")
+    assert meta["url"] == "https://wesh.test/open-data/wesh-leefbaarheid.csv"
+    assert meta["dc:license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert meta["dc:temporal"] == "2025-01/2026-12"
+    assert meta["dc:source"] == "enquete-2026.csv"
+    assert meta["wesh:suppression"]["min_respondents"] == 10
+    assert "not cause and effect" in meta["dc:description"]
+    columns = meta["tableSchema"]["columns"]
+    header, *lines = list(csv.reader(io.StringIO(opendata.liveability_csv(view))))
+    assert header == [c["name"] for c in columns]
+    checks = {
+        "integer": lambda v: re.fullmatch(r"\d+", v) is not None,
+        "decimal": lambda v: Decimal(v) is not None,
+        "gYearMonth": lambda v: re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", v) is not None,
+        "string": lambda v: True,
+    }
+    for line in lines:
+        for column, value in zip(columns, line, strict=True):
+            assert value or not column["required"], (column["name"], line)
+            assert not value or checks[column["datatype"]](value), (column["name"], value)
+    rows = [(r[0], r[3], r[6], r[7], r[8], r[9]) for r in lines]
+    # Schandelen's three shown periods (2026-Q3 hidden), Centrum's two, Heerlerheide's one.
+    assert rows == [
+        ("1", "2026-Q1", "6.8", "55", "voor", ""),
+        ("1", "2026", "7.2", "40", "na", "2"),
+        ("4", "2025", "6.4", "212", "voor", ""),
+        ("4", "2026-H1", "6.9", "187", "", ""),
+        ("4", "2026-H2", "7.1", "150", "na", "4"),
+        ("12", "2026", "6", "20", "voor", ""),
+    ]
+    assert lines[0][2] == "BU09173300"  # Centrum's CBS buurt
+
+
 # ---------------------------------------------------------------- the routes on the stack
 @pytest.mark.anyio
 async def test_stadsbeheer_imports_and_anyone_reads(app: Any, stack: Stack) -> None:
@@ -252,6 +291,9 @@ async def test_stadsbeheer_imports_and_anyone_reads(app: Any, stack: Stack) -> N
         assert problem["code"] == "liveability_file_invalid"
         assert problem["detail"].startswith("Nothing was imported")
         assert problem["params"]["errors"][0]["line"] == 2
+        data = await reviewer.get("/open-data/wesh-leefbaarheid.csv")
+        assert data.status_code == 200 and data.headers["content-type"].startswith("text/csv")
+        assert "9,Welten,BU09173601,2026,2026-01,2026-12,7,50,voor," in data.text
         view = (await reviewer.get("/liveability")).json()
         welten = [h for h in view["neighbourhoods"] if h["neighbourhood"] == 9]
         assert welten and welten[0]["before"]["rating"] == 7.0
