@@ -1,6 +1,6 @@
 // The citizen's pages (mobile first): /burger (tasks as a list or a map, balance, yearly cap,
 // my tasks, where to spend), /burger/klus/<id> (a task: claim, photos, appeal),
-// /burger/geschiedenis (history), /burger/berichten (messages).
+// /burger/geschiedenis (history), /burger/berichten (messages), /burger/melden (report a spot).
 import { api, ApiError } from './api.js';
 import { claimStatus, config } from './config.js';
 import { historyList } from './history.js';
@@ -32,6 +32,7 @@ export async function render(view, [rest]) {
   if (parts[0] === 'klus' && /^\d+$/.test(parts[1] || '')) return taskPage(view, Number(parts[1]));
   if (parts[0] === 'geschiedenis') return historyPage(view);
   if (parts[0] === 'berichten') return messagesPage(view);
+  if (parts[0] === 'melden') return reportPage(view);
   return startPage(view);
 }
 
@@ -58,7 +59,9 @@ async function startPage(view) {
     const { inboxCard } = await import('./inbox.js');
     // Milestones, streak and the neighbourhood's goal (engagement.js, issue #16).
     const { engagementCard } = await import('./engagement.js');
-    view.append(...[await inboxCard(), await meCard(me), await engagementCard(), await myTasks(me)].filter(Boolean));
+    // Reporting a spot that needs care, and the resident's reports (reports.js, issue #16).
+    const { reportsCard } = await import('./reports.js');
+    view.append(...[await inboxCard(), await meCard(me), await engagementCard(), await myTasks(me), await reportsCard()].filter(Boolean));
   }
   if (session() && wallet.usesPhone()) view.append(phoneProtectionNote());
   view.append(await taskSection(me && me.neighbourhood));
@@ -79,6 +82,19 @@ async function messagesPage(view) {
   }
   const { inboxPage } = await import('./inbox.js');
   await inboxPage(view);
+}
+
+// /burger/melden: report a spot that needs care (reports.js, issue #16).
+async function reportPage(view) {
+  if (!session() || !hasRole('citizen')) {
+    view.append(h('h1', {}, t('report_spot_title')));
+    view.append(session()
+      ? h('p', { class: 'callout', role: 'note' }, t('not_citizen'))
+      : signInPanel(t('signin_why_citizen'), undefined, { phone: true }));
+    return;
+  }
+  const { reportPage: form } = await import('./reports.js');
+  await form(view, await api('/me'));
 }
 
 // "Wacht op aanmelding": the code (and its QR code) to show at the desk; the page turns to "Je

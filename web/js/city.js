@@ -19,6 +19,8 @@ const SECTIONS = [
   ['', 'tab_overview', 'city'],
   ['klus', 'tab_commission', 'task manager'],
   // Stadsbeheer's overview of the tasks (city_tasks.js): task managers and reviewers.
+  // Residents' reports (city_reports.js, issue #16): task managers make tasks of them.
+  ['meldingen', 'tab_reports', 'task manager'],
   ['klussen', 'tab_tasks', ['task manager', 'reviewer']],
   ['beoordelen', 'tab_review', 'reviewer'],
   ['bezwaren', 'tab_appeals', 'reviewer'],
@@ -69,6 +71,7 @@ export async function render(view, [rest]) {
       await (await import('./city_tasks.js')).taskboard(into);
       // The neighbourhoods' monthly goals (city_goals.js, issue #16): task managers set them.
       if (hasRole('task manager')) into.append(await (await import('./city_goals.js')).goalsCard());
+    meldingen: async (into) => (await import('./city_reports.js')).reportsList(into),
     },
     // Financiën: payout files, cash-outs and the books (city_payouts.js), loaded only for it.
     uitbetalingen: async (into) => (await import('./city_payouts.js')).payouts(into),

@@ -38,6 +38,10 @@ export async function commission(body) {
   const form = commissionForm(inputs, kinds, mapSlot, hourly, submit, status);
   const centre = () => centreOnNeighbourhood(inputs, hoods);
   centre();
+  // A resident's report made a task in one step (?melding=N; city_reports.js, issue #16).
+  const report = new URLSearchParams(window.location.search).has('melding')
+    ? await (await import('./city_reports.js')).fillFromReport(form, inputs)
+    : null;
   body.append(form);
   const pin = pinPicker(mapSlot, inputs);
   inputs.neighbourhood.addEventListener('change', () => pin.move(centre()));
@@ -46,7 +50,7 @@ export async function commission(body) {
   showRate();
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    busy(submit, () => sendCommission(form, inputs, kinds, status, showRate));
+    busy(submit, () => sendCommission(form, inputs, kinds, status, showRate, report));
   });
 }
 
@@ -245,7 +249,7 @@ async function referencePhoto(input, status) {
 
 // Sends the task; the outcome is said next to the button (defect 5), and the form empties for
 // the next task.
-async function sendCommission(form, inputs, kinds, status, showRate) {
+async function sendCommission(form, inputs, kinds, status, showRate, report = null) {
   status.set('');
   const { task, missing } = readCommission(inputs);
   if (missing) {
@@ -258,7 +262,15 @@ async function sendCommission(form, inputs, kinds, status, showRate) {
   if (photo === undefined) return;
   if (photo) task.reference_photo = photo;
   const rate = showRate();
-  if (await act('/city/tasks', task, status)) {
+  // From a report: one submit commissions the task and makes the report that task.
+  if (report && await act(`/city/reports/${report.report_id}/task`, task, status)) {
+    status.set(t('reports_commission_done'), 'ok');
+    status.append(' ', h('a', { href: '/gemeente/meldingen' }, t('reports_back')));
+    // One task per report: the button goes (a second submit would commission a second task).
+    form.querySelector('.submit-row button[type="submit"]').remove();
+    return;
+  }
+  if (!report && await act('/city/tasks', task, status)) {
     const above = kinds.hourly_warning && rate > kinds.hourly_warning;
     for (const key of ['title', 'title_en', 'description', 'description_en', 'street', 'reward', 'minutes']) inputs[key].value = '';
     inputs.photo.value = '';

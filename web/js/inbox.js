@@ -65,6 +65,8 @@ async function itemLines(item) {
     if (item.deadline) lines.push(t('inbox_rejected_until', { date: dateTime(item.deadline) }));
     return lines;
   }
+  // A report of the resident's became this task (reports.js, issue #16).
+  if (item.kind === 'report_task') return [t('inbox_report_task'), t('inbox_report_task_text', { task })];
   return [t('inbox_expiring', { task }), t('inbox_expiring_text', { date: dateTime(item.deadline) })];
 }
 
