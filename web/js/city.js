@@ -2,9 +2,8 @@
 // task (form with a map pin), review queue (photos side by side, approve / reject with a reason,
 // batch approve), appeals, and cash-outs to settle.
 import { api } from './api.js';
-import { barChart } from './chart.js';
 import { config } from './config.js';
-import { getLang, money, monthName, roleName, t } from './i18n.js';
+import { getLang, money, roleName, t } from './i18n.js';
 import { hoodName, neighbourhoods } from './neighbourhoods.js';
 import { announce, rerender } from './page.js';
 import { reasonField, reasonText } from './reasons.js';
@@ -19,9 +18,9 @@ const SECTIONS = [
   ['', 'tab_overview', 'city'],
   ['klus', 'tab_commission', 'task manager'],
   // Stadsbeheer's overview of the tasks (city_tasks.js): task managers and reviewers.
+  ['klussen', 'tab_tasks', ['task manager', 'reviewer']],
   // Residents' reports (city_reports.js, issue #16): task managers make tasks of them.
   ['meldingen', 'tab_reports', 'task manager'],
-  ['klussen', 'tab_tasks', ['task manager', 'reviewer']],
   ['beoordelen', 'tab_review', 'reviewer'],
   ['bezwaren', 'tab_appeals', 'reviewer'],
   ['uitbetalingen', 'tab_payouts', 'treasurer'],
@@ -71,8 +70,8 @@ export async function render(view, [rest]) {
       await (await import('./city_tasks.js')).taskboard(into);
       // The neighbourhoods' monthly goals (city_goals.js, issue #16): task managers set them.
       if (hasRole('task manager')) into.append(await (await import('./city_goals.js')).goalsCard());
-    meldingen: async (into) => (await import('./city_reports.js')).reportsList(into),
     },
+    meldingen: async (into) => (await import('./city_reports.js')).reportsList(into),
     // Financiën: payout files, cash-outs and the books (city_payouts.js), loaded only for it.
     uitbetalingen: async (into) => (await import('./city_payouts.js')).payouts(into),
     // The merchant manager's desk, loaded only for that section.
@@ -110,31 +109,8 @@ async function overview(body) {
   body.append(await (await import('./city_liveability.js')).liveabilityCard());
   const fees = await relayerCard();
   if (fees) body.append(fees);
-  const section = h('section', { class: 'card', 'aria-labelledby': 'stats-title' }, h('h2', { id: 'stats-title' }, t('stats')));
-  const totals = stats.totals;
-  section.append(h('p', {}, t('stats_totals', { citizens: totals.citizens, merchants: totals.merchants, tasks: totals.tasks })));
-  const shown = stats.cells.filter((c) => !c.suppressed);
-  const hidden = stats.cells.length - shown.length;
-  if (!shown.length) section.append(h('p', {}, t('stats_none')));
-  else {
-    const byMonth = new Map();
-    const byHood = new Map();
-    for (const c of shown) {
-      byMonth.set(c.month, (byMonth.get(c.month) || 0) + c.amount_paid);
-      byHood.set(c.neighbourhood, (byHood.get(c.neighbourhood) || 0) + c.amount_paid);
-    }
-    section.append(
-      h('div', { class: 'charts' },
-        barChart(t('stats_by_month'), [...byMonth.entries()].sort().map(([m, v]) => ({ label: monthName(m), value: v })), money, [t('col_month'), t('col_amount')]),
-        barChart(t('stats_by_hood'), [...byHood.entries()].sort((a, b) => b[1] - a[1]).map(([code, v]) => ({ label: hoodName(code), value: v })), money, [t('col_hood'), t('col_amount')])),
-      h('div', { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': t('stats') }, h('table', { class: 'data' },
-        h('caption', {}, t('stats')),
-        h('thead', {}, h('tr', {}, [t('col_month'), t('col_hood'), t('col_people'), t('col_tasks'), t('col_amount')].map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', {}, shown.map((c) => h('tr', {}, h('td', {}, monthName(c.month)), h('td', {}, c.neighbourhood_name), h('td', {}, c.people), h('td', {}, c.tasks_paid), h('td', {}, money(c.amount_paid))))))),
-    );
-  }
-  if (hidden) section.append(h('p', { class: 'hint' }, t('stats_suppressed', { n: hidden, min: stats.min_cell })));
-  body.append(section);
+  // The published tables as charts (issue #16): city_statistics.js, loaded here only.
+  body.append(await (await import('./city_statistics.js')).statisticsCard(stats.totals));
 }
 
 // What the city's relayer has left to pay residents', shops' and staff's network fees with, what
