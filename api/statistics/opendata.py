@@ -63,7 +63,12 @@ COLUMNS: tuple[tuple[str, str, str, str], ...] = (
     ("tasks", "integer", "klussen", "Task slots approved and paid"),
     ("hours", "decimal", "uren", "Sum of the tasks' estimated minutes per slot, in hours"),
     ("tasks_without_estimate", "integer", "klussen zonder duur", "Tasks without an estimate"),
-    ("heitjes", "integer", "Heitjes", "Heitjes paid for tasks (1 Heitje = 1 euro)"),
+    (
+        "heitjes",
+        "integer",
+        "Heitjes (centen)",
+        "Heitjes paid for tasks, in cents (100 = 1 Heitje = 1 euro)",
+    ),
 )
 
 
@@ -92,7 +97,12 @@ SPENDING_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
         "Distinct residents who paid (by citizen number)",
     ),
     ("payments", "integer", "betalingen", "Payments at shops"),
-    ("heitjes", "integer", "Heitjes", "Heitjes paid at shops (1 Heitje = 1 euro)"),
+    (
+        "heitjes",
+        "integer",
+        "Heitjes (centen)",
+        "Heitjes paid at shops, in cents (100 = 1 Heitje = 1 euro)",
+    ),
 )
 
 
