@@ -12,7 +12,8 @@ language button and read again.
 The states: /burger signed out; "Doe mee met deze telefoon" done but not registered (the start
 page, a task page, the pay page); registered (the start page with tasks, a task page); a task
 taken on; the photos handed in; the reward paid and the history; the message about it (the
-start page saying it is new, with the first milestone reached, the messages page); the pay
+start page saying it is new, with the first milestone reached, the messages page); reporting a
+spot (the form, the report received, the report made a task); the pay
 page of a shop's QR code with the account and after paying; a refused payment (balance too
 low); an unknown payment code; and the pay page in a browser without any account.
 """
@@ -31,6 +32,7 @@ from photos import bench_photos
 from playwright.sync_api import expect
 from webstack import BAKERY, OFFICER, Stack
 
+from demo.photos import phone_photo
 from wesh.signer import UnlockedSigner, transact
 
 #: What a resident must never read (case-insensitive; whole words where a word could be part of
@@ -116,6 +118,40 @@ def register(stack: Stack, address: str, hood: int = 4) -> None:
     """The desk registers ``address`` (from the test: the desk's own page is another test's)."""
     officer = UnlockedSigner(stack.account(OFFICER))
     transact(stack.w3, stack.wesh.register_citizens([address], [hood]), officer)  # type: ignore[arg-type]
+    stack.wait_indexed()
+
+
+def make_task_of_report(stack: Stack, text: str) -> None:
+    """The task manager makes a task of the resident's report (``POST /city/reports/{id}/task``,
+    as /gemeente/klus?melding= sends it) and sends it from their own account; indexed."""
+    city = stack.session(OFFICER)
+    try:
+        report = next(r for r in city.get("/city/reports").json()["items"] if r["text"] == text)
+        now = int(stack.w3.eth.get_block("latest")["timestamp"])
+        reply = city.post(
+            f"/city/reports/{report['report_id']}/task",
+            json={
+                "title": "Zwerfvuil rapen langs het fietspad",
+                "description": text,
+                "neighbourhood": report["neighbourhood"],
+                "street": "Fietspad",
+                "lat": report["lat"],
+                "lon": report["lon"],
+                "reward": 500,
+                "slots": 1,
+                "claim_deadline": now + 30 * 86_400,
+                "claim_duration": 86_400,
+                "estimated_minutes": 30,
+                "safety": "Draag handschoenen.",
+                "not_regular_work": True,
+            },
+        )
+        assert reply.status_code == 200, reply.text
+        tx = reply.json()["tx"]
+    finally:
+        city.close()
+    sent = stack.w3.eth.send_transaction({"from": tx["from"], "to": tx["to"], "data": tx["data"]})
+    assert stack.w3.eth.wait_for_transaction_receipt(sent)["status"] == 1
     stack.wait_indexed()
 
 
@@ -225,6 +261,27 @@ def test_no_citizen_page_says_fee_network_0x_wallet_transaction_or_blockchain(
     resident.go("/burger/berichten")
     expect(page.get_by_text("Goedgekeurd: Bankje schilderen in het Aambos")).to_be_visible()
     read(resident, "messages", said)
+
+    # Reporting a spot (reports.js, issue #16): the form, the report received, and the report
+    # that the city made a task of (in one step, here through the API as its page does it).
+    resident.go("/burger/melden")
+    page.locator(".map-slot .map").wait_for()
+    read(resident, "report form", said)
+    spot = tmp_path / "plek.jpg"
+    spot.write_bytes(phone_photo(width=800, height=600, seed=5))
+    page.get_by_label("Foto van de plek").set_input_files(spot)
+    page.get_by_label("Wat is er aan de hand?").fill("Zwerfvuil langs het fietspad")
+    page.get_by_role("button", name="Melding versturen").click()
+    expect(page.get_by_text("Dank je wel! Je melding is ontvangen.")).to_be_visible()
+    read(resident, "start page, report received", said)
+    make_task_of_report(stack, "Zwerfvuil langs het fietspad")
+    deadline = time.monotonic() + 30
+    resident.go("/burger")
+    while not page.locator("li.report-task").count() and time.monotonic() < deadline:
+        time.sleep(1)
+        resident.go("/burger")
+    expect(page.locator("li.report-task .report-became")).to_be_visible()
+    read(resident, "start page, report became a task", said)
 
     # Paying at the bakery by its QR link, in Dutch and then in English.
     for lang, amount, paid in (("nl", 1250, "Betaald"), ("en", 275, "Paid")):
