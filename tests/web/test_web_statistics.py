@@ -136,6 +136,7 @@ def seeded_tables(root: Path) -> dict[str, Any]:
                     "document": json.dumps({"estimated_minutes": minutes}),
                 },
             )
+        events: list[tuple[int, str, tuple[Any, ...]]]
         events = [(ts(day), "review", (c, task)) for c, task, day in approvals]
         events += [
             (ts(day), "payment", (payer, shop, amount)) for payer, shop, amount, day in payments

@@ -209,11 +209,12 @@ def test_totals_of_few_distinct_residents_are_hidden_and_safe(
         assert hi - lo >= 1 - 1e-9, (cell, lo, hi)
 
 
-def people(prefix: str, first: int, returning: int) -> Participation:
-    """A cell of ``first`` first-time and ``returning`` returning residents, ids unique to it."""
-    new = {f"{prefix}n{i}" for i in range(first)}
-    old = {f"{prefix}r{i}" for i in range(returning)}
-    return Participation(residents=new | old, first_time=new)  # type: ignore[arg-type]
+def people(cell: int, first: int, returning: int) -> Participation:
+    """A cell of ``first`` first-time and ``returning`` returning residents, ids unique to it
+    (cell 3: first-timers 3000..., returning 3500...)."""
+    new = {cell * 1000 + i for i in range(first)}
+    old = {cell * 1000 + 500 + i for i in range(returning)}
+    return Participation(residents=new | old, first_time=new)
 
 
 def test_first_time_residents_of_a_safe_cell_are_hidden_when_few() -> None:
@@ -223,20 +224,20 @@ def test_first_time_residents_of_a_safe_cell_are_hidden_when_few() -> None:
     # The cheapest cycle through (A, m1) is A,m2 (11) - B,m2 (12) - B,m1 (10): 33, against any
     # path through a margin (13 x 4 = 52 and more). The margins stay published.
     cells = {
-        ("A", "m1"): people("a1", 2, 10),
-        ("A", "m2"): people("a2", 11, 0),
-        ("B", "m1"): people("b1", 10, 10),
-        ("B", "m2"): people("b2", 12, 0),
+        ("A", "m1"): people(1, 2, 10),
+        ("A", "m2"): people(2, 11, 0),
+        ("B", "m1"): people(3, 10, 10),
+        ("B", "m2"): people(4, 12, 0),
     }
     assert suppress({k: len(v.residents) for k, v in cells.items()}, 10) == set()
     hidden = suppress_sub_counts(cells, set(), 10)
     assert hidden == {("A", "m1"), ("A", "m2"), ("B", "m1"), ("B", "m2")}
     # Few returning residents are as telling: 9 new and 3 returning hide both.
-    cells[("B", "m1")] = people("b1", 9, 3)
+    cells[("B", "m1")] = people(3, 9, 3)
     assert ("B", "m1") in suppress_sub_counts(cells, set(), 10)
     # None new is no group of people: a cell of 0 new and 12 returning is published.
-    calm = {("A", "m1"): people("a1", 0, 12), ("A", "m2"): people("a2", 12, 0)}
-    calm |= {("B", "m1"): people("b1", 10, 10), ("B", "m2"): people("b2", 11, 0)}
+    calm = {("A", "m1"): people(1, 0, 12), ("A", "m2"): people(2, 12, 0)}
+    calm |= {("B", "m1"): people(3, 10, 10), ("B", "m2"): people(4, 11, 0)}
     assert suppress_sub_counts(calm, set(), 10) == set()
 
 
@@ -251,7 +252,9 @@ sub_tables = st.dictionaries(
 @settings(max_examples=60, deadline=None)
 @given(counts=sub_tables, threshold=st.integers(min_value=2, max_value=10))
 def test_no_hidden_first_time_count_can_be_recovered(counts: dict, threshold: int) -> None:
-    cells = {(r, c): people(f"{r}{c}", new, old) for (r, c), (new, old) in counts.items()}
+    cells = {
+        key: people(n, new, old) for n, (key, (new, old)) in enumerate(counts.items(), start=1)
+    }
     full = with_margins(cells)
     hidden = suppress(
         {k: len(v.residents) for k, v in cells.items()},
