@@ -19,6 +19,7 @@ import socket
 import sys
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -26,8 +27,9 @@ from typing import Any
 from web3 import Web3
 
 from demo import heerlen
+from demo.city import seed_beside_chain
 from demo.finance import keep_bank_accounts
-from demo.seed import MERCHANT_MANAGER, NETWORK, Seeded, dev_key, seed, story_start
+from demo.seed import MERCHANT_MANAGER, NETWORK, Seeded, chain_start, dev_key, seed, story_start
 from demo.services import SERVICES, Supervisor, service_env, wesh_services
 from wesh import anvil
 from wesh.artifacts import ROOT
@@ -36,6 +38,7 @@ from wesh.deployment import DEV_CHAIN_ID, manifest_path
 from wesh.metadata import FolderStore
 from wesh.money import format_euros
 from wesh.provision import role_names
+from wesh.rules import AMSTERDAM
 
 DEFAULT_PORT = 8545  # what ape-config.yaml's foundry host points at
 APE = ".venv/bin/ape"
@@ -127,6 +130,15 @@ def accounts_table(seeded: Seeded, wesh: Wesh) -> list[tuple[str, str, str, str]
                 f"{association.who} [{', '.join(association.neighbourhoods)}]",
             )
         )
+    hoods = ", ".join(heerlen.NEIGHBOURS_BY_HOOD)
+    rows.append(
+        (
+            f"{heerlen.NEIGHBOURS[0].account}-{heerlen.NEIGHBOURS[-1].account}",
+            "-",
+            f"{accounts[heerlen.NEIGHBOURS[0].account]} ...",
+            f"{len(heerlen.NEIGHBOURS)} buren / neighbours ({hoods}): names in accounts.txt",
+        )
+    )
     first, last = heerlen.SPARE_ACCOUNTS[0], heerlen.SPARE_ACCOUNTS[-1]
     rows.append(
         (
@@ -150,6 +162,9 @@ def write_accounts_file(path: Path, seeded: Seeded, rows: list[tuple[str, str, s
             lines.append(f"{number}\t{address}\t{dev_key(int(number))}\t{who}")
     for index in heerlen.SPARE_ACCOUNTS:
         lines.append(f"{index}\t{seeded.accounts[index]}\t{dev_key(index)}\tnot registered")
+    for n in heerlen.NEIGHBOURS:
+        who = f"Inwoner / citizen: {n.name}, {n.neighbourhood}"
+        lines.append(f"{n.account}\t{seeded.accounts[n.account]}\t{dev_key(n.account)}\t{who}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -161,6 +176,7 @@ def write_names_file(manifest: Path, seeded: Seeded) -> None:
     names = {accounts[s.account]: s.who.split(" / ")[0] for s in heerlen.STAFF}
     names |= {accounts[a.account]: a.who.split(" / ")[0] for a in heerlen.ASSOCIATIONS}
     names |= {accounts[c.account]: c.name for c in heerlen.CITIZENS}
+    names |= {accounts[c.account]: c.name for c in heerlen.NEIGHBOURS}
     (manifest.parent / "demo-names.json").write_text(json.dumps(names, indent=1), encoding="utf-8")
 
 
@@ -179,6 +195,7 @@ def banner(
     width = max(len(r[2]) for r in rows)
     table = "\n".join(f"  {n:>5}  {a:<8}  {addr:<{width}}  {who}" for n, a, addr, who in rows)
     waiting = seeded.task_ids["nestboxes"]
+    began = datetime.fromtimestamp(seeded.began, AMSTERDAM)
     network = f"--network {NETWORK}"
     env = "" if rpc_url.endswith(f":{DEFAULT_PORT}") else f"APE_FOUNDRY_HOST={rpc_url} "
     if not default_dir:
@@ -193,7 +210,9 @@ def banner(
         f"  Heitje      {seeded.deployment.heitje}",
         f"  Redemption  {seeded.deployment.redemption}",
         f"  manifest    {seeded.manifest}",
-        f"  history     {seeded.transactions} transactions over 21 days: "
+        f"  history     {seeded.transactions} transactions since {began:%d-%m-%Y}: "
+        f"{len(heerlen.NEIGHBOURS)} neighbours did their neighbourhood's monthly task "
+        f"{seeded.round_tasks} times over three months and this one; then 21 days with "
         f"{len(heerlen.TASKS)} tasks, {len(heerlen.CITIZENS)} citizens, {len(heerlen.SHOPS)} shops",
         *(f"  {url}" for url in urls),
         "",
@@ -279,6 +298,12 @@ def run(args: argparse.Namespace, state_dir: Path, supervisor: Supervisor) -> in
         if args.no_services
         else start_services(supervisor, node.url, manifest, content, state_dir)
     )
+    # This month's goals, and the shops' offers once the indexer has read the chain.
+    indexing = any(url.startswith("indexer") for url in urls)
+    database = f"sqlite:///{state_dir / 'wesh.db'}"
+    head = w3.eth.block_number if indexing else None
+    for line in seed_beside_chain(database, seeded, int(time.time()), head):
+        say(line)
     default_dir = state_dir == (ROOT / ".demo").resolve()
     print(banner(seeded, wesh, node.url, state_dir, urls, default_dir, args.no_wait), flush=True)
     if args.no_wait:
@@ -313,13 +338,13 @@ def forget_previous_chain(state_dir: Path) -> Path:
 
 
 def start_chain(supervisor: Supervisor, state_dir: Path, port: int, start: int) -> anvil.Anvil:
-    """anvil on ``port``, its genesis an hour before the story starts, watched by the
-    supervisor."""
+    """anvil on ``port``, its genesis an hour before the history begins (``chain_start``),
+    watched by the supervisor."""
     log = state_dir / "logs" / "anvil.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     say(f"starting anvil on 127.0.0.1:{port}")
     accounts = ["--accounts", str(heerlen.ACCOUNTS)]
-    node = anvil.start(port, timestamp=start - 3600, extra=accounts, log=log)
+    node = anvil.start(port, timestamp=chain_start(start) - 3600, extra=accounts, log=log)
     supervisor.adopt("anvil", node.process, log)
     return node
 

@@ -118,7 +118,6 @@ ASSOCIATIONS: tuple[Association, ...] = (
     Association(31, "GMS, buurtvereniging: meldt inwoners aan / registers residents",
                 ("Schandelen", "Meezenbroek")),
 )  # fmt: skip
-ACCOUNTS = 32
 
 #: The city's (fictional) account that cash-outs are paid from.
 CITY_BANK = ("BNGH", "0285059842")
@@ -270,3 +269,134 @@ CATEGORY = {
     "nestboxes": "groen",
     "leaves": "groen",
 }
+
+
+# ---------------------------------------------------------------- the months before (issue #16)
+#: The neighbours: residents who have done the monthly task of their neighbourhood since the city
+#: began, three calendar months before this one (``demo.history``). Enough people that the city's
+#: statistics show figures: Schandelen, Heerlerbaan and Hoensbroek have ten or more residents at
+#: work in a month; Welten and Meezenbroek fewer, so their cells are suppressed, and each is the
+#: other's complement (a small cell alone in its month's column would cost a large cell).
+NEIGHBOURS_BY_HOOD: dict[str, tuple[str, ...]] = {
+    "Schandelen": ("Lotte", "Sem", "Noor", "Daan", "Emma", "Luuk", "Julia", "Milan", "Sophie",
+                   "Thijs", "Fleur", "Ruben", "Iris", "Jesse"),
+    "Heerlerbaan": ("Anna", "Bas", "Lieke", "Niels", "Roos", "Stijn", "Sanne", "Tim", "Eva",
+                    "Koen", "Mila", "Jeroen"),
+    "Hoensbroek": ("Femke", "Wout", "Lisa", "Maarten", "Nina", "Rik", "Yara", "Guus", "Demi",
+                   "Mats", "Linde", "Teun"),
+    "Welten": ("Ellen", "Harrie", "Mariska", "Jo"),
+    "Meezenbroek": ("Truus", "Ferdi", "Nadia", "Sjef"),
+}  # fmt: skip
+FIRST_NEIGHBOUR = 32
+NEIGHBOURS: tuple[Citizen, ...] = tuple(
+    Citizen(FIRST_NEIGHBOUR + i, name, hood)
+    for i, (hood, name) in enumerate(
+        (hood, name) for hood, names in NEIGHBOURS_BY_HOOD.items() for name in names
+    )
+)
+ACCOUNTS = FIRST_NEIGHBOUR + len(NEIGHBOURS)
+
+
+@dataclass(frozen=True)
+class MonthlyTask:
+    """A neighbourhood's monthly task: commissioned at the start of each round with a slot for
+    every neighbour taking part."""
+
+    neighbourhood: str
+    title: str
+    title_en: str
+    description: str
+    description_en: str
+    street: str
+    lat: float
+    lon: float
+    reward: int  # cents
+    minutes: int
+    category: str
+
+
+MONTHLY_TASKS: tuple[MonthlyTask, ...] = (
+    MonthlyTask(
+        "Schandelen", "Zwerfafval prikken in het Aambos", "Pick up litter in the Aambos",
+        "Prik een uur zwerfafval langs de paden van het Aambos. Grijpers en zakken staan bij de "
+        "wijkwerkplaats.",
+        "Pick up litter along the Aambos paths for an hour. Grabbers and bags are at the "
+        "neighbourhood workshop.",
+        "Aambos, ingang Schandelerboord", 50.89420, 5.99250, 12_50, 60, "zwerfafval",
+    ),
+    MonthlyTask(
+        "Heerlerbaan", "Plantsoenen wieden aan de Heerlerbaan", "Weed the Heerlerbaan flower beds",
+        "Wied de plantsoenen bij het winkelcentrum en veeg de tegels erlangs.",
+        "Weed the flower beds by the shopping centre and sweep the paving along them.",
+        "Heerlerbaan, plantsoen bij het winkelcentrum", 50.87380, 6.00420, 10_00, 90, "onkruid",
+    ),
+    MonthlyTask(
+        "Hoensbroek", "Wandelpad Geleenbeekdal schoonhouden", "Keep the Geleenbeekdal path clean",
+        "Veeg het wandelpad vanaf het kasteel tot de brug en ruim het zwerfafval op.",
+        "Sweep the footpath from the castle to the bridge and clear the litter.",
+        "Klinkertstraat, wandelpad Geleenbeekdal", 50.92250, 5.92760, 15_00, 120, "zwerfafval",
+    ),
+    MonthlyTask(
+        "Welten", "Bankjes bij de Weltervijver schoonmaken",
+        "Clean the benches at the Weltervijver",
+        "Maak de vier bankjes rond de vijver schoon met het sopje uit het pakket.",
+        "Clean the four benches around the pond with the soapy water from the kit.",
+        "Weltervijver, bankjes", 50.86880, 5.97060, 10_00, 60, "overig",
+    ),
+    MonthlyTask(
+        "Meezenbroek", "Speelveld Meezenbroek opruimen", "Tidy the Meezenbroek playing field",
+        "Ruim glas en afval op rond het speelveld en de bankjes.",
+        "Clear glass and litter around the playing field and the benches.",
+        "Speelveld aan de Meezenbroekerweg", 50.87900, 6.01020, 8_00, 60, "zwerfafval",
+    ),
+)  # fmt: skip
+
+
+def _span(first: int, last: int) -> tuple[int, ...]:
+    return tuple(range(first, last + 1))
+
+
+#: Who takes part in each round, by round (3, 2, 1: that many calendar months before this one; 0:
+#: this month, in the hours before the demo starts), as 1-based places in NEIGHBOURS_BY_HOOD.
+#: A neighbour whose first round it is counts as first-time in the statistics, else returning.
+ROUNDS: dict[int, dict[str, tuple[int, ...]]] = {
+    3: {"Schandelen": _span(1, 10), "Heerlerbaan": _span(1, 10), "Hoensbroek": _span(1, 10),
+        "Welten": _span(1, 2), "Meezenbroek": _span(1, 2)},
+    2: {"Schandelen": _span(1, 8) + _span(11, 14), "Heerlerbaan": _span(1, 11),
+        "Hoensbroek": _span(1, 11), "Welten": _span(1, 3), "Meezenbroek": _span(1, 3)},
+    1: {"Schandelen": _span(3, 14), "Heerlerbaan": _span(2, 12), "Hoensbroek": _span(1, 12),
+        "Welten": _span(1, 4), "Meezenbroek": _span(2, 4)},
+    0: {"Schandelen": _span(1, 11), "Heerlerbaan": _span(1, 10), "Hoensbroek": _span(1, 10),
+        "Welten": _span(1, 2), "Meezenbroek": _span(1, 2)},
+}  # fmt: skip
+
+#: What the neighbours spend at the shops after each round's approvals: (shop account, their
+#: neighbourhood, their places, cents each). Bakery and bar (in Centrum) draw ten or more residents
+#: a month; bookshop, theatre (Heerlerbaan) and bike shop (Hoensbroek) two or three every month,
+#: so their small cells are each other's complements in every month, whichever month the story's
+#: few payments fall in (by shop kind and by shopping area alike).
+SPENDING: dict[int, tuple[tuple[int, str, tuple[int, ...], int], ...]] = {
+    3: ((7, "Schandelen", _span(1, 10), 4_50), (9, "Hoensbroek", _span(1, 2), 9_95),
+        (10, "Hoensbroek", _span(3, 4), 8_00), (11, "Hoensbroek", _span(5, 6), 6_00)),
+    2: ((7, "Schandelen", _span(1, 8) + _span(11, 13), 4_50),
+        (8, "Heerlerbaan", _span(1, 10), 3_80), (9, "Hoensbroek", _span(1, 2), 9_95),
+        (10, "Hoensbroek", _span(3, 5), 8_00), (11, "Hoensbroek", _span(6, 7), 6_00)),
+    1: ((7, "Schandelen", _span(3, 14), 4_50), (8, "Heerlerbaan", _span(2, 11), 3_80),
+        (9, "Hoensbroek", _span(1, 3), 9_95), (10, "Hoensbroek", _span(4, 5), 8_00),
+        (11, "Hoensbroek", _span(6, 7), 6_00)),
+    0: ((7, "Schandelen", _span(1, 10), 4_50), (8, "Heerlerbaan", _span(1, 10), 3_80),
+        (9, "Hoensbroek", _span(1, 2), 9_95), (10, "Hoensbroek", _span(3, 4), 8_00),
+        (11, "Hoensbroek", _span(5, 6), 6_00)),
+}  # fmt: skip
+
+#: This month's neighbourhood goals (tasks to be done there), set by Stadsbeheer.
+GOALS: dict[str, int] = {"Schandelen": 30, "Heerlerbaan": 25, "Hoensbroek": 20}
+
+#: Shops' offers (Dutch, English), by shop account, as the shop or Heerlen Mijn Stad writes them.
+OFFERS: dict[int, tuple[str, str]] = {
+    7: ("10% korting met Heitjes", "10% off when you pay with Heitjes"),
+    9: ("Elke maand een boekenlegger cadeau bij betalen met Heitjes",
+        "A free bookmark every month when you pay with Heitjes"),
+    10: ("Voorstelling op woensdag: 2 euro korting met Heitjes",
+         "Wednesday shows: 2 euros off with Heitjes"),
+}  # fmt: skip

@@ -32,8 +32,17 @@ import yaml
 from eth_account import Account
 from web3 import Web3
 from web3.logs import DISCARD
+from web3.types import RPCEndpoint
 
 from demo import heerlen
+from demo.history import (
+    MONTHS_BACK,
+    history_start,
+    month_back,
+    month_steps,
+    play_round,
+    recent_steps,
+)
 from wesh import iban, neighbourhoods, sepa
 from wesh.anvil import Anvil
 from wesh.contract import RequestStatus, TxRequest, Wesh
@@ -62,6 +71,10 @@ class Seeded:
     sepa_file: Path
     examples: Path
     notes: list[str] = field(default_factory=list)
+    #: When the chain's history begins (the city deploys), and the tasks approved in the
+    #: neighbours' monthly rounds (``demo.history``).
+    began: int = 0
+    round_tasks: int = 0
 
 
 def story_start(now: float) -> int:
@@ -70,6 +83,12 @@ def story_start(now: float) -> int:
         hour=0, minute=0, second=0, microsecond=0
     )
     return int((today - timedelta(days=DAYS)).timestamp())
+
+
+def chain_start(start: int) -> int:
+    """When the demo's history begins, for a story starting at ``start``: the first day of the
+    month three months before the demo's (``demo.history``)."""
+    return history_start(start + DAYS * 86_400)
 
 
 def dev_key(index: int) -> str:
@@ -82,23 +101,41 @@ def dev_key(index: int) -> str:
 class Clock:
     """Moves the chain's time forward: the next block is mined at the chosen moment."""
 
-    def __init__(self, node: Anvil, start: int) -> None:
+    def __init__(self, node: Anvil, start: int, w3: Web3 | None = None) -> None:
         self.node = node
         self.start = start
         self.last = 0
         #: The moment the next block is mined at (what a photo taken just before is dated by).
         self.moment = start
+        #: Asked through ``w3``'s open connection when given (a new one per call is slow).
+        self.w3 = w3
+
+    def rpc(self, method: str, *params: object) -> Any:
+        if self.w3 is None:
+            return self.node.rpc(method, *params)
+        reply = self.w3.provider.make_request(cast(Any, method), list(params))
+        if "error" in reply:
+            raise RuntimeError(f"{method}: {reply['error']}")
+        return reply["result"]
+
+    def latest(self) -> int:
+        return int(str(self.rpc("eth_getBlockByNumber", "latest", False)["timestamp"]), 16)
 
     def at(self, day: int, hour: float) -> None:
-        moment = self.start + day * 86_400 + int(hour * 3600)
+        """Day ``day`` of the story, at ``hour`` o'clock."""
+        self.at_time(self.start + day * 86_400 + int(hour * 3600))
+
+    def at_time(self, moment: int) -> None:
         self.moment = moment
-        latest = int(str(self.node.rpc("eth_getBlockByNumber", "latest", False)["timestamp"]), 16)  # type: ignore[index]
-        self.node.rpc("evm_setNextBlockTimestamp", max(moment, latest + 1))
+        self.rpc("evm_setNextBlockTimestamp", max(moment, self.latest() + 1))
+
+    def mine(self) -> None:
+        """An empty block at the moment set: a request's deadline counts from the last block."""
+        self.rpc("evm_mine")
 
     def to_now(self) -> None:
-        latest = int(str(self.node.rpc("eth_getBlockByNumber", "latest", False)["timestamp"]), 16)  # type: ignore[index]
-        self.node.rpc("evm_setNextBlockTimestamp", max(int(time.time()), latest + 1))
-        self.node.rpc("evm_mine")
+        self.rpc("evm_setNextBlockTimestamp", max(int(time.time()), self.latest() + 1))
+        self.rpc("evm_mine")
 
 
 def write_examples(folder: Path, accounts: list[str], now: int) -> dict[str, Path]:
@@ -230,6 +267,11 @@ class Story:
         #: The photos as taken (with their EXIF), by (task, account, role): a reused one is handed
         #: in again as it is.
         self.taken: dict[tuple[int, int, str], bytes] = {}
+        #: The accounts registered as residents so far, and their citizen ids once asked.
+        self.registered: set[int] = set()
+        self.ids: dict[int, int] = {}
+        #: The forwarder nonces of those who act only in batches (``demo.history.Batches``).
+        self.nonces: dict[str, int] = {}
 
     @property
     def contracts(self) -> Wesh:
@@ -255,15 +297,24 @@ class Story:
                 self.w3.provider.make_request(cast(Any, "anvil_setBalance"), [address, "0x0"])
 
     def citizen_id(self, account: int) -> int:
-        return self.contracts.account(self.accounts[account]).id
+        if account not in self.ids:
+            self.ids[account] = self.contracts.account(self.accounts[account]).id
+        return self.ids[account]
 
     def evidence(
-        self, task_id: int, account: int, note: str, reuse: tuple[int, int] | None = None
+        self,
+        task_id: int,
+        account: int,
+        note: str,
+        reuse: tuple[int, int] | None = None,
+        size: tuple[int, int] = (1600, 1200),
+        seed: int | None = None,
     ) -> str:
         """Takes two photos as a phone does (capture time during the claim, GPS 10-60 m from the
         task's pin) and hands them in as the API does: capture time and distance read from the
         EXIF, the photos stored cleaned of it, the evidence document (``wesh.evidence/1``).
-        ``reuse`` (task, account): the "after" photo is the one handed in for that task."""
+        ``reuse`` (task, account): the "after" photo is the one handed in for that task; ``size``
+        and ``seed`` (of the scene) for the history's small photos (``demo.history``)."""
         from api.evidence import exif, photos
         from demo.photos import moved, phone_photo
 
@@ -282,9 +333,9 @@ class Story:
                     else None
                 )
                 original = phone_photo(
-                    width=1600,
-                    height=1200,
-                    seed=task_id * 100 + account * 10 + attempt,
+                    width=size[0],
+                    height=size[1],
+                    seed=seed if seed is not None else task_id * 100 + account * 10 + attempt,
                     after=role == "after",
                     taken_at=when - minutes_before * 60,
                     lat=spot[0] if spot else None,
@@ -343,20 +394,41 @@ def seed(
     log: Callable[[str], None] = print,
 ) -> Seeded:
     """Deploys and seeds the demo chain ``node`` whose genesis lies before ``start``."""
-    w3 = Web3(Web3.HTTPProvider(node.url, request_kwargs={"timeout": 60}))
+    # The chain id asked once (web3 asks for it before every call otherwise).
+    provider = Web3.HTTPProvider(
+        node.url,
+        request_kwargs={"timeout": 60},
+        cache_allowed_requests=True,
+        cacheable_requests={RPCEndpoint("eth_chainId")},
+    )
+    w3 = Web3(provider)
     story = Story(w3, node, store, log)
     story.empty_wallets()
-    clock = Clock(node, start)
+    clock = Clock(node, start, w3)
     story.clock = clock
     now = int(time.time())
     paths = write_examples(state_dir / "examples", story.accounts, now)
 
-    result = deploy_and_register(story, clock, paths, manifest)  # day 0
+    began = chain_start(start)
+    clock.at_time(began + 9 * 3600)
+    result = deploy_and_register(story, clock, paths, manifest)  # the city begins
+    # Three months of the neighbours' monthly tasks (demo.history), then the story.
+    rounds = state_dir / "examples" / "history"
+    round_tasks = 0
+    for months in MONTHS_BACK:
+        steps = month_steps(*month_back(start + DAYS * 86_400, months))
+        round_tasks += play_round(story, months, steps, rounds)
+    log(f"played {len(MONTHS_BACK)} months of the neighbours' tasks ({round_tasks} approved)")
+    clock.at(0, 9)
+    clock.mine()  # the story's first day
     task_ids = commission_tasks(story, clock, paths["tasks"], start)  # day 1
     claim_and_review(story, clock, task_ids)  # days 2-9
     pay_at_shops(story, clock)  # days 10-12
     sepa_file = cash_out(story, clock, state_dir, paths["bank_accounts"], start)  # days 13-15
     leave_work_open(story, clock, task_ids)  # days 16-20
+    last = int(w3.eth.get_block("latest")["timestamp"])
+    round_tasks += play_round(story, 0, recent_steps(int(time.time()), last), rounds)
+    log("this month's round of the neighbours' tasks, in the hours before now")
     clock.to_now()
 
     return Seeded(
@@ -367,16 +439,18 @@ def seed(
         transactions=story.count,
         sepa_file=sepa_file,
         examples=state_dir / "examples",
+        began=began,
+        round_tasks=round_tasks,
     )
 
 
 def deploy_and_register(
     story: Story, clock: Clock, paths: dict[str, Path], manifest: Path
 ) -> DeployResult:
-    """Day 0: the city deploys (the ``ape run deploy contracts`` code path), grants the budget
-    and registers the shops and the citizens from the example files."""
+    """The first day (three months before the story): the city deploys (the ``ape run deploy
+    contracts`` code path), grants the budget and registers the shops and the citizens from the
+    example files."""
     w3, accounts, store, log = story.w3, story.accounts, story.store, story.log
-    clock.at(0, 9)
     roles = {accounts[s.account]: s.roles for s in heerlen.STAFF if s.account != 0}
     admin = NodeSender(w3, UnlockedSigner(accounts[0]), log=lambda _: None)
     result = ensure_deployment(w3, admin, network=NETWORK, roles=roles, path=manifest)
@@ -401,6 +475,7 @@ def deploy_and_register(
         REGISTRAR,
         wesh.register_citizens([c.address for c in citizens], [c.neighbourhood for c in citizens]),
     )
+    story.registered.update(c.account for c in heerlen.CITIZENS)
     log(f"registered {len(heerlen.SHOPS)} shops and {len(citizens)} citizens")
     for association in heerlen.ASSOCIATIONS:
         for name in association.neighbourhoods:

@@ -12,8 +12,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from eth_utils import to_checksum_address
 from web3 import Web3
@@ -25,6 +27,7 @@ from wesh.contract import ClaimStatus, RequestStatus, Role, TaskStatus, Wesh
 from wesh.csv_rows import parse_bank_accounts, parse_citizens, parse_merchants
 from wesh.deployment import load
 from wesh.history import History
+from wesh.rules import AMSTERDAM
 from wesh.task_files import parse_tasks
 
 BANNER_END = "Ctrl-C stopt alles"
@@ -86,6 +89,84 @@ class Demo:
         return code
 
 
+def month_back(now: float, months: int) -> str:
+    """ "YYYY-MM" of the Amsterdam month ``months`` before the one ``now`` is in."""
+    today = datetime.fromtimestamp(now, AMSTERDAM)
+    index = today.year * 12 + today.month - 1 - months
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+def check_statistics(api: str, now: float) -> None:
+    """The figures the seeded history must give, worked out by hand from demo.heerlen's rounds
+    (not by the statistics code): three and two months back, the story (which lands in last
+    month or this one) cannot touch them."""
+    tables = httpx.get(f"{api}/statistics/tables", timeout=60).json()
+    assert tables["min_residents"] == 10
+    cells = {(c["neighbourhood_name"], c["month"]): c for c in tables["participation"]}
+    m3, m2, this = month_back(now, 3), month_back(now, 2), month_back(now, 0)
+    # (residents, tasks, hours, Heitjes in cents): a task each; Schandelen 60 min and 12.50,
+    # Heerlerbaan 90 min and 10.00, Hoensbroek 120 min and 15.00.
+    expected = {
+        ("Schandelen", m3): (10, 10, 10.0, 10 * 12_50),
+        ("Schandelen", m2): (12, 12, 12.0, 12 * 12_50),  # 1-8 and 11-14
+        ("Heerlerbaan", m3): (10, 10, 15.0, 10 * 10_00),
+        ("Heerlerbaan", m2): (11, 11, 16.5, 11 * 10_00),
+        ("Hoensbroek", m3): (10, 10, 20.0, 10 * 15_00),
+        ("Hoensbroek", m2): (11, 11, 22.0, 11 * 15_00),
+        # And Welten (10.00, 60 min) and Meezenbroek (8.00, 60 min): 2 + 2, then 3 + 3.
+        ("Heerlen", m3): (34, 34, 10 + 15 + 20 + 2 + 2.0, 41_100),
+        ("Heerlen", m2): (40, 40, 12 + 16.5 + 22 + 3 + 3, 47_900),
+    }
+    for key, (residents, tasks, hours, heitjes) in expected.items():
+        cell = cells[key]
+        assert not cell["suppressed"], key
+        assert (cell["residents"], cell["tasks"], cell["hours"], cell["heitjes"]) == (
+            residents, tasks, hours, heitjes), key  # fmt: skip
+    # Schandelen's first month: all ten are first-time residents (or that figure is withheld).
+    assert cells[("Schandelen", m3)]["first_time"] in (10, None)
+    # This month's round (11 in Schandelen, plus Anouk when the story's approval is this month).
+    assert cells[("Schandelen", this)]["residents"] in (11, 12)
+    # Welten and Meezenbroek have 2-5 residents a month: suppressed, and said so (no figures).
+    for hood in ("Welten", "Meezenbroek"):
+        for month in (m3, m2, this):
+            cell = cells[(hood, month)]
+            assert cell["suppressed"] and cell["residents"] is None and cell["heitjes"] is None
+    assert sum(c["suppressed"] for c in tables["participation"]) >= 8
+
+    spending = {(c["month"], c["kind"]): c for c in tables["spending"]}
+    # Bakery 4.50 (10, then 11 residents), bar 3.80 (from two months back: 10).
+    assert (spending[(m3, "bakery")]["residents"], spending[(m3, "bakery")]["heitjes"]) == (
+        10, 4_500)  # fmt: skip
+    assert (spending[(m2, "bakery")]["residents"], spending[(m2, "bakery")]["heitjes"]) == (
+        11, 4_950)  # fmt: skip
+    assert (spending[(m2, "bar")]["payments"], spending[(m2, "bar")]["heitjes"]) == (10, 3_800)
+    # Bookshop 9.95, theatre 8.00, bike shop 6.00: two or three residents each, suppressed.
+    for kind in ("bookshop", "theatre", "bike shop"):
+        assert spending[(m3, kind)]["suppressed"] and spending[(m3, kind)]["heitjes"] is None
+    # The month's total: 16 residents, 16 payments (10 + 2 + 2 + 2).
+    assert (spending[(m3, None)]["residents"], spending[(m3, None)]["heitjes"]) == (
+        16, 4_500 + 2 * 9_95 + 2 * 8_00 + 2 * 6_00)  # fmt: skip
+
+    # What the dashboard reads today (cells of fewer than 3 people suppressed).
+    old = {
+        (c["neighbourhood_name"], c["month"]): c
+        for c in httpx.get(f"{api}/statistics", timeout=60).json()["cells"]
+    }
+    assert (old[("Schandelen", m3)]["people"], old[("Schandelen", m3)]["amount_paid"]) == (
+        10, 12_500)  # fmt: skip
+    assert old[("Welten", m3)]["suppressed"] and old[("Welten", m3)]["people"] is None
+
+    # This month's goals (Stadsbeheer) and three shops' offers, as the pages show them.
+    goals = httpx.get(f"{api}/neighbourhood-goals", timeout=30).json()
+    assert goals["month"] == this
+    found = {g["neighbourhood_name"]: (g["target"], g["done"]) for g in goals["goals"]}
+    assert found.keys() == {"Schandelen", "Heerlerbaan", "Hoensbroek"}
+    assert found["Schandelen"][0] == 30 and found["Schandelen"][1] in (11, 12)
+    assert found["Hoensbroek"][0] == 20 and found["Hoensbroek"][1] in (10, 11)
+    offers = {o["text_nl"] for o in httpx.get(f"{api}/shop-offers", timeout=30).json()}
+    assert len(offers) == 3 and "10% korting met Heitjes" in offers
+
+
 @pytest.fixture
 def demo_dir(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path / "demo"
@@ -117,13 +198,15 @@ def test_one_command_brings_up_a_seeded_heerlen_and_ctrl_c_stops_it(demo_dir: Pa
         assert wesh.neighbourhood_count(accounts[gms.account]) == 2
         assert wesh.is_granted(accounts[gms.account], 4)
 
-        # A believable history: registry, tasks everywhere, work, payments, cash-outs.
-        assert wesh.counts() == (10, 5, 12)
+        # A believable history: registry, tasks everywhere, work, payments, cash-outs. The
+        # story's 10 citizens and 12 tasks, and the 46 neighbours' monthly task in 5
+        # neighbourhoods over 4 rounds (demo.history): 34 + 40 + 42 + 35 approvals.
+        assert wesh.counts() == (10 + 46, 5, 12 + 4 * 5)
         history = History(wesh, manifest.start_block)
         hoods = {task.neighbourhood for task in history.tasks()}
         assert len(hoods) >= 8
         assert sum(t.status == TaskStatus.CANCELLED for t in history.tasks()) == 1
-        assert len(history.payouts()) == 8
+        assert len(history.payouts()) == 8 + 34 + 40 + 42 + 35
         assert {e["args"]["reason"] for e in history.heitje_events("SubmissionRejected")} == {
             1, 2, 3}  # fmt: skip
         waiting = {s.status for s in history.waiting_submissions()}
@@ -145,12 +228,21 @@ def test_one_command_brings_up_a_seeded_heerlen_and_ctrl_c_stops_it(demo_dir: Pa
         (waits,) = [s for s in history.waiting_submissions() if s.status == ClaimStatus.SUBMITTED]
         reused = photos_of(get_document(store, waits.evidence_cid))[1]
         reused_hash = phash_of(store.get(reused["cid"]))
-        earlier = [p for photos in handed[:-2] for p in photos if p["role"] == "after"]
-        assert reused_hash and any(
-            bits_apart(reused_hash, str(phash_of(store.get(p["cid"])))) <= REUSE_BITS
-            for p in earlier
-        )
-        assert len(history.heitje_events("Payment")) == 9
+        other_photos = [
+            photo
+            for e, photos in zip(history.heitje_events("EvidenceSubmitted"), handed, strict=True)
+            if e["args"]["evidence_cid"] != waits.evidence_cid
+            for photo in photos
+        ]
+        close = [
+            photo["role"]
+            for photo in other_photos
+            if bits_apart(str(reused_hash), str(phash_of(store.get(photo["cid"])))) <= REUSE_BITS
+        ]
+        # Caught: Joke's "after" photo, and no other of the ~300 photos looks like it.
+        assert reused_hash and close == ["after"]
+        # The story's 9 payments; the neighbours' 16, 28, 29 and 26 (heerlen.SPENDING).
+        assert len(history.heitje_events("Payment")) == 9 + 16 + 28 + 29 + 26
         requests = history.requests()
         assert [r.status for r in requests] == [RequestStatus.PAID, RequestStatus.OPEN]
         ledger = wesh.ledger()
@@ -166,11 +258,18 @@ def test_one_command_brings_up_a_seeded_heerlen_and_ctrl_c_stops_it(demo_dir: Pa
         assert w3.eth.get_balance(to_checksum_address(accounts[relayer])) > 0
         nonces = {i: wesh.forwarder.functions.nonces(accounts[i]).call() for i in (1, 4, 6, 7, 12)}
         assert all(n > 0 for n in nonces.values()), nonces
-        # History spread over three weeks, ending now.
+        # History from the first day of the month three months back, ending now.
         start = w3.eth.get_block(manifest.start_block)["timestamp"]
         latest = w3.eth.get_block("latest")["timestamp"]
-        assert 19 * 86_400 < latest - start < 23 * 86_400
+        begun = datetime.fromtimestamp(start, AMSTERDAM)
+        assert (begun.day, begun.hour) == (1, 9)
+        assert 88 * 86_400 < latest - start < 124 * 86_400
         assert abs(latest - time.time()) < 600
+        assert "46 neighbours did their neighbourhood's monthly task 151 times" in banner
+
+        # The city's statistics show figures, and suppress small cells (issue #16).
+        (api,) = [line.split()[-1] for line in banner.splitlines() if "  api + web  " in line]
+        check_statistics(api.rstrip("/"), time.time())
 
         # The example files are valid inputs for the scripts; the SEPA file checks out.
         examples = demo_dir / "examples"
@@ -200,7 +299,7 @@ def test_one_command_brings_up_a_seeded_heerlen_and_ctrl_c_stops_it(demo_dir: Pa
         )  # fmt: skip
         assert run.returncode == 0, run.stdout + run.stderr
         assert "paid by the city's relayer" in run.stdout
-        assert wesh.counts()[0] == 13
+        assert wesh.counts()[0] == 56 + 3
         assert w3.eth.get_balance(to_checksum_address(accounts[1])) == 0
     finally:
         code = demo.stop(signal.SIGINT)
