@@ -21,6 +21,15 @@ function ratingText(found) {
   return found ? t('live_rating', { rating: figure(found.rating), period: found.period, n: found.respondents }) : '—';
 }
 
+// The rating large enough to read on a phone, its period and respondents small under it.
+function ratingCell(found, mark) {
+  return [
+    h('span', {}, figure(found.rating) + mark),
+    h('br', {}),
+    h('span', { class: 'hint' }, t('live_rating_detail', { period: found.period, n: found.respondents })),
+  ];
+}
+
 // Two bars per neighbourhood, before (pale) and after, on the scale 0 to 10; the table beside it
 // holds the same numbers for screen readers (the picture has one summary label).
 function pairChart(rows) {
@@ -65,8 +74,8 @@ function view(data) {
         h('thead', {}, h('tr', {}, [t('live_col_hood'), t('live_col_before'), t('live_col_after'), t('live_col_tasks')].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', {}, rows.map((r) => h('tr', {},
           h('th', { scope: 'row' }, r.neighbourhood_name),
-          h('td', {}, ratingText(r.before) + (r.before_wesh ? '' : ' *')),
-          h('td', {}, r.after ? ratingText(r.after) : t('live_no_after')),
+          h('td', {}, ratingCell(r.before, r.before_wesh ? '' : ' *')),
+          h('td', {}, r.after ? ratingCell(r.after, '') : t('live_no_after')),
           h('td', {}, r.tasks_between === null ? '—' : String(r.tasks_between))))))),
     );
     if (rows.some((r) => !r.before_wesh)) out.append(h('p', { class: 'hint' }, t('live_later')));
