@@ -111,8 +111,9 @@ class ReportService:
                 sa.select(sa.func.count()).where(r.citizen_id == citizen_id, r.state == RECEIVED)
             ).scalar_one()
         if len(recent) >= MAX_PER_DAY:
-            hours = max(1, -(-(int(recent[0]) + DAY_S - now) // 3600))
-            raise RateLimited("report_limit_day", n=MAX_PER_DAY, hours=hours)
+            wait = int(recent[0]) + DAY_S - now
+            hours = max(1, -(-wait // 3600))
+            raise RateLimited("report_limit_day", n=MAX_PER_DAY, hours=hours, retry_after=wait)
         if waiting >= MAX_OPEN:
             raise Conflict("report_limit_open", n=MAX_OPEN)
         clean = photos.clean(photo, declared_type, max_bytes, max_pixels)

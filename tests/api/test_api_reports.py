@@ -172,7 +172,7 @@ def test_a_few_reports_a_day_and_a_few_waiting(service: ReportService) -> None:
         report(service, now=NOW + 7300)
     assert raised.value.key == "report_limit_day"
     # The first of the three was sent 2:01 h earlier: 21:59 h to go, said as 22 hours.
-    assert raised.value.params == {"n": 3, "hours": 22}
+    assert raised.value.params == {"n": 3, "hours": 22, "retry_after": DAY_S - 7300}
     # A day after the first, one more may go.
     report(service, now=NOW + DAY_S + 1)
     # Waiting: four now; a fifth the next day, and then the sixth is refused until one is decided.
