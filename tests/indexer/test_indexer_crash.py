@@ -2,7 +2,7 @@
 time: the final state equals a clean index, byte for byte in the projections.
 
 The 20 killed runs start from a fork server that has imported the indexer already
-(``indexer_fork``: the same ``main`` in a process of its own, without a second of imports before
+(``forked``: the same ``main`` in a process of its own, without a second of imports before
 each kill); the timed run and the final one are the real ``python -m indexer``. Both backends
 index the same chain, made once for the module (the history takes longer to make than to index,
 and the test only reads it)."""
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import indexer_fork
+import forked
 import pytest
 from indexer_support import assert_matches_chain, cli_env, diff_dumps, dump, index_once
 from indexer_world import N_ACCOUNTS, World, start_world
@@ -127,13 +127,13 @@ def test_kill_9_during_catch_up_then_restart_equals_a_clean_index(
     log.touch()
     for _ in range(KILLS):
         offset = log.stat().st_size
-        forked = indexer_fork.start(env, log)
-        started = _wait_for_forked_start(forked, log, offset)
+        killed = forked.start("indexer", ["--once"], env, log)
+        started = _wait_for_forked_start(killed, log, offset)
         if started:
             time.sleep(rng.uniform(0, catch_up / 15))
-        os.kill(forked.pid, signal.SIGKILL)
-        forked.join(timeout=30)
-        assert forked.exitcode is not None, "a killed indexer still runs"
+        os.kill(killed.pid, signal.SIGKILL)
+        killed.join(timeout=30)
+        assert killed.exitcode is not None, "a killed indexer still runs"
         progress.append(_indexed_block(url))
     mid_way = [p for p in progress if world.deployment.start_block <= p < head]
     assert len(mid_way) >= KILLS // 2, progress

@@ -1,12 +1,13 @@
 """``kill -9`` the sender 20 times under load: every accepted request is executed on chain exactly
 once, no request travels in two mined transactions, and nothing is lost.
 
-The sender runs as the real process (``python -m relayer``); requests keep arriving from several
+The sender runs as a real process of its own (``python -m relayer``'s ``main``, forked from a
+fork server that imported it once: ``forked``); requests keep arriving from several
 signers (through the checks the API runs, in this process) while it is killed with SIGKILL at
 random moments of its work and started again each time. New processes are started while the one
 they replace still works (``STANDBY`` of them wait for the one-sender lock, which the kernel or
-PostgreSQL releases when its holder dies, and the first to see it free takes over): importing
-web3 takes longer than the work between two kills, and the test stays fast."""
+PostgreSQL releases when its holder dies, and the first to see it free takes over): a sender
+needs a moment to connect and check the journal, longer than the work between two kills."""
 
 from __future__ import annotations
 
@@ -14,8 +15,6 @@ import os
 import random
 import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -23,22 +22,22 @@ from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
+import forked
 from eth_utils import event_abi_to_log_topic, to_checksum_address
 from relayer_support import CITIZENS, RELAYER_INDEX, START_BALANCE, World, wait_for
 
 from relayer import journal as j
 from relayer.checks import Checks
 from wesh import forwarding
-from wesh.artifacts import ROOT
 
 REQUESTS = 100
 KILLS = 20
 SIGNERS = CITIZENS  # six citizens, paying the bakery one cent at a time
 
 
-def start_sender(world: World, log: Path) -> subprocess.Popen[bytes]:
+def start_sender(world: World, log: Path) -> Any:
+    """A sender (a ``multiprocessing.Process``), its output appended to ``log``."""
     env = {
-        **os.environ,
         "WESH_RELAYER_ENABLED": "1",
         "WESH_DATABASE_URL": world.database_url,
         "WESH_RPC_URL": world.node.url,
@@ -49,24 +48,21 @@ def start_sender(world: World, log: Path) -> subprocess.Popen[bytes]:
         "WESH_RELAYER_POLL_S": "0.02",
         "WESH_RELAYER_BATCH_MAX": "6",
     }
-    out = log.open("ab")
-    return subprocess.Popen(
-        [sys.executable, "-m", "relayer"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-    )
+    return forked.start("relayer", [], env, log)
 
 
 def logged(log: Path, line: str, times: int) -> bool:
     return log.read_text().count(line) >= times
 
 
-def wait_logged(process: subprocess.Popen[bytes], log: Path, line: str, times: int) -> None:
+def wait_logged(process: Any, log: Path, line: str, times: int) -> None:
     """Until ``line`` is in the log ``times`` times (or ``process`` died)."""
     wait_for(
-        lambda: log.read_text().count(line) >= times or process.poll() is not None,
+        lambda: log.read_text().count(line) >= times or not process.is_alive(),
         timeout=30,
         what=f"{line!r} in the log",
     )
-    assert process.poll() is None, log.read_text()[-3000:]
+    assert process.is_alive(), log.read_text()[-3000:]
 
 
 #: What a sender logs when it holds the lock and sends, and while it waits for it.
@@ -86,10 +82,10 @@ def pids(log: Path, line: str) -> list[int]:
     return found
 
 
-def standby_ready(log: Path, processes: dict[int, subprocess.Popen[bytes]], active: int) -> bool:
+def standby_ready(log: Path, processes: dict[int, Any], active: int) -> bool:
     """Whether a sender other than ``active`` has imported everything and waits for the lock."""
     waiting = set(pids(log, WAITING)) - set(pids(log, SENDING)) - {active}
-    return any(pid in processes and processes[pid].poll() is None for pid in waiting)
+    return any(pid in processes and processes[pid].is_alive() for pid in waiting)
 
 
 def submit_under_load(world: World, accepted: list[str], stop: threading.Event) -> None:
@@ -159,6 +155,7 @@ def carried_in(world: World, first_block: int) -> dict[bytes, str]:
 def test_kill_9_twenty_times_under_load(world: World, tmp_path: Path) -> None:
     began = time.monotonic()
     log = tmp_path / "relayer.log"
+    log.touch()
     shop = world.address("bakker")
     start_nonces = {name: world.nonce(name) for name in SIGNERS}
     first_block = world.w3.eth.block_number + 1
@@ -176,11 +173,11 @@ def test_kill_9_twenty_times_under_load(world: World, tmp_path: Path) -> None:
                 standby = start_sender(world, log)
                 processes[standby.pid] = standby
             active = pids(log, SENDING)[-1]
-            assert processes[active].poll() is None, log.read_text()[-3000:]
+            assert processes[active].is_alive(), log.read_text()[-3000:]
             wait_for(partial(standby_ready, log, processes, active), 30, "a standby to wait")
             time.sleep(rng.uniform(0.05, 0.6))
-            processes[active].send_signal(signal.SIGKILL)
-            processes.pop(active).wait()
+            os.kill(active, signal.SIGKILL)
+            processes.pop(active).join()
             wait_for(partial(logged, log, SENDING, kill + 1), 30, "a standby to take over")
         submitter.join(timeout=60)
         assert not submitter.is_alive()
@@ -195,7 +192,7 @@ def test_kill_9_twenty_times_under_load(world: World, tmp_path: Path) -> None:
         for process in processes.values():
             process.terminate()
         for process in processes.values():
-            process.wait(timeout=15)
+            process.join(timeout=15)
         submitter.join(timeout=5)
 
     requests = world.journal.many(accepted)

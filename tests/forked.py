@@ -1,0 +1,43 @@
+"""Starting the command-line programs many times over, fast, for the kill -9 tests.
+
+A fresh ``python -m indexer`` or ``python -m relayer`` spends a second or more importing
+SQLAlchemy, httpx or web3 before it does any work, and the kill tests start one 20 times per
+backend. Here a multiprocessing fork server imports both programs once; each start forks it and
+runs the same ``main(argv)`` that ``python -m <program>`` runs, in a process of its own that
+makes its own connections, and that the tests kill with SIGKILL as before. Only the imports are
+shared. (The fork server is started at the first start of the test session, and ends with it.)
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+PROGRAMS = ("indexer", "relayer")
+_context: Any = multiprocessing.get_context("forkserver")
+
+
+def _main(program: str, argv: list[str], env: dict[str, str], log: str) -> None:
+    """In the forked process: the environment of the command line, stdout and stderr to
+    ``log``, and the program's ``main``."""
+    out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    os.close(out)
+    os.environ.update(env)
+    main = importlib.import_module(f"{program}.__main__").main
+    sys.exit(main(argv))
+
+
+def start(program: str, argv: list[str], env: dict[str, str], log: Path) -> Any:
+    """A started ``multiprocessing.Process`` running ``python -m <program> <argv>`` with ``env``
+    added to the environment, its output appended to ``log``."""
+    assert program in PROGRAMS, program
+    _context.set_forkserver_preload([f"{name}.__main__" for name in PROGRAMS])
+    process = _context.Process(target=_main, args=(program, argv, env, str(log)), name=program)
+    process.start()
+    return process
