@@ -288,6 +288,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Nothing was imported: {count} problem(s), on line {lines}. Fix those lines and import "
         "the whole file again.",
     ),
+    "liveability_busy": (
+        "Iemand las tegelijk een bestand met dezelfde wijken en perioden in. Er is niets "
+        "ingelezen: lees het bestand opnieuw in.",
+        "Someone imported a file with the same neighbourhoods and periods at the same moment. "
+        "Nothing was imported: import the file again.",
+    ),
     # Residents' reports of a spot that needs care (api/reports, issue #16)
     "report_text_short": (
         "Schrijf in een paar woorden wat er aan de hand is (minstens {min} tekens).",

@@ -26,7 +26,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from api.errors import InvalidInput
+from api.errors import Conflict, InvalidInput
 from api.liveability.schemas import (
     ImportOut,
     LiveabilityOut,
@@ -73,6 +73,21 @@ class LiveabilityService:
                 errors=[{"line": e.line, "nl": e.nl, "en": e.en} for e in bad.errors],
             ) from None
         now = int(time.time())
+        try:
+            replaced = self._store(ratings, file_name, by, now)
+        except sa.exc.IntegrityError:
+            # Another import of the same pairs committed between our delete and insert.
+            raise Conflict("liveability_busy") from None
+        return ImportOut(
+            file_name=file_name.strip(),
+            ratings=len(ratings),
+            added=len(ratings) - replaced,
+            replaced=replaced,
+        )
+
+    def _store(self, ratings: list[liveability.Rating], file_name: str, by: str, now: int) -> int:
+        """Replaces the file's (neighbourhood, period) pairs in one transaction; returns how
+        many were there already."""
         replaced = 0
         with self.engine.begin() as db:
             for r in ratings:
@@ -95,12 +110,7 @@ class LiveabilityService:
                     for r in ratings
                 ],
             )
-        return ImportOut(
-            file_name=file_name.strip(),
-            ratings=len(ratings),
-            added=len(ratings) - replaced,
-            replaced=replaced,
-        )
+        return replaced
 
     def published(self) -> LiveabilityOut:
         """Every neighbourhood with ratings, before and after, beside the tasks done there."""

@@ -23,6 +23,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
+import time
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -32,7 +34,7 @@ from api_support import Stack, signed_in
 from pypdf import PdfReader
 
 from api.database import migrate
-from api.errors import InvalidInput
+from api.errors import Conflict, InvalidInput
 from api.liveability import opendata
 from api.liveability.service import LiveabilityService
 from api.report.service import quarter_figures
@@ -80,9 +82,12 @@ Passart;2026;8;5
 @pytest.fixture(params=["sqlite", "postgresql"])
 def service(request: pytest.FixtureRequest, tmp_path: Any) -> LiveabilityService:
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'liveability.db'}"
-    else:
-        url = str(request.getfixturevalue("pg_url"))
+        return seeded(f"sqlite:///{tmp_path / 'liveability.db'}")
+    return seeded(str(request.getfixturevalue("pg_url")))
+
+
+def seeded(url: str) -> LiveabilityService:
+    """The hand-worked history in a fresh database at ``url``."""
     engine = make_engine(url)
     s.create(engine)
     migrate(engine)  # the API's tables, v0009 among them
@@ -266,6 +271,44 @@ def test_the_open_data_file_agrees_with_its_metadata(service: LiveabilityService
         ("12", "2026", "6", "20", "voor", ""),
     ]
     assert lines[0][2] == "BU09173300"  # Centrum's CBS buurt
+
+
+def test_a_simultaneous_import_of_the_same_pairs_is_refused_whole(pg_url: str) -> None:
+    """PostgreSQL: another import commits Schandelen 2025 between our delete and insert; ours
+    is refused with a problem (409, import again), nothing of it stored. (SQLite lets one
+    writer at a time: there the imports queue.)"""
+    service = seeded(pg_url)
+    row = {
+        "neighbourhood": 4,
+        "period": "2025",
+        "period_start": "2025-01",
+        "period_end": "2025-12",
+        "rating_centi": 500,
+        "respondents": 99,
+        "source_file": "other.csv",
+        "imported_by": NOBODY,
+        "imported_at": 1,
+    }
+    outcome: list[BaseException | None] = []
+
+    def ours() -> None:
+        try:
+            service.import_csv("enquete.csv", SURVEY, MANAGER)
+            outcome.append(None)
+        except BaseException as error:  # handed to the test's thread
+            outcome.append(error)
+
+    with service.engine.connect() as other:
+        other.begin()
+        other.execute(liveability_ratings.insert().values(**row))
+        racing = threading.Thread(target=ours)
+        racing.start()
+        time.sleep(0.5)  # ours now waits on the unique key the other holds
+        other.commit()
+        racing.join(10)
+    assert len(outcome) == 1 and isinstance(outcome[0], Conflict), outcome
+    assert outcome[0].key == "liveability_busy"
+    assert stored(service) == [(4, "2025", 500, 99)]
 
 
 # ---------------------------------------------------------------- the routes on the stack
