@@ -24,9 +24,6 @@ from wesh.calendar import amsterdam_period
 from wesh.metadata import ContentStore, get_document
 from wesh.neighbourhoods import NEIGHBOURHOODS
 
-#: Statistics cells with fewer people than this are suppressed (CBS practice for small counts).
-MIN_CELL = 3
-
 
 class StatisticsService:
     def __init__(
@@ -43,8 +40,10 @@ class StatisticsService:
         self.min_residents = min_residents
 
     def statistics(self) -> Statistics:
-        """Cells of neighbourhood and month; those with fewer than MIN_CELL people are
-        suppressed."""
+        """Cells of neighbourhood and month; those with fewer people than the published tables'
+        threshold (WESH_STATISTICS_MIN_RESIDENTS), and those the totals would give away, are
+        suppressed: the same rule as GET /statistics/tables, so this public route shows no
+        group those tables hide."""
         r, c, b = s.reviews, s.citizens, s.blocks
         with self.engine.connect() as db:
             rows = db.execute(
@@ -73,7 +72,9 @@ class StatisticsService:
         names = {n.code: n.name for n in NEIGHBOURHOODS}
         # Complementary too: the totals below (minted, tasks) would give a lone suppressed cell
         # away by subtraction.
-        hidden = stats.suppress({key: len(cell["people"]) for key, cell in cells.items()}, MIN_CELL)
+        hidden = stats.suppress(
+            {key: len(cell["people"]) for key, cell in cells.items()}, self.min_residents
+        )
         out: list[StatCell] = []
         for (hood, month), cell in sorted(cells.items(), key=lambda item: (item[0][1], item[0][0])):
             people = len(cell["people"])
@@ -91,7 +92,7 @@ class StatisticsService:
             )
         return Statistics(
             cells=out,
-            min_cell=MIN_CELL,
+            min_cell=self.min_residents,
             totals={
                 "citizens": ledger.citizens,
                 "merchants": ledger.merchants,

@@ -347,3 +347,25 @@ async def test_the_spending_open_data_agrees_with_its_metadata(client: httpx.Asy
     assert rows[("2026-02", "1")][header.index("area_name")] == "Centrum"
     assert rows[("2026-02", "1")][header.index("heitjes")] == "5"
     assert rows[("", "")][header.index("residents")] == "3"
+
+
+async def test_the_older_cells_route_follows_the_same_threshold(client: httpx.AsyncClient) -> None:
+    """GET /statistics (whose counts the dashboard reads) suppresses as the tables do: below 2
+    residents, Heerlerheide's January; with it Centrum's January (the same cycle as above)."""
+    reply = await client.get("/statistics")
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["min_cell"] == 2
+    cells = {(c["neighbourhood"], c["month"]): c for c in body["cells"]}
+    hidden = sorted(key for key, c in cells.items() if c["suppressed"])
+    assert hidden == [(1, "2026-01"), (12, "2026-01")]
+    shown = {
+        key: (c["people"], c["tasks_paid"], c["amount_paid"])
+        for key, c in cells.items()
+        if not c["suppressed"]
+    }
+    assert shown == {
+        (4, "2026-01"): (3, 3, 9),
+        (1, "2026-02"): (2, 2, 9),
+        (4, "2026-02"): (2, 2, 7),
+    }
