@@ -69,6 +69,7 @@ def test_stadsbeheer_imports_the_survey_and_reads_before_and_after(
 
 
 def test_a_reviewer_reads_the_table_without_the_form(visit: Any, stack: Stack) -> None:
+    """A reviewer (no task manager) reads the card, in English, without the upload form."""
     session = stack.session(OFFICER)
     try:
         body = {"file_name": "enquete.csv", "csv": GOOD}
@@ -79,5 +80,13 @@ def test_a_reviewer_reads_the_table_without_the_form(visit: Any, stack: Stack) -
     sign_in(reviewer)
     page = reviewer.page
     card = page.locator("section#liveability")
-    expect(card.get_by_role("rowheader", name="Centrum")).to_be_visible()
-    expect(card.get_by_role("button", name="Inlezen")).to_have_count(0)
+    card.wait_for()
+    page.locator("button.lang").filter(has_text="English").click()
+    expect(card.get_by_role("heading", name="Liveability by neighbourhood")).to_be_visible()
+    expect(card.get_by_role("note")).to_contain_text("side by side, not cause and effect")
+    row = card.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Centrum"))
+    expect(row.get_by_role("cell").nth(0)).to_have_text(re.compile(r"^6.4\s*2025, 212 residents$"))
+    expect(card.get_by_role("button", name="Import")).to_have_count(0)
+    expect(card.get_by_label("File (CSV)")).to_have_count(0)
+    found = axe_violations(page)
+    assert not found, found
