@@ -2,32 +2,39 @@
 
     ape run report summary [--csv books.csv]
     ape run report earnings --year 2026 [--csv earnings-2026.csv]
-    ape run report quarterly --quarter 2026-Q4 --pdf report.pdf
+    ape run report quarterly --quarter 2026-Q4 --pdf report.pdf --account <staff> [--api-url URL]
 
 ``summary``: budget granted and available, escrow committed to tasks, paid out, Heitjes
 outstanding (the city's euro liability) and cash-outs still to pay, straight from the contracts.
 ``earnings``: what each citizen earned in a calendar year (Europe/Amsterdam), the statement the
 tax and benefit offices ask for. Citizens appear as citizen id and wallet; the city joins these
 to names in its own register. Both cross-check against the contracts' own totals.
-``quarterly``: the council's quarterly report as a PDF (Dutch; ``wesh.quarterly``), from the
-index's database (``WESH_DATABASE_URL``, as the API reads it): the same figures as
-``GET /city/report/quarterly.pdf``. Only reads; no network connection needed.
+``quarterly``: the council's quarterly report as a PDF (Dutch; ``wesh.quarterly``), fetched
+from the running API (``GET /city/report/quarterly.pdf``, signed in with a staff member's
+``--account``; scripts/_api.py): its figures join the index with the treasurer's books and the
+liveability ratings, which belong to the API, so the script asks it rather than importing it.
+Needs the API running (``make demo``, or ``--api-url``/``WESH_API_URL``); no chain connection.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from ape.cli import ConnectedProviderCommand
-from sqlalchemy import exc as sa_exc
+import httpx
+from ape.cli import ConnectedProviderCommand, account_option
 
+from scripts._api import API_URL_ENV, DEFAULT_API_URL, make_client, problem_detail, request, sign_in
+from scripts._api import api_url as api_url_of
 from scripts._common import ScriptError, connect, fails_cleanly, table
 from wesh.money import format_euros
 from wesh.report import earnings, earnings_csv, ledger_csv, ledger_lines
 from wesh.rules import AMSTERDAM
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI
 
 
 @click.group()
@@ -111,6 +118,29 @@ def earnings_report(provider: Any, year: int | None, csv_file: Path | None) -> N
         click.echo(f"Wrote {csv_file}")
 
 
+def fetch_quarterly(client: httpx.Client, account: AccountAPI, quarter: str) -> bytes:
+    """The PDF of ``quarter`` (``2026-Q4``) from the API behind ``client``, signed in as
+    ``account``."""
+    token = sign_in(client, account)
+    answer = request(
+        client,
+        "GET",
+        "/city/report/quarterly.pdf",
+        params={"quarter": quarter},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    if answer.status_code in (401, 403):
+        raise ScriptError(
+            f"this account holds no city role that may read the report: "
+            f"{problem_detail(answer)} Sign in with a staff account: --account <alias>."
+        )
+    if answer.status_code != 200:
+        raise ScriptError(f"the API did not make the report: {problem_detail(answer)}")
+    if not answer.headers.get("content-type", "").startswith("application/pdf"):
+        raise ScriptError(f"the API at {client.base_url} answered without a PDF; check --api-url")
+    return answer.content
+
+
 @cli.command("quarterly")
 @click.option("--quarter", required=True, help="The quarter, e.g. 2026-Q4.")
 @click.option(
@@ -121,47 +151,28 @@ def earnings_report(provider: Any, year: int | None, csv_file: Path | None) -> N
     help="Write the report to this PDF file.",
 )
 @click.option(
-    "--database-url",
+    "--api-url",
     default=None,
-    help="The index's database (default: WESH_DATABASE_URL, as the API reads it).",
+    help=f"The running WESH API (default: {API_URL_ENV}, else {DEFAULT_API_URL}).",
 )
-def quarterly_report(quarter: str, pdf_file: Path, database_url: str | None) -> None:
-    """The council's quarterly report as a PDF (reads the index)."""
-    from api.app import content_store
-    from api.merchants.service import MerchantService
-    from api.report.service import quarter_figures, shop_areas
-    from api.settings import ApiSettings
-    from indexer.db import make_engine
-    from wesh import quarterly
+@account_option()
+def quarterly_report(
+    quarter: str, pdf_file: Path, api_url: str | None, account: AccountAPI
+) -> None:
+    """The council's quarterly report as a PDF, from the running API (signs in as a staff
+    member with --account)."""
+    from wesh.quarterly import Quarter, QuarterInvalid  # fpdf: only this command lays out PDFs
 
     try:
-        period = quarterly.Quarter.parse(quarter)
-    except quarterly.QuarterInvalid:
+        period = Quarter.parse(quarter)
+    except QuarterInvalid:
         raise ScriptError(f"{quarter!r} is not a quarter: write it as 2026-Q4") from None
-    settings = ApiSettings()
-    engine = make_engine(database_url or settings.database_url)
+    url = api_url_of(api_url)
+    client = make_client(url)
     try:
-        shops = MerchantService(engine, content_store(settings)).merchants(False)
-        figures = quarter_figures(
-            engine,
-            period,
-            shop_areas([(m.merchant_id, m.document) for m in shops]),
-            min_people=settings.statistics_min_residents,
-        )
-        data = quarterly.render(figures)
-    except quarterly.FontMissing as error:
-        raise ScriptError(str(error)) from None
-    except sa_exc.OperationalError as error:
-        raise ScriptError(
-            f"cannot read the index at {engine.url!r} ({error.orig}); run the indexer first "
-            "or pass --database-url"
-        ) from None
+        data = fetch_quarterly(client, account, period.label)
     finally:
-        engine.dispose()
+        client.close()
     pdf_file.write_bytes(data)
-    m = figures.money
-    click.echo(
-        f"{period.label}: paid to residents {format_euros(m.payouts)}, spent at shops "
-        f"{format_euros(m.spending)}, cash-outs paid {format_euros(m.cashouts_paid)}."
-    )
+    click.echo(f"{period.label}: the council's quarterly report from {url}, {len(data):,} bytes.")
     click.echo(f"Wrote {pdf_file}")

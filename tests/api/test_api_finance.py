@@ -417,24 +417,66 @@ async def test_the_quarterly_report_follows_the_statistics_threshold(books: Stac
     await staff.aclose()
 
 
+# Starlette's TestClient over httpx is what the brief asks for (an httpx.Client over the app).
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient` is deprecated")
 def test_the_quarterly_report_on_the_command_line(
-    books: Stack, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+    books_app: Any, books: Stack, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``ape run report quarterly --quarter 2026-Q1 --pdf ...`` writes the same report from the
-    index's database; a wrong quarter is one clear line."""
+    """``ape run report quarterly --quarter 2026-Q1 --pdf ... --account TEST::2`` signs in to the
+    API as the reviewer (anvil's dev account 2, which is ape's TEST::2) and writes the same
+    report: the hand-worked 2026-Q1 figures read back from the file. The API is the real app,
+    reached through Starlette's TestClient (an httpx.Client over ASGI) in place of the network.
+    A quarter typo is refused before any request; a resident's account (TEST::3, Anna) is told
+    it holds no city role; an API that does not answer is one line saying how to start it."""
     from click.testing import CliRunner
     from pypdf import PdfReader
+    from starlette.testclient import TestClient
 
-    from scripts.report import cli
+    from scripts import report
 
-    monkeypatch.setenv("WESH_CONTENT_DIR", str(books.content_dir))
+    urls: list[str] = []
+
+    def app_client(url: str) -> httpx.Client:
+        urls.append(url)
+        return TestClient(books_app, base_url=url, headers={"Accept-Language": "en"})
+
     out = tmp_path / "q1.pdf"
-    args = ["quarterly", "--quarter", "2026-Q1", "--database-url", books.database_url]
-    result = CliRunner().invoke(cli, [*args, "--pdf", str(out)])
+    monkeypatch.setattr(report, "make_client", app_client)
+    monkeypatch.setenv("WESH_API_URL", PUBLIC_URL)
+    args = ["quarterly", "--quarter", "2026-Q1", "--pdf", str(out)]
+    result = CliRunner().invoke(report.cli, [*args, "--account", "TEST::2"])
     assert result.exit_code == 0, result.output
-    assert "2026-Q1: paid to residents € 80,00, spent at shops € 30,00" in result.output
+    assert urls == [PUBLIC_URL]
+    size = out.stat().st_size
+    assert f"2026-Q1: the council's quarterly report from {PUBLIC_URL}, {size:,} bytes." in (
+        result.output
+    )
     text = " ".join(PdfReader(str(out)).pages[0].extract_text().split())
+    assert "kwartaalrapportage 2026-Q1" in text
+    assert "Budget toegekend € 1.200,00" in text
     assert "Uitbetaald aan bewoners (verdiend) € 80,00" in text
+    assert "Besteed bij winkels € 30,00" in text
     assert "Wat de gemeente verschuldigd is aan het eind € 80,00" in text
-    wrong = CliRunner().invoke(cli, ["quarterly", "--quarter", "Q1", "--pdf", str(out)])
-    assert wrong.exit_code == 1 and "write it as 2026-Q4" in wrong.output
+
+    typo = tmp_path / "typo.pdf"
+    wrong = CliRunner().invoke(
+        report.cli, ["quarterly", "--quarter", "Q1", "--pdf", str(typo), "--account", "TEST::2"]
+    )
+    assert wrong.exit_code == 1 and "'Q1' is not a quarter: write it as 2026-Q4" in wrong.output
+    assert urls == [PUBLIC_URL] and not typo.exists()  # refused before any request
+
+    resident = CliRunner().invoke(report.cli, [*args[:-1], str(typo), "--account", "TEST::3"])
+    assert resident.exit_code == 1, resident.output
+    assert "Error: this account holds no city role that may read the report:" in resident.output
+    assert "Sign in with a staff account: --account <alias>." in resident.output
+    assert "Traceback" not in resident.output and not typo.exists()
+
+    monkeypatch.undo()
+    closed = f"http://127.0.0.1:{anvil.free_port()}"
+    down = CliRunner().invoke(
+        report.cli, [*args[:-1], str(typo), "--account", "TEST::2", "--api-url", closed]
+    )
+    assert down.exit_code == 1, down.output
+    assert f"Error: the API at {closed} did not answer" in down.output
+    assert "Start the API: make demo, or pass --api-url" in down.output
+    assert len(down.output.strip().splitlines()) == 1 and not typo.exists()
