@@ -1,7 +1,7 @@
 """What the city keeps beside the chain for the demo (issue #16): this month's neighbourhood
-goals and the shops' offers, set through the services the pages use (``api.engagement``), as
-Stadsbeheer on /gemeente/klussen, a shop on /winkel and Heerlen Mijn Stad on /gemeente/winkels
-would set them.
+goals, the shops' offers and the resident survey, set through the services the pages use
+(``api.engagement``, ``api.liveability``), as Stadsbeheer on /gemeente/klussen and /gemeente, a
+shop on /winkel and Heerlen Mijn Stad on /gemeente/winkels would set them.
 
 ``seed_beside_chain`` runs once the indexer has read the whole seeded chain (an offer names a shop
 the index must know). To seed more of the API's data for the demo (a survey, residents'
@@ -11,17 +11,21 @@ reports), add a function of the same shape and call it from ``seed_beside_chain`
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
 from api.database import migrate
 from api.engagement.offers import OfferIn, OfferService
 from api.engagement.service import EngagementService
+from api.liveability.service import LiveabilityService
+from api.settings import ApiSettings
 from api.system.service import indexer_progress
 from demo import heerlen
 from demo.seed import MERCHANT_MANAGER, TASK_MANAGER, Seeded
 from indexer.db import make_engine
 from wesh import neighbourhoods, statistics
+from wesh.rules import AMSTERDAM
 
 
 def wait_for_index(engine: Engine, head: int, timeout: float = 120) -> bool:
@@ -63,6 +67,46 @@ def set_offers(engine: Engine, seeded: Seeded) -> list[str]:
     return written
 
 
+#: The resident survey for the demo (made-up ratings, 1-10, and respondents), by neighbourhood:
+#: the year before the history began ("before") and the half year the demo runs in ("after").
+#: Welten's second survey has too few respondents to be shown (and the card says so).
+SURVEY: dict[str, tuple[tuple[str, int], tuple[str, int]]] = {
+    "Schandelen": (("6,4", 212), ("6,9", 187)),
+    "Heerlerbaan": (("6,1", 160), ("6,3", 141)),
+    "Hoensbroek": (("5,9", 240), ("6,2", 198)),
+    "Welten": (("7,4", 64), ("7,5", 8)),
+}
+
+
+def survey_csv(now: int) -> str:
+    """The survey file as the city's spreadsheet saves it (semicolons, decimal commas)."""
+    today = datetime.fromtimestamp(now, AMSTERDAM)
+    index = today.year * 12 + today.month - 1 - 3  # the history's first month
+    before = str(index // 12 - 1)
+    after = f"{today.year}-H{1 if today.month <= 6 else 2}"
+    lines = ["wijk;periode;cijfer;respondenten"]
+    for name, ((rating0, n0), (rating1, n1)) in SURVEY.items():
+        lines += [f"{name};{before};{rating0};{n0}", f"{name};{after};{rating1};{n1}"]
+    return "\n".join(lines) + "\n"
+
+
+def import_survey(engine: Engine, seeded: Seeded, now: int) -> list[str]:
+    """The resident survey, imported by Stadsbeheer's task manager as on /gemeente (and written
+    to the examples folder, to try the upload with)."""
+    text = survey_csv(now)
+    (seeded.examples / "leefbaarheid.csv").write_text(text, encoding="utf-8")
+    service = LiveabilityService(
+        engine, ApiSettings.model_fields["statistics_min_residents"].default
+    )
+    service.import_csv("leefbaarheid.csv", text, seeded.accounts[TASK_MANAGER])
+    return [
+        f"{h.neighbourhood_name} {h.before.rating}"
+        + (f" -> {h.after.rating} ({h.tasks_between} tasks between)" if h.after else "")
+        for h in service.published().neighbourhoods
+        if h.before is not None
+    ]
+
+
 def seed_beside_chain(
     database_url: str, seeded: Seeded, now: int, head: int | None = None
 ) -> list[str]:
@@ -73,6 +117,7 @@ def seed_beside_chain(
         migrate(engine)
         indexed = head is not None and wait_for_index(engine, head)
         lines = [f"neighbourhood goals this month: {', '.join(set_goals(engine, seeded, now))}"]
+        lines.append(f"resident survey: {'; '.join(import_survey(engine, seeded, now))}")
         if indexed:
             lines.append(f"shops' offers: {'; '.join(set_offers(engine, seeded))}")
         else:

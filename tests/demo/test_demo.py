@@ -166,6 +166,15 @@ def check_statistics(api: str, now: float) -> None:
     offers = {o["text_nl"] for o in httpx.get(f"{api}/shop-offers", timeout=30).json()}
     assert len(offers) == 3 and "10% korting met Heitjes" in offers
 
+    # The resident survey (demo/city.py): before (the year before the history) and after (this
+    # half year) beside the tasks done in between; Welten's second survey too small to show.
+    survey = httpx.get(f"{api}/liveability", timeout=30).json()
+    hoods = {h["neighbourhood_name"]: h for h in survey["neighbourhoods"]}
+    schandelen = hoods["Schandelen"]
+    assert (schandelen["before"]["rating"], schandelen["after"]["rating"]) == (6.4, 6.9)
+    assert schandelen["before_wesh"] and schandelen["tasks_between"] >= 10 + 12 + 11
+    assert hoods["Welten"]["after"] is None and hoods["Welten"]["hidden_periods"] == 1
+
 
 @pytest.fixture
 def demo_dir(tmp_path: Path) -> Iterator[Path]:
