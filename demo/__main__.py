@@ -2,7 +2,8 @@
 
 Starts anvil on 127.0.0.1:8545 (another free port, said loudly, if 8545 is taken by something
 that is not an earlier demo), deploys WESH through the code path of ``ape run deploy``, seeds three
-weeks of Heerlen, starts the ``SERVICES`` later parts add (indexer, API, web), prints the URLs and
+months of Heerlen, starts the ``SERVICES`` later parts add (indexer, API, web), sets this month's
+goals and shops' offers once the indexer has read the chain, prints the URLs and
 which demo account plays which role, and stays in the foreground. Ctrl-C (or SIGTERM) stops every
 process it started; a second run first stops whatever an earlier run left behind.
 
@@ -210,10 +211,11 @@ def banner(
         f"  Heitje      {seeded.deployment.heitje}",
         f"  Redemption  {seeded.deployment.redemption}",
         f"  manifest    {seeded.manifest}",
-        f"  history     {seeded.transactions} transactions since {began:%d-%m-%Y}: "
-        f"{len(heerlen.NEIGHBOURS)} neighbours did their neighbourhood's monthly task "
-        f"{seeded.round_tasks} times over three months and this one; then 21 days with "
-        f"{len(heerlen.TASKS)} tasks, {len(heerlen.CITIZENS)} citizens, {len(heerlen.SHOPS)} shops",
+        f"  history     {seeded.transactions} transactions since {began:%d-%m-%Y}:",
+        f"              {len(heerlen.NEIGHBOURS)} neighbours did their neighbourhood's monthly "
+        f"task {seeded.round_tasks} times (three months back and this month),",
+        f"              and 21 days with {len(heerlen.TASKS)} tasks, {len(heerlen.CITIZENS)} "
+        f"citizens and {len(heerlen.SHOPS)} shops",
         *(f"  {url}" for url in urls),
         "",
         "Demo accounts (anvil's dev accounts, mnemonic 'test test ... junk'; private keys in "

@@ -8,7 +8,8 @@ granted, shops and citizens registered, tasks commissioned; citizens claim, hand
 approved (one rejected with a reason, resubmitted, approved; one appealed), pay at the shops;
 the bakery cashes in and the treasurer pays it with a SEPA file; the bar's cash-out stays open;
 one task is cancelled. Time moves with anvil's clock, so events are spread over 21 days and the
-chain ends at the real "now".
+chain ends at the real "now". Before those days the chain already holds three months of the
+neighbours' monthly tasks (``demo.history``), and this month's round follows the story.
 
 Everyone acts through anvil's unlocked dev accounts and the typed wrapper in-process: about a
 hundred transactions in a few seconds, instead of a hundred ``ape run`` start-ups. As in real
@@ -20,6 +21,7 @@ through the forwarder and pays for (``wesh.forwarding.RelayedSigner``).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import time
 from collections.abc import Callable
@@ -29,7 +31,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import yaml
-from eth_account import Account
+from eth_account.hdaccount import key_from_seed, seed_from_mnemonic
 from web3 import Web3
 from web3.logs import DISCARD
 from web3.types import RPCEndpoint
@@ -91,11 +93,14 @@ def chain_start(start: int) -> int:
     return history_start(start + DAYS * 86_400)
 
 
+@functools.cache
+def _dev_seed() -> bytes:
+    return bytes(seed_from_mnemonic(MNEMONIC, ""))
+
+
 def dev_key(index: int) -> str:
     """The private key of anvil's dev account ``index`` (public knowledge; chain 31337 only)."""
-    Account.enable_unaudited_hdwallet_features()
-    account = Account.from_mnemonic(MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
-    return str(account.key.to_0x_hex())
+    return "0x" + key_from_seed(_dev_seed(), f"m/44'/60'/0'/0/{index}").hex()
 
 
 class Clock:
