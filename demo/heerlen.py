@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 from wesh.contract import Role
 
+#: Who acts for the city in the story and the history: anvil's dev account numbers (the
+#: tables below give each its part).
+REGISTRAR, MERCHANT_MANAGER, TASK_MANAGER, REVIEWER, TREASURER = 1, 2, 3, 4, 6
+
 
 @dataclass(frozen=True)
 class Staff:

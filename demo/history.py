@@ -29,6 +29,7 @@ from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from demo import heerlen
+from demo.heerlen import REGISTRAR, REVIEWER, TASK_MANAGER
 from wesh import neighbourhoods
 from wesh.contract import TxRequest
 from wesh.forwarding import (
@@ -186,8 +187,6 @@ def tasks_file(folder: Path, round_: int, moment: int) -> Path:
 
 def play_round(story: Any, round_: int, steps: list[int], folder: Path) -> int:
     """One round at the five moments ``steps``; returns how many tasks were approved."""
-    from demo.seed import REGISTRAR, REVIEWER, TASK_MANAGER
-
     wesh, accounts, clock = story.contracts, story.accounts, story.clock
     batches = Batches(story)
     people = {hood: neighbours(round_, hood) for hood in heerlen.NEIGHBOURS_BY_HOOD}

@@ -37,6 +37,7 @@ from web3.logs import DISCARD
 from web3.types import RPCEndpoint
 
 from demo import heerlen
+from demo.heerlen import MERCHANT_MANAGER, REGISTRAR, REVIEWER, TASK_MANAGER, TREASURER
 from demo.history import (
     MONTHS_BACK,
     history_start,
@@ -383,8 +384,6 @@ class Story:
         self.do(citizen, self.contracts.pay(self.accounts[shop], cents, reference.encode()))
 
 
-#: Who acts in the story: anvil's dev account numbers (``demo.heerlen`` gives each its part).
-REGISTRAR, MERCHANT_MANAGER, TASK_MANAGER, REVIEWER, TREASURER = 1, 2, 3, 4, 6
 BAKERY, BAR, BOOKSHOP, THEATRE, BIKES = range(7, 12)
 ANOUK, BRAM, CHANTAL, DIRK, ESRA, FENNA, GIJS, HANNEKE, ILIAS, JOKE = range(12, 22)
 
