@@ -17,27 +17,34 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from wesh.artifacts import ROOT
+
 PROGRAMS = ("indexer", "relayer")
 _context: Any = multiprocessing.get_context("forkserver")
 
 
-def _main(program: str, argv: list[str], env: dict[str, str], log: str) -> None:
-    """In the forked process: the environment of the command line, stdout and stderr to
-    ``log``, and the program's ``main``."""
-    out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
-    os.close(out)
+def _main(program: str, argv: list[str], env: dict[str, str], log: str, stdout: str) -> None:
+    """In the forked process: the working folder and environment of the command line, stderr
+    to ``log`` and stdout to ``stdout``, and the program's ``main``."""
+    for path, fd in ((stdout, 1), (log, 2)):
+        out = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        os.dup2(out, fd)
+        os.close(out)
+    os.chdir(ROOT)
     os.environ.update(env)
     main = importlib.import_module(f"{program}.__main__").main
     sys.exit(main(argv))
 
 
-def start(program: str, argv: list[str], env: dict[str, str], log: Path) -> Any:
-    """A started ``multiprocessing.Process`` running ``python -m <program> <argv>`` with ``env``
-    added to the environment, its output appended to ``log``."""
+def start(
+    program: str, argv: list[str], env: dict[str, str], log: Path, stdout: Path | None = None
+) -> Any:
+    """A started ``multiprocessing.Process`` running ``python -m <program> <argv>`` in the
+    repository's folder with ``env`` added to the environment, its stderr appended to ``log``,
+    its stdout to ``stdout`` (by default ``log`` too)."""
     assert program in PROGRAMS, program
     _context.set_forkserver_preload([f"{name}.__main__" for name in PROGRAMS])
-    process = _context.Process(target=_main, args=(program, argv, env, str(log)), name=program)
+    args = (program, argv, env, str(log), str(stdout or log))
+    process = _context.Process(target=_main, args=args, name=program)
     process.start()
     return process

@@ -29,7 +29,7 @@ def test_catch_up_status_and_reset(world: World, new_db: Any, tmp_path: Path) ->
     world.tour()
     manifest = world.save_manifest(tmp_path / "local.json")
     env = cli_env(new_db(), world.node.url, manifest)
-    done = run_cli("--once", env=env)
+    done = run_cli("--once", env=env, fresh=True)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert f"indexed up to block {world.head()}" in done.stderr
@@ -67,7 +67,7 @@ def test_a_missing_or_broken_manifest_is_a_clear_error(tmp_path: Path) -> None:
     # It fails before any database is opened: one backend is enough.
     url = f"sqlite:///{tmp_path / 'wesh.db'}"
     env = cli_env(url, "http://127.0.0.1:9", tmp_path / "nowhere.json", WESH_RPC_MAX_ATTEMPTS="1")
-    missing = run_cli("--once", env=env)
+    missing = run_cli("--once", env=env, fresh=True)
     assert missing.returncode == 2
     assert "no deployment manifest" in missing.stderr and "Traceback" not in missing.stderr
 
