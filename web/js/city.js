@@ -104,7 +104,7 @@ async function overview(body) {
       cell(t('liability'), budget.liability),
       cell(t('cashouts_open_total'), budget.cashouts_open))));
   if (hasRole('treasurer')) body.append(grantForm());
-  body.append((await import('./city_report.js')).reportCard());
+  body.append((await import('./city_report.js')).reportCard(stats.min_cell));
   // The resident survey beside the tasks done (city_liveability.js, issue #16).
   body.append(await (await import('./city_liveability.js')).liveabilityCard());
   const fees = await relayerCard();

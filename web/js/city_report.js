@@ -18,7 +18,8 @@ export function recentQuarters(now = new Date(), count = 6) {
   return out;
 }
 
-export function reportCard() {
+// min: the statistics' threshold (WESH_STATISTICS_MIN_RESIDENTS), which the PDF uses too.
+export function reportCard(min) {
   const quarters = recentQuarters();
   const select = h('select', { name: 'quarter' }, quarters.map((q) => h('option', { value: q }, q)));
   const link = h('a', { class: 'btn', id: 'report-download' }, t('report_download'));
@@ -30,7 +31,7 @@ export function reportCard() {
   point();
   return h('section', { class: 'card', 'aria-labelledby': 'report-title' },
     h('h2', { id: 'report-title' }, t('report_title')),
-    h('p', { class: 'hint' }, t('report_intro')),
+    h('p', { class: 'hint' }, t('report_intro', { min })),
     field(t('report_quarter'), select),
     h('p', {}, link));
 }

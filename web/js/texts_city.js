@@ -434,8 +434,8 @@ addTexts({
   // ---------------------------------------------------------------- #16 the council's quarterly report: card on the overview (S2)
   report_title: ['Kwartaalrapportage voor de raad', 'Quarterly report for the council'],
   report_intro: [
-    'Een PDF in het Nederlands: de geldstroom (budget, vastgezet, verdiend, besteed bij winkels, ingewisseld), deelname per maand, taken per soort en wijk, en besteding per winkelgebied. Kleine aantallen (minder dan 10 inwoners) staan er niet in.',
-    'A PDF in Dutch: the money flow (budget, set aside, earned, spent at shops, cashed in), participation per month, tasks by kind and neighbourhood, and spending by shopping area. Small counts (fewer than 10 residents) are left out.',
+    'Een PDF in het Nederlands: de geldstroom (budget, vastgezet, verdiend, besteed bij winkels, ingewisseld), deelname per maand, taken per soort en wijk, en besteding per winkelgebied. Kleine aantallen (minder dan {min} inwoners) staan er niet in.',
+    'A PDF in Dutch: the money flow (budget, set aside, earned, spent at shops, cashed in), participation per month, tasks by kind and neighbourhood, and spending by shopping area. Small counts (fewer than {min} residents) are left out.',
   ],
   report_quarter: ['Kwartaal', 'Quarter'],
   report_download: ['Download kwartaalrapportage (PDF)', 'Download quarterly report (PDF)'],
