@@ -22,7 +22,7 @@ export async function statisticsCard(totals) {
     h('h2', { id: 'stats-title' }, t('stats')),
     h('p', {}, t('stats_totals', { citizens: totals.citizens, merchants: totals.merchants, tasks: totals.tasks })));
   const figures = [
-    participationByMonth(tables.participation, note),
+    wide(participationByMonth(tables.participation, note)),
     participationByHood(tables.participation, note),
     spendingBy(tables.spending, 'kind', kindName, 'stats_by_kind', 'stats_col_kind', note),
     spendingBy(tables.spending_by_area, 'area', (_, row) => row.area_name, 'stats_by_area', 'stats_col_area', note),
@@ -37,6 +37,12 @@ export async function statisticsCard(totals) {
     h('ul', {}, OPEN_DATA.map(([path, key]) => h('li', {},
       h('a', { href: path }, t(key)), ' (', h('a', { href: `${path}-metadata.json` }, t('stats_open_metadata')), ')'))));
   return section;
+}
+
+// The participation table has seven columns: it gets the whole row (app.css .figure-wide).
+function wide(figure) {
+  figure?.classList.add('figure-wide');
+  return figure;
 }
 
 const count = (n) => String(n);
