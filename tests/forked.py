@@ -10,9 +10,11 @@ shared. (The fork server is started at the first start of the test session, and 
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import multiprocessing
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from wesh.artifacts import ROOT
 
 PROGRAMS = ("indexer", "relayer")
 _context: Any = multiprocessing.get_context("forkserver")
+_started: list[Any] = []
 
 
 def _main(program: str, argv: list[str], env: dict[str, str], log: str, stdout: str) -> None:
@@ -47,4 +50,48 @@ def start(
     args = (program, argv, env, str(log), str(stdout or log))
     process = _context.Process(target=_main, args=args, name=program)
     process.start()
+    _started.append(process)
     return process
+
+
+@atexit.register
+def _end_all() -> None:
+    """Kills what still runs at the end of the session (a test that failed before ending its
+    processes), before multiprocessing waits for them."""
+    for process in _started:
+        if process.exitcode is None:
+            process.kill()
+            process.join(5)
+
+
+class Program:
+    """A program started with ``start``, used as a ``subprocess.Popen`` (poll, wait, terminate,
+    kill, args, returncode): for the web tests' stack."""
+
+    def __init__(self, program: str, argv: list[str], env: dict[str, str], log: Path) -> None:
+        self.args = [sys.executable, "-m", program, *argv]
+        self._process = start(program, argv, env, log)
+
+    @property
+    def pid(self) -> int:
+        return int(self._process.pid)
+
+    @property
+    def returncode(self) -> int | None:
+        code: int | None = self._process.exitcode
+        return code
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._process.join(timeout)
+        if self.returncode is None:
+            raise subprocess.TimeoutExpired(self.args, timeout or 0)
+        return self.returncode
+
+    def terminate(self) -> None:
+        self._process.terminate()
+
+    def kill(self) -> None:
+        self._process.kill()

@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import forked
 import httpx
 from web3 import Web3
 
@@ -181,11 +182,11 @@ class Stack:
     database_url: str
     content_dir: Path
     task_ids: dict[str, int]
-    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    processes: list[subprocess.Popen[bytes] | forked.Program] = field(default_factory=list)
     #: The environment the stack's processes run with.
     env: dict[str, str] = field(default_factory=dict)
     #: ``python -m relayer`` while it runs (a stack with the relayer; a test may stop it).
-    relayer: subprocess.Popen[bytes] | None = None
+    relayer: forked.Program | None = None
 
     def account(self, index: int) -> str:
         return self.accounts[index]
@@ -232,8 +233,8 @@ class Stack:
     def start_relayer(self) -> None:
         """Starts ``python -m relayer`` (the sender) and waits until the API offers to relay."""
         assert self.relayer is None, "the relayer runs already"
-        self.relayer = _spawn(
-            [sys.executable, "-m", "relayer"], self.env, self.workdir / "logs" / "relayer.log"
+        self.relayer = forked.Program(
+            "relayer", [], self.env, self.workdir / "logs" / "relayer.log"
         )
         deadline = time.monotonic() + 60
         while True:
@@ -261,7 +262,7 @@ class Stack:
         self.node.stop()
 
 
-def _end(process: subprocess.Popen[bytes]) -> None:
+def _end(process: subprocess.Popen[bytes] | forked.Program) -> None:
     if process.poll() is None:
         process.terminate()
         try:
@@ -415,12 +416,12 @@ def start(
             task_ids=task_ids,
             env=env,
         )
+        # The indexer and the relayer forked from the session's fork server (tests/forked.py):
+        # their own processes and connections, without their seconds of imports per stack.
         stack.processes.append(
-            _spawn(
+            forked.Program(
+                "indexer",
                 [
-                    sys.executable,
-                    "-m",
-                    "indexer",
                     "run",
                     "--confirmations",
                     "0",
