@@ -1,4 +1,5 @@
-"""Starting the command-line programs many times over, fast, for the kill -9 tests.
+"""Starting the indexer and the relayer many times over, fast: for the kill -9 tests, the
+indexer's command-line tests and the web tests' stacks.
 
 A fresh ``python -m indexer`` or ``python -m relayer`` spends a second or more importing
 SQLAlchemy, httpx or web3 before it does any work, and the kill tests start one 20 times per
