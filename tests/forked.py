@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,25 @@ def start(
     process.start()
     _started.append(process)
     return process
+
+
+def run(
+    program: str, argv: list[str], env: dict[str, str], timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """``python -m <program> <argv>`` run to its end, as ``subprocess.run`` with
+    ``capture_output=True, text=True`` gives it: the exit code, stdout and stderr."""
+    command = [sys.executable, "-m", program, *argv]
+    with tempfile.TemporaryDirectory(prefix=f"wesh-{program}-cli-") as folder:
+        out, err = Path(folder) / "stdout", Path(folder) / "stderr"
+        process = start(program, argv, env, err, stdout=out)
+        process.join(timeout)
+        if process.exitcode is None:
+            process.kill()
+            process.join()
+            raise subprocess.TimeoutExpired(command, timeout, out.read_text(), err.read_text())
+        return subprocess.CompletedProcess(
+            command, process.exitcode, out.read_text(), err.read_text()
+        )
 
 
 @atexit.register

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -149,27 +148,16 @@ def run_cli(
     """``python -m indexer <args>``: its exit code, stdout and stderr. ``fresh``: a new
     interpreter, as a user starts it; otherwise its ``main`` in a process forked from the test
     session's fork server (``forked``), the same run without a second of imports every time."""
-    command = [sys.executable, "-m", "indexer", *args]
     if fresh:
         return subprocess.run(
-            command,
+            [sys.executable, "-m", "indexer", *args],
             cwd=ROOT,
             env={**os.environ, **(env or {})},
             capture_output=True,
             text=True,
             timeout=timeout,
         )
-    with tempfile.TemporaryDirectory(prefix="wesh-indexer-cli-") as folder:
-        out, err = Path(folder) / "stdout", Path(folder) / "stderr"
-        process = forked.start("indexer", list(args), env or {}, err, stdout=out)
-        process.join(timeout)
-        if process.exitcode is None:
-            process.kill()
-            process.join()
-            raise subprocess.TimeoutExpired(command, timeout, out.read_text(), err.read_text())
-        return subprocess.CompletedProcess(
-            command, process.exitcode, out.read_text(), err.read_text()
-        )
+    return forked.run("indexer", list(args), env or {}, timeout)
 
 
 def cli_env(database_url: str, rpc_url: str, manifest: Path, **extra: str) -> dict[str, str]:

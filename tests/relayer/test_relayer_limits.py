@@ -12,6 +12,7 @@ import threading
 import time
 from typing import Any, cast
 
+import forked
 import pytest
 from relayer_support import RELAYER_INDEX, World
 
@@ -200,21 +201,14 @@ def test_python_m_relayer_status_and_a_missing_key(world: World) -> None:
     assert missing.returncode == 2
     assert "no relayer key" in missing.stderr and "Traceback" not in missing.stderr
     env["WESH_RELAYER_DEV_ACCOUNT"] = str(RELAYER_INDEX)
-    shown = subprocess.run(
-        [sys.executable, "-m", "relayer", "status"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    shown = forked.run("relayer", ["status"], env)
+    assert shown.returncode == 0, shown.stderr
     figures = json.loads(shown.stdout)
     assert figures["relayer"] == world.relayer
     assert figures["balance_wei"] == str(world.w3.eth.get_balance(world.relayer))
     env["WESH_RPC_URL"] = "http://127.0.0.1:9"
-    away = subprocess.run(
-        [sys.executable, "-m", "relayer"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    # The same main in a process forked from the session's fork server (tests/forked.py).
+    away = forked.run("relayer", [], env)
     assert away.returncode == 4 and "does not answer" in away.stderr
     assert "Traceback" not in away.stderr
 
