@@ -28,7 +28,16 @@ function anchor() {
   return main ? main.querySelector('h1') : null;
 }
 
-async function show({ previous }) {
+// The box being made: a second "session ended" (the end time and a 401 from another card at
+// once) waits for it instead of making a second box while the first awaits its imports.
+let making = null;
+
+function show(what) {
+  if (!making) making = build(what).finally(() => { making = null; });
+  return making;
+}
+
+async function build({ previous }) {
   header();
   const where = anchor();
   if (!where) return;
