@@ -72,9 +72,9 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy wesh indexer relayer api scripts demo bench
 	@# Each suite has its own conftest.py: mypy checks them one folder at a time, each with the
-	@# shared servers.py (the top conftest.py goes on its own).
-	$(VENV)/bin/mypy tests/conftest.py tests/servers.py
-	@for suite in tests/*/; do $(VENV)/bin/mypy tests/servers.py "$$suite" || exit 1; done
+	@# shared servers.py and index_rows.py (the top conftest.py goes on its own).
+	$(VENV)/bin/mypy tests/conftest.py tests/servers.py tests/index_rows.py
+	@for suite in tests/*/; do $(VENV)/bin/mypy tests/servers.py tests/index_rows.py "$$suite" || exit 1; done
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -31,6 +31,7 @@ from typing import Any
 
 import pytest
 from api_support import Stack, signed_in
+from index_rows import add_block, add_citizen, add_review, add_task
 from pypdf import PdfReader
 
 from api.database import migrate
@@ -91,64 +92,13 @@ def seeded(url: str) -> LiveabilityService:
     engine = make_engine(url)
     s.create(engine)
     migrate(engine)  # the API's tables, v0009 among them
-    zero = "0x" + "0" * 64
     with engine.begin() as db:
-        db.execute(
-            s.citizens.insert().values(
-                citizen_id=1,
-                wallet=NOBODY,
-                neighbourhood=4,
-                active=True,
-                reserved=0,
-                open_claims=0,
-                registered_block=1,
-                updated_block=1,
-            )
-        )
+        add_citizen(db, 1, NOBODY, 4)
         for tid, hood in TASKS.items():
-            db.execute(
-                s.tasks.insert().values(
-                    task_id=tid,
-                    reward=500,
-                    slots=50,
-                    slots_open=10,
-                    claim_deadline=at("2027-06-01 00:00"),
-                    claim_duration=86_400,
-                    neighbourhood=hood,
-                    status=1,
-                    metadata_cid="bafkreitask",
-                    task_manager=NOBODY,
-                    returned=0,
-                    commissioned_block=1,
-                    commissioned_tx=zero,
-                    updated_block=1,
-                )
-            )
+            add_task(db, tid, neighbourhood=hood, claim_deadline=at("2027-06-01 00:00"))
         for number, (tid, outcome, when) in enumerate(REVIEWS, start=100):
-            block_hash = "0x" + f"{number:064x}"
-            db.execute(
-                s.blocks.insert().values(
-                    number=number,
-                    hash=block_hash,
-                    parent_hash=zero,
-                    timestamp=at(when),
-                    has_events=True,
-                )
-            )
-            db.execute(
-                s.reviews.insert().values(
-                    block_number=number,
-                    log_index=0,
-                    tx_hash=block_hash,
-                    task_id=tid,
-                    citizen_id=1,
-                    reviewer=NOBODY,
-                    outcome=outcome,
-                    reason=0,
-                    expires_at=0,
-                    amount=500,
-                )
-            )
+            add_block(db, number, at(when))
+            add_review(db, number, task_id=tid, citizen_id=1, outcome=outcome, amount=500)
     return LiveabilityService(engine, min_respondents=10)
 
 

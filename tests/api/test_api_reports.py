@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import index_rows
 import pytest
 import sqlalchemy as sa
 from api_support import Stack, signed_in
@@ -86,25 +87,16 @@ def report(
 
 def add_task(service: ReportService, task_id: int, cid: str) -> None:
     """A task as the indexer writes it once the chain has commissioned it."""
-    zero = "0x" + "0" * 64
     with service.engine.begin() as db:
-        db.execute(
-            s.tasks.insert().values(
-                task_id=task_id,
-                reward=500,
-                slots=1,
-                slots_open=1,
-                claim_deadline=NOW + 30 * DAY_S,
-                claim_duration=DAY_S,
-                neighbourhood=1,
-                status=1,
-                metadata_cid=cid,
-                task_manager="0x" + "ab" * 20,
-                returned=0,
-                commissioned_block=1,
-                commissioned_tx=zero,
-                updated_block=1,
-            )
+        index_rows.add_task(
+            db,
+            task_id,
+            slots=1,
+            slots_open=1,
+            claim_deadline=NOW + 30 * DAY_S,
+            claim_duration=DAY_S,
+            metadata_cid=cid,
+            task_manager="0x" + "ab" * 20,
         )
 
 

@@ -32,6 +32,7 @@ from typing import Any
 import httpx
 import pytest
 from api_support import PUBLIC_URL, Stack
+from index_rows import ZERO_HASH, add_block, add_citizen, add_payment, add_review, add_task
 
 from api.app import create_app
 from indexer import schema as s
@@ -39,8 +40,6 @@ from indexer.db import make_engine
 from wesh.metadata import FolderStore, merchant_document, put_document, task_document
 
 pytestmark = pytest.mark.anyio
-
-ZERO_HASH = "0x" + "00" * 32
 
 
 def ts(text: str) -> int:
@@ -99,13 +98,8 @@ async def client(
     events = [(ts(t), "review", row) for *row, t in approvals]
     events += [(ts(t), "payment", row) for *row, t in payments]
     with engine.begin() as db:
-        db.execute(
-            s.citizens.insert(),
-            [
-                {"citizen_id": c, "wallet": wallet(c), "neighbourhood": h, "active": True}
-                for c, h in homes.items()
-            ],
-        )
+        for c, h in homes.items():
+            add_citizen(db, c, wallet(c), h)
         # Resident 1 moved to a new phone: the number stays, the wallet is new.
         db.execute(
             s.citizens.update().where(s.citizens.c.citizen_id == 1).values(wallet=wallet(201))
@@ -132,6 +126,7 @@ async def client(
         )
         # Real task documents in the store: 1 and 2 give an estimate, 3 none; the API caches
         # them (api_task_meta) from the store, as it does for the task board.
+        deadline = ts("2026-03-01T00:00:00")
         for task_id, minutes in ((1, 60), (2, 30), (3, None)):
             document = task_document(
                 title=f"Statistiekklus {task_id}",
@@ -142,49 +137,33 @@ async def client(
                 lon=5.9795,
                 reward=100,
                 slots=10,
-                claim_deadline=ts("2026-03-01T00:00:00"),
+                claim_deadline=deadline,
                 claim_duration=86_400,
                 estimated_minutes=minutes,
             )
-            db.execute(
-                s.tasks.insert(),
-                {
-                    "task_id": task_id,
-                    "metadata_cid": put_document(store, document),
-                    "task_manager": wallet(99),
-                    "commissioned_tx": ZERO_HASH,
-                },
+            add_task(
+                db,
+                task_id,
+                claim_deadline=deadline,
+                metadata_cid=put_document(store, document),
+                task_manager=wallet(99),
             )
         for number, (when, kind, row) in enumerate(sorted(events), start=1):
-            db.execute(
-                s.blocks.insert(),
-                {"number": number, "hash": ZERO_HASH, "parent_hash": ZERO_HASH, "timestamp": when},
-            )
-            pos = {"block_number": number, "log_index": 0, "tx_hash": ZERO_HASH}
+            add_block(db, number, when)
             if kind == "review":
                 citizen, task, amount = row
-                db.execute(
-                    s.reviews.insert(),
-                    pos
-                    | {
-                        "task_id": task,
-                        "citizen_id": citizen,
-                        "reviewer": wallet(98),
-                        "outcome": "approved",
-                        "amount": amount,
-                    },
+                add_review(
+                    db, number, task_id=task, citizen_id=citizen, reviewer=wallet(98), amount=amount
                 )
             else:
                 payer, shop, amount = row
-                db.execute(
-                    s.payments.insert(),
-                    pos
-                    | {
-                        "payer": wallet(payer),
-                        "merchant": wallet(100 + shop),
-                        "merchant_id": shop,
-                        "amount": amount,
-                    },
+                add_payment(
+                    db,
+                    number,
+                    payer=wallet(payer),
+                    merchant=wallet(100 + shop),
+                    merchant_id=shop,
+                    amount=amount,
                 )
     app = create_app(stack.settings(database_url=url, statistics_min_residents=2))
     transport = httpx.ASGITransport(app=app)

@@ -39,6 +39,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from conftest import DESKTOP, PHONE, axe_violations, copy_to_docs, money_text, shot, sign_in
+from index_rows import ZERO_HASH, add_block, add_citizen, add_payment, add_review
 from playwright.sync_api import Locator, Page, Route
 from webstack import OFFICER
 
@@ -48,7 +49,6 @@ from indexer import schema as s
 from indexer.db import make_engine
 from wesh.metadata import FolderStore, merchant_document, put_document
 
-ZERO_HASH = "0x" + "00" * 32
 WITHHELD = "minder dan 10 inwoners: niet getoond"
 
 
@@ -81,13 +81,8 @@ def seeded_tables(root: Path) -> dict[str, Any]:
     payments += [(wallet(1000 + c if c == 1 else c), 1, 1_00, "2026-02-15") for c in range(1, 13)]
     payments += [(wallet(c), 2, 3_00, "2026-02-16") for c in range(101, 112)]
     with engine.begin() as db:
-        db.execute(
-            s.citizens.insert(),
-            [
-                {"citizen_id": c, "wallet": wallet(c), "neighbourhood": hood, "active": True}
-                for c, hood in homes.items()
-            ],
-        )
+        for c, hood in homes.items():
+            add_citizen(db, c, wallet(c), hood)
         # Resident 1 moved to a new phone in between: the number stays, the wallet is new.
         db.execute(
             sa.update(s.citizens).where(s.citizens.c.citizen_id == 1).values(wallet=wallet(1001))
@@ -142,35 +137,26 @@ def seeded_tables(root: Path) -> dict[str, Any]:
             (ts(day), "payment", (payer, shop, amount)) for payer, shop, amount, day in payments
         ]
         for block, (when, kind, row) in enumerate(events, start=1):
-            db.execute(
-                s.blocks.insert(),
-                {"number": block, "hash": ZERO_HASH, "parent_hash": ZERO_HASH, "timestamp": when},
-            )
-            pos = {"block_number": block, "log_index": 0, "tx_hash": ZERO_HASH}
+            add_block(db, block, when)
             if kind == "review":
                 citizen, task = row
-                db.execute(
-                    s.reviews.insert(),
-                    pos
-                    | {
-                        "task_id": task,
-                        "citizen_id": citizen,
-                        "reviewer": wallet(8),
-                        "outcome": "approved",
-                        "amount": tasks[task][1],
-                    },
+                add_review(
+                    db,
+                    block,
+                    task_id=task,
+                    citizen_id=citizen,
+                    reviewer=wallet(8),
+                    amount=tasks[task][1],
                 )
             else:
                 payer, shop, amount = row
-                db.execute(
-                    s.payments.insert(),
-                    pos
-                    | {
-                        "payer": payer,
-                        "merchant": wallet(500 + shop),
-                        "merchant_id": shop,
-                        "amount": amount,
-                    },
+                add_payment(
+                    db,
+                    block,
+                    payer=payer,
+                    merchant=wallet(500 + shop),
+                    merchant_id=shop,
+                    amount=amount,
                 )
     published = StatisticsService(engine, store, None, 10).tables()
     engine.dispose()
