@@ -8,19 +8,18 @@ compares ("voor", "na"), and the "na" row carries the tasks done in between."""
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Iterator
 from typing import Any
 
 from api.liveability.schemas import NOTE_EN, LiveabilityOut
-from api.statistics.opendata import LICENCE
+from api.opendata_csvw import Column, csv_text, metadata, period
 from wesh.neighbourhoods import by_code
 
 CSV_PATH = "/open-data/wesh-leefbaarheid.csv"
 METADATA_PATH = "/open-data/wesh-leefbaarheid.csv-metadata.json"
 
 #: (name, datatype, Dutch title, definition)
-COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+COLUMNS: tuple[Column, ...] = (
     ("neighbourhood", "integer", "buurtcode WESH", "WESH neighbourhood code"),
     ("neighbourhood_name", "string", "buurt", "Neighbourhood name (wesh/neighbourhoods.py)"),
     (
@@ -53,65 +52,49 @@ COLUMNS: tuple[tuple[str, str, str, str], ...] = (
 
 def liveability_csv(view: LiveabilityOut) -> str:
     """The published view as CSV (comma, UTF-8, header row)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([name for name, *_ in COLUMNS])
+    return csv_text(COLUMNS, _rows(view))
+
+
+def _rows(view: LiveabilityOut) -> Iterator[list[Any]]:
     for hood in view.neighbourhoods:
         buurten = " ".join(by_code(hood.neighbourhood).cbs_buurten)
         for p in hood.periods:
             role = "voor" if p == hood.before else "na" if p == hood.after else ""
             between = hood.tasks_between if role == "na" else None
-            writer.writerow(
-                [
-                    hood.neighbourhood,
-                    hood.neighbourhood_name,
-                    buurten,
-                    p.period,
-                    p.start,
-                    p.end,
-                    f"{p.rating:.2f}".rstrip("0").rstrip("."),
-                    p.respondents,
-                    role,
-                    "" if between is None else between,
-                ]
-            )
-    return out.getvalue()
+            yield [
+                hood.neighbourhood,
+                hood.neighbourhood_name,
+                buurten,
+                p.period,
+                p.start,
+                p.end,
+                f"{p.rating:.2f}".rstrip("0").rstrip("."),
+                p.respondents,
+                role,
+                "" if between is None else between,
+            ]
 
 
 def liveability_metadata(view: LiveabilityOut, public_url: str) -> dict[str, Any]:
     """The CSV's metadata: licence, period, definitions, the threshold and the note."""
     starts = sorted(p.start for h in view.neighbourhoods for p in h.periods)
     ends = sorted(p.end for h in view.neighbourhoods for p in h.periods)
-    return {
-        "@context": "http://www.w3.org/ns/csvw",
-        "url": public_url.rstrip("/") + CSV_PATH,
-        "dc:title": "WESH Heerlen: leefbaarheid per buurt, naast de klussen",
-        "dc:description": (
+    return metadata(
+        url=public_url.rstrip("/") + CSV_PATH,
+        title="WESH Heerlen: leefbaarheid per buurt, naast de klussen",
+        description=(
             "The municipality's resident survey: each neighbourhood's mean liveability rating "
             "per period, as imported by the city, beside the WESH tasks done there. " + NOTE_EN
         ),
-        "dc:publisher": "Gemeente Heerlen",
-        "dc:license": LICENCE,
-        "dc:source": view.source.file_name if view.source else None,
-        "dc:temporal": f"{starts[0]}/{ends[-1]}" if starts else None,
-        "wesh:suppression": {
+        source={"dc:source": view.source.file_name if view.source else None},
+        temporal=period(starts, ends),
+        suppression={
             "min_respondents": view.min_respondents,
             "rule": (
                 f"A period with fewer than {view.min_respondents} respondents in a neighbourhood "
                 "is left out (not a row)."
             ),
         },
-        "dialect": {"delimiter": ",", "encoding": "utf-8", "header": True},
-        "tableSchema": {
-            "columns": [
-                {
-                    "name": name,
-                    "titles": {"nl": title},
-                    "datatype": datatype,
-                    "dc:description": definition,
-                    "required": name not in ("role", "tasks_between"),
-                }
-                for name, datatype, title, definition in COLUMNS
-            ]
-        },
-    }
+        columns=COLUMNS,
+        required=(name for name, *_ in COLUMNS if name not in ("role", "tasks_between")),
+    )

@@ -9,21 +9,19 @@ Heerlen, an empty ``month`` all months.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
 
+from api.opendata_csvw import Column, csv_text, metadata, period
 from api.statistics.schemas import PublishedTables
 
 CSV_PATH = "/open-data/wesh-deelname.csv"
 METADATA_PATH = "/open-data/wesh-deelname.csv-metadata.json"
-LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 
 #: (name, datatype, Dutch title, definition)
-COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+COLUMNS: tuple[Column, ...] = (
     (
         "neighbourhood",
         "integer",
@@ -75,7 +73,7 @@ COLUMNS: tuple[tuple[str, str, str, str], ...] = (
 SPENDING_CSV_PATH = "/open-data/wesh-besteding-winkelgebied.csv"
 SPENDING_METADATA_PATH = "/open-data/wesh-besteding-winkelgebied.csv-metadata.json"
 
-SPENDING_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+SPENDING_COLUMNS: tuple[Column, ...] = (
     ("month", "gYearMonth", "maand", "Europe/Amsterdam calendar month; empty: all months"),
     (
         "area",
@@ -106,22 +104,20 @@ SPENDING_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def _csv(rows: Sequence[BaseModel], columns: tuple[tuple[str, str, str, str], ...]) -> str:
-    """Rows as CSV (comma, UTF-8, header row, "true"/"false")."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([name for name, *_ in columns])
-    for cell in rows:
-        row = cell.model_dump()
-        writer.writerow(
+def _csv(rows: Sequence[BaseModel], columns: tuple[Column, ...]) -> str:
+    """Rows as CSV ("true"/"false", an empty cell for None)."""
+    return csv_text(
+        columns,
+        (
             [
                 ("true" if row[name] else "false")
                 if datatype == "boolean"
                 else ("" if row[name] is None else row[name])
                 for name, datatype, *_ in columns
             ]
-        )
-    return out.getvalue()
+            for row in (cell.model_dump() for cell in rows)
+        ),
+    )
 
 
 def participation_csv(tables: PublishedTables) -> str:
@@ -132,21 +128,6 @@ def participation_csv(tables: PublishedTables) -> str:
 def spending_csv(tables: PublishedTables) -> str:
     """Spending per shopping area and month as CSV."""
     return _csv(tables.spending_by_area, SPENDING_COLUMNS)
-
-
-def _schema(columns: tuple[tuple[str, str, str, str], ...], required: tuple[str, ...]) -> Any:
-    return {
-        "columns": [
-            {
-                "name": name,
-                "titles": {"nl": title},
-                "datatype": datatype,
-                "dc:description": definition,
-                "required": name in required,
-            }
-            for name, datatype, title, definition in columns
-        ],
-    }
 
 
 def _rule(min_residents: int) -> str:
@@ -162,41 +143,32 @@ def _rule(min_residents: int) -> str:
 def spending_metadata(tables: PublishedTables, public_url: str) -> dict[str, Any]:
     """The spending file's metadata: licence, period, definitions and the suppression rule."""
     months = sorted({cell.month for cell in tables.spending_by_area if cell.month})
-    return {
-        "@context": "http://www.w3.org/ns/csvw",
-        "url": public_url.rstrip("/") + SPENDING_CSV_PATH,
-        "dc:title": "WESH Heerlen: besteding bij winkels per winkelgebied en maand",
-        "dc:description": (
+    return metadata(
+        url=public_url.rstrip("/") + SPENDING_CSV_PATH,
+        title="WESH Heerlen: besteding bij winkels per winkelgebied en maand",
+        description=(
             "Heitjes paid by residents at shops, per shopping area (the shop's neighbourhood) "
             "and Europe/Amsterdam month, from the indexed chain events (payments)."
         ),
-        "dc:publisher": "Gemeente Heerlen",
-        "dc:license": LICENCE,
-        "dc:temporal": f"{months[0]}/{months[-1]}" if months else None,
-        "wesh:suppression": {
-            "min_residents": tables.min_residents,
-            "rule": _rule(tables.min_residents),
-        },
-        "dialect": {"delimiter": ",", "encoding": "utf-8", "header": True},
-        "tableSchema": _schema(SPENDING_COLUMNS, ("area_name", "suppressed")),
-    }
+        temporal=period(months, months),
+        suppression={"min_residents": tables.min_residents, "rule": _rule(tables.min_residents)},
+        columns=SPENDING_COLUMNS,
+        required=("area_name", "suppressed"),
+    )
 
 
 def participation_metadata(tables: PublishedTables, public_url: str) -> dict[str, Any]:
     """The metadata file: licence, period, definitions and the suppression rule."""
     months = sorted({cell.month for cell in tables.participation if cell.month})
-    return {
-        "@context": "http://www.w3.org/ns/csvw",
-        "url": public_url.rstrip("/") + CSV_PATH,
-        "dc:title": "WESH Heerlen: deelname per buurt en maand",
-        "dc:description": (
+    return metadata(
+        url=public_url.rstrip("/") + CSV_PATH,
+        title="WESH Heerlen: deelname per buurt en maand",
+        description=(
             "Residents paid in Heitjes for small public-space tasks, per neighbourhood and "
             "Europe/Amsterdam month, from the indexed chain events (approved reviews)."
         ),
-        "dc:publisher": "Gemeente Heerlen",
-        "dc:license": LICENCE,
-        "dc:temporal": f"{months[0]}/{months[-1]}" if months else None,
-        "wesh:suppression": {
+        temporal=period(months, months),
+        suppression={
             "min_residents": tables.min_residents,
             "rule": _rule(tables.min_residents)
             + (
@@ -205,6 +177,6 @@ def participation_metadata(tables: PublishedTables, public_url: str) -> dict[str
                 "first-time counts would give such a one away by subtraction."
             ),
         },
-        "dialect": {"delimiter": ",", "encoding": "utf-8", "header": True},
-        "tableSchema": _schema(COLUMNS, ("neighbourhood_name", "suppressed")),
-    }
+        columns=COLUMNS,
+        required=("neighbourhood_name", "suppressed"),
+    )
