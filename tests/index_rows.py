@@ -38,6 +38,37 @@ def add_citizen(db: Connection, citizen_id: int, wallet: str, neighbourhood: int
     )
 
 
+def move_citizen(
+    db: Connection, citizen_id: int, old_wallet: str, new_wallet: str, *, log_index: int
+) -> None:
+    """A citizen moved to a new wallet (a new phone): the number stays. The move is recorded in
+    block 1 at ``log_index`` (one the test's other block-1 events do not use)."""
+    db.execute(
+        s.citizens.update().where(s.citizens.c.citizen_id == citizen_id).values(wallet=new_wallet)
+    )
+    db.execute(
+        s.citizen_moves.insert().values(
+            block_number=1,
+            log_index=log_index,
+            tx_hash=ZERO_HASH,
+            citizen_id=citizen_id,
+            old_wallet=old_wallet,
+            new_wallet=new_wallet,
+            balance=0,
+            registrar=SOMEONE,
+        )
+    )
+
+
+def add_merchant(db: Connection, merchant_id: int, wallet: str, metadata_cid: str) -> None:
+    """An active shop with its document at ``metadata_cid``."""
+    db.execute(
+        s.merchants.insert().values(
+            merchant_id=merchant_id, wallet=wallet, metadata_cid=metadata_cid, active=True
+        )
+    )
+
+
 def add_task(
     db: Connection,
     task_id: int,

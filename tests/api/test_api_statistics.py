@@ -32,7 +32,15 @@ from typing import Any
 import httpx
 import pytest
 from api_support import PUBLIC_URL, Stack
-from index_rows import ZERO_HASH, add_block, add_citizen, add_payment, add_review, add_task
+from index_rows import (
+    add_block,
+    add_citizen,
+    add_merchant,
+    add_payment,
+    add_review,
+    add_task,
+    move_citizen,
+)
 
 from api.app import create_app
 from indexer import schema as s
@@ -101,29 +109,9 @@ async def client(
         for c, h in homes.items():
             add_citizen(db, c, wallet(c), h)
         # Resident 1 moved to a new phone: the number stays, the wallet is new.
-        db.execute(
-            s.citizens.update().where(s.citizens.c.citizen_id == 1).values(wallet=wallet(201))
-        )
-        db.execute(
-            s.citizen_moves.insert(),
-            {
-                "block_number": 1,
-                "log_index": 9,
-                "tx_hash": ZERO_HASH,
-                "citizen_id": 1,
-                "old_wallet": wallet(1),
-                "new_wallet": wallet(201),
-                "balance": 0,
-                "registrar": wallet(97),
-            },
-        )
-        db.execute(
-            s.merchants.insert(),
-            [
-                {"merchant_id": i, "wallet": wallet(100 + i), "metadata_cid": shops[k], "active": 1}
-                for i, k in ((1, "bakker"), (2, "kapper"))
-            ],
-        )
+        move_citizen(db, 1, wallet(1), wallet(201), log_index=9)
+        for i, k in ((1, "bakker"), (2, "kapper")):
+            add_merchant(db, i, wallet(100 + i), shops[k])
         # Real task documents in the store: 1 and 2 give an estimate, 3 none; the API caches
         # them (api_task_meta) from the store, as it does for the task board.
         deadline = ts("2026-03-01T00:00:00")

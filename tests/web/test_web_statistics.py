@@ -37,9 +37,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from conftest import DESKTOP, PHONE, axe_violations, copy_to_docs, money_text, shot, sign_in
-from index_rows import ZERO_HASH, add_block, add_citizen, add_payment, add_review
+from index_rows import add_block, add_citizen, add_merchant, add_payment, add_review, move_citizen
 from playwright.sync_api import Locator, Page, Route
 from webstack import OFFICER
 
@@ -84,22 +83,7 @@ def seeded_tables(root: Path) -> dict[str, Any]:
         for c, hood in homes.items():
             add_citizen(db, c, wallet(c), hood)
         # Resident 1 moved to a new phone in between: the number stays, the wallet is new.
-        db.execute(
-            sa.update(s.citizens).where(s.citizens.c.citizen_id == 1).values(wallet=wallet(1001))
-        )
-        db.execute(
-            s.citizen_moves.insert(),
-            {
-                "block_number": 1,
-                "log_index": 99,
-                "tx_hash": ZERO_HASH,
-                "citizen_id": 1,
-                "old_wallet": wallet(1),
-                "new_wallet": wallet(1001),
-                "balance": 0,
-                "registrar": wallet(9),
-            },
-        )
+        move_citizen(db, 1, wallet(1), wallet(1001), log_index=99)
         for shop, (kind, area) in shops.items():
             document = merchant_document(
                 name=f"Statistiek {kind}",
@@ -109,15 +93,7 @@ def seeded_tables(root: Path) -> dict[str, Any]:
                 city="Heerlen",
                 neighbourhood=area,
             )
-            db.execute(
-                s.merchants.insert(),
-                {
-                    "merchant_id": shop,
-                    "wallet": wallet(500 + shop),
-                    "metadata_cid": put_document(store, document),
-                    "active": True,
-                },
-            )
+            add_merchant(db, shop, wallet(500 + shop), put_document(store, document))
         for task, (minutes, _) in tasks.items():
             db.execute(
                 api_tables.task_meta.insert(),
