@@ -312,3 +312,37 @@ def test_the_account_on_this_phone_signs_in_again_where_its_claim_was(visit, sta
     # The page is as she left it: the claim button is there to press again (this stack has no
     # relayer, which the account on this phone needs to claim: test_web_account claims so).
     expect(page.get_by_role("button", name="Gelezen: klus aannemen")).to_be_visible()
+
+
+def test_the_demo_picker_folds_away_residents_beyond_the_first_twelve(visit: Any) -> None:
+    """``make demo``'s history brings 46 more residents: the picker lists twelve and folds the
+    rest under "Meer inwoners (N)". The stack has only a few residents, so the real answer of
+    GET /demo/accounts gets fifteen history residents added to it in the browser."""
+    visitor: Visitor = visit(None, "/gemeente")
+    page = visitor.page
+
+    def more_residents(route: Any) -> None:
+        real = route.fetch().json()
+        extra = [
+            {
+                "address": "0x" + f"{0xD000 + i:040x}",
+                "roles": ["citizen"],
+                "citizen_id": 900 + i,
+                "merchant_id": None,
+                "name": "",
+            }
+            for i in range(15)
+        ]
+        route.fulfill(json=real + extra)
+
+    page.route("**/demo/accounts", more_residents)
+    page.reload()
+    demo = page.locator("details.demo")
+    demo.evaluate("(el) => { el.open = true; }")
+    folded = demo.locator(".demo-accounts details")
+    expect(folded.locator("summary")).to_have_text(re.compile(r"^Meer inwoners \(\d+\)$"))
+    listed = demo.locator(".demo-accounts > ul > li").all_inner_texts()
+    residents = [text for text in listed if re.match(r"^(Inwoner \d+|\w+ \(inwoner \d+\))", text)]
+    assert len(residents) == 12, listed
+    folded.locator("summary").click()
+    expect(folded.get_by_role("button", name=re.compile(r"^Inwoner 914"))).to_be_visible()

@@ -79,6 +79,7 @@ const T = {
     'Your account is kept only in this browser: whoever holds this phone unlocked can pay with your Heitjes.',
   ],
   demo_title: ['Demo: speel een rol', 'Demo: play a part'],
+  demo_more_residents: ['Meer inwoners ({n})', 'More residents ({n})'],
   demo_text: [
     'Dit is een proefomgeving (geen echt geld). Kies een account: de demo ondertekent voor je.',
     'This is a test environment (no real money). Pick an account: the demo signs for you.',

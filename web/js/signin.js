@@ -39,6 +39,9 @@ function demoLabel(account) {
   return account.name ? t('demo_named', { name: account.name }) : t('demo_none');
 }
 
+// How many residents the demo picker lists before folding the rest away.
+const DEMO_RESIDENTS_LISTED = 12;
+
 // The demo chain's accounts, each a button that signs in with the demo wallet (on citizen pages
 // without the address: people, not addresses).
 function demoAccounts(open, onSignedIn, status, { addresses = true } = {}) {
@@ -49,19 +52,26 @@ function demoAccounts(open, onSignedIn, status, { addresses = true } = {}) {
       // Everyone with a part to play, and one account without any (to see that refusal).
       const unregistered = accounts.find((account) => !account.roles.length);
       const shown = accounts.filter((account) => account.roles.length).concat(unregistered ? [unregistered] : []);
-      list.append(
-        h('ul', { class: 'plain' },
-          shown.map((account) => {
-            const entry = {
-              info: { name: demoLabel(account), uuid: `demo-${account.address}`, rdns: 'demo', icon: '' },
-              provider: wallet.demoProvider(account.address, config().chain_id),
-            };
-            const button = walletButton(entry, onSignedIn, status);
-            button.classList.add('btn-demo');
-            clear(button).append(demoLabel(account), ...(addresses ? [' ', h('span', { class: 'addr' }, shortAddress(account.address))] : []));
-            return h('li', {}, button);
-          })),
-      );
+      const item = (account) => {
+        const entry = {
+          info: { name: demoLabel(account), uuid: `demo-${account.address}`, rdns: 'demo', icon: '' },
+          provider: wallet.demoProvider(account.address, config().chain_id),
+        };
+        const button = walletButton(entry, onSignedIn, status);
+        button.classList.add('btn-demo');
+        clear(button).append(demoLabel(account), ...(addresses ? [' ', h('span', { class: 'addr' }, shortAddress(account.address))] : []));
+        return h('li', {}, button);
+      };
+      // The demo's history brings dozens of residents: the first few are listed, the rest
+      // folded away, so the story's people stay at hand on a phone.
+      const residents = shown.filter((account) => account.citizen_id && !account.merchant_id);
+      const more = residents.slice(DEMO_RESIDENTS_LISTED);
+      list.append(h('ul', { class: 'plain' }, shown.filter((account) => !more.includes(account)).map(item)));
+      if (more.length) {
+        list.append(h('details', {},
+          h('summary', {}, t('demo_more_residents', { n: more.length })),
+          h('ul', { class: 'plain' }, more.map(item))));
+      }
     })
     .catch(() => {
       clear(list);
