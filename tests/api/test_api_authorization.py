@@ -48,6 +48,23 @@ PNG = (
     b"\x00\x00\x00\x00IEND\xaeB`\x82"
 )
 
+#: A valid commission: for commissioning a task, and for making one of a resident's report.
+COMMISSION = {
+    "title": "Test",
+    "description": "Test klus",
+    "neighbourhood": 1,
+    "street": "Promenade",
+    "lat": 50.888,
+    "lon": 5.979,
+    "reward": 500,
+    "slots": 1,
+    "claim_deadline": 4_000_000_000,
+    "claim_duration": 86_400,
+    "estimated_minutes": 60,
+    "safety": "Draag handschoenen.",
+    "not_regular_work": True,
+}
+
 # (method, path) -> (requirement, request keyword arguments)
 ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("GET", "/health"): (PUBLIC, {}),
@@ -98,26 +115,7 @@ ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("GET", "/merchant/payments.csv"): ("merchant", {}),
     ("GET", "/merchant/cashout-history"): ("merchant", {}),
     ("GET", "/merchant/involved"): ("merchant", {}),
-    ("POST", "/city/tasks"): (
-        "task manager",
-        {
-            "json": {
-                "title": "Test",
-                "description": "Test klus",
-                "neighbourhood": 1,
-                "street": "Promenade",
-                "lat": 50.888,
-                "lon": 5.979,
-                "reward": 500,
-                "slots": 1,
-                "claim_deadline": 4_000_000_000,
-                "claim_duration": 86_400,
-                "estimated_minutes": 60,
-                "safety": "Draag handschoenen.",
-                "not_regular_work": True,
-            }
-        },
-    ),
+    ("POST", "/city/tasks"): ("task manager", {"json": COMMISSION}),
     ("POST", "/city/tasks/{task_id}/cancel"): ("task manager", {}),
     ("GET", "/task-categories"): (PUBLIC, {}),
     ("GET", "/city/taskboard"): ("stadsbeheer", {}),
@@ -254,26 +252,7 @@ ENDPOINTS: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
         "task manager",
         {"json": {"reason": "Dit is eigen terrein."}},
     ),
-    ("POST", "/city/reports/{report_id}/task"): (
-        "task manager",
-        {
-            "json": {
-                "title": "Test",
-                "description": "Test klus",
-                "neighbourhood": 1,
-                "street": "Promenade",
-                "lat": 50.888,
-                "lon": 5.979,
-                "reward": 500,
-                "slots": 1,
-                "claim_deadline": 4_000_000_000,
-                "claim_duration": 86_400,
-                "estimated_minutes": 60,
-                "safety": "Draag handschoenen.",
-                "not_regular_work": True,
-            }
-        },
-    ),
+    ("POST", "/city/reports/{report_id}/task"): ("task manager", {"json": COMMISSION}),
     # The resident survey of liveability (issue #16): a file refused as a whole (nothing stored).
     ("POST", "/city/liveability"): (
         "task manager",
