@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
-from typing import Annotated, Any
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.routing import APIRoute
@@ -37,6 +37,8 @@ from wesh.contract import Wesh
 from wesh.rules import Role
 
 log = logging.getLogger("wesh.api")
+
+T = TypeVar("T")
 
 SESSION_COOKIE = "wesh_session"
 BEARER = "bearer "
@@ -79,6 +81,14 @@ class Services:
     joining: JoinService
     #: The merchant manager's desk (shops joining, bank accounts, a shop's new phone).
     shops: ShopDesk
+    #: The smaller domains' services, each made on its first request (``once``).
+    made: dict[str, Any] = field(default_factory=dict)
+
+    def once(self, name: str, make: Callable[[], T]) -> T:
+        """The service ``name``, made by ``make`` on first use and kept for the process."""
+        if name not in self.made:
+            self.made[name] = make()
+        return self.made[name]  # type: ignore[no-any-return]
 
 
 async def services(request: Request) -> Services:

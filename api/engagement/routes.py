@@ -30,10 +30,7 @@ ShopId = Annotated[int, Path(ge=1, le=rules.MAX_MERCHANTS)]
 
 def engagement(svc: ServicesDep) -> EngagementService:
     """The service, made once per process beside the others."""
-    made = svc.__dict__.get("engagement")
-    if made is None:
-        made = svc.__dict__["engagement"] = EngagementService(svc.engine)
-    return made  # type: ignore[no-any-return]
+    return svc.once("engagement", lambda: EngagementService(svc.engine))
 
 
 @router.get("/me/engagement", response_model=EngagementOut, tags=[openapi.CITIZEN])
@@ -67,10 +64,7 @@ def set_goal(
 
 
 def offer_service(svc: ServicesDep) -> OfferService:
-    made = svc.__dict__.get("offers")
-    if made is None:
-        made = svc.__dict__["offers"] = OfferService(svc.engine)
-    return made  # type: ignore[no-any-return]
+    return svc.once("offers", lambda: OfferService(svc.engine))
 
 
 @router.get("/shop-offers", response_model=list[OfferOut], tags=[openapi.PUBLIC])

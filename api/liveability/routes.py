@@ -23,12 +23,10 @@ router = indexed_router()
 
 def liveability(svc: ServicesDep) -> LiveabilityService:
     """The service, made once per process beside the others."""
-    made = svc.__dict__.get("liveability")
-    if made is None:
-        made = svc.__dict__["liveability"] = LiveabilityService(
-            svc.engine, svc.settings.statistics_min_residents
-        )
-    return made  # type: ignore[no-any-return]
+    return svc.once(
+        "liveability",
+        lambda: LiveabilityService(svc.engine, svc.settings.statistics_min_residents),
+    )
 
 
 @router.post("/city/liveability", response_model=ImportOut, tags=[openapi.CITY])

@@ -26,10 +26,7 @@ ReportId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 def report_service(svc: ServicesDep) -> ReportService:
     """The service, made once per process beside the others."""
-    made = svc.__dict__.get("reports")
-    if made is None:
-        made = svc.__dict__["reports"] = ReportService(svc.engine, svc.tasks.content)
-    return made  # type: ignore[no-any-return]
+    return svc.once("reports", lambda: ReportService(svc.engine, svc.tasks.content))
 
 
 ReportsDep = Annotated[ReportService, Depends(report_service)]

@@ -36,11 +36,9 @@ Stadsbeheer = Annotated[
 
 def board_service(svc: ServicesDep) -> TaskBoardService:
     """The overview's service, made once per process beside the others."""
-    made = svc.__dict__.get("taskboard")
-    if made is None:
-        made = TaskBoardService(svc.engine, svc.tasks.content, svc.tasks.texts)
-        svc.__dict__["taskboard"] = made
-    return made
+    return svc.once(
+        "taskboard", lambda: TaskBoardService(svc.engine, svc.tasks.content, svc.tasks.texts)
+    )
 
 
 BoardDep = Annotated[TaskBoardService, Depends(board_service)]
