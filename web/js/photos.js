@@ -39,18 +39,19 @@ export async function exifSegment(file) {
 
 // A phone photo is often 3-12 MB: scale it to at most 2000 px (JPEG) before uploading, which
 // saves the citizen's data bundle. When the browser cannot decode it (HEIC), send it as it is:
-// the API reads HEIC too, and its metadata.
-export async function shrink(file) {
+// the API reads HEIC too, and its metadata. redraw: always draw it again, which leaves its
+// metadata (location, device) behind, as a resident's report of a spot does (reports.js).
+export async function shrink(file, { redraw = false, name = 'photo.jpg' } = {}) {
   try {
     const bitmap = await createImageBitmap(file);
     const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
-    if (scale === 1 && file.size < 1500000) return file;
+    if (!redraw && scale === 1 && file.size < 1500000) return file;
     const canvas = document.createElement('canvas');
     canvas.width = Math.round(bitmap.width * scale);
     canvas.height = Math.round(bitmap.height * scale);
     canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
     const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
-    return blob ? new File([blob], 'photo.jpg', { type: 'image/jpeg' }) : file;
+    return blob ? new File([blob], name, { type: 'image/jpeg' }) : file;
   } catch {
     return file;
   }

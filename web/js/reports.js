@@ -12,12 +12,12 @@ import { config } from './config.js';
 import { date, t } from './i18n.js';
 import { hoodName, neighbourhoods } from './neighbourhoods.js';
 import { announce, assetBase, rerender } from './page.js';
+import { shrink } from './photos.js';
 import { busy, clear, field, h, statusLine, uid } from './ui.js';
 
 // As the API checks them (api/reports/service.py).
 const MIN_TEXT = 10;
 const MAX_TEXT = 280;
-const MAX_SIDE = 2000;
 
 // ------------------------------------------------------------------ the card on /burger
 function reportItem(report) {
@@ -52,23 +52,6 @@ export async function reportsCard() {
 }
 
 // ------------------------------------------------------------------ the form
-// The photo drawn again without its metadata (and at most MAX_SIDE px); as it is when this
-// browser cannot read it (HEIC): the API cleans it then.
-async function withoutMetadata(file) {
-  try {
-    const bitmap = await createImageBitmap(file);
-    const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.round(bitmap.width * scale);
-    canvas.height = Math.round(bitmap.height * scale);
-    canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
-    return blob ? new File([blob], 'melding.jpg', { type: 'image/jpeg' }) : file;
-  } catch {
-    return file;
-  }
-}
-
 function photoField() {
   const input = h('input', { type: 'file', name: 'photo', accept: 'image/*', capture: 'environment', required: true });
   const preview = h('img', { class: 'preview', alt: '', hidden: true });
@@ -190,7 +173,7 @@ export async function reportPage(view, me) {
       text.removeAttribute('aria-invalid');
       status.set(t('report_sending'), 'busy');
       const data = new FormData();
-      data.append('photo', await withoutMetadata(file));
+      data.append('photo', await shrink(file, { redraw: true, name: 'melding.jpg' }));
       data.append('text', words);
       data.append('neighbourhood', hood.value);
       data.append('lat', String(pin.lat));
